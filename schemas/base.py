@@ -1,0 +1,39 @@
+"""The base of every message: frozen, strict about unknown fields, orjson on the wire."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+import orjson
+from pydantic import BaseModel, ConfigDict
+
+
+class Message(BaseModel):
+    """A versioned, immutable message. Subclasses set ``SCHEMA_VERSION``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    schema_version: int = 1
+
+    def dumps(self) -> bytes:
+        """Serialise to compact JSON bytes (keys in field order, ``None`` kept)."""
+        return orjson.dumps(self.model_dump(mode="json"))
+
+    @classmethod
+    def loads(cls, data: bytes | str) -> Self:
+        """Parse JSON bytes, upcasting payloads written by older schema versions."""
+        from schemas.upcast import upcast
+
+        return cls.from_dict(upcast(cls.__name__, orjson.loads(data)))
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Self:
+        """Validate a decoded payload."""
+        return cls.model_validate(payload)
+
+
+class Part(BaseModel):
+    """An immutable value nested inside a message (no version of its own)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,0 +1,31 @@
+"""A mutation of a state row, as published on ``state.changes``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field
+
+from schemas.base import Message
+
+Table = Literal["alliances", "zones"]
+
+
+class Change(Message):
+    """``table[key]`` went from ``before`` to ``after`` because of the events in ``cause``.
+
+    ``before``/``after`` are the public views of the row (without its facts);
+    ``None`` means the row did not exist / was removed.
+    """
+
+    id: str
+    table: Table
+    key: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    event_ids: tuple[str, ...] = Field(min_length=1)
+    article_ids: tuple[str, ...] = ()
+    event_time: dt.date | None = None
+    ingested_at: dt.datetime | None = None
+    offsets: tuple[int, ...] = ()

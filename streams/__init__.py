@@ -1,0 +1,1 @@
+"""Entente's plumbing: logs, runtimes, ingestion, subscriptions, replay, CLI and HTTP API."""

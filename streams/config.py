@@ -1,0 +1,24 @@
+"""All runtime configuration in one frozen place, read from ``ENTENTE_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Entente settings; each field is also ``ENTENTE_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ENTENTE_", frozen=True, extra="ignore")
+
+    home: Path = Field(default=Path(".entente"), description="Data directory of the embedded log.")
+    broker: str = Field(default="embedded", description="'embedded' or kafka://host:port.")
+    spacy_model: str = Field(default="en_core_web_sm", description="spaCy pipeline the extractor loads.")
+    max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted, in bytes.")
+
+    @property
+    def data_dir(self) -> Path:
+        """The embedded store's directory (``--data-dir`` / ``ENTENTE_HOME``)."""
+        return self.home
