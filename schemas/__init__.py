@@ -7,7 +7,7 @@ payloads when they are read, so a replay of an old log still works.
 from schemas.article import Article
 from schemas.change import Change
 from schemas.dead_letter import DeadLetter
-from schemas.event import SYMMETRIC_TYPES, Evidence, Event, Modality, PloverType
+from schemas.event import SYMMETRIC_TYPES, Event, Evidence, Modality, PloverType
 from schemas.state import AllianceState, Fact, Relation, ZoneState
 
 __all__ = [

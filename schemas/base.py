@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class Message(BaseModel):
@@ -37,3 +37,11 @@ class Part(BaseModel):
     """An immutable value nested inside a message (no version of its own)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def validation_reason(error: ValidationError) -> str:
+    """A one-line summary of a pydantic error: the first problem and its field."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "record"
+    more = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where}: {first['msg']}{more}"

@@ -19,7 +19,8 @@ SCHEMA_DIR = Path(__file__).parent / "json"
 def rendered() -> dict[str, str]:
     """File name → JSON Schema text, for every model."""
     return {
-        f"{model.__name__}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
+        f"{model.__name__}.schema.json": json.dumps(model.model_json_schema(), indent=2, sort_keys=True)
+        + "\n"
         for model in MODELS
     }
 

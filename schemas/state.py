@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from pydantic import Field
+
 from schemas.base import Message, Part
 from schemas.event import Modality, PloverType
 
@@ -45,7 +47,7 @@ class AllianceState(Message):
     stance: Stance = "neutral"
     score: float = 0.0
     relations: tuple[Relation, ...] = ()
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = Field(default_factory=dict)
     first: dt.date | None = None
     last: dt.date | None = None
     events: int = 0

@@ -15,18 +15,11 @@ from pydantic import ValidationError
 from agents import reduce
 from agents.extract import Extractor
 from schemas import Article, Change, DeadLetter, Event
+from schemas.base import validation_reason
 from schemas.state import AllianceState, ZoneState
 
 State = AllianceState | ZoneState
 StateGetter = Callable[[str, str], State | None]
-
-
-def validation_reason(error: ValidationError) -> str:
-    """A one-line summary of a pydantic error: the first problem and its field."""
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "record"
-    more = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
 
 
 def decode_article(value: bytes, origin: str, max_bytes: int) -> Article | DeadLetter:
@@ -41,7 +34,9 @@ def decode_article(value: bytes, origin: str, max_bytes: int) -> Article | DeadL
         return DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", value, "decode")
 
 
-def extract_article(value: bytes, origin: str, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:
+def extract_article(
+    value: bytes, origin: str, extractor: Extractor, max_bytes: int
+) -> list[Event] | DeadLetter:
     """Decode one article record and extract its events."""
     article = decode_article(value, origin, max_bytes)
     if isinstance(article, DeadLetter):

@@ -1,0 +1,151 @@
+"""Commands that read the state: state, subscribe, replay."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import signal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from agents import reduce
+from schemas import AllianceState, ZoneState
+from schemas.ids import pair_key
+from streams.cli import main
+from streams.cli.context import open_runtime, print_json, print_json_line
+from streams.cli.options import broker_option, data_dir_option, json_option
+from streams.cli.render import alliances_table, change_line, console, zones_table
+from streams.runtime.base import Runtime
+
+Tables = dict[str, dict[str, AllianceState | ZoneState]]
+
+TABLES = ("alliances", "zones")
+RENDER = {"alliances": alliances_table, "zones": zones_table}
+
+
+def as_of_option(fn: Any) -> Any:
+    """``--as-of DATE``: the state as of that day, in event time."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Only events that happened by this day (YYYY-MM-DD), scored as of it.",
+    )(fn)
+
+
+def row_key(row: AllianceState | ZoneState) -> str:
+    """The key a row is stored under: ``A|B`` for a pair, the zone id for a zone."""
+    return pair_key(row.a, row.b) if isinstance(row, AllianceState) else row.zone
+
+
+def live_tables(runtime: Runtime) -> Tables:
+    """The live state rows, keyed as the reducers key them."""
+    return {table: {row_key(row): row for row in runtime.state(table)} for table in TABLES}
+
+
+def replayed_tables(runtime: Runtime, as_of: dt.date | None) -> Tables:
+    """The tables rebuilt from the event log."""
+    return reduce.fold(runtime.events(), as_of=as_of)
+
+
+def views(tables: Tables, table: str) -> list[dict[str, Any]]:
+    """Public views of one table's rows, sorted by key."""
+    return [reduce.view(tables[table][key]) for key in sorted(tables[table])]
+
+
+def show(tables: Tables, names: tuple[str, ...], as_json: bool) -> None:
+    """Print the named tables as JSON (one array, or an object of arrays) or rich tables."""
+    if as_json:
+        print_json(
+            views(tables, names[0]) if len(names) == 1 else {name: views(tables, name) for name in names}
+        )
+        return
+    out = console()
+    for name in names:
+        out.print(RENDER[name](views(tables, name)))
+
+
+@main.command()
+@click.argument("table", type=click.Choice(TABLES), required=False)
+@as_of_option
+@data_dir_option
+@broker_option
+@json_option
+def state(table: str | None, as_of: dt.datetime | None, data_dir: Path, broker: str, as_json: bool) -> None:
+    """Print the alliance and/or zone table (with --json: an array sorted by key)."""
+    runtime = open_runtime(data_dir, broker)
+    tables = replayed_tables(runtime, as_of.date()) if as_of else live_tables(runtime)
+    show(tables, (table,) if table else TABLES, as_json)
+
+
+@main.command()
+@as_of_option
+@click.option("--verify", is_flag=True, help="Check that the rebuilt tables equal the live state (by hash).")
+@data_dir_option
+@broker_option
+@json_option
+def replay(as_of: dt.datetime | None, verify: bool, data_dir: Path, broker: str, as_json: bool) -> None:
+    """Rebuild the state from the event log; --verify compares it with the live state.
+
+    Exit status: 0, or 1 when --verify finds a difference.
+    """
+    runtime = open_runtime(data_dir, broker)
+    rebuilt = replayed_tables(runtime, as_of.date() if as_of else None)
+    if not verify:
+        show(rebuilt, TABLES, as_json)
+        return
+    live = live_tables(runtime)
+    ok = reduce.digest(rebuilt) == reduce.digest(live)
+    result = {"equal": ok, "replayed": reduce.digest(rebuilt), "live": reduce.digest(live)}
+    if as_json:
+        print_json(result)
+    else:
+        verdict = "equal" if ok else "DIFFERENT"
+        click.echo(f"replay {verdict}: replayed {result['replayed']} live {result['live']}")
+    raise SystemExit(0 if ok else 1)
+
+
+@main.command()
+@click.option("--actor", default=None, help="Only changes involving this actor id.")
+@click.option("--zone", default=None, help="Only changes of this zone id.")
+@click.option("--table", type=click.Choice(TABLES), default=None, help="Only changes of this table.")
+@click.option(
+    "--group", default=None, help="Consumer group: a restarted subscriber resumes after its last change."
+)
+@click.option("--from-beginning", is_flag=True, help="Start at the first change instead of the newest.")
+@data_dir_option
+@json_option
+def subscribe(
+    actor: str | None,
+    zone: str | None,
+    table: str | None,
+    group: str | None,
+    from_beginning: bool,
+    data_dir: Path,
+    as_json: bool,
+) -> None:
+    """Print each state change as it happens, until SIGINT or SIGTERM."""
+    from streams.subscribe import subscribe as changes
+
+    async def follow() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async for offset, change in changes(
+            data_dir,
+            actor=actor,
+            zone=zone,
+            table=table,
+            group=group,
+            from_beginning=from_beginning,
+            stop=stop,
+        ):
+            if as_json:
+                print_json_line({"offset": offset, **change.model_dump(mode="json")})
+            else:
+                click.echo(change_line(offset, change))
+
+    asyncio.run(follow())
