@@ -41,6 +41,8 @@ def extract_article(
     article = decode_article(value, origin, max_bytes)
     if isinstance(article, DeadLetter):
         return article
+    if article.copy_of is not None:
+        return []  # a republished copy: kept on articles.raw as a mention, not an independent report
     try:
         return extractor.extract(article)
     except Exception as exc:  # one bad article must never stop the pipeline
@@ -59,8 +61,13 @@ def reduce_event(event: Event, get: StateGetter) -> Reduced:
     """Apply one event to every state row it touches; rows that did not change are left out."""
     out = Reduced()
     for table, key in reduce.keys(event):
-        state, changes = reduce.apply(table, get(table, key), event)
-        if changes:
-            out.rows.append((table, key, state))
-            out.changes.extend(changes)
+        row = reduce_row(table, key, event, get(table, key))
+        out.rows.extend(row.rows)
+        out.changes.extend(row.changes)
     return out
+
+
+def reduce_row(table: str, key: str, event: Event, state: State | None) -> Reduced:
+    """Apply one event to the one row ``table[key]``: the step of a runtime that partitions rows by key."""
+    after, changes = reduce.apply(table, state, event)
+    return Reduced([(table, key, after)], changes) if changes else Reduced()

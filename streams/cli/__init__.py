@@ -6,7 +6,14 @@ import importlib
 
 import click
 
-COMMAND_MODULES = ("streams.cli.pipeline", "streams.cli.query", "streams.cli.tools", "streams.cli.kafka")
+COMMAND_MODULES = (
+    "streams.cli.pipeline",
+    "streams.cli.query",
+    "streams.cli.tools",
+    "streams.cli.kafka",
+    "streams.cli.serve",
+    "streams.cli.audit",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -19,6 +21,9 @@ from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, console, events_table, zones_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runtime.base import Runtime
+
+if TYPE_CHECKING:
+    from streams.ingest.live import Progress
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BATCH = 500
@@ -33,6 +38,13 @@ class IngestSummary:
     published: int = 0
     duplicates: int = 0
     rejected: list[DeadLetter] = field(default_factory=list)
+
+    def add(self, other: IngestSummary) -> None:
+        """Fold another summary into this one."""
+        self.read += other.read
+        self.published += other.published
+        self.duplicates += other.duplicates
+        self.rejected.extend(other.rejected)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -102,20 +114,88 @@ paths_argument = click.argument("paths", nargs=-1, required=True)
 
 
 @main.command()
-@paths_argument
+@click.argument("paths", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="RSS/Atom feed to poll; repeatable.")
+@click.option(
+    "--feeds-file",
+    "feeds_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A feed list: OPML, or one URL a line.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1.0),
+    metavar="SECONDS",
+    default=None,
+    help="Poll the feeds every SECONDS until Ctrl-C (default: poll once).",
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching from private, loopback and link-local addresses."
+)
 @data_dir_option
 @broker_option
 @json_option
-def ingest(paths: tuple[str, ...], data_dir: Path, broker: str, as_json: bool) -> None:
-    """Publish articles to articles.raw: .txt (first line title), .jsonl, directories, or - for stdin.
+def ingest(
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    feeds_files: tuple[Path, ...],
+    interval: float | None,
+    allow_private: bool,
+    data_dir: Path,
+    broker: str,
+    as_json: bool,
+) -> None:
+    """Publish articles to articles.raw.
+
+    PATHS are .txt files (first line title), .jsonl files, directories, - for
+    stdin, saved .html pages or http(s):// URLs of article pages; --feed and
+    --feeds-file poll RSS/Atom feeds (new items only, de-duplicated; copies of
+    a story already seen are kept as mentions linked to the first).
 
     Exit status: 0 when every input was published (or already was), 1 when some
     were rejected (each named on stderr and kept in articles.dlq), 2 on usage errors.
     """
+    from streams.ingest.live import follow_feeds, ingest_pages, is_page
+    from streams.ingest.opml import FeedListError, feed_list
+
+    try:
+        feed_urls = feed_list(feeds, feeds_files)
+    except FeedListError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not paths and not feed_urls:
+        raise click.UsageError("give PATHS, --feed URL or --feeds-file FILE")
+    settings = settings_for(data_dir, broker)
     runtime = open_runtime(data_dir, broker)
-    summary = ingest_items(
-        runtime, inputs(paths, settings_for(data_dir, broker).max_article_bytes), quiet=as_json
-    )
+    limit = settings.max_article_bytes
+    files = tuple(path for path in paths if not is_page(path))
+    summary = ingest_items(runtime, inputs(files, limit), quiet=as_json)
+
+    def publish(items: list[Item]) -> None:
+        summary.add(ingest_items(runtime, items, quiet=True))
+
+    if pages := [path for path in paths if is_page(path)]:
+        ingest_pages(data_dir, pages, publish, max_bytes=limit, allow_private=allow_private)
+    if feed_urls:
+        status = console().status("polling feeds")
+
+        def render(progress: Progress) -> None:
+            status.update(f"polling: {progress.line()}")
+
+        with contextlib.nullcontext() if as_json else status:
+            polled = follow_feeds(
+                data_dir,
+                feed_urls,
+                publish,
+                interval=interval,
+                max_bytes=limit,
+                allow_private=allow_private,
+                on_progress=None if as_json else render,
+            )
+        for line in polled.errors:
+            click.echo(line, err=True)
+        if not as_json:
+            click.echo(f"feeds: {polled.line()}")
     report(summary, as_json)
     sys.exit(EXIT_REJECTED if summary.rejected else 0)
 

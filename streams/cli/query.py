@@ -35,6 +35,35 @@ def as_of_option(fn: Any) -> Any:
     )(fn)
 
 
+class KnownAt(click.ParamType):
+    """An ISO datetime (naive means UTC) or date (the end of that day, UTC), as an aware UTC datetime."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            if len(str(value)) == len("YYYY-MM-DD"):
+                day = dt.date.fromisoformat(str(value))
+                return dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+            when = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO datetime or date", param, ctx)
+        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def known_at_option(fn: Any) -> Any:
+    """``--known-at TIME``: what the system believed at that time of ingestion."""
+    return click.option(
+        "--known-at",
+        type=KnownAt(),
+        default=None,
+        help="Only events written to the log by this time (ISO datetime, UTC unless it has an offset;"
+        " a date means the end of that day): the state as the system knew it then.",
+    )(fn)
+
+
 def row_key(row: AllianceState | ZoneState) -> str:
     """The key a row is stored under: ``A|B`` for a pair, the zone id for a zone."""
     return pair_key(row.a, row.b) if isinstance(row, AllianceState) else row.zone
@@ -45,9 +74,15 @@ def live_tables(runtime: Runtime) -> Tables:
     return {table: {row_key(row): row for row in runtime.state(table)} for table in TABLES}
 
 
-def replayed_tables(runtime: Runtime, as_of: dt.date | None) -> Tables:
-    """The tables rebuilt from the event log."""
-    return reduce.fold(runtime.events(), as_of=as_of)
+def replayed_tables(runtime: Runtime, as_of: dt.date | None, known_at: dt.datetime | None = None) -> Tables:
+    """The tables rebuilt from the event log; with ``known_at``, from the events logged by then."""
+    if known_at is None:
+        return reduce.fold(runtime.events(), as_of=as_of)
+    from streams.runtime.embedded import EmbeddedRuntime
+
+    if not isinstance(runtime, EmbeddedRuntime):
+        raise click.UsageError("--known-at reads the record times of the embedded log")
+    return reduce.fold(runtime.events_known_at(known_at), as_of=as_of)
 
 
 def views(tables: Tables, table: str) -> list[dict[str, Any]]:
@@ -70,29 +105,48 @@ def show(tables: Tables, names: tuple[str, ...], as_json: bool) -> None:
 @main.command()
 @click.argument("table", type=click.Choice(TABLES), required=False)
 @as_of_option
+@known_at_option
 @data_dir_option
 @broker_option
 @json_option
-def state(table: str | None, as_of: dt.datetime | None, data_dir: Path, broker: str, as_json: bool) -> None:
+def state(
+    table: str | None,
+    as_of: dt.datetime | None,
+    known_at: dt.datetime | None,
+    data_dir: Path,
+    broker: str,
+    as_json: bool,
+) -> None:
     """Print the alliance and/or zone table (with --json: an array sorted by key)."""
     runtime = open_runtime(data_dir, broker)
-    tables = replayed_tables(runtime, as_of.date()) if as_of else live_tables(runtime)
+    if as_of or known_at:
+        tables = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
+    else:
+        tables = live_tables(runtime)
     show(tables, (table,) if table else TABLES, as_json)
 
 
 @main.command()
 @as_of_option
+@known_at_option
 @click.option("--verify", is_flag=True, help="Check that the rebuilt tables equal the live state (by hash).")
 @data_dir_option
 @broker_option
 @json_option
-def replay(as_of: dt.datetime | None, verify: bool, data_dir: Path, broker: str, as_json: bool) -> None:
+def replay(
+    as_of: dt.datetime | None,
+    known_at: dt.datetime | None,
+    verify: bool,
+    data_dir: Path,
+    broker: str,
+    as_json: bool,
+) -> None:
     """Rebuild the state from the event log; --verify compares it with the live state.
 
     Exit status: 0, or 1 when --verify finds a difference.
     """
     runtime = open_runtime(data_dir, broker)
-    rebuilt = replayed_tables(runtime, as_of.date() if as_of else None)
+    rebuilt = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
     if not verify:
         show(rebuilt, TABLES, as_json)
         return
@@ -115,6 +169,7 @@ def replay(as_of: dt.datetime | None, verify: bool, data_dir: Path, broker: str,
     "--group", default=None, help="Consumer group: a restarted subscriber resumes after its last change."
 )
 @click.option("--from-beginning", is_flag=True, help="Start at the first change instead of the newest.")
+@click.option("--until-idle", is_flag=True, help="Exit once every change there is has been printed.")
 @data_dir_option
 @json_option
 def subscribe(
@@ -123,10 +178,11 @@ def subscribe(
     table: str | None,
     group: str | None,
     from_beginning: bool,
+    until_idle: bool,
     data_dir: Path,
     as_json: bool,
 ) -> None:
-    """Print each state change as it happens, until SIGINT or SIGTERM."""
+    """Print each state change as it happens, until SIGINT or SIGTERM (or --until-idle)."""
     from streams.subscribe import subscribe as changes
 
     async def follow() -> None:
@@ -142,6 +198,7 @@ def subscribe(
             group=group,
             from_beginning=from_beginning,
             stop=stop,
+            until_idle=until_idle,
         ):
             if as_json:
                 print_json_line({"offset": offset, **change.model_dump(mode="json")})
@@ -149,3 +206,28 @@ def subscribe(
                 click.echo(change_line(offset, change))
 
     asyncio.run(follow())
+
+
+@main.command()
+@data_dir_option
+@json_option
+def status(data_dir: Path, as_json: bool) -> None:
+    """Records per topic and how far behind each stage is (embedded log)."""
+    from streams import topics
+    from streams.log.store import Log
+    from streams.topology import STAGES
+
+    log = Log.open(data_dir)
+    try:
+        ends = {topic: log.end(topic) for topic in topics.ALL}
+        done = {stage.name: log.committed(stage.name, stage.source) or 0 for stage in STAGES}
+        lag = {stage.name: ends[stage.source] - done[stage.name] for stage in STAGES}
+    finally:
+        log.close()
+    if as_json:
+        print_json({"topics": ends, "lag": lag})
+        return
+    for topic, end in ends.items():
+        click.echo(f"{topic:<16} {end} records")
+    for stage, behind in lag.items():
+        click.echo(f"stage {stage:<10} {behind} behind")

@@ -23,43 +23,45 @@ def _names(values: Iterable[str] | None) -> str:
     return ", ".join(values or []) or "-"
 
 
+def _dyad(source: str, target: str | None) -> str:
+    return f"{source} → {target}" if target else source
+
+
 def events_table(events: Iterable[Event]) -> Table:
-    """One row per event: date, type, who → whom, zone, modality, evidence."""
-    table = Table(title="Events", show_lines=False, expand=True)
-    for column in ("date", "type", "source", "target", "zone", "modality"):
+    """One line per event: date, type, who → whom, zone, modality, evidence."""
+    table = Table(title="Events", expand=True)
+    for column in ("date", "type", "who → whom", "zone", "modality"):
         table.add_column(column, no_wrap=True)
-    table.add_column("evidence", ratio=1, overflow="fold")
+    table.add_column("evidence", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for event in events:
         table.add_row(
             str(event.event_date or "-"),
             event.type.value,
-            event.source,
-            event.target or "-",
+            _dyad(event.source, event.target),
             event.zone or "-",
             event.modality,
-            event.evidence.text[:160],
+            event.evidence.text,
         )
     return table
 
 
 def alliances_table(rows: Iterable[dict[str, Any]]) -> Table:
-    """One row per actor pair: stance, score, directed relations, dates."""
+    """One line per actor pair: stance, score, events, last date, directed relations."""
     table = Table(title="Alliances", expand=True)
-    for column in ("a", "b", "stance", "score", "events", "first", "last"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("relations", ratio=1, overflow="fold")
+    for column in ("pair", "stance", "score", "events", "last"):
+        table.add_column(column, no_wrap=True, justify="right" if column in {"score", "events"} else "left")
+    table.add_column("relations", ratio=1, overflow="fold", min_width=20)
     for row in rows:
-        relations = "; ".join(
-            f"{r['source']}→{r['target']} {r['type']}×{r.get('count', 1)}" for r in row.get("relations", [])
+        relations = ", ".join(
+            f"{_dyad(r['source'], r['target'])} {r['type']}×{r.get('count', 1)}"
+            for r in row.get("relations", [])
         )
         stance = row["stance"]
         table.add_row(
-            row["a"],
-            row["b"],
+            f"{row['a']}–{row['b']}",
             f"[{STANCE_STYLE.get(stance, 'white')}]{stance}[/]",
             f"{row['score']:.2f}",
             str(row["events"]),
-            str(row.get("first") or "-"),
             str(row.get("last") or "-"),
             relations,
         )
@@ -67,20 +69,20 @@ def alliances_table(rows: Iterable[dict[str, Any]]) -> Table:
 
 
 def zones_table(rows: Iterable[dict[str, Any]]) -> Table:
-    """One row per zone: status, parties, forces deployed, control, dates."""
+    """One line per zone: status, last event, parties, forces deployed, control."""
     table = Table(title="Zones", expand=True)
-    for column in ("zone", "status", "parties", "deployed", "controlled by", "events", "first", "last"):
-        table.add_column(column, overflow="fold")
+    for column in ("zone", "status", "last"):
+        table.add_column(column, no_wrap=True)
+    for column in ("parties", "deployed", "controlled by"):
+        table.add_column(column, overflow="fold", ratio=1, min_width=8)
     for row in rows:
         table.add_row(
             row["zone"],
             row["status"],
+            str(row.get("last") or "-"),
             _names(row.get("parties")),
             _names(row.get("deployed")),
             _names(row.get("controlled_by")),
-            str(row["events"]),
-            str(row.get("first") or "-"),
-            str(row.get("last") or "-"),
         )
     return table
 

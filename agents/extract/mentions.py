@@ -1,0 +1,560 @@
+"""Actor and zone mentions: phrase matching on the tokens, then pruning on the parse.
+
+A name only counts as an actor where it acts: "in Syria" and "Syria's Idlib province" are
+places, "the Syrian conflict" is no actor, while "Russian warplanes" and "his Turkish
+counterpart" are. Group references ("the three countries") and pronouns are resolved to the
+actors named before, through :class:`Context`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from agents.extract.rules import Lexicon
+from agents.kb import KnowledgeBase
+
+PRONOUNS = {
+    "he": "person",
+    "him": "person",
+    "his": "person",
+    "himself": "person",
+    "she": "person",
+    "her": "person",
+    "it": "single",
+    "its": "single",
+    "itself": "single",
+    "they": "plural",
+    "them": "plural",
+    "their": "plural",
+    "themselves": "plural",
+}
+RELATIVES = frozenset({"who", "which", "that", "whom", "whose"})
+REPORTING = frozenset(
+    {"announce", "warn", "vow", "indicate", "pledge", "promise", "deny", "threaten", "decide"}
+)
+STATE_NOUNS = frozenset({"country", "kingdom", "republic", "emirate"})
+PEOPLE_GROUPS = frozenset({"leader", "president", "minister", "counterpart", "chief", "man", "premier"})
+PERSON_NOUNS = frozenset(
+    {
+        "president",
+        "leader",
+        "minister",
+        "counterpart",
+        "king",
+        "spokesman",
+        "spokeswoman",
+        "chief",
+        "envoy",
+        "premier",
+        "commander",
+        "general",
+        "secretary",
+        "emir",
+        "prince",
+    }
+)
+MOVEMENT = frozenset(
+    {
+        "withdraw",
+        "withdrawal",
+        "pull",
+        "pullout",
+        "leave",
+        "return",
+        "flee",
+        "evacuate",
+        "remove",
+        "fire",
+        "launch",
+        "cross",
+        "come",
+        "travel",
+        "expel",
+        "drive",
+        "oust",
+        "push",
+        "clear",
+        "cleanse",
+    }
+)
+DEPENDENT_SUFFIXES = frozenset(
+    {
+        "backed",
+        "led",
+        "sponsored",
+        "affiliated",
+        "allied",
+        "linked",
+        "supported",
+        "run",
+        "dominated",
+        "aligned",
+        "funded",
+        "armed",
+        "trained",
+        "brokered",
+        "based",
+        "friendly",
+        "born",
+        "made",
+        "owned",
+        "guaranteed",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Actors named by tokens ``[start, end)`` of a sentence's doc."""
+
+    start: int
+    end: int
+    actors: tuple[str, ...]
+    kind: str
+    person: bool = False
+    plural: bool = False
+
+
+@dataclass
+class Context:
+    """What earlier sentences named: for pronouns and group references."""
+
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    subjects: list[tuple[str, ...]] = field(default_factory=list)
+    many: list[tuple[str, ...]] = field(default_factory=list)
+    """Plural referents (groups, plural names, plural subjects), most recent last."""
+    people: list[str] = field(default_factory=list)
+    singles: list[str] = field(default_factory=list)
+
+    def remember(
+        self, mentions: list[Mention], groups: list[tuple[str, ...]], subject: tuple[str, ...] = ()
+    ) -> None:
+        """Record a sentence's mentions, in order, and the actors its main clause is about."""
+        named = [m for m in mentions if m.kind not in ("pronoun", "group")]
+        if subject:
+            self.subjects.append(subject)
+        self.people.extend(a for m in named if m.person for a in m.actors)
+        self.singles.extend(a for m in named if not m.person and not m.plural for a in m.actors)
+        self.many.extend(m.actors for m in named if m.plural)
+        self.many.extend(g for g in groups if len(g) >= 2)
+        if len(subject) >= 2:
+            self.many.append(subject)
+        self.groups.extend(g for g in groups if len(g) >= 2)
+
+
+class MentionFinder:
+    """Phrase matchers for every name of the knowledge base."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> None:
+        self.kb = kb
+        self.lexicon = lexicon
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_key: dict[tuple[str, bool], list[Doc]] = {}
+        for name in kb.names:
+            key = (f"{name.kind}|{name.ref}", name.case_sensitive)
+            by_key.setdefault(key, []).append(nlp.make_doc(name.text))
+        for (key, sensitive), docs in by_key.items():
+            (self.exact if sensitive else self.lower).add(key, docs)
+
+    def spans(self, doc: Doc) -> list[Span]:
+        """Longest non-overlapping name matches, labelled ``kind|ref``."""
+        found = [Span(doc, s, e, label=m) for m, s, e in self.lower(doc)]
+        found += [Span(doc, s, e, label=m) for m, s, e in self.exact(doc)]
+        return filter_spans(found)
+
+    def raw_mentions(
+        self, doc: Doc, day: dt.date | None
+    ) -> tuple[list[Mention], list[tuple[int, int, str | None]]]:
+        """Actor mentions (before the parse prunes them) and zone mentions ``(start, end, zone)``."""
+        actors: list[Mention] = []
+        zones: list[tuple[int, int, str | None]] = []
+        for span in self.spans(doc):
+            kind, ref = span.label_.split("|", 1)
+            if kind == "zone":
+                zones.append((span.start, span.end, ref))
+                continue
+            if kind == "no_zone":
+                zones.append((span.start, span.end, None))
+                continue
+            actor = ref if kind != "person" else self.kb.people[ref].actor_on(day)
+            if actor is None:
+                continue
+            last = span[-1]
+            plural = (
+                last.lower_.endswith("s")
+                and kind in ("name", "adjective")
+                and last.lower_ not in ("us", "is")
+            )
+            actors.append(
+                Mention(span.start, span.end, (actor,), kind, person=kind == "person", plural=plural)
+            )
+        return actors, zones
+
+    # ---------------------------------------------------------------- pruning on the parse
+
+    def _dependent_name(self, doc: Doc, mention: Mention) -> bool:
+        """ "pro-Ankara", "Iran-backed": a name inside a modifier is not the actor."""
+        before = doc[mention.start - 2 : mention.start] if mention.start >= 2 else None
+        if before is not None and before[0].lower_ in ("pro", "anti") and before[1].text == "-":
+            return True
+        after = doc[mention.end : mention.end + 2]
+        return len(after) == 2 and after[0].text == "-" and after[1].lower_ in DEPENDENT_SUFFIXES
+
+    def _head_of_adjective(self, token: Token) -> Token:
+        while token.dep_ == "conj" and token.head.pos_ in ("ADJ", "PROPN", "NOUN") and token.head.i < token.i:
+            token = token.head
+        head = token.head
+        while head.dep_ == "compound" and head.head != head and head.head.i > head.i:
+            head = head.head
+        return head
+
+    def acts(
+        self,
+        doc: Doc,
+        mention: Mention,
+        covered: dict[int, Mention],
+        trigger_lemmas: set[str],
+        topic_lemmas: set[str],
+        zone_tokens: set[int],
+    ) -> bool:
+        """Whether a matched name is an actor here (not a place, a modifier or an attribute)."""
+        root = doc[mention.start : mention.end].root
+        if self._dependent_name(doc, mention) and self._modifies_actor(doc, mention, covered, trigger_lemmas):
+            return False
+        if self._describes_other(root, mention, covered):
+            return False
+        lex = self.lexicon
+        if mention.kind == "adjective":
+            head = self._head_of_adjective(root)
+            if head.i in covered and covered[head.i] is not mention:
+                return True
+            if (
+                root.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss", "nummod", "conj", "appos")
+                or root.pos_ == "ADJ"
+            ):
+                return _lemma(head) in lex.agent_nouns or _lemma(head) in PERSON_NOUNS
+            return root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+        if mention.kind == "person":
+            return True
+        head = root.head
+        if root.dep_ == "pobj" and head.lower_ in lex.locative_preps:
+            return False
+        if any(c.dep_ in ("amod", "compound") and c.lower_ in lex.compass_words for c in root.children):
+            return False
+        after = doc[mention.end] if mention.end < len(doc) else None
+        if (
+            root.dep_ in ("appos", "conj", "npadvmod")
+            and head.i in zone_tokens
+            and mention.start >= 1
+            and doc[mention.start - 1].text == ","
+            and (after is None or after.pos_ == "PUNCT")
+        ):  # "the enclave of Afrin, Syria,"
+            return False
+        if root.dep_ == "pobj" and head.lower_ == "from" and _lemma(head.head) in MOVEMENT:
+            return False
+        if root.dep_ in ("poss", "compound", "nmod", "amod"):
+            while head.dep_ == "compound" and head.head != head:
+                head = head.head
+            if head.i in covered or head.pos_ == "PROPN":
+                return head.i not in zone_tokens
+            lemma = _lemma(head)
+            if lemma in lex.place_nouns:
+                return False
+            if (
+                lemma in topic_lemmas
+                and root.dep_ == "compound"
+                and self.kb.actors[mention.actors[0]].kind == "state"
+            ):
+                named = {id(covered[t.i]) for t in head.subtree if t.i < head.i and t.i in covered}
+                return len(named) >= 2  # "the Russia-Turkey-Iran summit", not "the Syria talks"
+            return lemma in lex.agent_nouns or lemma in PERSON_NOUNS or lemma in trigger_lemmas
+        return True
+
+    @staticmethod
+    def _describes_other(root: Token, mention: Mention, covered: dict[int, Mention]) -> bool:
+        """ "the Syrian Kurdish militia", "Lebanon's Hezbollah", "UN representative Jaafari",
+        "the rebel alliance Tahrir al-Sham", "Hezbollah of Lebanon": a word describing another
+        actor's name is not an actor itself."""
+
+        def other(tok: Token) -> bool:
+            found = covered.get(tok.i)
+            return found is not None and found is not mention and set(found.actors) != set(mention.actors)
+
+        if root.dep_ == "pobj" and root.head.lower_ == "of":
+            return other(root.head.head)
+        if root.dep_ not in ("amod", "compound", "poss", "nmod"):
+            return False
+        if mention.end < len(root.doc) and root.doc[mention.end].text == "-" and (mention.end + 1) in covered:
+            return False  # "the Russia-Turkey-Iran summit": a list, not a description
+        head = root.head
+        for _ in range(4):
+            found = covered.get(head.i)
+            if found is not None and found is not mention:
+                return other(head)
+            if any(c.dep_ == "appos" and other(c) for c in head.children):
+                return True
+            if head.dep_ not in ("compound", "amod") or head.head == head:
+                return False
+            head = head.head
+        return False
+
+    def _modifies_actor(
+        self, doc: Doc, mention: Mention, covered: dict[int, Mention], trigger_lemmas: set[str]
+    ) -> bool:
+        """ "Iran-backed militias", "US-backed SDF": the compound modifies an actor or an agent."""
+        if mention.start >= 2 and doc[mention.start - 2].lower_ in ("pro", "anti"):
+            return True
+        suffix = doc[mention.end + 1] if mention.end + 1 < len(doc) else None
+        if suffix is None:
+            return True
+        head = suffix.head
+        after = covered.get(mention.end + 2)
+        following = (
+            after is not None and after.kind != "adjective"
+        )  # "US-backed SDF", not "Russia-sponsored Syrian talks"
+        if following or head.i in covered:
+            return True
+        return _lemma(head) in self.lexicon.agent_nouns and _lemma(head) not in trigger_lemmas
+
+    def refine(self, doc: Doc, mention: Mention) -> Mention:
+        """Set ``person`` and ``plural`` from the noun the mention heads or modifies."""
+        root = doc[mention.start : mention.end].root
+        head = root
+        if mention.kind == "adjective":
+            head = self._head_of_adjective(root)
+        else:
+            while (
+                head.dep_ in ("compound", "amod", "nmod") and head.head != head and head.head.i >= mention.end
+            ):
+                head = head.head
+        person = mention.person or _lemma(head) in PERSON_NOUNS
+        plural = head.tag_ in ("NNS", "NNPS") or (mention.kind == "name" and root.tag_ in ("NNS", "NNPS"))
+        if (person, plural) == (mention.person, mention.plural):
+            return mention
+        return Mention(mention.start, mention.end, mention.actors, mention.kind, person=person, plural=plural)
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def conj_groups(doc: Doc, mentions: list[Mention]) -> list[tuple[int, tuple[str, ...]]]:
+    """Actors named together in a coordination ("Russia, Turkey and Iran"), with where each ends."""
+    by_root = {doc[m.start : m.end].root.i: m for m in mentions}
+    groups: list[tuple[int, tuple[str, ...]]] = []
+    seen: set[int] = set()
+    for i, mention in sorted(by_root.items()):
+        if i in seen:
+            continue
+        members = [mention]
+        stack = [doc[i]]
+        while stack:
+            tok = stack.pop()
+            for child in tok.children:
+                if child.dep_ == "conj" or (child.dep_ == "appos" and child.i in by_root):
+                    if child.i in by_root and child.i not in seen:
+                        members.append(by_root[child.i])
+                        seen.add(child.i)
+                    stack.append(child)
+        actors = tuple(dict.fromkeys(a for m in members for a in m.actors))
+        if len(actors) >= 2:
+            groups.append((max(m.end for m in members), actors))
+    return groups
+
+
+def adjacent_groups(doc: Doc, mentions: list[Mention]) -> list[tuple[str, ...]]:
+    """Without a parse: names separated only by commas and "and" form a group."""
+    groups: list[tuple[str, ...]] = []
+    current: list[str] = []
+    last_end = None
+    for mention in sorted(mentions, key=lambda m: m.start):
+        between = doc[last_end : mention.start] if last_end is not None else None
+        if between is not None and all(t.text in (",", "and", "&") for t in between) and len(between) > 0:
+            current.extend(mention.actors)
+        else:
+            if len(set(current)) >= 2:
+                groups.append(tuple(dict.fromkeys(current)))
+            current = list(mention.actors)
+        last_end = mention.end
+    if len(set(current)) >= 2:
+        groups.append(tuple(dict.fromkeys(current)))
+    return groups
+
+
+def resolve_references(
+    doc: Doc,
+    mentions: list[Mention],
+    context: Context,
+    lexicon: Lexicon,
+    states: frozenset[str] = frozenset(),
+) -> list[Mention]:
+    """Mentions for pronouns, group references ("the two leaders") and "the country", from what
+    came before."""
+    out: list[Mention] = []
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    local_groups = conj_groups(doc, mentions)
+    for tok in doc:
+        if tok.i in taken:
+            continue
+        lower = tok.lower_
+        if lower in PRONOUNS and tok.pos_ == "PRON":
+            kind = PRONOUNS[lower]
+            if _bound_to_other(tok, taken):
+                continue
+            actors = _clause_subject(tok, kind, mentions, lexicon.speech_verbs | REPORTING) or _antecedent(
+                tok, kind, mentions, local_groups, context
+            )
+            if actors:
+                out.append(
+                    Mention(
+                        tok.i, tok.i + 1, actors, "pronoun", person=kind == "person", plural=kind == "plural"
+                    )
+                )
+            continue
+        if (
+            tok.lemma_.lower() in STATE_NOUNS
+            and tok.tag_ == "NN"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+            and not any(c.i in taken for c in tok.subtree)
+        ):  # "the country's air defences": the state last named
+            named = [a for m in mentions if m.end <= tok.i and m.kind != "pronoun" for a in m.actors]
+            last = [a for a in [*context.singles, *named] if a in states]
+            if last:
+                out.append(Mention(tok.i, tok.i + 1, (last[-1],), "group"))
+            continue
+        size = _group_size(tok, lexicon)
+        if size is not None and tok.lemma_.lower() in PEOPLE_GROUPS:
+            people = [
+                a
+                for m in sorted(mentions, key=lambda m: m.end)
+                if m.person and m.end <= tok.i
+                for a in m.actors
+            ]
+            recent = list(dict.fromkeys(reversed([*context.people, *people])))
+            if len(recent) >= max(size, 2):
+                out.append(Mention(tok.i, tok.i + 1, tuple(recent[: max(size, 2)]), "group", plural=True))
+                continue
+        if size is not None:
+            local = [g for end, g in local_groups if end <= tok.i]
+            candidates = [g for g in [*context.groups, *context.subjects, *local] if len(g) >= 2]
+            fitting = [g for g in candidates if size == 0 or len(g) == size]
+            if fitting:
+                out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
+    return out
+
+
+def _clause_subject(
+    tok: Token, kind: str, mentions: list[Mention], speech: frozenset[str]
+) -> tuple[str, ...]:
+    """The subject pronoun of a reported clause ("Turkey said it would ...") is the reporting
+    verb's subject when that subject fits the pronoun."""
+    clause = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp":
+        return ()
+    verb = clause.head
+    if verb.lemma_.lower() not in speech:
+        return ()
+    by_token = {i: m for m in mentions if m.kind not in ("pronoun", "group") for i in range(m.start, m.end)}
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < tok.i:
+            found = [by_token[t.i] for t in child.subtree if t.i in by_token]
+            fitting = [
+                m
+                for m in found
+                if (kind == "person" and m.person)
+                or (kind == "single" and not m.person and not m.plural)
+                or (kind == "plural" and (m.plural or len(found) > 1))
+            ]
+            return tuple(dict.fromkeys(a for m in fitting for a in m.actors))
+    return ()
+
+
+def _bound_to_other(tok: Token, taken: set[int]) -> bool:
+    """A possessive whose clause has a subject before it that names no actor ("militant groups
+    continue their attacks"): the pronoun refers to that subject."""
+    if tok.dep_ != "poss":
+        return False
+    verb = tok.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") or verb.head == verb:
+            break
+        verb = verb.head
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < tok.i and child.pos_ in ("NOUN", "PROPN"):
+            return not any(t.i in taken for t in child.subtree)
+    return False
+
+
+def _antecedent(
+    tok: Token,
+    kind: str,
+    mentions: list[Mention],
+    local_groups: list[tuple[int, tuple[str, ...]]],
+    context: Context,
+) -> tuple[str, ...]:
+    """The actors a pronoun stands for: the nearest fitting mention before it, else the context."""
+    own_subject: set[int] = set()
+    if tok.dep_ in ("dobj", "dative", "pobj"):  # "Damascus does not accept it": not Damascus
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        own_subject = {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    before = sorted(
+        (
+            m
+            for m in mentions
+            if m.end <= tok.i and m.kind not in ("pronoun", "group") and m.start not in own_subject
+        ),
+        key=lambda m: m.end,
+    )
+    if kind == "person":
+        people = [m for m in before if m.person]
+        return people[-1].actors if people else (context.people[-1],) if context.people else ()
+    if kind == "single":
+        singles = [m for m in before if not m.person and not m.plural]
+        if tok.dep_ in ("poss", "nsubj"):  # "Washington stepped up its support for the YPG": the subject's
+            subjects = [m for m in singles if tok.doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")]
+            singles = subjects or singles
+        return singles[-1].actors if singles else (context.singles[-1],) if context.singles else ()
+    options: list[tuple[int, tuple[str, ...]]] = [(m.end, m.actors) for m in before if m.plural]
+    options += [(end, g) for end, g in local_groups if end <= tok.i]
+    if options:
+        return max(options, key=lambda o: o[0])[1]
+    subjects = [
+        m for m in before if not m.person and tok.doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
+    ]
+    if subjects:  # "the council confirmed the withdrawal of their troops"
+        return subjects[-1].actors
+    return context.many[-1] if context.many else ()
+
+
+def _group_size(tok: Token, lexicon: Lexicon) -> int | None:
+    """For "the three countries" 3, for "the sides" 0 (any size), else None."""
+    lemma = tok.lemma_.lower()
+    numbers = lexicon.group_numbers
+    subject_or_object = tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
+    if (
+        tok.pos_ == "NUM"
+        and tok.lower_ in numbers
+        and subject_or_object
+        and any(c.lower_ == "the" for c in tok.children)
+    ):
+        return numbers[tok.lower_]
+    if tok.lower_ == "both" and tok.dep_ in ("nsubj", "nsubjpass"):
+        return 2
+    if lemma not in lexicon.group_nouns or tok.tag_ not in ("NNS", "NNPS"):
+        return None
+    for child in tok.children:
+        if child.lower_ in numbers and child.dep_ in ("nummod", "det", "predet", "amod", "quantmod"):
+            return numbers[child.lower_]
+    for child in tok.children:
+        if child.dep_ == "compound" and child.lower_ in numbers:
+            return numbers[child.lower_]
+    if lemma in lexicon.group_alone and any(c.lower_ in ("the", "both", "all") for c in tok.children):
+        return 0
+    return None

@@ -1,0 +1,442 @@
+"""Who is source and who is target of a trigger, read off the dependency parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from agents.extract.mentions import RELATIVES, Mention
+from agents.extract.rules import Lexicon, Trigger
+from schemas.event import PloverType
+
+CLAUSE_DEPS = frozenset(
+    {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "punct", "mark", "cc"}
+)
+HARVEST_PREPS = frozenset({"of", "from", "between", "including", "like", "alongside", "by"})
+HOLDING = frozenset({"control", "hold", "run", "occupy", "dominate", "administer", "besiege"})
+"""Participles naming who holds a place ("areas controlled by the SDF")."""
+SUBJECT_DEPS = ("nsubj", "csubj")
+PASSIVE_OR_SUBJECT = ("nsubj", "csubj", "nsubjpass", "auxpass")
+OBJECT_DEPS = ("dobj", "dative", "attr", "oprd")
+SYMMETRIC_PREPS = frozenset({"with", "between", "among", "alongside"})
+SYMMETRIC = frozenset({PloverType.AGREE, PloverType.CONSULT, PloverType.COOPERATE})
+HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE})
+THREAT_PREPS = frozenset({"of", "against", "on", "from", "at"})
+COAGENT_PREPS = frozenset({"alongside"})
+TRAVEL = frozenset({"travel", "fly", "go", "head", "come", "arrive", "return", "visit", "journey"})
+QUANTITY = frozenset(
+    {
+        "day",
+        "hour",
+        "week",
+        "month",
+        "series",
+        "string",
+        "number",
+        "wave",
+        "round",
+        "spate",
+        "flurry",
+        "barrage",
+        "set",
+        "couple",
+        "lot",
+        "dozen",
+        "hundred",
+        "thousand",
+        "volley",
+        "salvo",
+        "streak",
+        "succession",
+        "host",
+    }
+)
+
+
+@dataclass
+class Roles:
+    """Actors found on each side of a trigger; ``inherited`` when the source came from another clause."""
+
+    sources: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    inherited: bool = False
+
+
+class RoleFinder:
+    """Reads roles for triggers of one parsed sentence, given its actor mentions."""
+
+    def __init__(
+        self,
+        mentions: list[Mention],
+        lexicon: Lexicon,
+        agentive: frozenset[str] = frozenset(),
+        events: frozenset[str] = frozenset(),
+    ) -> None:
+        self.lexicon = lexicon
+        self.agentive = agentive
+        self.events = events
+        self.by_token: dict[int, Mention] = {}
+        for mention in mentions:
+            for i in range(mention.start, mention.end):
+                self.by_token.setdefault(i, mention)
+
+    # ------------------------------------------------------------- harvesting
+
+    def actors(self, tok: Token, *, deep: bool = True, open_of: bool = True) -> list[str]:
+        """Actors named by ``tok`` and (when ``deep``) its noun phrase, not crossing clauses.
+
+        With ``open_of`` false, "of" phrases are only read under words that name who acts
+        ("the presidents of Iran"), not under others ("the sponsors of the Syria talks").
+        """
+        out: list[str] = []
+        seen: set[int] = set()
+        stack = [(tok, False)]
+        while stack:
+            t, opened = stack.pop()
+            mention = self.by_token.get(t.i)
+            deep_possessive = (
+                mention is not None
+                and mention.kind == "pronoun"
+                and t != tok
+                and t.dep_ == "poss"
+                and t.head != tok
+            )
+            if mention is not None and id(mention) not in seen and not deep_possessive:
+                seen.add(id(mention))
+                out.extend(mention.actors)
+            if t.lower_ in RELATIVES and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+                stack.append((t.head.head, opened))
+                continue
+            if not deep and t != tok and t.dep_ not in ("conj", "compound", "amod", "poss", "appos", "nmod"):
+                continue
+            opens = open_of or opened or self._opens(t)
+            for child in t.children:
+                if child.dep_ == "acl" and child.lemma_.lower() in HOLDING:
+                    stack.extend((o, True) for a in child.children if a.dep_ == "agent" for o in a.children)
+                    continue
+                if child.dep_ in CLAUSE_DEPS:
+                    continue
+                loyal = child.lower_ == "to" and t.pos_ == "ADJ"  # "forces loyal to Assad"
+                if child.dep_ == "prep" and not loyal and (child.lower_ not in HARVEST_PREPS or not opens):
+                    continue
+                if child.dep_ == "appos" and child.i not in self.by_token:
+                    continue
+                stack.append((child, opens and child.dep_ in ("prep", "pobj")))
+        return list(dict.fromkeys(out))
+
+    def _opens(self, tok: Token) -> bool:
+        """Whether "of"/"from" phrases under ``tok`` name who it is ("presidents of Iran")."""
+        return (
+            tok.i in self.by_token
+            or tok.lemma_.lower() in self.agentive
+            or tok.pos_ in ("PROPN", "NUM", "PRON")
+        )
+
+    def _prep_objects(self, tok: Token, preps: frozenset[str]) -> list[str]:
+        out: list[str] = []
+        for child in tok.children:
+            if child.dep_ in ("prep", "prt", "agent") and child.lower_ in preps:
+                for obj in child.children:
+                    if obj.dep_ in ("pobj", "pcomp", "dobj"):
+                        out += self.actors(obj)
+                    elif obj.dep_ == "prep" and obj.lower_ == "of":  # "out of"
+                        out += self._prep_objects(child, frozenset({"of"}))
+        return out
+
+    def _agents(self, verb: Token) -> list[str]:
+        """Actors of a passive verb's "by" phrase, when it names who acts ("backed by Russian jets"),
+        not an event ("aided by rebel in-fighting")."""
+        return [
+            a
+            for c in verb.children
+            if c.dep_ == "agent"
+            for o in c.children
+            if o.i in self.by_token or o.lemma_.lower() not in self.events
+            for a in self.actors(o, open_of=False)
+        ]
+
+    def subject(self, verb: Token, depth: int = 0) -> tuple[list[str], bool]:
+        """Actors doing ``verb``: its subject, else the subject it shares with the clause above."""
+        if depth > 4:
+            return [], True
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            found = self._agents(verb)
+        else:
+            found = [
+                a for c in verb.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, open_of=False)
+            ]
+        if (
+            found
+            or passive
+            or any(c.dep_ in SUBJECT_DEPS for c in verb.children if c.lower_ not in RELATIVES)
+        ):
+            return found, depth > 0
+        head = verb.head
+        if verb.dep_ == "xcomp" and any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children):
+            return [a for c in head.children if c.dep_ == "nsubjpass" for a in self.actors(c)], True
+        if verb.dep_ == "xcomp":
+            objects = [a for c in head.children if c.dep_ == "dobj" for a in self.actors(c)]
+            if objects:
+                return objects, True
+            return self.subject(head, depth + 1)[0], True
+        if verb.dep_ in ("conj", "advcl", "pcomp", "acomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
+            return self.subject(head, depth + 1)[0], True
+        if verb.dep_ == "relcl":
+            return self.actors(head, deep=False), True
+        if verb.dep_ == "acl" and not passive and verb.tag_ == "VBG":
+            return self.actors(head, deep=False), True
+        if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+            owners = [a for c in head.head.children if c.dep_ == "poss" for a in self.actors(c)]
+            if owners:  # "its policy of arming the fighters"
+                return owners, True
+        if verb.dep_ in ("pcomp", "advcl", "acl"):
+            up = head
+            for _ in range(4):
+                if up.pos_ in ("VERB", "AUX") and up != verb:
+                    return self.subject(up, depth + 1)[0], True
+                if up.dep_ not in ("prep", "pobj", "pcomp") or up.head == up:
+                    break
+                up = up.head
+        return [], False
+
+    # ------------------------------------------------------------- roles
+
+    def roles(self, tok: Token, rule: Trigger, stop_inherit: bool = False) -> Roles:
+        """Sources, targets and partners of a trigger word."""
+        if tok.pos_ == "ADP":  # "fought alongside X": the verb's subject and the preposition's object
+            if tok.head.pos_ != "VERB":
+                return Roles()
+            partners = [a for c in tok.children if c.dep_ == "pobj" for a in self.actors(c)]
+            return Roles(sources=self.subject(tok.head)[0], partners=partners)
+        if tok.pos_ == "ADV":  # "jointly", "together": the roles of the verb it modifies
+            return self._verbal(tok.head, rule) if tok.head.pos_ in ("VERB", "AUX") else Roles()
+        roles = (
+            self._verbal(tok, rule) if tok.pos_ in ("VERB", "AUX") else self._nominal(tok, rule, stop_inherit)
+        )
+        if (
+            not roles.sources
+            and tok.pos_ == "VERB"
+            and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in tok.children)
+        ):
+            roles.sources = self._preceding(tok)
+        if rule.direct_object:  # "received the minister", not "received a letter from the minister"
+            roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
+            roles.partners = []
+        if rule.companion:  # only an actor named outright: "sent advisers to Iraq", not "to a rebel enclave"
+            roles.targets = [
+                a
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ in rule.targets
+                for o in c.children
+                if o.dep_ == "pobj" and o.i in self.by_token
+                for a in self.by_token[o.i].actors
+            ]
+        if rule.type not in SYMMETRIC and roles.sources:
+            roles.sources += self._prep_objects(tok, COAGENT_PREPS)
+            if tok.dep_ in ("attr", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
+                roles.sources += self._prep_objects(tok.head, COAGENT_PREPS)
+        if rule.type == PloverType.CONSULT and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
+            verb = tok.head.head  # "travelled to Moscow for talks"
+            if tok.head.lower_ == "for" and verb.pos_ == "VERB" and verb.lemma_.lower() in TRAVEL:
+                roles.partners += self._prep_objects(verb, frozenset({"to"}))
+        if not roles.targets and rule.type in HOSTILE:
+            roles.targets = self._purpose_objects(tok)
+        if not roles.targets and rule.type == PloverType.THREATEN:
+            clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+            while clauses:  # "vowed to keep striking Iranian forces"
+                clause = clauses.pop()
+                clauses += [c for c in clause.children if c.dep_ == "xcomp"]
+                for obj in clause.children:
+                    if obj.dep_ == "dobj":
+                        roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
+                roles.targets += self._prep_objects(clause, THREAT_PREPS)
+        if rule.untargeted and not roles.sources and tok.pos_ == "VERB":
+            roles.sources = self._movers(tok, roles.targets)
+        return roles
+
+    def _verbal(self, tok: Token, rule: Trigger) -> Roles:
+        roles = Roles()
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+            tok.dep_ == "acl" and tok.tag_ == "VBN"
+        )
+        roles.sources, roles.inherited = self.subject(tok)
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            roles.sources = self._agents(tok)
+            roles.targets = self.actors(tok.head, deep=False)
+            if not roles.targets and tok.head.dep_ == "appos":
+                roles.targets = self.actors(tok.head.head, deep=False)
+        elif (
+            tok.dep_ == "advcl"
+            and tok.tag_ == "VBN"
+            and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+        ):
+            agents = self._agents(tok)
+            if agents:  # "Backed by Russia, the army advanced": the army is backed
+                roles.sources = agents
+                roles.targets = [
+                    a for c in tok.head.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c)
+                ]
+        elif passive:
+            roles.targets = [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        for child in tok.children:
+            if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
+                roles.targets += self.actors(child)
+                roles.targets += self._prep_objects(child, rule.targets)
+            if child.dep_ == "ccomp" and rule.type in (PloverType.AID, PloverType.REQUEST):
+                # "helped Assad fight the rebels": the helped is the clause's subject
+                roles.targets += [
+                    a for c in child.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, deep=False)
+                ]
+        roles.targets += self._prep_objects(tok, rule.targets)
+        for child in tok.children:
+            if child.dep_ == "prt":
+                roles.targets += self._prep_objects(child, rule.targets)
+        roles.partners = self._prep_objects(tok, SYMMETRIC_PREPS)
+        if (
+            roles.inherited
+            and not roles.targets
+            and tok.dep_ in ("xcomp", "advcl")
+            and tok.head.pos_ == "VERB"
+        ):
+            roles.targets = self._prep_objects(tok.head, rule.targets)
+        return roles
+
+    def _nominal(self, tok: Token, rule: Trigger, stop_inherit: bool) -> Roles:
+        roles = Roles()
+        compounds: list[str] = []
+        for child in tok.children:
+            if child.dep_ in ("poss", "amod", "nmod"):
+                (roles.targets if rule.modifier_is == "target" else roles.sources).extend(self.actors(child))
+            elif child.dep_ == "compound":
+                compounds += self.actors(child)
+        if rule.modifier_is == "target":
+            roles.targets += compounds
+            stop_inherit = stop_inherit or False
+        elif rule.compound_is == "target":
+            roles.targets += compounds
+        elif len(set(compounds)) >= 2 or rule.type not in SYMMETRIC:
+            roles.sources += compounds
+        roles.sources += self._prep_objects(tok, frozenset({"by"}))
+        of = self._prep_objects(tok, frozenset({"of"}))
+        if rule.of_is == "source":
+            roles.sources += of
+        elif rule.of_is == "target":
+            roles.targets += of
+        else:
+            roles.partners += of
+        roles.targets += self._prep_objects(tok, rule.targets - {"of"})
+        roles.partners += self._prep_objects(tok, SYMMETRIC_PREPS)
+        if rule.type in SYMMETRIC and len(set(roles.sources + roles.partners)) == 1 and roles.partners:
+            roles.sources += self._reporter(tok)  # "X announced that a deal with Y was reached"
+        if rule.modifier_is == "target" and tok.dep_ == "appos":
+            roles.targets += self.actors(tok.head, deep=False)
+        if not roles.sources and not stop_inherit:
+            anchor = tok
+            while (
+                anchor.dep_ == "pobj"
+                and anchor.head.lower_ == "of"
+                and anchor.head.head.lemma_.lower() in QUANTITY
+            ):
+                anchor = anchor.head.head  # "a series of victories", "a wave of strikes"
+            head = anchor.head
+            if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+                roles.sources, _ = self.subject(head)
+                roles.targets += self._prep_objects(head, rule.targets - {"of"})
+                roles.targets += [a for c in head.children if c.dep_ == "dative" for a in self.actors(c)]
+                roles.inherited = True
+            elif anchor.dep_ == "appos":
+                roles.sources = self.actors(head, deep=False)
+            elif (
+                anchor.dep_ == "pobj"
+                and head.dep_ == "prep"
+                and head.head.pos_ in ("VERB", "AUX")
+                and head.lower_ in ("in", "during", "after", "for", "at", "of", "with", "through", "by")
+            ):
+                roles.sources, _ = self.subject(head.head)
+                roles.inherited = True
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.defending_verbs:
+            roles.targets += self.subject(tok.head)[0]  # "repelled an attack by the rebels"
+        if (
+            rule.type in HOSTILE
+            and tok.dep_ == "dobj"
+            and tok.head.lemma_.lower() in self.lexicon.joining_verbs
+        ):
+            roles.sources += self.subject(tok.head)[0]  # "French jets joined the strikes"
+        if (
+            not roles.targets
+            and rule.type in HOSTILE
+            and tok.dep_ == "pobj"
+            and tok.head.lower_ in ("in", "by")
+        ):
+            verb = tok.head.head  # "a soldier was killed in a rebel attack"
+            clause = (
+                verb.head
+                if verb.dep_ == "conj" and not any(c.dep_ == "nsubjpass" for c in verb.children)
+                else verb
+            )
+            if verb.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in clause.children):
+                roles.targets += [a for c in clause.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        return roles
+
+    def _preceding(self, verb: Token) -> list[str]:
+        """When the parse gives a verb no subject, the names right before it, if only adverbs,
+        auxiliaries, dates or list punctuation stand between ("Russia and Iran in 2018 agreed")."""
+        found: list[str] = []
+        i = verb.i - 1
+        while i >= 0:
+            tok = verb.doc[i]
+            mention = self.by_token.get(i)
+            if mention is not None and mention.kind != "pronoun":
+                found = list(mention.actors) + found
+                i = mention.start - 1
+                continue
+            if tok.pos_ in ("ADV", "AUX", "PART", "NUM", "CCONJ", "DET") or tok.text in (
+                ",",
+                "in",
+                "on",
+                "last",
+            ):
+                i -= 1
+                continue
+            break
+        return found
+
+    def _reporter(self, tok: Token) -> list[str]:
+        """The subject of the reporting verb whose clause holds ``tok``."""
+        clause = tok
+        for _ in range(4):
+            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.speech_verbs:
+                return self.subject(clause.head)[0]
+            if clause.head == clause:
+                break
+            clause = clause.head
+        return []
+
+    def _movers(self, verb: Token, patients: list[str]) -> list[str]:
+        """Who moves when no subject does: "US troops were stationed", "pulled US troops out",
+        "fighters left the rebel-held sector"; not a place left ("fled Syria") nor a pronoun."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl":
+            return patients
+        movers: list[str] = []
+        for obj in verb.children:
+            if obj.dep_ != "dobj":
+                continue
+            own = self.by_token.get(obj.i)
+            for t in obj.subtree:
+                mention = self.by_token.get(t.i)
+                if mention is not None and mention is not own and mention.kind != "pronoun":
+                    movers.extend(mention.actors)
+        return movers
+
+    def _purpose_objects(self, tok: Token) -> list[str]:
+        """ "launched an offensive to drive insurgents out": the object of the purpose clause."""
+        out: list[str] = []
+        for clause in tok.children:
+            if clause.dep_ in ("acl", "relcl", "advcl", "xcomp") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in clause.children
+            ):
+                out += [a for c in clause.children if c.dep_ == "dobj" for a in self.actors(c)]
+        return out

@@ -1,0 +1,215 @@
+"""Rule data: trigger rules and shared word lists, loaded from ``agents/extract/rules/*.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from agents.kb.load import YAML_LOADER
+from schemas.event import PloverType
+
+
+class RuleError(ValueError):
+    """A rule file is malformed."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A sentence and the (type, source, target) triples a rule must (or must not) give for it."""
+
+    text: str
+    events: tuple[tuple[str, str, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger rule (see the header of ``rules/plover.yaml`` for the fields)."""
+
+    id: str
+    type: PloverType
+    lemmas: frozenset[str]
+    pos: frozenset[str] = frozenset({"VERB", "NOUN"})
+    object: frozenset[str] = frozenset()
+    particle: frozenset[str] = frozenset()
+    modifier: frozenset[str] = frozenset()
+    agent_modifier: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+    of_is: str | None = None
+    compound_is: str | None = None
+    modifier_is: str | None = None
+    intransitive: bool = False
+    xcomp: bool | None = None
+    both_ways: bool = False
+    mediation: bool = False
+    companion: bool = False
+    direct_object: bool = False
+    negated: PloverType | None = None
+    only_negated: bool = False
+    priority: int = 0
+    positive: tuple[Example, ...] = ()
+    negative: tuple[Example, ...] = ()
+
+    @property
+    def untargeted(self) -> bool:
+        """MOBILIZE and RETREAT have no target."""
+        return self.type in (PloverType.MOBILIZE, PloverType.RETREAT)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists shared by the rules."""
+
+    agent_nouns: frozenset[str]
+    place_nouns: frozenset[str]
+    compass_words: frozenset[str]
+    defending_verbs: frozenset[str]
+    joining_verbs: frozenset[str]
+    locative_preps: frozenset[str]
+    group_nouns: frozenset[str]
+    group_numbers: dict[str, int]
+    group_alone: frozenset[str]
+    commentator_nouns: frozenset[str]
+    speech_verbs: frozenset[str]
+    claim_verbs: frozenset[str]
+    irrealis_heads: frozenset[str]
+    irrealis_nouns: frozenset[str]
+    aim_verbs: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    planned_aux: frozenset[str]
+    planned_heads: frozenset[str]
+    irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """All trigger rules, in file order, and the lexicon."""
+
+    triggers: tuple[Trigger, ...]
+    lexicon: Lexicon
+
+
+def _examples(raw: list[Any] | None, where: str) -> tuple[Example, ...]:
+    out = []
+    for item in raw or []:
+        if not isinstance(item, dict) or "text" not in item:
+            raise RuleError(f"{where}: an example needs a text")
+        events = tuple(
+            (str(e[0]), str(e[1]), None if e[2] is None else str(e[2])) for e in item.get("events", [])
+        )
+        out.append(Example(str(item["text"]), events))
+    return tuple(out)
+
+
+def _words(value: object) -> frozenset[str]:
+    """A list of words; YAML turns a bare ``on`` or ``no`` into a boolean, which is refused."""
+    words = list(value or [])  # type: ignore[call-overload]
+    for word in words:
+        if not isinstance(word, str | int) or isinstance(word, bool):
+            raise RuleError(f"not a word: {word!r} (quote on/off/yes/no in YAML)")
+    return frozenset(str(w).lower() for w in words)
+
+
+def _trigger(raw: dict[str, Any]) -> Trigger:
+    where = f"rule {raw.get('id')!r}"
+    try:
+        kind = PloverType(raw["type"])
+    except (KeyError, ValueError) as exc:
+        raise RuleError(f"{where}: unknown or missing type {raw.get('type')!r}") from exc
+    if not raw.get("lemmas"):
+        raise RuleError(f"{where}: no lemmas")
+    known = set(Trigger.__dataclass_fields__) | {"examples"}
+    unknown = set(raw) - known - {"positive", "negative"}
+    if unknown:
+        raise RuleError(f"{where}: unknown fields {sorted(unknown)}")
+    examples = raw.get("examples") or {}
+    return Trigger(
+        id=str(raw["id"]),
+        type=kind,
+        lemmas=_words(raw["lemmas"]),
+        pos=frozenset(raw.get("pos") or ("VERB", "NOUN")),
+        object=_words(raw.get("object")),
+        particle=_words(raw.get("particle")),
+        modifier=_words(raw.get("modifier")),
+        agent_modifier=_words(raw.get("agent_modifier")),
+        without=_words(raw.get("without")),
+        targets=_words(raw.get("targets")),
+        of_is=raw.get("of_is"),
+        compound_is=raw.get("compound_is"),
+        modifier_is=raw.get("modifier_is"),
+        intransitive=bool(raw.get("intransitive", False)),
+        xcomp=raw.get("xcomp"),
+        both_ways=bool(raw.get("both_ways", False)),
+        mediation=bool(raw.get("mediation", False)),
+        companion=bool(raw.get("companion", False)),
+        direct_object=bool(raw.get("direct_object", False)),
+        negated=PloverType(raw["negated"]) if raw.get("negated") else None,
+        only_negated=bool(raw.get("only_negated", False)),
+        priority=int(raw.get("priority", 0)),
+        positive=_examples(examples.get("positive"), where),
+        negative=_examples(examples.get("negative"), where),
+    )
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = (resources.files("agents.extract") / "rules" / name).read_text(encoding="utf-8")
+    doc = yaml.load(text, Loader=YAML_LOADER)
+    if not isinstance(doc, dict):
+        raise RuleError(f"{name}: expected a mapping")
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The package's rules, checked and cached."""
+    lex = _read("lexicon.yaml")
+    lexicon = Lexicon(
+        agent_nouns=_words(lex["agent_nouns"]),
+        place_nouns=_words(lex["place_nouns"]),
+        compass_words=_words(lex["compass_words"]),
+        defending_verbs=_words(lex["defending_verbs"]),
+        joining_verbs=_words(lex["joining_verbs"]),
+        locative_preps=_words(lex["locative_preps"]),
+        group_nouns=_words(lex["group_nouns"]),
+        group_numbers={str(k): int(v) for k, v in lex["group_numbers"].items()},
+        group_alone=_words(lex["group_alone"]),
+        commentator_nouns=_words(lex["commentator_nouns"]),
+        speech_verbs=_words(lex["speech_verbs"]),
+        claim_verbs=_words(lex["claim_verbs"]),
+        irrealis_heads=_words(lex["irrealis_heads"]),
+        irrealis_nouns=_words(lex["irrealis_nouns"]),
+        aim_verbs=_words(lex["aim_verbs"]),
+        hypothetical_aux=_words(lex["hypothetical_aux"]),
+        planned_aux=_words(lex["planned_aux"]),
+        planned_heads=_words(lex["planned_heads"]),
+        irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
+    )
+    triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])
+    ids = [t.id for t in triggers]
+    if len(ids) != len(set(ids)):
+        raise RuleError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return Rules(triggers, lexicon)
+
+
+def surface_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]:
+    """Lower-case inflected forms of a lemma, to spot candidate sentences before parsing."""
+    forms = {
+        lemma,
+        lemma + "s",
+        lemma + "es",
+        lemma + "ed",
+        lemma + "d",
+        lemma + "ing",
+        *irregular.get(lemma, ()),
+    }
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if len(lemma) > 2 and lemma[-1] not in "aeiouywx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms

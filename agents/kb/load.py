@@ -1,0 +1,200 @@
+"""Build the :class:`KnowledgeBase` from the package's data files, pycountry and user files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from agents.kb.fold import fold
+from agents.kb.model import Actor, KnowledgeBase, Name, Person, Tenure, Zone, is_case_sensitive
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The C implementation of the safe loader when libyaml is there."""
+
+DATA_FILES = (
+    "actors.states.yaml",
+    "actors.demonyms.yaml",
+    "actors.groups.yaml",
+    "actors.international.yaml",
+    "actors.leaders.yaml",
+    "zones.yaml",
+)
+"""The package's data files, in load order."""
+
+
+class KnowledgeBaseError(ValueError):
+    """A data file is malformed or contradicts another one."""
+
+
+def _require(value: object, kind: type, where: str) -> Any:
+    if not isinstance(value, kind):
+        raise KnowledgeBaseError(f"{where}: expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _date(value: object, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise KnowledgeBaseError(f"{where}: not an ISO date: {value!r}") from exc
+
+
+class _Builder:
+    """Collects actors, people, zones and names, checking each as it comes."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, Actor] = {}
+        self.people: dict[str, Person] = {}
+        self.zones: dict[str, Zone] = {}
+        self.names: dict[tuple[str, bool], Name] = {}
+        self.sources: list[str] = []
+
+    def actor(self, actor: Actor, where: str, *, replace: bool = False) -> None:
+        if actor.id in self.actors and not replace:
+            raise KnowledgeBaseError(f"{where}: duplicate actor id {actor.id!r}")
+        self.actors[actor.id] = actor
+
+    def name(self, text: str, kind: str, ref: str, where: str) -> None:
+        text = " ".join(fold(str(text)).split())
+        if not text:
+            raise KnowledgeBaseError(f"{where}: empty name for {ref!r}")
+        sensitive = is_case_sensitive(text)
+        key = (text if sensitive else text.lower(), sensitive)
+        name = Name(text=text, kind=kind, ref=ref, case_sensitive=sensitive)  # type: ignore[arg-type]
+        known = self.names.get(key)
+        if known is not None and known.ref != ref:
+            raise KnowledgeBaseError(
+                f"{where}: name {text!r} claimed by {known.kind} {known.ref!r} and {kind} {ref!r}"
+            )
+        if known is None or known.kind == "adjective":  # a noun form also serves as an adjective
+            self.names[key] = name
+
+    def build(self) -> KnowledgeBase:
+        for name in self.names.values():
+            if name.kind in ("name", "adjective") and name.ref not in self.actors:
+                raise KnowledgeBaseError(f"name {name.text!r} refers to unknown actor {name.ref!r}")
+        for person in self.people.values():
+            for tenure in person.tenures:
+                if tenure.actor not in self.actors:
+                    raise KnowledgeBaseError(
+                        f"person {person.id!r}: tenure for unknown actor {tenure.actor!r}"
+                    )
+        ordered = sorted(self.names.values(), key=lambda n: (n.kind, n.ref, n.text))
+        return KnowledgeBase(self.actors, self.people, self.zones, tuple(ordered), tuple(self.sources))
+
+
+def _countries() -> Iterator[tuple[str, str, list[str]]]:
+    """(alpha-3, name, names to match) for every ISO 3166 state; inverted forms ("Korea, Republic of")
+    and qualified ones ("Holy See (Vatican City State)") are not matched."""
+    for country in pycountry.countries:
+        names = [getattr(country, attr, None) for attr in ("common_name", "name", "official_name")]
+        usable = [n for n in names if n and "," not in n and "(" not in n]
+        yield country.alpha_3, next(n for n in names if n), list(dict.fromkeys(usable))
+
+
+def _load_states(builder: _Builder, doc: dict[str, Any], where: str) -> None:
+    states = _require(doc.get("states", {}), dict, f"{where}: states")
+    for state_id, entry in states.items():
+        entry = _require(entry or {}, dict, f"{where}: {state_id}")
+        if state_id not in builder.actors:
+            names = entry.get("names") or [state_id]
+            builder.actor(Actor(state_id, str(names[0]), "state"), where)
+        for text in entry.get("names", []) or []:
+            builder.name(text, "name", state_id, f"{where}: {state_id}")
+        for text in entry.get("adjectives", []) or []:
+            builder.name(text, "adjective", state_id, f"{where}: {state_id}")
+
+
+def _load_listed(builder: _Builder, doc: dict[str, Any], where: str, key: str, kind: str) -> None:
+    for i, entry in enumerate(_require(doc.get(key, []), list, f"{where}: {key}")):
+        entry = _require(entry, dict, f"{where}: {key}[{i}]")
+        actor_id = str(_require(entry.get("id"), str, f"{where}: {key}[{i}].id"))
+        builder.actor(Actor(actor_id, str(entry.get("name", actor_id)), kind), where)  # type: ignore[arg-type]
+        for text in [entry.get("name", actor_id), *(entry.get("aliases") or [])]:
+            builder.name(text, "name", actor_id, f"{where}: {actor_id}")
+
+
+def _load_people(builder: _Builder, doc: dict[str, Any], where: str) -> None:
+    for i, entry in enumerate(_require(doc.get("people", []), list, f"{where}: people")):
+        entry = _require(entry, dict, f"{where}: people[{i}]")
+        person_id = str(_require(entry.get("id"), str, f"{where}: people[{i}].id"))
+        at = f"{where}: {person_id}"
+        if person_id in builder.people:
+            raise KnowledgeBaseError(f"{at}: duplicate person id")
+        tenures = []
+        for j, raw in enumerate(_require(entry.get("tenures"), list, f"{at}.tenures")):
+            raw = _require(raw, dict, f"{at}.tenures[{j}]")
+            start = _date(raw.get("start"), f"{at}.tenures[{j}].start")
+            end = _date(raw["end"], f"{at}.tenures[{j}].end") if raw.get("end") else None
+            if end is not None and end <= start:
+                raise KnowledgeBaseError(f"{at}.tenures[{j}]: ends before it starts")
+            tenures.append(Tenure(str(raw.get("actor")), start, end, str(raw.get("role", ""))))
+        if not tenures:
+            raise KnowledgeBaseError(f"{at}: no tenure")
+        builder.people[person_id] = Person(person_id, str(entry.get("name", person_id)), tuple(tenures))
+        for text in [entry.get("name", person_id), *(entry.get("aliases") or [])]:
+            builder.name(text, "person", person_id, at)
+
+
+def _load_zones(builder: _Builder, doc: dict[str, Any], where: str) -> None:
+    for i, entry in enumerate(_require(doc.get("zones", []), list, f"{where}: zones")):
+        entry = _require(entry, dict, f"{where}: zones[{i}]")
+        zone_id = str(_require(entry.get("id"), str, f"{where}: zones[{i}].id"))
+        if zone_id in builder.zones:
+            raise KnowledgeBaseError(f"{where}: duplicate zone id {zone_id!r}")
+        builder.zones[zone_id] = Zone(zone_id, str(entry.get("name", zone_id)))
+        for text in [entry.get("name", zone_id), *(entry.get("aliases") or [])]:
+            builder.name(text, "zone", zone_id, f"{where}: {zone_id}")
+    for text in _require(doc.get("no_zone", []), list, f"{where}: no_zone"):
+        builder.name(text, "no_zone", "-", f"{where}: no_zone")
+
+
+_LOADERS = {
+    "states": _load_states,
+    "groups": lambda b, d, w: _load_listed(b, d, w, "groups", "group"),
+    "organisations": lambda b, d, w: _load_listed(b, d, w, "organisations", "organisation"),
+    "people": _load_people,
+    "zones": _load_zones,
+}
+
+
+def _load_document(builder: _Builder, text: str, where: str) -> None:
+    try:
+        doc = yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{where}: invalid YAML: {exc}") from exc
+    doc = _require(doc, dict, where)
+    kind = doc.get("kind")
+    if kind not in _LOADERS:
+        raise KnowledgeBaseError(f"{where}: unknown kind {kind!r} (expected one of {sorted(_LOADERS)})")
+    _LOADERS[kind](builder, doc, where)
+    builder.sources.append(where)
+
+
+@lru_cache(maxsize=8)
+def _load(extra_paths: tuple[str, ...]) -> KnowledgeBase:
+    builder = _Builder()
+    for state_id, title, names in _countries():
+        builder.actor(Actor(state_id, title, "state"), "pycountry")
+        for text in names:
+            builder.name(text, "name", state_id, "pycountry")
+    data = resources.files("agents.kb") / "data"
+    for filename in DATA_FILES:
+        _load_document(builder, (data / filename).read_text(encoding="utf-8"), filename)
+    for path in extra_paths:
+        _load_document(builder, Path(path).read_text(encoding="utf-8"), path)
+    return builder.build()
+
+
+def load_kb(extra_paths: Iterable[str | Path] = ()) -> KnowledgeBase:
+    """The knowledge base from the package data plus ``extra_paths`` (same formats); cached."""
+    return _load(tuple(str(p) for p in extra_paths))

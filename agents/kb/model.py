@@ -1,0 +1,100 @@
+"""The knowledge base's immutable model: actors, people with tenures, zones, and their names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+ActorKind = Literal["state", "group", "organisation"]
+NameKind = Literal["name", "adjective", "person", "zone", "no_zone"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: an ISO alpha-3 state, an armed or political group, or an organisation."""
+
+    id: str
+    name: str
+    kind: ActorKind
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A period during which a person acts for an actor; ``end`` is None while in office."""
+
+    actor: str
+    start: dt.date
+    end: dt.date | None = None
+    role: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` falls within the tenure."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who acts for actors over tenures."""
+
+    id: str
+    name: str
+    tenures: tuple[Tenure, ...]
+
+    def actor_on(self, day: dt.date | None) -> str | None:
+        """The actor the person acts for on ``day``; undated, only when every tenure agrees."""
+        if day is None:
+            actors = {tenure.actor for tenure in self.tenures}
+            return actors.pop() if len(actors) == 1 else None
+        for tenure in self.tenures:
+            if tenure.covers(day):
+                return tenure.actor
+        return None
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A Syrian zone of the guidelines."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Name:
+    """One surface form and what it names; ``ref`` is an actor, person or zone id."""
+
+    text: str
+    kind: NameKind
+    ref: str
+    case_sensitive: bool = False
+
+
+def is_case_sensitive(text: str) -> bool:
+    """Names with an all-capital word ("IS", "US", "HTS militants") only match with their case."""
+    return any(len(word) >= 2 and word.isupper() for word in text.replace(".", "").split())
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every actor, person, zone and name the extractor knows; build it with :func:`agents.kb.load_kb`."""
+
+    actors: Mapping[str, Actor]
+    people: Mapping[str, Person]
+    zones: Mapping[str, Zone]
+    names: tuple[Name, ...]
+    sources: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for attr in ("actors", "people", "zones"):
+            object.__setattr__(self, attr, MappingProxyType(dict(getattr(self, attr))))
+
+    def resolve(self, name: Name, day: dt.date | None) -> str | None:
+        """The actor id a name stands for on ``day`` (people through their tenures)."""
+        if name.kind == "person":
+            return self.people[name.ref].actor_on(day)
+        if name.kind in ("name", "adjective"):
+            return name.ref
+        return None

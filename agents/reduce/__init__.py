@@ -1,0 +1,13 @@
+"""Event-sourced state: the alliance and zone reducers, replay, digest and audit.
+
+Pure functions over :mod:`schemas`: a row is a function of the *set* of events
+it holds, so any order, and any repetition, of the same events gives the same
+tables. See ``README.md`` beside this module for the scoring rules.
+"""
+
+from agents.reduce.audit import why
+from agents.reduce.digest import digest
+from agents.reduce.fold import Tables, fold
+from agents.reduce.rows import State, apply, keys, view
+
+__all__ = ["State", "Tables", "apply", "digest", "fold", "keys", "view", "why"]

@@ -1,0 +1,71 @@
+"""The alliance table: one row per unordered actor pair, scored from the set of its facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+
+from agents.reduce.assemble import assemble
+from agents.reduce.config import Scoring
+from agents.reduce.facts import Incident, counts, incidents, relations, sources, span
+from agents.reduce.score import PLACES, share, stance, weight
+from schemas.state import AllianceState, Fact, Highlight
+
+
+def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Scoring) -> AllianceState:
+    """The row of pair ``key`` (``"A|B"``) holding ``facts`` (canonical: one per id, sorted by id).
+
+    ``score`` sums every report's share of its incident's weight, relative to
+    ``as_of``, else to the newest event date of the row.
+    """
+    a, b = key.split("|")
+    found = incidents(facts, scoring.window_days)
+    first, last = span(found)
+    reference = as_of or last
+    totals = [weight(incident, reference, scoring) for incident in found]
+    score = round(
+        sum(
+            share(total, incident) * len(incident.facts)
+            for total, incident in zip(totals, found, strict=True)
+        ),
+        PLACES,
+    )
+    magnitudes = list(map(abs, totals))
+    strongest = heapq.nlargest(scoring.strongest, range(len(found)), key=magnitudes.__getitem__)
+    return assemble(
+        AllianceState,
+        {
+            "a": a,
+            "b": b,
+            "stance": stance(score, sum(magnitudes), scoring),
+            "score": score,
+            "relations": relations(found),
+            "counts": counts(found),
+            "first": first,
+            "last": last,
+            "events": len(facts),
+            "incidents": len(found),
+            "sources": sources(found),
+            "strongest": tuple(_highlight(totals[at], found[at]) for at in strongest),
+            "as_of": as_of,
+            "facts": facts,
+        },
+    )
+
+
+def _highlight(total: float, incident: Incident) -> Highlight:
+    head = incident.facts[0]
+    return assemble(
+        Highlight,
+        {
+            "event_id": head.event_id,
+            "article_id": head.article_id,
+            "type": head.type,
+            "source": head.source,
+            "target": head.target,
+            "date": head.date,
+            "evidence": head.evidence,
+            "sources": incident.articles,
+            "weight": round(total, PLACES),
+        },
+    )

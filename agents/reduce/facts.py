@@ -1,0 +1,207 @@
+"""Facts and incidents: what a row keeps of each event, as a set, and how reports corroborate.
+
+A row's facts are a set keyed by event id, stored sorted by id, so a row is a
+function of the set of events it was given, whatever their order or repetition.
+Reports of one real-world event are grouped into an :class:`Incident`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
+
+from agents.reduce.assemble import assemble
+from schemas.event import Event, PloverType
+from schemas.state import Fact, Relation
+
+_event_id = attrgetter("event_id")
+
+
+@lru_cache(maxsize=1 << 14)
+def _day(day: dt.date | None) -> dt.date | None:
+    """One shared object per date (an interning cache, like :func:`sys.intern` for ids)."""
+    return day
+
+
+def fact(event: Event) -> Fact:
+    """The fact a row keeps of ``event``; ids and dates are interned, since many facts share them."""
+    intern = sys.intern
+    return assemble(
+        Fact,
+        {
+            "event_id": event.id,
+            "article_id": intern(event.article_id),
+            "type": event.type,
+            "source": intern(event.source),
+            "target": None if event.target is None else intern(event.target),
+            "zone": None if event.zone is None else intern(event.zone),
+            "date": _day(event.event_date),
+            "modality": event.modality,
+            "confidence": event.confidence,
+            "evidence": event.evidence.text,
+        },
+    )
+
+
+def preferred(first: Fact, second: Fact) -> Fact:
+    """Of two facts with one event id (a re-extraction), the one every replica keeps, whatever came first."""
+    return max(first, second, key=_content)
+
+
+def _content(item: Fact) -> tuple[object, ...]:
+    # Every field an event id leaves out (the rest are equal when ids are).
+    return item.confidence, item.modality, item.evidence, (item.date or dt.date.min).toordinal()
+
+
+def add(facts: tuple[Fact, ...], new: Fact) -> tuple[Fact, ...]:
+    """``facts ∪ {new}``, still sorted by event id; the very same tuple when nothing changes."""
+    at = bisect_left(facts, new.event_id, key=_event_id)
+    if at < len(facts) and facts[at].event_id == new.event_id:
+        kept = preferred(facts[at], new)
+        return facts if kept is facts[at] or kept == facts[at] else (*facts[:at], kept, *facts[at + 1 :])
+    return (*facts[:at], new, *facts[at:])
+
+
+def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
+    """A set of facts (ids may repeat; the list is sorted in place) in canonical form: one per id, by id."""
+    facts.sort(key=_event_id)
+    if len(set(map(_event_id, facts))) == len(facts):
+        return tuple(facts)
+    out: list[Fact] = []
+    for item in facts:
+        if out and out[-1].event_id == item.event_id:
+            out[-1] = preferred(out[-1], item)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+class Incident(NamedTuple):
+    """One real-world event: the reports (facts) of the same type, actors and zone close in time.
+
+    ``date`` and ``last`` are its first and last reports' event dates; ``articles``
+    counts the distinct articles reporting it (its independent sources).
+    """
+
+    type: PloverType
+    source: str
+    target: str | None
+    zone: str | None
+    date: dt.date | None
+    last: dt.date | None
+    facts: tuple[Fact, ...]
+    articles: int
+
+
+def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
+    """Group reports into incidents, deterministically for a given set of facts.
+
+    Reports share an incident when they have the same source, target, type and
+    zone, and their event dates (own date, else the article's) lie within
+    ``window_days`` after the incident's first report. A report with no date at
+    all is an incident of its own. Incidents come sorted by source, target,
+    type, zone and date, so the incidents of one relation are contiguous.
+    """
+    keyed = []
+    for item in facts:
+        day = item.date
+        keyed.append(
+            (
+                item.source,
+                item.target or "",
+                item.type,
+                item.zone or "",
+                day.toordinal() if day else 0,
+                item.event_id,
+                day,
+                item,
+            )
+        )
+    keyed.sort()
+    out: list[Incident] = []
+    bucket: list[Fact] = []
+    group: tuple[str, str, str, str] = ("", "", "", "")
+    start = 0
+    first = last = None
+    for source, target, kind, zone, ordinal, _, day, item in keyed:
+        if bucket and (
+            ordinal == 0
+            or start == 0
+            or ordinal - start > window_days
+            or group != (source, target, kind, zone)
+        ):
+            out.append(_incident(bucket, first, last))
+            bucket = []
+        if not bucket:
+            group, start, first = (source, target, kind, zone), ordinal, day
+        bucket.append(item)
+        last = day
+    if bucket:
+        out.append(_incident(bucket, first, last))
+    return out
+
+
+def _incident(members: list[Fact], first: dt.date | None, last: dt.date | None) -> Incident:
+    head = members[0]
+    articles = 1 if len(members) == 1 else len({item.article_id for item in members})
+    # tuple.__new__ is what Incident._make does, minus a Python-level call: this runs once a report.
+    return _tuple(
+        Incident, (head.type, head.source, head.target, head.zone, first, last, tuple(members), articles)
+    )
+
+
+_tuple = tuple.__new__
+
+
+def span(found: Sequence[Incident]) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last event dates of ``found``."""
+    firsts = [incident.date for incident in found if incident.date is not None]
+    if not firsts:
+        return None, None
+    return min(firsts), max([incident.last for incident in found if incident.last is not None])
+
+
+def sources(found: Iterable[Incident]) -> int:
+    """How many distinct articles report ``found``."""
+    return len({item.article_id for incident in found for item in incident.facts})
+
+
+def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:
+    """Directed summaries: per (source, target, type), incidents, articles and first/last dates.
+
+    ``found`` comes in the order :func:`incidents` gives (or a subsequence of it), so
+    the incidents of one relation are contiguous and relations come sorted.
+    """
+    return tuple(_relation(list(run)) for _, run in groupby(found, key=_relation_key))
+
+
+def _relation(run: list[Incident]) -> Relation:
+    head = run[0]
+    first, last = span(run)
+    return assemble(
+        Relation,
+        {
+            "source": head.source,
+            "target": head.target,
+            "type": head.type,
+            "count": len(run),
+            "sources": sources(run),
+            "first": first,
+            "last": last,
+        },
+    )
+
+
+_relation_key = attrgetter("source", "target", "type")
+
+
+def counts(found: Iterable[Incident]) -> dict[str, int]:
+    """Incidents per PLOVER type, keys sorted."""
+    return dict(sorted(Counter(incident.type.value for incident in found).items()))

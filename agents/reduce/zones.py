@@ -1,0 +1,201 @@
+"""The zone table: one row per zone, its status and who is party to, deployed in and holding it.
+
+All derived from the set of the zone's facts (see ``README.md``):
+
+- ``parties``: both actors of every AGREE about the zone (its guarantors);
+- ``deployed``: sources of MOBILIZE not followed by a later RETREAT of theirs;
+- ``controlled_by``: sources of the latest seizure (COERCE within the corroboration
+  window of the newest one), less those who later RETREAT;
+- ``timeline``: runs of one status (types listed under ``zones.status`` in the
+  scoring file, see :func:`runs`); ``status`` and ``since`` are the last step's;
+- ``kind``: from words in the evidence, the newest mention winning.
+
+Planned reports never move status, deployment or control; only asserted reports
+place status steps, on their event date (own date, else the article's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import chain
+
+from agents.reduce.assemble import assemble
+from agents.reduce.config import Scoring
+from agents.reduce.facts import counts, incidents, relations, sources, span
+from schemas.event import SYMMETRIC_TYPES, PloverType
+from schemas.state import Fact, ZoneState, ZoneStep
+
+
+def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Scoring) -> ZoneState:
+    """The row of ``zone`` holding ``facts`` (canonical: one per id, sorted by id)."""
+    found = incidents(facts, scoring.window_days)
+    first, last = span(found)
+    typed = by_type(facts)
+    kind = kind_of(facts, scoring)
+    timeline = steps(chain.from_iterable(typed[plover] for plover in scoring.zone_status), kind, scoring)
+    status, since = current(timeline, kind)
+    return assemble(
+        ZoneState,
+        {
+            "zone": zone,
+            "kind": kind,
+            "status": status,
+            "since": since,
+            "parties": parties(typed[PloverType.AGREE]),
+            "deployed": present(typed[PloverType.MOBILIZE], typed[PloverType.RETREAT]),
+            "controlled_by": controllers(
+                typed[PloverType.COERCE], typed[PloverType.RETREAT], scoring.window_days
+            ),
+            "hostilities": relations(incident for incident in found if incident.type == PloverType.ASSAULT),
+            "timeline": timeline,
+            "counts": counts(found),
+            "first": first,
+            "last": last,
+            "events": len(facts),
+            "incidents": len(found),
+            "sources": sources(found),
+            "as_of": as_of,
+            "facts": facts,
+        },
+    )
+
+
+def by_type(facts: Iterable[Fact]) -> defaultdict[PloverType, list[Fact]]:
+    """The facts of each PLOVER type (an empty list for a type with none)."""
+    out: defaultdict[PloverType, list[Fact]] = defaultdict(list)
+    for item in facts:
+        out[item.type].append(item)
+    return out
+
+
+def parties(agreed: Sequence[Fact]) -> tuple[str, ...]:
+    """Both actors of every agreement, sorted."""
+    return tuple(sorted({item.source for item in agreed} | {item.target for item in agreed if item.target}))
+
+
+def _sides(item: Fact) -> tuple[str, ...]:
+    """Who a step names: the source, and the target too when the type is symmetric."""
+    if item.target is not None and item.type in SYMMETRIC_TYPES:
+        return item.source, item.target
+    return (item.source,)
+
+
+def step_date(item: Fact) -> dt.date | None:
+    """The day a report places a status step on: its event date if asserted; planned or background: none."""
+    return item.date if item.modality == "asserted" else None
+
+
+def kind_of(facts: Iterable[Fact], scoring: Scoring) -> str | None:
+    """The kind the newest report naming one gives (same day: the first kind listed)."""
+    best: tuple[int, int] | None = None
+    found: str | None = None
+    named = scoring.kinds.items()
+    for item in facts:
+        text = item.evidence.lower()
+        for word, (rank, kind) in named:
+            if word in text:
+                order = ((item.date or dt.date.min).toordinal(), -rank)
+                if best is None or order > best:
+                    best, found = order, kind
+    return found
+
+
+Run = tuple[str, list[tuple[dt.date, Fact]]]
+
+
+def runs(facts: Iterable[Fact], scoring: Scoring) -> list[Run]:
+    """The zone's status runs: each a status label and its (day, report) members, in order.
+
+    Reports are ordered by day, then (same day) by the precedence of the scoring
+    file, then by event id. A report of lower precedence within the corroboration
+    window after a run belongs to that run (the fighting reported with a seizure
+    does not undo it).
+    """
+    rank = scoring.status_rank
+    dated = []
+    for item in facts:
+        label = scoring.zone_status.get(item.type)
+        day = step_date(item)
+        if label is not None and day is not None:
+            dated.append((day, rank[label], item.event_id, label, item))
+    dated.sort()
+    out: list[Run] = []
+    for day, order, _, label, item in dated:
+        if out and out[-1][0] != label:
+            held, members = out[-1]
+            if order < rank[held] and (day - members[-1][0]).days <= scoring.window_days:
+                label = held
+        if not out or out[-1][0] != label:
+            out.append((label, []))
+        out[-1][1].append((day, item))
+    return out
+
+
+def steps(facts: Iterable[Fact], kind: str | None, scoring: Scoring) -> tuple[ZoneStep, ...]:
+    """The zone's timeline: one step a run; an agreement shows as the zone's kind when known."""
+    return tuple(
+        assemble(
+            ZoneStep,
+            {
+                "date": members[0][0],
+                "until": members[-1][0],
+                "status": shown(label, kind, scoring),
+                "actors": tuple(sorted({actor for _, item in members for actor in _sides(item)})),
+                "events": len(members),
+            },
+        )
+        for label, members in runs(facts, scoring)
+    )
+
+
+def shown(label: str, kind: str | None, scoring: Scoring) -> str:
+    """How a step's status shows: an agreement as the zone's kind when one is known."""
+    return kind if kind and label == scoring.zone_status.get(PloverType.AGREE) else label
+
+
+def current(timeline: Sequence[ZoneStep], kind: str | None) -> tuple[str, dt.date | None]:
+    """The status of the last step and the day it began; with no step, the kind or ``reported``."""
+    if not timeline:
+        return kind or "reported", None
+    return timeline[-1].status, timeline[-1].date
+
+
+def _left(retreats: Iterable[Fact]) -> dict[str, dt.date]:
+    """Each actor's latest dated, non-planned withdrawal."""
+    out: dict[str, dt.date] = {}
+    for item in retreats:
+        day = item.date
+        if item.modality != "planned" and day is not None:
+            out[item.source] = max(day, out.get(item.source, day))
+    return out
+
+
+def present(arrivals: Iterable[Fact], retreats: Iterable[Fact]) -> tuple[str, ...]:
+    """Sources of non-planned ``arrivals`` with no RETREAT of theirs dated after their latest one."""
+    latest: dict[str, dt.date | None] = {}
+    for item in arrivals:
+        if item.modality != "planned":
+            day, held = item.date, latest.get(item.source)
+            latest[item.source] = day if held is None else max(held, day or held)
+    left = _left(retreats)
+    return tuple(
+        sorted(
+            actor
+            for actor, day in latest.items()
+            if not (actor in left and day is not None and left[actor] > day)
+        )
+    )
+
+
+def controllers(seizures: Iterable[Fact], retreats: Iterable[Fact], window_days: int) -> tuple[str, ...]:
+    """Who seized the zone last: sources of the seizures near the newest one, less later RETREATs."""
+    seized = [item for item in seizures if item.modality != "planned"]
+    days = [item.date for item in seized if item.date is not None]
+    if days:
+        newest = max(days)
+        seized = [
+            item for item in seized if item.date is not None and (newest - item.date).days <= window_days
+        ]
+    return present(seized, retreats)

@@ -1,0 +1,1 @@
+"""Entente's benchmarks: ``python -m bench [CASE ...]`` prints figures; pytest never collects them."""

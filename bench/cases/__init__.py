@@ -1,0 +1,1 @@
+"""One module per benchmark case, each with ``run() -> dict[str, float | str]``."""

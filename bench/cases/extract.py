@@ -1,0 +1,106 @@
+"""Extraction throughput on articles made from the seed and dev corpora, and start-up time.
+
+``python -m bench.cases.extract [--count 2000]``: the seeds and dev articles are repeated
+(with fresh ids) until ``count`` articles; figures are wall-clock and CPU rates, the share of
+time spent in the spaCy parse, and the time a fresh process needs to load the extractor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from agents.extract import DEFAULT_MODEL, EXTRACTOR_VERSION
+from agents.extract.pipeline import build_extractor
+from schemas import Article
+
+DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
+ARTICLE_FIELDS = ("id", "title", "text", "published", "source", "url")
+CORPORA = ("seeds/seeds.jsonl", "dev/dev.jsonl")
+COUNT = 2000
+STARTUP = (
+    "import time; began = time.perf_counter(); from agents.extract import load_extractor; "
+    "load_extractor(); print(time.perf_counter() - began)"
+)
+
+
+def corpus(count: int) -> list[Article]:
+    """``count`` articles cycling through the seeds and dev sets."""
+    fields = ARTICLE_FIELDS
+    rows = [json.loads(line) for name in CORPORA for line in (DATA / name).read_text().splitlines() if line]
+    base = [Article.model_validate({k: row.get(k) for k in fields}) for row in rows]
+    return [
+        article.model_copy(update={"id": f"{article.id}-{n}"})
+        for n, article in zip(range(count), itertools.cycle(base), strict=False)
+    ]
+
+
+class TimedParser:
+    """Wraps ``nlp.pipe`` to add up the time spent producing parsed docs."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.nlp, name)
+
+    def pipe(self, docs: Iterable[Any], **kwargs: Any) -> Iterator[Any]:
+        stream = iter(self.nlp.pipe(docs, **kwargs))
+        while True:
+            began = time.perf_counter()
+            try:
+                doc = next(stream)
+            except StopIteration:
+                self.seconds += time.perf_counter() - began
+                return
+            self.seconds += time.perf_counter() - began
+            yield doc
+
+
+def startup_seconds() -> float:
+    """Import and load the extractor in a fresh interpreter."""
+    out = subprocess.run([sys.executable, "-c", STARTUP], check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def run(count: int = COUNT) -> dict[str, float]:
+    articles = corpus(count)
+    extractor = build_extractor(DEFAULT_MODEL, EXTRACTOR_VERSION)
+    timed = TimedParser(extractor.nlp)
+    extractor.nlp = timed  # type: ignore[assignment]
+    extractor.extract(articles[0])
+    timed.seconds = 0.0
+    size = sum(len(a.text.encode("utf-8")) for a in articles)
+    wall, cpu = time.perf_counter(), time.process_time()
+    events = sum(len(extractor.extract(article)) for article in articles)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "articles": float(count),
+        "events": float(events),
+        "articles_per_s": count / wall,
+        "articles_per_cpu_s": count / cpu,
+        "mb_per_s": size / wall / 1e6,
+        "parser_share": timed.seconds / wall,
+        "startup_s": startup_seconds(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cases.extract", description=__doc__)
+    parser.add_argument("--count", type=int, default=COUNT, help=f"articles to extract (default {COUNT})")
+    args = parser.parse_args(argv)
+    for key, value in run(args.count).items():
+        print(f"{key:<24} {value:,.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""The Kafka runtime: end-to-end latency at a steady article rate, and throughput beside bare aiokafka loops.
+
+``python -m bench kafka``: starts a local broker (or uses ``KAFKA_BOOTSTRAP_SERVERS``) and one
+``entente worker`` process, then
+
+* publishes made-up articles at 20 a second and times each from its send to the first change
+  naming it on ``state.changes`` (p50, p99);
+* publishes a batch at once and times the worker until every stage has committed it;
+* runs two bare aiokafka loops over the same batch in this process: consume → produce a copy,
+  and consume → extract (the same handler) → produce the events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+
+from agents.extract import load_extractor
+from schemas import Article, Change
+from streams import handlers, topics
+from streams.kafka.admin import TopicSpec, create_topics, partitions_of, reader
+from streams.kafka.app import KafkaOptions
+from streams.kafka.broker import BrokerConfig, LocalBroker, free_ports
+from streams.kafka.probe import live_members
+from streams.runtime.kafka import KafkaRuntime
+from tests.support.articles import made_up_articles
+from tests.support.kafka import unique
+
+RATE = 20.0
+STEADY = 200
+BATCH = 400
+ENTENTE = Path(sys.executable).with_name("entente")
+
+
+@contextlib.contextmanager
+def broker() -> Iterator[str]:
+    """The bootstrap address of a broker for the run: ``KAFKA_BOOTSTRAP_SERVERS`` or a local one."""
+    if external := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield external
+        return
+    port, controller = free_ports(2)
+    with tempfile.TemporaryDirectory() as data:
+        local = LocalBroker(BrokerConfig(Path(data), port=port, controller_port=controller))
+        local.start()
+        try:
+            yield local.config.bootstrap
+        finally:
+            local.stop()
+
+
+@contextlib.asynccontextmanager
+async def worker(bootstrap: str, options: KafkaOptions) -> AsyncIterator[subprocess.Popen[bytes]]:
+    """One ``entente worker`` process in ``options.namespace``, joined before this yields."""
+    env = {**os.environ, "ENTENTE_KAFKA_NAMESPACE": options.namespace}
+    command = [str(ENTENTE), "worker", "--broker", f"kafka://{bootstrap}"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while await live_members(bootstrap, options.app_id) < 1:
+            await asyncio.sleep(0.1)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def _namespace() -> KafkaOptions:
+    return KafkaOptions(namespace=f"{unique('bench')}.")
+
+
+async def steady_latency(bootstrap: str) -> dict[str, float | str]:
+    """Send→first change latency of articles published at :data:`RATE` a second."""
+    options = _namespace()
+    runtime = KafkaRuntime(bootstrap, options=options)
+    await runtime.ensure_topics()
+    sent: dict[str, float] = {}
+    first: dict[str, float] = {}
+
+    async def watch(stop: asyncio.Event) -> None:
+        async with reader(bootstrap) as consumer:
+            consumer.assign(await partitions_of(bootstrap, options.topic(topics.CHANGES)))
+            while not stop.is_set():
+                for batch in (await consumer.getmany(timeout_ms=100)).values():
+                    arrived = time.perf_counter()
+                    for record in batch:
+                        for article in Change.loads(record.value).article_ids:
+                            first.setdefault(article, arrived)
+
+    async with worker(bootstrap, options):
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch(stop))
+        async with AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=0) as producer:
+            began = time.perf_counter()
+            for number, article in enumerate(made_up_articles(STEADY)):
+                await asyncio.sleep(max(0.0, began + number / RATE - time.perf_counter()))
+                sent[article.id] = time.perf_counter()
+                await producer.send_and_wait(options.topic(topics.ARTICLES), article.dumps())
+        await runtime.wait_idle(timeout=300)
+        await asyncio.sleep(1.0)
+        stop.set()
+        await watcher
+    latencies = sorted((first[a] - sent[a]) * 1000 for a in sent if a in first)
+    return {
+        "steady rate (articles/s)": RATE,
+        "steady articles with a change": f"{len(latencies)}/{len(sent)}",
+        "latency p50 (ms)": statistics.median(latencies),
+        "latency p99 (ms)": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+    }
+
+
+async def _publish(bootstrap: str, topic: str, articles: list[Article]) -> None:
+    async with AIOKafkaProducer(bootstrap_servers=bootstrap) as producer:
+        for article in articles:
+            await producer.send(topic, article.dumps(), key=article.id.encode())
+
+
+async def faust_throughput(bootstrap: str, articles: list[Article]) -> float:
+    """Articles a second through extract, route and reduce, committed, with one worker."""
+    options = _namespace()
+    runtime = KafkaRuntime(bootstrap, options=options)
+    await runtime.ensure_topics()
+    async with worker(bootstrap, options):
+        began = time.perf_counter()
+        await _publish(bootstrap, options.topic(topics.ARTICLES), articles)
+        await runtime.wait_idle(timeout=600)
+        return len(articles) / (time.perf_counter() - began)
+
+
+async def bare_throughput(bootstrap: str, articles: list[Article], extract: bool) -> float:
+    """Articles a second through one aiokafka consume → (extract →) produce loop."""
+    source, sink = unique("bench-in"), unique("bench-out")
+    await create_topics(bootstrap, [TopicSpec(source, 4), TopicSpec(sink, 4)])
+    await _publish(bootstrap, source, articles)
+    extractor = load_extractor() if extract else None
+    max_bytes = KafkaOptions().max_message_bytes
+    async with reader(bootstrap) as consumer, AIOKafkaProducer(bootstrap_servers=bootstrap) as producer:
+        consumer.assign(await partitions_of(bootstrap, source))
+        began, seen = time.perf_counter(), 0
+        while seen < len(articles):
+            for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                for record in batch:
+                    seen += 1
+                    if extractor is None:
+                        await producer.send(sink, record.value, key=record.key)
+                        continue
+                    origin = f"{record.topic}[{record.partition}]@{record.offset}"
+                    result = handlers.extract_article(record.value, origin, extractor, max_bytes)
+                    for event in result if isinstance(result, list) else ():
+                        await producer.send(sink, event.dumps(), key=event.id.encode())
+        await producer.flush()
+        return len(articles) / (time.perf_counter() - began)
+
+
+async def measure(bootstrap: str) -> dict[str, float | str]:
+    figures = await steady_latency(bootstrap)
+    articles = made_up_articles(BATCH)
+    faust = await faust_throughput(bootstrap, articles)
+    copy = await bare_throughput(bootstrap, articles, extract=False)
+    extract = await bare_throughput(bootstrap, articles, extract=True)
+    return {
+        **figures,
+        "batch articles": BATCH,
+        "faust worker (articles/s)": faust,
+        "bare consume→produce (articles/s)": copy,
+        "bare consume→extract→produce (articles/s)": extract,
+        "faust / bare extract loop": faust / extract,
+    }
+
+
+def run() -> dict[str, float | str]:
+    """Every figure of this case (about a minute on 2 cores)."""
+    with broker() as bootstrap:
+        return asyncio.run(measure(bootstrap))
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name:<45} {value:,.3f}" if isinstance(value, float) else f"{name:<45} {value}")

@@ -1,0 +1,31 @@
+"""The ASGI app: the declared endpoints, the dashboard's assets, JSON errors, and the service's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from streams.api.config import ApiConfig
+from streams.api.errors import HANDLERS
+from streams.api.routes import ENDPOINTS, STATIC
+from streams.api.service import Service
+
+
+def create_app(config: ApiConfig) -> Starlette:
+    """An app serving ``config.data_dir``; its tails and worker run while the app runs."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with Service(config).running() as service:
+            app.state.service = service
+            yield
+
+    routes: list[Route | Mount] = [
+        Route(endpoint.path, endpoint.handler, methods=[endpoint.method]) for endpoint in ENDPOINTS
+    ]
+    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+    return Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]

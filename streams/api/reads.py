@@ -1,0 +1,210 @@
+"""What the API reads: state rows live or as of a date, events filtered and paged, articles.
+
+Live listings follow ``state.changes`` (see :class:`LiveViews`); as-of
+listings are cached under the end of ``events`` they were folded from, so a
+repeated read costs an index lookup.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from agents import reduce
+from schemas import Article, Change, Event
+from schemas.state import AllianceState, ZoneState
+from streams import topics
+from streams.log import Log
+from streams.runtime.embedded import TABLES
+
+State = AllianceState | ZoneState
+CACHE_ENTRIES = 32
+PAGE_READ = 1_000
+VIEW_EXCLUDED = ("facts", "schema_version")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a reader wants; ``None`` fields match everything.
+
+    ``actor`` is either side; ``since``/``until`` bound the event date (own date,
+    else the article's), inclusive, and leave out events with no date at all.
+    """
+
+    actor: str | None = None
+    zone: str | None = None
+    type: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def __call__(self, event: Event) -> bool:
+        """Whether ``event`` passes every given criterion."""
+        if self.actor is not None and self.actor not in (event.source, event.target):
+            return False
+        if self.zone is not None and event.zone != self.zone:
+            return False
+        if self.type is not None and event.type != self.type:
+            return False
+        if self.since is None and self.until is None:
+            return True
+        day = event.event_date
+        return (
+            day is not None
+            and (self.since is None or day >= self.since)
+            and (self.until is None or day <= self.until)
+        )
+
+
+def view_fields(table: str) -> tuple[str, ...]:
+    """The fields of a row's public view, in order."""
+    return tuple(name for name in TABLES[table].model_fields if name not in VIEW_EXCLUDED)
+
+
+def event_view(offset: int, event: Event) -> dict[str, Any]:
+    """An event as the API shows it: its log offset, then its fields."""
+    return {"offset": offset, **event.model_dump(mode="json")}
+
+
+class LiveViews:
+    """The views of both tables' rows, kept current by following ``state.changes``.
+
+    Built once from the state store; then every change's ``after`` (the row's
+    new view, ``None`` when removed) is applied, so a read after a change costs
+    the changes since the last read, not a decode of every row. The position is
+    taken before the rows are read: a change applied twice leaves the same view.
+    Each row's encoding is kept, per field selection, until the row changes.
+    """
+
+    def __init__(self, log: Log) -> None:
+        self.log = log
+        self.position = log.end(topics.CHANGES)
+        self.views: dict[str, dict[str, dict[str, Any]]] = {
+            table: {key: reduce.view(TABLES[table].loads(value)) for key, value in log.state_rows(table)}
+            for table in TABLES
+        }
+        self._order: dict[str, list[str]] = {table: sorted(rows) for table, rows in self.views.items()}
+        self._rows: dict[tuple[str, tuple[str, ...] | None], dict[str, bytes]] = {}
+        self._bodies: dict[tuple[str, tuple[str, ...] | None], bytes] = {}
+
+    def catch_up(self) -> None:
+        """Apply the changes committed since the last call."""
+        while batch := self.log.read(topics.CHANGES, self.position, PAGE_READ):
+            for record in batch:
+                self._apply(Change.loads(record.value))
+            self.position = batch[-1].offset + 1
+            self._bodies.clear()
+
+    def _apply(self, change: Change) -> None:
+        rows, order = self.views[change.table], self._order[change.table]
+        if change.after is None:
+            if rows.pop(change.key, None) is not None:
+                order.remove(change.key)
+        else:
+            if change.key not in rows:
+                bisect.insort(order, change.key)
+            rows[change.key] = change.after
+        for (table, _fields), encoded in self._rows.items():
+            if table == change.table:
+                encoded.pop(change.key, None)
+
+    def body(self, table: str, fields: tuple[str, ...] | None) -> bytes:
+        """Every view of ``table`` (only ``fields`` if given) as one JSON array, sorted by key."""
+        self.catch_up()
+        if (body := self._bodies.get((table, fields))) is None:
+            encoded = self._rows.setdefault((table, fields), {})
+            rows = self.views[table]
+            for key in self._order[table]:
+                if key not in encoded:
+                    view = rows[key]
+                    encoded[key] = orjson.dumps(
+                        view if fields is None else {name: view[name] for name in fields}
+                    )
+            body = self._bodies[(table, fields)] = (
+                b"[" + b",".join(encoded[key] for key in self._order[table]) + b"]"
+            )
+        return body
+
+
+class Reads:
+    """Queries over one log connection (used from one thread, the event loop's)."""
+
+    def __init__(self, log: Log, entries: int = CACHE_ENTRIES) -> None:
+        self.log = log
+        self.entries = entries
+        self._live: LiveViews | None = None
+        self._encoded: OrderedDict[tuple[str, dt.date, int, tuple[str, ...] | None], bytes] = OrderedDict()
+        self._folds: OrderedDict[tuple[dt.date, int], reduce.Tables] = OrderedDict()
+
+    @property
+    def live(self) -> LiveViews:
+        """The live views, built on first use."""
+        if self._live is None:
+            self._live = LiveViews(self.log)
+        return self._live
+
+    def table(self, table: str, as_of: dt.date | None, fields: tuple[str, ...] | None = None) -> bytes:
+        """The views of every row of ``table`` as a JSON array, sorted by key; only ``fields`` if given."""
+        if as_of is None:
+            return self.live.body(table, fields)
+        key = (table, as_of, self.log.end(topics.EVENTS), fields)
+        if (body := self._encoded.get(key)) is None:
+            folded = self.folded(as_of)[table]
+            views = [reduce.view(folded[name]) for name in sorted(folded)]
+            if fields is not None:
+                views = [{name: view[name] for name in fields} for view in views]
+            body = orjson.dumps(views)
+            _remember(self._encoded, key, body, self.entries)
+        return body
+
+    def row(self, table: str, key: str, as_of: dt.date | None) -> State | None:
+        """One row, live or as of a date."""
+        if as_of is not None:
+            return self.folded(as_of)[table].get(key)
+        value = self.log.get_state(table, key)
+        return None if value is None else TABLES[table].loads(value)
+
+    def folded(self, as_of: dt.date) -> reduce.Tables:
+        """Both tables rebuilt from the event log as of ``as_of``."""
+        key = (as_of, self.log.end(topics.EVENTS))
+        if (tables := self._folds.get(key)) is None:
+            events = (Event.loads(record.value) for record in self.log.read(topics.EVENTS))
+            tables = reduce.fold(events, as_of=as_of)
+            _remember(self._folds, key, tables, self.entries)
+        return tables
+
+    def events(self, wanted: EventFilter, after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+        """Up to ``limit`` matching events after offset ``after``, and the cursor of the next page.
+
+        The cursor is the offset of the last event returned, ``None`` when no more matched.
+        """
+        found: list[dict[str, Any]] = []
+        position = after + 1
+        while batch := self.log.read(topics.EVENTS, position, PAGE_READ):
+            for record in batch:
+                event = Event.loads(record.value)
+                if wanted(event):
+                    found.append(event_view(record.offset, event))
+                    if len(found) == limit:
+                        return found, record.offset
+            position = batch[-1].offset + 1
+        return found, None
+
+    def article(self, article_id: str) -> Article | None:
+        """A published article by id."""
+        offset = self.log.article_offset(article_id)
+        if offset is None:
+            return None
+        (record,) = self.log.read(topics.ARTICLES, offset, 1)
+        return Article.loads(record.value)
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, entries: int) -> None:
+    """Put ``value`` in a bounded cache, forgetting the least recently stored entry."""
+    cache[key] = value
+    while len(cache) > entries:
+        cache.popitem(last=False)

@@ -1,0 +1,455 @@
+"""The endpoints: state and events over REST, article ingest, live streams, health and metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from agents import reduce
+from schemas import Article
+from schemas.event import PloverType
+from schemas.ids import pair_key
+from streams.api.endpoint import JSON, Endpoint, Param, Reply, ref
+from streams.api.errors import ApiError
+from streams.api.guard import read_body, require_token
+from streams.api.hub import Client
+from streams.api.metrics import exposition
+from streams.api.openapi import document
+from streams.api.reads import EventFilter, view_fields
+from streams.api.service import Service
+from streams.api.sse import EventStream, last_event_id
+from streams.ingest.files import article_from_json
+from streams.subscribe import ChangeFilter
+
+STATIC = Path(__file__).resolve().parent / "static"
+TABLES = ("alliances", "zones")
+PAGE_DEFAULT = 100
+PAGE_MAX = 1_000
+DASHBOARD_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def service(request: Request) -> Service:
+    """The running service of the app."""
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def json(value: Any, status: int = 200) -> Response:
+    """A JSON response (``value`` already encoded when it is bytes)."""
+    body = value if isinstance(value, bytes) else orjson.dumps(value)
+    return Response(body, status_code=status, media_type=JSON)
+
+
+def text(request: Request, name: str) -> str | None:
+    """A query parameter, ``None`` when absent or empty."""
+    return request.query_params.get(name) or None
+
+
+def day(request: Request, name: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` query parameter."""
+    value = text(request, name)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(400, f"{name} must be a date (YYYY-MM-DD), got {value!r}") from exc
+
+
+def number(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within ``[low, high]``."""
+    value = text(request, name)
+    if value is None:
+        return default
+    try:
+        parsed = int(value)
+    except ValueError as exc:
+        raise ApiError(400, f"{name} must be an integer, got {value!r}") from exc
+    if not low <= parsed <= high:
+        raise ApiError(400, f"{name} must be between {low} and {high}, got {parsed}")
+    return parsed
+
+
+def choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None:
+    """A query parameter that must be one of ``allowed``."""
+    value = text(request, name)
+    if value is not None and value not in allowed:
+        raise ApiError(400, f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+PLOVER = tuple(kind.value for kind in PloverType)
+
+
+# -- state ----------------------------------------------------------------------
+
+
+def fields(request: Request, table: str) -> tuple[str, ...] | None:
+    """The ``fields`` a listing should keep (comma-separated), ``None`` for whole views."""
+    value = text(request, "fields")
+    if value is None:
+        return None
+    allowed = view_fields(table)
+    wanted = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    if unknown := [name for name in wanted if name not in allowed]:
+        raise ApiError(400, f"unknown fields {', '.join(unknown)}; a {table} view has {', '.join(allowed)}")
+    return wanted or None
+
+
+def listed(request: Request, table: str) -> Response:
+    return json(service(request).reads.table(table, day(request, "as_of"), fields(request, table)))
+
+
+async def alliances(request: Request) -> Response:
+    return listed(request, "alliances")
+
+
+async def zones(request: Request) -> Response:
+    return listed(request, "zones")
+
+
+def explained(request: Request, table: str, key: str, name: str) -> Response:
+    """One row's view and its audit chain, or 404."""
+    row = service(request).reads.row(table, key, day(request, "as_of"))
+    if row is None:
+        raise ApiError(404, f"no {table} row {key!r}")
+    return json({name: reduce.view(row), "why": reduce.why(row)})
+
+
+async def alliance(request: Request) -> Response:
+    a, b = request.path_params["a"], request.path_params["b"]
+    if a == b:
+        raise ApiError(400, "an alliance needs two different actors")
+    return explained(request, "alliances", pair_key(a, b), "alliance")
+
+
+async def zone(request: Request) -> Response:
+    return explained(request, "zones", request.path_params["zone"], "zone")
+
+
+# -- events and articles ----------------------------------------------------------
+
+
+def event_filter(request: Request) -> EventFilter:
+    """The actor/zone/type/date filter of an events request; ``as_of`` caps ``until``."""
+    until, as_of = day(request, "until"), day(request, "as_of")
+    if as_of is not None:
+        until = as_of if until is None else min(until, as_of)
+    return EventFilter(
+        actor=text(request, "actor"),
+        zone=text(request, "zone"),
+        type=choice(request, "type", PLOVER),
+        since=day(request, "since"),
+        until=until,
+    )
+
+
+async def events(request: Request) -> Response:
+    wanted = event_filter(request)
+    after = number(request, "after", -1, -1, 2**62)
+    limit = number(request, "limit", PAGE_DEFAULT, 1, PAGE_MAX)
+    found, cursor = service(request).reads.events(wanted, after, limit)
+    return json({"events": found, "next": cursor})
+
+
+async def article(request: Request) -> Response:
+    article_id, as_of = request.path_params["id"], day(request, "as_of")
+    found = service(request).reads.article(article_id)
+    if found is None or (as_of is not None and (found.published is None or found.published > as_of)):
+        raise ApiError(
+            404, f"no article {article_id!r}" + ("" if as_of is None else f" published by {as_of}")
+        )
+    return json(found.model_dump(mode="json"))
+
+
+async def post_articles(request: Request) -> Response:
+    """Validate and publish one article (an object) or several (an array), as ``entente ingest`` does."""
+    running = service(request)
+    require_token(request, running.config.token)
+    body = await read_body(request, running.config.max_body)
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, f"malformed JSON: {exc}") from exc
+    records = payload if isinstance(payload, list) else [payload]
+    if not records:
+        raise ApiError(400, "no articles given: send an object or a non-empty array")
+    items = [
+        article_from_json(orjson.dumps(record), f"POST /articles[{n}]") for n, record in enumerate(records)
+    ]
+    summary = await running.publish(items)
+    reply = summary.as_dict() | {"ids": [item.id for _origin, item in items if isinstance(item, Article)]}
+    if summary.rejected and not summary.published and not summary.duplicates:
+        return json({"error": "no valid article", **reply}, 422)
+    return json(reply, 202)
+
+
+# -- live streams -----------------------------------------------------------------
+
+
+async def changes_stream(request: Request) -> Response:
+    running = service(request)
+    wanted = ChangeFilter(text(request, "actor"), text(request, "zone"), choice(request, "table", TABLES))
+    client = Client(wanted, running.config.client_queue)
+    frames = running.changes.frames(client, last_event_id(request), running.config.heartbeat)
+    return EventStream(frames, client.gone)
+
+
+async def events_stream(request: Request) -> Response:
+    running = service(request)
+    wanted = EventFilter(text(request, "actor"), text(request, "zone"), choice(request, "type", PLOVER))
+    client = Client(wanted, running.config.client_queue)
+    frames = running.events.frames(client, last_event_id(request), running.config.heartbeat)
+    return EventStream(frames, client.gone)
+
+
+# -- service --------------------------------------------------------------------
+
+
+async def health(request: Request) -> Response:
+    running = service(request)
+    healthy = running.worker in ("off", "running")
+    return json(
+        {"status": "ok" if healthy else "degraded", "worker": running.worker}, 200 if healthy else 503
+    )
+
+
+async def metrics(request: Request) -> Response:
+    running = service(request)
+    body = exposition(running.counts(), running.lag(), (running.changes, running.events))
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+async def openapi(_request: Request) -> Response:
+    return json(document(ENDPOINTS))
+
+
+async def dashboard(_request: Request) -> Response:
+    return FileResponse(
+        STATIC / "index.html",
+        headers={"Content-Security-Policy": DASHBOARD_POLICY, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+# -- declarations -----------------------------------------------------------------
+
+AS_OF = Param(
+    "as_of",
+    "query",
+    "The state as of this day (YYYY-MM-DD), rebuilt from the event log.",
+    {"type": "string", "format": "date"},
+)
+ACTOR = Param("actor", "query", "Only those involving this actor id.")
+ZONE = Param("zone", "query", "Only those of this zone id.")
+TYPE = Param("type", "query", "Only events of this PLOVER type.", {"type": "string", "enum": list(PLOVER)})
+TABLE = Param("table", "query", "Only changes of this table.", {"type": "string", "enum": list(TABLES)})
+LAST_ID = Param(
+    "Last-Event-ID",
+    "header",
+    "The id (log offset) of the last message received: the stream resumes right after it.",
+    {"type": "integer", "minimum": -1},
+)
+LAST_ID_QUERY = Param(
+    "last_event_id",
+    "query",
+    "As the Last-Event-ID header, for clients that cannot set headers.",
+    {"type": "integer", "minimum": -1},
+)
+ERROR = ref("Error")
+BAD = Reply(400, "A malformed parameter.", ERROR)
+MISSING = Reply(404, "No such row.", ERROR)
+SSE = "text/event-stream"
+
+
+def listing(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": ref(name)}
+
+
+def fields_param(table: str) -> Param:
+    return Param(
+        "fields",
+        "query",
+        "Comma-separated fields to keep of each view (default: all), for a lighter listing.",
+        {"type": "string", "example": ",".join(view_fields(table)[:4])},
+    )
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "GET",
+        "/alliances",
+        alliances,
+        "Every actor pair, sorted by key.",
+        (AS_OF, fields_param("alliances")),
+        (Reply(200, "Alliance views.", listing("AllianceView")), BAD),
+    ),
+    Endpoint(
+        "GET",
+        "/alliances/{a}/{b}",
+        alliance,
+        "One actor pair (either order) with the audit chain behind its score.",
+        (Param("a", "path", "An actor id."), Param("b", "path", "The other actor id."), AS_OF),
+        (
+            Reply(
+                200,
+                "The pair and why.",
+                {"type": "object", "properties": {"alliance": ref("AllianceView"), "why": ref("Why")}},
+            ),
+            BAD,
+            MISSING,
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/zones",
+        zones,
+        "Every zone, sorted by id.",
+        (AS_OF, fields_param("zones")),
+        (Reply(200, "Zone views.", listing("ZoneView")), BAD),
+    ),
+    Endpoint(
+        "GET",
+        "/zones/{zone}",
+        zone,
+        "One zone with the audit chain behind its status.",
+        (Param("zone", "path", "A zone id."), AS_OF),
+        (
+            Reply(
+                200,
+                "The zone and why.",
+                {"type": "object", "properties": {"zone": ref("ZoneView"), "why": ref("Why")}},
+            ),
+            BAD,
+            MISSING,
+        ),
+    ),
+    Endpoint(
+        "GET",
+        "/events",
+        events,
+        "Events in log order, filtered, a page at a time.",
+        (
+            ACTOR,
+            ZONE,
+            TYPE,
+            Param(
+                "since",
+                "query",
+                "Only events dated on or after this day.",
+                {"type": "string", "format": "date"},
+            ),
+            Param(
+                "until",
+                "query",
+                "Only events dated on or before this day.",
+                {"type": "string", "format": "date"},
+            ),
+            AS_OF,
+            Param(
+                "after",
+                "query",
+                "Cursor: the `next` of the previous page (a log offset).",
+                {"type": "integer", "minimum": -1},
+            ),
+            Param(
+                "limit",
+                "query",
+                "Page size.",
+                {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
+            ),
+        ),
+        (Reply(200, "A page of events; `next` is null after the last page.", ref("EventPage")), BAD),
+        tag="events",
+    ),
+    Endpoint(
+        "GET",
+        "/articles/{id}",
+        article,
+        "One published article.",
+        (Param("id", "path", "The article id."), AS_OF),
+        (
+            Reply(200, "The article.", ref("Article")),
+            BAD,
+            Reply(404, "No such article (by that date).", ERROR),
+        ),
+        tag="articles",
+    ),
+    Endpoint(
+        "POST",
+        "/articles",
+        post_articles,
+        "Publish one article (an object) or several (an array) to articles.raw.",
+        replies=(
+            Reply(
+                202,
+                "Published; rejections are named in `errors` and kept on articles.dlq.",
+                ref("IngestResult"),
+            ),
+            Reply(400, "Not JSON, or an empty array.", ERROR),
+            Reply(401, "Missing or wrong bearer token.", ERROR),
+            Reply(403, "Writes are disabled (the server has no token).", ERROR),
+            Reply(413, "The body is over the size limit.", ERROR),
+            Reply(422, "Every article was rejected.", ERROR),
+        ),
+        body={"oneOf": [ref("ArticleInput"), {"type": "array", "items": ref("ArticleInput")}]},
+        secured=True,
+        tag="articles",
+    ),
+    Endpoint(
+        "GET",
+        "/changes",
+        changes_stream,
+        "Server-sent events: each state change as it is committed (`event: change`, `id:` its offset).",
+        (ACTOR, ZONE, TABLE, LAST_ID, LAST_ID_QUERY),
+        (Reply(200, "An endless stream; comment lines are heartbeats.", ref("ChangeMessage"), SSE), BAD),
+        tag="streams",
+    ),
+    Endpoint(
+        "GET",
+        "/events/stream",
+        events_stream,
+        "Server-sent events: each event as it is extracted (`event: event`, `id:` its offset).",
+        (ACTOR, ZONE, TYPE, LAST_ID, LAST_ID_QUERY),
+        (Reply(200, "An endless stream; comment lines are heartbeats.", ref("EventMessage"), SSE), BAD),
+        tag="streams",
+    ),
+    Endpoint(
+        "GET",
+        "/health",
+        health,
+        "Whether the server and its worker run.",
+        replies=(Reply(200, "Healthy.", ref("Health")), Reply(503, "The worker failed.", ref("Health"))),
+        tag="service",
+    ),
+    Endpoint(
+        "GET",
+        "/metrics",
+        metrics,
+        "Counts and lag in the Prometheus text format.",
+        replies=(Reply(200, "Metrics.", {"type": "string"}, "text/plain"),),
+        tag="service",
+    ),
+    Endpoint(
+        "GET",
+        "/openapi.json",
+        openapi,
+        "This document.",
+        replies=(Reply(200, "OpenAPI 3.1.", {"type": "object"}),),
+        tag="service",
+    ),
+    Endpoint(
+        "GET",
+        "/",
+        dashboard,
+        "The dashboard.",
+        replies=(Reply(200, "HTML.", {"type": "string"}, "text/html"),),
+        tag="service",
+    ),
+)

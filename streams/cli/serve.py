@@ -1,0 +1,93 @@
+"""``entente serve``: the HTTP API, live streams and dashboard, with the pipeline worker in-process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from streams.api.config import HEARTBEAT_S, MAX_BODY_BYTES
+from streams.api.guard import TOKEN_VARIABLE
+from streams.cli import main
+from streams.cli.context import settings_for
+from streams.cli.options import broker_option, data_dir_option
+
+SHUTDOWN_GRACE_S = 2
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", envvar="ENTENTE_API_HOST", show_envvar=True, help="Address to bind."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    envvar="ENTENTE_API_PORT",
+    show_envvar=True,
+    help="Port to bind.",
+)
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    envvar="ENTENTE_API_WORKER",
+    show_envvar=True,
+    help="Run the pipeline worker in this process, so posted articles become changes.",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=1),
+    default=MAX_BODY_BYTES,
+    metavar="BYTES",
+    envvar="ENTENTE_API_MAX_BODY",
+    show_envvar=True,
+    help="Largest request body accepted (413 over it).",
+)
+@click.option(
+    "--heartbeat",
+    type=click.FloatRange(min=0.1),
+    default=HEARTBEAT_S,
+    metavar="SECONDS",
+    envvar="ENTENTE_API_HEARTBEAT",
+    show_envvar=True,
+    help="Idle seconds before a live stream sends a heartbeat comment.",
+)
+@data_dir_option
+@broker_option
+def serve(
+    host: str, port: int, worker: bool, max_body: int, heartbeat: float, data_dir: Path, broker: str
+) -> None:
+    """Serve the REST API, the live streams and the dashboard at http://HOST:PORT/ until Ctrl-C.
+
+    Writes (POST /articles) need the header "Authorization: Bearer TOKEN" where
+    TOKEN is the value of ENTENTE_API_TOKEN; with that variable unset, writes
+    are refused. Binds to loopback unless --host says otherwise. Only the
+    embedded broker is served.
+    """
+    import uvicorn
+
+    from streams.api import ApiConfig, create_app
+
+    if broker != "embedded":
+        raise click.BadParameter(
+            "serve reads the embedded log; run a Kafka worker beside it", param_hint="--broker"
+        )
+    config = ApiConfig(
+        data_dir=data_dir,
+        token=os.environ.get(TOKEN_VARIABLE) or None,
+        worker=worker,
+        max_body=max_body,
+        heartbeat=heartbeat,
+        settings=settings_for(data_dir, broker),
+    )
+    if config.token is None:
+        click.echo(f"{TOKEN_VARIABLE} is not set: writes are refused", err=True)
+    click.echo(f"serving {data_dir} on http://{host}:{port}/ (worker {'on' if worker else 'off'})", err=True)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )

@@ -1,0 +1,21 @@
+"""The embedded single-machine log: topics, committed offsets and the state store in one SQLite file."""
+
+from streams.log.store import LOG_FILE, LOG_FORMAT, Log, LogFormatError, Reader, Record, Writer, timestamp
+from streams.log.tail import POLL_INTERVAL_S, Watch, has_record, tail, wait, wait_blocking
+
+__all__ = [
+    "LOG_FILE",
+    "LOG_FORMAT",
+    "POLL_INTERVAL_S",
+    "Log",
+    "LogFormatError",
+    "Reader",
+    "Record",
+    "Watch",
+    "Writer",
+    "has_record",
+    "tail",
+    "timestamp",
+    "wait",
+    "wait_blocking",
+]

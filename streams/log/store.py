@@ -1,0 +1,305 @@
+"""A durable single-machine log on SQLite: topics of records, committed offsets, a state store.
+
+One file, ``<data_dir>/log.db``, in WAL mode, shared by every process that
+opens the same data directory (an ``ingest`` while a ``worker`` runs and a
+``subscribe`` tails). Readers never block; writers take turns.
+
+Tables:
+
+- ``records(topic, offset, key, value, ts, headers)``: per-topic offsets 0, 1, 2, …
+  with no gaps; ``ts`` is milliseconds since the epoch (UTC).
+- ``groups(group, topic, offset)``: the committed position of a consumer group,
+  the offset of the next record it will read (as in Kafka).
+- ``state(tbl, key, value)``: the rows of the state tables.
+- ``articles(id, offset)``: which article ids ``articles.raw`` already holds,
+  so publishing one again is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+LOG_FILE = "log.db"
+LOG_FORMAT = 1
+"""The layout of the tables below, kept in ``PRAGMA user_version``."""
+BUSY_TIMEOUT_S = 60.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    topic TEXT NOT NULL,
+    "offset" INTEGER NOT NULL,
+    key TEXT,
+    value BLOB NOT NULL,
+    ts INTEGER NOT NULL,
+    headers BLOB,
+    PRIMARY KEY (topic, "offset")
+);
+CREATE TABLE IF NOT EXISTS groups (
+    "group" TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    "offset" INTEGER NOT NULL,
+    PRIMARY KEY ("group", topic)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (tbl, key)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    "offset" INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+Headers = dict[str, str]
+
+
+class LogFormatError(RuntimeError):
+    """The log file was written by a newer version with a different table layout."""
+
+
+def now_ms() -> int:
+    """The wall clock in milliseconds since the epoch."""
+    return time.time_ns() // 1_000_000
+
+
+def timestamp(ts: int) -> dt.datetime:
+    """A record timestamp (milliseconds since the epoch) as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record of a topic."""
+
+    topic: str
+    offset: int
+    key: str | None
+    value: bytes
+    ts: int
+    headers: Headers = field(default_factory=dict)
+
+    @property
+    def timestamp(self) -> dt.datetime:
+        """``ts`` as an aware UTC datetime."""
+        return timestamp(self.ts)
+
+    @property
+    def origin(self) -> str:
+        """Where the record is, in the form error lines use: ``topic@offset``."""
+        return f"{self.topic}@{self.offset}"
+
+
+def _record(row: tuple[str, int, str | None, bytes, int, bytes | None]) -> Record:
+    topic, offset, key, value, ts, headers = row
+    return Record(topic, offset, key, bytes(value), ts, orjson.loads(headers) if headers else {})
+
+
+class Reader:
+    """Queries over one connection; inside a transaction they see its own writes."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def read(self, topic: str, start: int = 0, limit: int | None = None) -> list[Record]:
+        """Records of ``topic`` from offset ``start`` on, in offset order (at most ``limit``)."""
+        rows = self._db.execute(
+            'SELECT topic, "offset", key, value, ts, headers FROM records'
+            ' WHERE topic = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?',
+            (topic, start, -1 if limit is None else limit),
+        ).fetchall()
+        return [_record(row) for row in rows]
+
+    def end(self, topic: str) -> int:
+        """The offset the next record of ``topic`` will get."""
+        (last,) = self._db.execute('SELECT MAX("offset") FROM records WHERE topic = ?', (topic,)).fetchone()
+        return 0 if last is None else last + 1
+
+    def committed(self, group: str, topic: str) -> int | None:
+        """The committed position of ``group`` on ``topic`` (next offset to read), if any."""
+        row = self._db.execute(
+            'SELECT "offset" FROM groups WHERE "group" = ? AND topic = ?', (group, topic)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def positions(self) -> dict[tuple[str, str], int]:
+        """Every committed position, keyed by ``(group, topic)``."""
+        rows = self._db.execute('SELECT "group", topic, "offset" FROM groups ORDER BY "group", topic')
+        return {(group, topic): offset for group, topic, offset in rows}
+
+    def get_state(self, tbl: str, key: str) -> bytes | None:
+        """One state row's value, or ``None``."""
+        row = self._db.execute("SELECT value FROM state WHERE tbl = ? AND key = ?", (tbl, key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def state_rows(self, tbl: str) -> list[tuple[str, bytes]]:
+        """Every ``(key, value)`` row of a state table, sorted by key."""
+        rows = self._db.execute("SELECT key, value FROM state WHERE tbl = ? ORDER BY key", (tbl,))
+        return [(key, bytes(value)) for key, value in rows]
+
+    def state_version(self, tbl: str, key: str) -> tuple[int, int] | None:
+        """A token that changes whenever a state row is rewritten: its rowid and size, or ``None``.
+
+        ``put_state`` replaces a row by inserting it anew, which gives it a rowid
+        above every other, so the token moves on every write without reading the value.
+        """
+        row = self._db.execute(
+            "SELECT rowid, length(value) FROM state WHERE tbl = ? AND key = ?", (tbl, key)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def article_offset(self, article_id: str) -> int | None:
+        """The ``articles.raw`` offset of an article id, if it was published."""
+        row = self._db.execute('SELECT "offset" FROM articles WHERE id = ?', (article_id,)).fetchone()
+        return None if row is None else row[0]
+
+
+class Log(Reader):
+    """A connection to the log of one data directory; reads outside a transaction see the latest commit."""
+
+    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # isolation_level=None: no implicit transactions; every write goes through
+        # transaction(). check_same_thread=False lets a worker run a stage in a
+        # thread; the owner of a Log must not use it from two threads at once.
+        super().__init__(
+            sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+        )
+        self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode survives any process crash; a power cut may lose the
+        # newest transactions, but never one half of a transaction.
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            if self._format() != LOG_FORMAT:
+                self._create()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _format(self) -> int:
+        (found,) = self._db.execute("PRAGMA user_version").fetchone()
+        if found > LOG_FORMAT:
+            raise LogFormatError(f"{self.path} has log format {found}; this version reads up to {LOG_FORMAT}")
+        return int(found)
+
+    def _create(self) -> None:
+        """Create the tables, under the write lock, unless another process just did."""
+        with self.transaction():
+            if self._format() == LOG_FORMAT:
+                return
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {LOG_FORMAT}")
+
+    @classmethod
+    def open(cls, data_dir: Path) -> Log:
+        """The log of ``data_dir`` (created on first use)."""
+        return cls(data_dir / LOG_FILE)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Log:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One write transaction: everything written through the writer commits together or not at all.
+
+        It begins with ``BEGIN IMMEDIATE``, which takes the database's single write
+        lock up front (waiting up to the busy timeout for it). Offsets are assigned
+        inside that lock, so offset order equals commit order: a record with a
+        higher offset never becomes visible before one with a lower offset. Were
+        offsets assigned outside it, two writers could take 7 and 8 and commit 8
+        first; a reader tailing the topic would read 8, move its position past 7,
+        and never see 7 when it committed. With it, a tailing reader can trust that
+        everything below its position is there. Taking the lock at BEGIN also
+        avoids the WAL-mode case where a reader that starts writing fails at once
+        with SQLITE_BUSY instead of waiting.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield Writer(self._db, now_ms())
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def append(
+        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
+    ) -> range:
+        """Append ``(key, value)`` records to ``topic`` in one transaction; return their offsets."""
+        with self.transaction() as writer:
+            return writer.extend(topic, items, headers)
+
+    def version(self) -> tuple[int, int]:
+        """A token that changes whenever the database changed, by another connection or this one.
+
+        ``PRAGMA data_version`` moves on commits of other connections only, so
+        this connection's own change count is part of the token.
+        """
+        (data_version,) = self._db.execute("PRAGMA data_version").fetchone()
+        return data_version, self._db.total_changes
+
+
+class Writer(Reader):
+    """Writes inside one :meth:`Log.transaction`; its reads see those writes."""
+
+    def __init__(self, db: sqlite3.Connection, ts: int) -> None:
+        super().__init__(db)
+        self._ends: dict[str, int] = {}
+        self.ts = ts
+        """The timestamp of every record this transaction appends."""
+
+    def extend(
+        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
+    ) -> range:
+        """Append ``(key, value)`` records sharing ``headers``; return their offsets."""
+        start = self._ends[topic] if topic in self._ends else self.end(topic)
+        packed = orjson.dumps(headers) if headers else None
+        rows = [(topic, start + i, key, value, self.ts, packed) for i, (key, value) in enumerate(items)]
+        self._db.executemany(
+            'INSERT INTO records (topic, "offset", key, value, ts, headers) VALUES (?, ?, ?, ?, ?, ?)', rows
+        )
+        self._ends[topic] = start + len(rows)
+        return range(start, start + len(rows))
+
+    def append(self, topic: str, key: str | None, value: bytes, headers: Headers | None = None) -> int:
+        """Append one record; return its offset."""
+        return self.extend(topic, [(key, value)], headers).start
+
+    def commit_offset(self, group: str, topic: str, offset: int) -> None:
+        """Set the position of ``group`` on ``topic`` to ``offset`` (the next record it will read)."""
+        self._db.execute(
+            'INSERT INTO groups ("group", topic, "offset") VALUES (?, ?, ?)'
+            ' ON CONFLICT ("group", topic) DO UPDATE SET "offset" = excluded."offset"',
+            (group, topic, offset),
+        )
+
+    def put_state(self, tbl: str, key: str, value: bytes) -> None:
+        """Insert or replace one state row."""
+        self._db.execute("INSERT OR REPLACE INTO state (tbl, key, value) VALUES (?, ?, ?)", (tbl, key, value))
+
+    def delete_state(self, tbl: str, key: str) -> None:
+        """Remove one state row (no-op when absent)."""
+        self._db.execute("DELETE FROM state WHERE tbl = ? AND key = ?", (tbl, key))
+
+    def index_article(self, article_id: str, offset: int) -> None:
+        """Record that ``articles.raw@offset`` holds the article ``article_id``."""
+        self._db.execute('INSERT INTO articles (id, "offset") VALUES (?, ?)', (article_id, offset))

@@ -1,0 +1,250 @@
+"""Re-extraction: run the extractor again over every article into a side projection, diff it, promote it.
+
+:func:`project` extracts ``articles.raw`` anew and folds the new events into
+tables kept under ``<data_dir>/projections/<label>/`` (a log of their own),
+without touching the live state. :func:`diff` says which rows would change and
+which events are behind each change. :func:`promote` makes the projection live
+in one transaction of the live log:
+
+1. check that nothing arrived since the projection and that every stage is idle;
+2. append the projection's events as one block and mark where it begins
+   (:data:`~streams.runtime.embedded.LIVE_EVENTS`), so replays fold exactly them;
+3. move the reduce stage past the block (the rows written below already hold it);
+4. write every row that differs (remove the rows that are gone) and publish a
+   :class:`~schemas.Change` for each row whose view differs, so subscribers see it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from agents import reduce
+from agents.extract import Extractor
+from agents.reduce.audit import direction
+from agents.reduce.facts import fact
+from agents.reduce.rows import TABLES, key_of
+from schemas import Change, Event
+from schemas.change import Table
+from schemas.ids import digest
+from streams import handlers, topics
+from streams.audit import AuditIndex
+from streams.handlers import State
+from streams.log import Log
+from streams.log.store import timestamp
+from streams.runtime.embedded import LIVE_EVENTS, EmbeddedRuntime
+from streams.topology import REDUCE, STAGES
+
+PROJECTIONS = "projections"
+LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+Tables = dict[str, dict[str, State]]
+
+
+class PromoteError(RuntimeError):
+    """The projection cannot be promoted as it is (the log moved on, or a stage has work left)."""
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The events and tables one extractor makes of every article, beside the live ones they would replace."""
+
+    label: str
+    extractor: str
+    path: Path
+    articles: int
+    dead_letters: int
+    events: dict[str, Event]
+    tables: Tables
+    live_events: dict[str, Event]
+    live_tables: Tables
+    events_end: int
+
+
+def projection_dir(data_dir: Path, label: str) -> Path:
+    """Where the projection ``label`` is kept."""
+    if not LABEL.fullmatch(label):
+        raise ValueError(f"bad projection label {label!r}: letters, digits, '.', '_' or '-', up to 64")
+    return data_dir / PROJECTIONS / label
+
+
+def project(runtime: EmbeddedRuntime, label: str, extractor: Extractor | None = None) -> Projection:
+    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it."""
+    extractor = extractor or runtime.extractor
+    path = projection_dir(runtime.log.path.parent, label)
+    limit = runtime.settings.max_article_bytes
+    events_end = runtime.log.end(topics.EVENTS)
+    records = runtime.log.read(topics.ARTICLES)
+    events: dict[str, Event] = {}
+    dead = 0
+    for record in records:
+        result = handlers.extract_article(record.value, record.origin, extractor, limit)
+        if isinstance(result, list):
+            events.update((event.id, event) for event in result)
+        else:
+            dead += 1
+    tables = reduce.fold(events.values())
+    shutil.rmtree(path, ignore_errors=True)
+    with Log.open(path) as side, side.transaction() as writer:
+        writer.extend(topics.EVENTS, [(event.id, event.dumps()) for event in events.values()])
+        for table, rows in tables.items():
+            for key, row in rows.items():
+                writer.put_state(table, key, row.dumps())
+    live = {table: {key_of(row): row for row in runtime.state(table)} for table in TABLES}
+    return Projection(
+        label=label,
+        extractor=extractor.version,
+        path=path,
+        articles=len(records),
+        dead_letters=dead,
+        events=events,
+        tables=tables,
+        live_events={event.id: event for event in runtime.events()},
+        live_tables=live,
+        events_end=events_end,
+    )
+
+
+def _by_row(events: dict[str, Event]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for event in events.values():
+        for where in reduce.keys(event):
+            out.setdefault(where, set()).add(event.id)
+    return out
+
+
+def _brief(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "type": event.type.value,
+        "direction": direction(fact(event)),
+        "date": None if event.event_date is None else event.event_date.isoformat(),
+        "modality": event.modality,
+        "sentence": event.evidence.text,
+    }
+
+
+def _summary(row: State | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    view = reduce.view(row)
+    names = ("stance", "score") if "stance" in view else ("status", "since")
+    return {name: view[name] for name in (*names, "events")}
+
+
+def diff(projection: Projection) -> dict[str, Any]:
+    """What promoting would change: rows added, removed or changed, each with the events behind it."""
+    old, new = _by_row(projection.live_events), _by_row(projection.events)
+    changed_content = {
+        name
+        for name, event in projection.events.items()
+        if name in projection.live_events and projection.live_events[name] != event
+    }
+    rows = []
+    for table in TABLES:
+        before_rows, after_rows = projection.live_tables[table], projection.tables[table]
+        for key in sorted(set(before_rows) | set(after_rows)):
+            before, after = before_rows.get(key), after_rows.get(key)
+            if before is not None and after is not None and reduce.view(before) == reduce.view(after):
+                continue
+            was, now = old.get((table, key), set()), new.get((table, key), set())
+            rows.append(
+                {
+                    "table": table,
+                    "key": key,
+                    "change": "added" if before is None else "removed" if after is None else "changed",
+                    "before": _summary(before),
+                    "after": _summary(after),
+                    "events_added": [_brief(projection.events[name]) for name in sorted(now - was)],
+                    "events_removed": [_brief(projection.live_events[name]) for name in sorted(was - now)],
+                    "events_revised": [
+                        _brief(projection.events[name]) for name in sorted(now & was & changed_content)
+                    ],
+                }
+            )
+    live, side = set(projection.live_events), set(projection.events)
+    return {
+        "label": projection.label,
+        "extractor": projection.extractor,
+        "projection": str(projection.path),
+        "articles": projection.articles,
+        "dead_letters": projection.dead_letters,
+        "events": {
+            "live": len(live),
+            "projection": len(side),
+            "added": len(side - live),
+            "removed": len(live - side),
+            "revised": len(changed_content),
+        },
+        "rows": rows,
+        "differs": differs(projection),
+    }
+
+
+def differs(projection: Projection) -> bool:
+    """Whether the projection's events or rows differ from the live ones at all."""
+    return projection.events != projection.live_events or projection.tables != projection.live_tables
+
+
+def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
+    """Make the projection the live events and state (see the module docstring); return the changes published.
+
+    A no-op (0) when nothing differs. Raises :class:`PromoteError` when the log
+    moved on since the projection, or some stage still has input to process.
+    """
+    if not differs(projection):
+        return 0
+    old, new = _by_row(projection.live_events), _by_row(projection.events)
+    published = 0
+    with runtime.log.transaction() as writer:
+        if (
+            writer.end(topics.EVENTS) != projection.events_end
+            or writer.end(topics.ARTICLES) != projection.articles
+        ):
+            raise PromoteError("the log changed since the projection was made; run reextract again")
+        for stage in STAGES:
+            if (writer.committed(stage.name, stage.source) or 0) != writer.end(stage.source):
+                raise PromoteError(f"stage {stage.name} has input left; run the worker until idle first")
+        block = writer.extend(
+            topics.EVENTS,
+            [(event.id, event.dumps()) for event in projection.events.values()],
+            {"reextract": projection.label},
+        )
+        offsets = {name: block.start + number for number, name in enumerate(projection.events)}
+        writer.commit_offset(LIVE_EVENTS, topics.EVENTS, block.start)
+        writer.commit_offset(REDUCE.name, REDUCE.source, block.stop)
+        for table in TABLES:
+            before_rows, after_rows = projection.live_tables[table], projection.tables[table]
+            for key in sorted(set(before_rows) | set(after_rows)):
+                before, after = before_rows.get(key), after_rows.get(key)
+                if before == after:
+                    continue
+                if after is None:
+                    writer.delete_state(table, key)
+                else:
+                    writer.put_state(table, key, after.dumps())
+                before_view = None if before is None else reduce.view(before)
+                after_view = None if after is None else reduce.view(after)
+                if before_view == after_view:
+                    continue
+                was, now = old.get((table, key), set()), new.get((table, key), set())
+                behind = sorted(was ^ now) or sorted(now or was)
+                events = [projection.events.get(name) or projection.live_events[name] for name in behind]
+                change = Change(
+                    id=digest("change", table, key, "reextract", projection.label, after_view),
+                    table=cast(Table, table),  # one of TABLES
+                    key=key,
+                    before=before_view,
+                    after=after_view,
+                    event_ids=tuple(behind),
+                    article_ids=tuple(sorted({event.article_id for event in events})),
+                    ingested_at=timestamp(writer.ts),
+                    offsets=tuple(sorted(offsets[name] for name in behind if name in offsets)),
+                )
+                writer.append(topics.CHANGES, f"{table}:{key}", change.dumps())
+                published += 1
+    AuditIndex(runtime.log.path.parent).clear()
+    return published

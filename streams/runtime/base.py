@@ -1,0 +1,96 @@
+"""What every runtime offers: publish articles, process them, read the results."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+
+
+@dataclass
+class PublishResult:
+    """What one :meth:`Runtime.publish_articles` call did with its items."""
+
+    published: int = 0
+    duplicates: int = 0
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        """How many items went to ``articles.dlq``."""
+        return len(self.dead_letters)
+
+
+@dataclass
+class RunStats:
+    """What the stages did: records read and written, summed over batches."""
+
+    articles: int = 0
+    events: int = 0
+    dead_letters: int = 0
+    reduced: int = 0
+    changes: int = 0
+    batches: int = 0
+
+    def __add__(self, other: RunStats) -> RunStats:
+        return RunStats(
+            self.articles + other.articles,
+            self.events + other.events,
+            self.dead_letters + other.dead_letters,
+            self.reduced + other.reduced,
+            self.changes + other.changes,
+            self.batches + other.batches,
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"{self.articles} articles → {self.events} events ({self.dead_letters} dead letters); "
+            f"{self.reduced} events reduced → {self.changes} changes"
+        )
+
+
+class Runtime(Protocol):
+    """The operations the CLI, the API and the conformance suite use, on either runtime."""
+
+    def publish_articles(self, items: Iterable[tuple[str, bytes]]) -> PublishResult:
+        """Publish ``(origin, article JSON)`` items; invalid ones go to ``articles.dlq``, repeats no-ops."""
+        ...
+
+    def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
+        """Put a rejection found before publishing (e.g. by ingest) on ``articles.dlq``."""
+        ...
+
+    def run_until_idle(self) -> RunStats:
+        """Run every stage until none has input left."""
+        ...
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Run every stage as input arrives, until ``stop`` is set; commit only whole batches."""
+        ...
+
+    def state(self, table: str) -> list[AllianceState | ZoneState]:
+        """The rows of ``alliances`` or ``zones``, sorted by key."""
+        ...
+
+    def events(self) -> list[Event]:
+        """Every event, in log order."""
+        ...
+
+    def articles(self) -> list[Article]:
+        """Every published article, in log order."""
+        ...
+
+    def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
+        """``(offset, change)`` of every change on ``state.changes`` after offset ``after``."""
+        ...
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Every rejection on ``articles.dlq``, in log order."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

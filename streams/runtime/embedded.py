@@ -1,0 +1,299 @@
+"""The embedded runtime: the topology's stages over the SQLite log of one data directory.
+
+Each stage is consume-transform-produce over the log. One batch goes:
+
+1. read the stage's committed position and the batch of records after it;
+2. transform every record through :mod:`streams.handlers` (outside any
+   transaction, so a slow extractor never holds the write lock);
+3. in ONE transaction: check the position is still the one read in step 1
+   (else another worker committed this batch first, and it is dropped), append
+   the outputs to the sink topics, write the state rows, move the position
+   past the batch.
+
+A worker killed anywhere in this sequence leaves either nothing of the batch
+or all of it, and resumes from the committed position: no output is written
+twice and none is lost. Several processes may share one data directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from pydantic import ValidationError
+
+from agents.extract import Extractor, load_extractor
+from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from streams import handlers, topics
+from streams.config import Settings
+from streams.handlers import Reduced, State, StateGetter
+from streams.log import POLL_INTERVAL_S, Log, Record, Writer, timestamp, wait
+from streams.runtime.base import PublishResult, RunStats
+from streams.topology import EXTRACT, REDUCE, STAGES, Stage
+
+Reducer = Callable[[Event, StateGetter], Reduced]
+TABLES: dict[str, type[State]] = {"alliances": AllianceState, "zones": ZoneState}
+LIVE_EVENTS = "live-events"
+"""The pseudo consumer group whose position on ``events`` is where the live events begin.
+
+``entente reextract --promote`` appends a whole new set of events and moves it
+there; the events before it are kept in the log but no longer count.
+"""
+EXTRACT_BATCH = 16
+REDUCE_BATCH = 500
+
+
+@dataclass
+class Output:
+    """What a stage makes of one batch: records for the sink topics and state rows."""
+
+    records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
+    rows: dict[tuple[str, str], State] = field(default_factory=dict)
+    stats: RunStats = field(default_factory=lambda: RunStats(batches=1))
+
+    def emit(self, topic: str, key: str | None, value: bytes) -> None:
+        """Append a record to ``topic`` when the batch commits."""
+        self.records.setdefault(topic, []).append((key, value))
+
+    def dead_letter(self, dead: DeadLetter) -> None:
+        """Send a rejection to ``articles.dlq``."""
+        self.emit(topics.DLQ, dead.input, dead.dumps())
+        self.stats.dead_letters += 1
+
+
+class EmbeddedRuntime:
+    """Runs the topology on ``<data_dir>/log.db``; the extractor and reducer can be swapped for tests."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: Settings | None = None,
+        *,
+        extractor: Extractor | None = None,
+        reducer: Reducer = handlers.reduce_event,
+        extract_batch: int = EXTRACT_BATCH,
+        reduce_batch: int = REDUCE_BATCH,
+        poll_interval: float = POLL_INTERVAL_S,
+    ) -> None:
+        self.settings = settings or Settings(home=data_dir)
+        self.log = Log.open(data_dir)
+        self._extractor = extractor
+        self._reducer = reducer
+        self._poll_interval = poll_interval
+        self._stages: dict[str, tuple[int, Callable[[list[Record]], Output]]] = {
+            EXTRACT.name: (extract_batch, self._extract),
+            REDUCE.name: (reduce_batch, self._reduce),
+        }
+
+    def close(self) -> None:
+        """Close the log connection."""
+        self.log.close()
+
+    def __enter__(self) -> EmbeddedRuntime:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- publishing ---------------------------------------------------------------
+
+    def publish_articles(self, items: Iterable[tuple[str, bytes]]) -> PublishResult:
+        """Validate ``(origin, article JSON)`` items, then publish them in one transaction.
+
+        Invalid items go to ``articles.dlq`` (stamped with the time received); an
+        article whose id is already in the log, or earlier in ``items``, is a
+        duplicate and changes nothing. Validation happens before the write lock
+        is taken, so other writers wait only for the inserts.
+        """
+        max_bytes = self.settings.max_article_bytes
+        decoded = [(origin, handlers.decode_article(value, origin, max_bytes)) for origin, value in items]
+        result = PublishResult()
+        with self.log.transaction() as writer:
+            for origin, article in decoded:
+                if isinstance(article, DeadLetter):
+                    result.dead_letters.append(_dead_letter(writer, article))
+                elif writer.article_offset(article.id) is not None:
+                    result.duplicates += 1
+                else:
+                    offset = writer.append(topics.ARTICLES, article.id, article.dumps(), {"origin": origin})
+                    writer.index_article(article.id, offset)
+                    result.published += 1
+        return result
+
+    def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
+        """Put a rejection found before publishing on ``articles.dlq``."""
+        with self.log.transaction() as writer:
+            _dead_letter(writer, dead_letter)
+
+    # -- processing ---------------------------------------------------------------
+
+    def run_until_idle(self) -> RunStats:
+        """Run the stages, extract then reduce, until none has input left."""
+        total = RunStats()
+        while self._pending():
+            total += self.run_once()
+        return total
+
+    def run_once(self) -> RunStats:
+        """Process at most one batch of every stage, in topology order."""
+        total = RunStats()
+        for stage in STAGES:
+            total += self._step(stage)
+        return total
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Process input as it arrives until ``stop`` is set; a batch begun is committed whole.
+
+        Batches run in a thread, so the event loop (and its signal handlers) stays
+        responsive; ``stop`` is checked between batches.
+        """
+        while not stop.is_set():
+            if self._pending():
+                await asyncio.to_thread(self.run_once)
+            else:
+                await wait(self.log, self._pending, stop, self._poll_interval)
+
+    def _pending(self) -> bool:
+        """Whether some stage has records after its committed position."""
+        log = self.log
+        return any(log.end(stage.source) > (log.committed(stage.name, stage.source) or 0) for stage in STAGES)
+
+    def _step(self, stage: Stage) -> RunStats:
+        """One consume-transform-produce batch of ``stage`` (see the module docstring)."""
+        limit, transform = self._stages[stage.name]
+        start = self.log.committed(stage.name, stage.source)
+        batch = self.log.read(stage.source, start or 0, limit)
+        if not batch:
+            return RunStats()
+        output = transform(batch)
+        with self.log.transaction() as writer:
+            if writer.committed(stage.name, stage.source) != start:
+                return RunStats()  # another worker committed this batch first
+            for topic, items in output.records.items():
+                writer.extend(topic, items)
+            for (table, key), row in output.rows.items():
+                writer.put_state(table, key, row.dumps())
+            writer.commit_offset(stage.name, stage.source, batch[-1].offset + 1)
+        return output.stats
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor, loaded on first use."""
+        if self._extractor is None:
+            self._extractor = load_extractor(self.settings.spacy_model)
+        return self._extractor
+
+    def _extract(self, batch: list[Record]) -> Output:
+        """``articles.raw`` → ``events`` (keyed by event id), rejections → ``articles.dlq``."""
+        out = Output()
+        for record in batch:
+            out.stats.articles += 1
+            result = handlers.extract_article(
+                record.value, record.origin, self.extractor, self.settings.max_article_bytes
+            )
+            if isinstance(result, DeadLetter):
+                out.dead_letter(result.model_copy(update={"received_at": record.timestamp}))
+                continue
+            for event in result:
+                out.emit(topics.EVENTS, event.id, event.dumps())
+                out.stats.events += 1
+        return out
+
+    def _reduce(self, batch: list[Record]) -> Output:
+        """``events`` → state rows and ``state.changes`` (keyed ``table:key``).
+
+        Each change is stamped with the event record's time and offset. Rows
+        written earlier in the batch are read back from the batch, not the store.
+        """
+        out = Output()
+
+        def get(table: str, key: str) -> State | None:
+            if (table, key) in out.rows:
+                return out.rows[(table, key)]
+            value = self.log.get_state(table, key)
+            return None if value is None else TABLES[table].loads(value)
+
+        for record in batch:
+            out.stats.reduced += 1
+            try:
+                reduced = self._reducer(Event.loads(record.value), get)
+            except (orjson.JSONDecodeError, ValidationError) as exc:
+                reason = f"undecodable event: {type(exc).__name__}: {exc}"
+                out.dead_letter(_unreducible(record, reason))
+                continue
+            except Exception as exc:  # one bad event must never stop the pipeline
+                out.dead_letter(_unreducible(record, f"reduce failed: {type(exc).__name__}: {exc}"))
+                continue
+            for table, key, row in reduced.rows:
+                out.rows[(table, key)] = row
+            for change in reduced.changes:
+                stamp = {"ingested_at": record.timestamp, "offsets": (record.offset,)}
+                stamped = change.model_copy(update=stamp)
+                out.emit(topics.CHANGES, f"{change.table}:{change.key}", stamped.dumps())
+                out.stats.changes += 1
+        return out
+
+    # -- reading ------------------------------------------------------------------
+
+    def state(self, table: str) -> list[AllianceState | ZoneState]:
+        """The rows of ``alliances`` or ``zones``, sorted by key."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+        return [TABLES[table].loads(value) for _key, value in self.log.state_rows(table)]
+
+    def events(self) -> list[Event]:
+        """Every live event, in log order."""
+        return [Event.loads(record.value) for record in self.event_records()]
+
+    def event_records(self) -> list[Record]:
+        """The ``events`` records of the live events (see :data:`LIVE_EVENTS`), in log order."""
+        return self.log.read(topics.EVENTS, self.log.committed(LIVE_EVENTS, topics.EVENTS) or 0)
+
+    def events_known_at(self, when: dt.datetime) -> list[Event]:
+        """The live events whose record was written to the log by ``when`` (ingestion time)."""
+        limit = int(when.timestamp() * 1000)
+        return [Event.loads(record.value) for record in self.event_records() if record.ts <= limit]
+
+    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+        """One stored state row, or ``None``."""
+        value = self.log.get_state(table, key)
+        return None if value is None else TABLES[table].loads(value)
+
+    def article(self, article_id: str) -> Article | None:
+        """One published article by id, through the log's index of article ids."""
+        offset = self.log.article_offset(article_id)
+        if offset is None:
+            return None
+        (record,) = self.log.read(topics.ARTICLES, offset, 1)
+        return Article.loads(record.value)
+
+    def articles(self) -> list[Article]:
+        """Every published article, in log order."""
+        return [Article.loads(record.value) for record in self.log.read(topics.ARTICLES)]
+
+    def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
+        """``(offset, change)`` of every change after offset ``after`` (all when ``None``)."""
+        records = self.log.read(topics.CHANGES, 0 if after is None else after + 1)
+        return [(record.offset, Change.loads(record.value)) for record in records]
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Every rejection on ``articles.dlq``, in log order."""
+        return [DeadLetter.loads(record.value) for record in self.log.read(topics.DLQ)]
+
+
+def _dead_letter(writer: Writer, dead: DeadLetter) -> DeadLetter:
+    """Append ``dead`` to ``articles.dlq``, stamped with the transaction's time unless it has one."""
+    if dead.received_at is None:
+        dead = dead.model_copy(update={"received_at": timestamp(writer.ts)})
+    writer.append(topics.DLQ, dead.input, dead.dumps())
+    return dead
+
+
+def _unreducible(record: Record, reason: str) -> DeadLetter:
+    """A dead letter for an ``events`` record the reduce stage could not apply."""
+    dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
+    return dead.model_copy(update={"received_at": record.timestamp})

@@ -1,0 +1,276 @@
+"""The Kafka runtime: the topology as a Faust app (:mod:`streams.kafka.app`) on a Kafka cluster.
+
+It offers what :class:`~streams.runtime.base.Runtime` promises, like the embedded runtime: publish
+articles, run the stages until idle or until told to stop, read the topics and the state tables.
+The state is read from the tables' compacted changelogs (the latest row per key), so it can be
+read while no worker runs. Delivery is at-least-once with idempotent, set-based state: see
+:mod:`streams.kafka.app` for why a redelivered record double-counts nothing.
+
+Each blocking method runs its coroutine on a private event loop; async code (a running worker in
+the same loop, the tests) awaits the ``a``-prefixed coroutines instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator, Coroutine, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+
+from agents.extract import Extractor, load_extractor
+from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from schemas.base import Message
+from streams import handlers, topics
+from streams.config import Settings
+from streams.kafka.admin import create_topics, lags, read_topic
+from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
+from streams.runtime.base import PublishResult, RunStats
+
+KAFKA_SCHEME = "kafka://"
+M = TypeVar("M", bound=Message)
+T = TypeVar("T")
+E = TypeVar("E", Article, Event)
+
+
+def _blocking(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion from synchronous code, even when called inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _decoded(records: Iterable[ConsumerRecord], model: type[M]) -> list[tuple[ConsumerRecord, M]]:
+    """Records that decode as ``model``, in log order (timestamp, then partition and offset).
+
+    A record a foreign producer wrote in another shape is left out: the worker has already put it
+    on ``articles.dlq``.
+    """
+    out = []
+    for record in sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)):
+        try:
+            out.append((record, model.loads(record.value)))
+        except ValueError:
+            continue
+    return out
+
+
+def _first_of_each(items: Iterable[E]) -> list[E]:
+    """``items`` in order, without the repeats of an id already seen."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return out
+
+
+class KafkaRuntime:
+    """Entente on the cluster at ``bootstrap`` (``host:port``, or ``kafka://host:port``)."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        settings: Settings | None = None,
+        *,
+        options: KafkaOptions | None = None,
+        extractor: Extractor | None = None,
+        idle_poll: float = 0.2,
+    ) -> None:
+        self.bootstrap = bootstrap.removeprefix(KAFKA_SCHEME)
+        self.settings = settings or Settings(broker=f"{KAFKA_SCHEME}{self.bootstrap}")
+        self.options = options or KafkaOptions()
+        self.stats = RunStats()
+        self._extractor = extractor
+        self._idle_poll = idle_poll
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own clients."""
+
+    def __enter__(self) -> KafkaRuntime:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor, loaded on first use."""
+        if self._extractor is None:
+            self._extractor = load_extractor(self.settings.spacy_model)
+        return self._extractor
+
+    def topic(self, name: str) -> str:
+        """The cluster name of one of :data:`streams.topics.ALL` (with the namespace)."""
+        return self.options.topic(name)
+
+    async def ensure_topics(self) -> list[str]:
+        """Create the topics the app needs that do not exist yet; return the names created."""
+        return await create_topics(self.bootstrap, self.options.topic_specs())
+
+    def _sources(self) -> list[str]:
+        """The topics the stages consume, in topology order (extract, route, reduce)."""
+        return [self.topic(topics.ARTICLES), self.topic(topics.EVENTS), self.options.by_row]
+
+    # -- publishing ---------------------------------------------------------------
+
+    def publish_articles(self, items: Iterable[tuple[str, bytes]]) -> PublishResult:
+        """Validate and publish ``(origin, article JSON)`` items; see :meth:`apublish_articles`."""
+        return _blocking(self.apublish_articles(items))
+
+    async def apublish_articles(self, items: Iterable[tuple[str, bytes]]) -> PublishResult:
+        """Publish valid articles to ``articles.raw`` keyed by id; invalid ones go to ``articles.dlq``.
+
+        An article repeated within ``items`` is a duplicate and is published once. One published
+        again by a later call is sent again; its events have the same ids, which the tables
+        already hold, so the state does not change.
+        """
+        await self.ensure_topics()
+        result, seen = PublishResult(), set()
+        async with self._producer() as producer:
+            for origin, value in items:
+                article = handlers.decode_article(value, origin, self.settings.max_article_bytes)
+                if isinstance(article, DeadLetter):
+                    result.dead_letters.append(await self._send_dead_letter(producer, article))
+                elif article.id in seen:
+                    result.duplicates += 1
+                else:
+                    seen.add(article.id)
+                    headers = [(ORIGIN, origin.encode())]
+                    await producer.send(
+                        self.topic(topics.ARTICLES), article.dumps(), key=article.id.encode(), headers=headers
+                    )
+                    result.published += 1
+        return result
+
+    def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
+        """Put a rejection found before publishing (e.g. by ingest) on ``articles.dlq``."""
+        _blocking(self.apublish_dead_letter(dead_letter))
+
+    async def apublish_dead_letter(self, dead_letter: DeadLetter) -> None:
+        """Async :meth:`publish_dead_letter`."""
+        await self.ensure_topics()
+        async with self._producer() as producer:
+            await self._send_dead_letter(producer, dead_letter)
+
+    @asynccontextmanager
+    async def _producer(self) -> AsyncIterator[AIOKafkaProducer]:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap, max_request_size=self.options.max_message_bytes, acks="all"
+        )
+        await producer.start()
+        try:
+            yield producer
+        finally:
+            await producer.stop()  # flushes everything sent
+
+    async def _send_dead_letter(self, producer: AIOKafkaProducer, dead: DeadLetter) -> DeadLetter:
+        if dead.received_at is None:
+            dead = dead.model_copy(update={"received_at": dt.datetime.now(dt.UTC)})
+        await producer.send(self.topic(topics.DLQ), dead.dumps(), key=dead.input.encode())
+        return dead
+
+    # -- processing ---------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _running(self) -> AsyncIterator[EntenteApp]:
+        """A started Faust app for the topology, stopped (offsets committed) on exit."""
+        await self.ensure_topics()
+        await asyncio.to_thread(lambda: self.extractor)  # load it before joining the group
+        app = EntenteApp(self.bootstrap, self.options, self.settings, lambda: self.extractor, self.stats)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.stop()
+
+    def run_until_idle(self, timeout: float = 300.0) -> RunStats:
+        """Run the stages until every one has committed all of its input; return what they did."""
+        return _blocking(self.arun_until_idle(timeout))
+
+    async def arun_until_idle(self, timeout: float = 300.0) -> RunStats:
+        """Async :meth:`run_until_idle`."""
+        before = self.stats
+        self.stats = RunStats()
+        async with self._running():
+            await self.wait_idle(timeout)
+        done, self.stats = self.stats, before + self.stats
+        return done
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Process input as it arrives until ``stop`` is set, then commit and leave the group."""
+        async with self._running():
+            await stop.wait()
+
+    async def lag(self) -> list[int]:
+        """Records not yet committed by each stage, in topology order (extract, route, reduce)."""
+        return await lags(self.bootstrap, self.options.app_id, self._sources())
+
+    async def wait_idle(self, timeout: float = 300.0) -> None:
+        """Return once every stage has committed all of its input (a worker must be running)."""
+        deadline = time.monotonic() + timeout
+        while any(await self.lag()):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the stages still lag {await self.lag()} records after {timeout:.0f} s")
+            await asyncio.sleep(self._idle_poll)
+
+    # -- reading ------------------------------------------------------------------
+
+    async def read(self, name: str) -> list[ConsumerRecord]:
+        """Every record of topic ``name`` (one of :data:`streams.topics.ALL`)."""
+        return await read_topic(self.bootstrap, self.topic(name))
+
+    def state(self, table: str) -> list[AllianceState | ZoneState]:
+        """The rows of ``alliances`` or ``zones``, sorted by key."""
+        return _blocking(self.astate(table))
+
+    async def astate(self, table: str) -> list[AllianceState | ZoneState]:
+        """Async :meth:`state`: the latest value of every key of the table's changelog."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+        latest: dict[bytes, bytes | None] = {}
+        for record in await read_topic(self.bootstrap, self.options.changelog(table)):
+            latest[record.key] = record.value
+        model = TABLES[table]
+        return [model.loads(value) for _key, value in sorted(latest.items()) if value is not None]
+
+    def events(self) -> list[Event]:
+        """Every event, in log order, each id once (a redelivered article extracts the same events)."""
+        return _first_of_each(
+            event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event)
+        )
+
+    def articles(self) -> list[Article]:
+        """Every published article, in log order, each id once."""
+        decoded = _decoded(_blocking(self.read(topics.ARTICLES)), Article)
+        return _first_of_each(article for _record, article in decoded)
+
+    def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
+        """``(offset, change)`` of every change after offset ``after`` (all when ``None``).
+
+        Offsets are ``state.changes`` offsets: one sequence while it has one partition (the default).
+        """
+        return _blocking(self.achanges(after))
+
+    async def achanges(self, after: int | None = None) -> list[tuple[int, Change]]:
+        """Async :meth:`changes`."""
+        decoded = _decoded(await self.read(topics.CHANGES), Change)
+        start = -1 if after is None else after
+        return [(record.offset, change) for record, change in decoded if record.offset > start]
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Every rejection on ``articles.dlq``, in log order."""
+        return _blocking(self.adead_letters())
+
+    async def adead_letters(self) -> list[DeadLetter]:
+        """Async :meth:`dead_letters`."""
+        return [dead for _record, dead in _decoded(await self.read(topics.DLQ), DeadLetter)]

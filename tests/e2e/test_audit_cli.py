@@ -1,0 +1,131 @@
+"""Auditing the state through the ``entente`` command: why, --as-of, --known-at, reextract, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.e2e.cli import run_cli, seed_lines
+
+LATE = "002_bc2cc754a9f77412"
+"""The 2019 seed article, ingested last."""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The seeds processed in two runs: all but :data:`LATE`, then (a moment later) :data:`LATE`.
+
+    Returns the data dir and a time between the two runs.
+    """
+    root = tmp_path_factory.mktemp("audit")
+    early, late = root / "early.jsonl", root / "late.jsonl"
+    lines = seed_lines()
+    early.write_bytes(b"\n".join(line for line in lines if LATE not in line.decode()) + b"\n")
+    late.write_bytes(b"\n".join(line for line in lines if LATE in line.decode()) + b"\n")
+    data = root / "home"
+    run_cli(data, "run", str(early))
+    time.sleep(0.05)
+    between = dt.datetime.now(dt.UTC).isoformat()
+    time.sleep(0.05)
+    run_cli(data, "run", str(late))
+    return data, between
+
+
+def cli_json(home: tuple[Path, str], *args: str) -> Any:
+    return orjson.loads(run_cli(home[0], *args, "--json").stdout)
+
+
+def test_why_lists_events_whose_contributions_add_up_to_the_score(home: tuple[Path, str]) -> None:
+    audit = cli_json(home, "why", "RUS", "TUR", "--limit", "0")
+    [row] = [row for row in cli_json(home, "state", "alliances") if (row["a"], row["b"]) == ("RUS", "TUR")]
+
+    assert audit["score"] == row["score"] and audit["stance"] == row["stance"]
+    assert audit["listed"] == audit["facts_total"] == row["events"]
+    assert sum(item["contribution"] for item in audit["facts"]) == pytest.approx(audit["score"], abs=1e-3)
+    seeds = {orjson.loads(line)["id"]: orjson.loads(line) for line in seed_lines()}
+    for item in audit["facts"]:
+        assert item["article_id"] in seeds and item["article"]["title"] == seeds[item["article_id"]]["title"]
+        assert item["sentence"] in seeds[item["article_id"]]["text"]
+        assert dt.date.fromisoformat(item["date"])
+
+
+def test_why_pages_keep_the_total(home: tuple[Path, str]) -> None:
+    audit = cli_json(home, "why", "TUR", "RUS", "--limit", "3")
+
+    contributions = [abs(item["contribution"]) for item in audit["facts"]]
+    assert audit["listed"] == 3 and contributions == sorted(contributions, reverse=True)
+    assert audit["listed_contribution"] + audit["rest"]["contribution"] == pytest.approx(
+        audit["score"], abs=1e-3
+    )
+
+
+def test_why_explains_a_zone_and_rejects_unknown_rows(home: tuple[Path, str]) -> None:
+    audit = cli_json(home, "why", "--zone", "IDLIB")
+    assert audit["key"] == "IDLIB" and audit["facts"] and all("role" in item for item in audit["facts"])
+
+    done = run_cli(home[0], "why", "RUS", "NOPE", check=False)
+    assert done.returncode == 1 and done.stderr.decode() == "no pair NOPE|RUS in the alliances table\n"
+    human = run_cli(home[0], "why", "RUS", "TUR").stdout.decode()
+    assert "RUS|TUR" in human and "total" in human
+
+
+def test_state_as_of_holds_nothing_later(home: tuple[Path, str]) -> None:
+    tables = cli_json(home, "state", "--as-of", "2017-12-31")
+    rows = tables["alliances"] + tables["zones"]
+    assert rows
+    assert all(row["last"] <= "2017-12-31" and row["as_of"] == "2017-12-31" for row in rows)
+
+
+def test_state_known_at_shows_what_was_ingested_by_then(home: tuple[Path, str]) -> None:
+    audit = cli_json(home, "why", "RUS", "TUR", "--limit", "0")
+    assert LATE in {item["article_id"] for item in audit["facts"]}
+
+    then = cli_json(home, "state", "alliances", "--known-at", home[1])
+    [row] = [row for row in then if (row["a"], row["b"]) == ("RUS", "TUR")]
+    assert row["last"] < "2019-01-01"
+
+
+def test_reextract_with_the_same_extractor_changes_nothing(home: tuple[Path, str]) -> None:
+    report = cli_json(home, "reextract", "--version", "same", "--promote")
+
+    assert report["rows"] == [] and report["differs"] is False and report["promoted"] == 0
+    assert report["events"]["live"] == report["events"]["projection"] > 0
+    assert (home[0] / "projections" / "same").is_dir()
+
+
+def test_exports_parse_back(home: tuple[Path, str]) -> None:
+    events = [orjson.loads(line) for line in run_cli(home[0], "export", "events").stdout.splitlines()]
+    alliances = list(
+        csv.DictReader(
+            io.StringIO(run_cli(home[0], "export", "alliances", "--format", "csv").stdout.decode())
+        )
+    )
+    gdelt = list(
+        csv.DictReader(io.StringIO(run_cli(home[0], "export", "events", "--format", "gdelt").stdout.decode()))
+    )
+
+    assert events and {"id", "article_id", "type", "evidence"} <= set(events[0])
+    assert {row["a"] + "|" + row["b"] for row in alliances} >= {"RUS|TUR"}
+    assert len(gdelt) == len(events)
+    assert {
+        "SQLDATE",
+        "Actor1Code",
+        "Actor2Code",
+        "EventCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumSources",
+        "SOURCEURL",
+        "Zone",
+        "Evidence",
+    } <= set(gdelt[0])
+    out = home[0].parent / "zones.csv"
+    run_cli(home[0], "export", "zones", "--format", "csv", "--output", str(out))
+    assert [row["zone"] for row in csv.DictReader(out.open(encoding="utf-8"))]

@@ -1,0 +1,244 @@
+"""The SQLite log: gap-free per-topic offsets, atomic transactions, several processes on one file."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+import sqlite3
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams.log import LOG_FILE, LOG_FORMAT, Log, LogFormatError, has_record, tail, wait, wait_blocking
+
+EXIT = 60.0
+Spawn = Callable[..., subprocess.Popen[bytes]]
+
+WRITER = """
+import sys, time
+from pathlib import Path
+import orjson
+from streams.log import Log
+
+data_dir, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[5])
+batches, size = int(sys.argv[3]), int(sys.argv[4])
+with Log.open(data_dir) as log:
+    (go.parent / f"ready-{name}").touch()
+    while not go.exists():
+        time.sleep(0.001)
+    for batch in range(batches):
+        log.append("events", [(name, orjson.dumps([name, batch, i])) for i in range(size)])
+        time.sleep(0.001)
+"""
+
+READER = """
+import sys, time
+from pathlib import Path
+import orjson
+from streams.log import Log
+
+data_dir, total, out = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+seen = []
+with Log.open(data_dir) as log:
+    out.with_suffix(".ready").touch()
+    deadline = time.monotonic() + 60
+    while len(seen) < total and time.monotonic() < deadline:
+        for record in log.read("events", len(seen)):
+            assert record.offset == len(seen), "the reader met a gap"
+            seen.append([record.offset, orjson.loads(record.value)])
+out.write_bytes(orjson.dumps(seen))
+"""
+
+KILLED_IN_TRANSACTION = """
+import os, signal, sys
+from pathlib import Path
+from streams.log import Log
+
+log = Log.open(Path(sys.argv[1]))
+log.append("events", [("k", b"committed")])
+with log.transaction() as writer:
+    writer.extend("events", [("k", b"lost")] * 100)
+    writer.extend("state.changes", [("k", b"lost")])
+    writer.commit_offset("reduce", "events", 101)
+    writer.put_state("alliances", "A|B", b"lost")
+    writer.index_article("a1", 0)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+ENDLESS_WRITER = """
+import sys
+from pathlib import Path
+import orjson
+from streams.log import Log
+
+data_dir, run = Path(sys.argv[1]), sys.argv[2]
+with Log.open(data_dir) as log:
+    for batch in range(10**9):
+        log.append("events", [(run, orjson.dumps([run, batch, i])) for i in range(50)])
+"""
+
+
+def test_offsets_count_up_from_zero_per_topic(log: Log) -> None:
+    assert log.append("events", [("a", b"1"), ("b", b"2")]) == range(0, 2)
+    assert log.append("state.changes", [(None, b"x")]) == range(0, 1)
+    assert log.append("events", [("c", b"3")]) == range(2, 3)
+    records = log.read("events")
+    assert [(r.offset, r.key, r.value) for r in records] == [(0, "a", b"1"), (1, "b", b"2"), (2, "c", b"3")]
+    assert [r.offset for r in log.read("events", 1, limit=1)] == [1]
+    assert log.end("events") == 3
+    assert log.end("articles.raw") == 0
+
+
+def test_records_keep_headers_and_an_aware_timestamp(log: Log) -> None:
+    log.append("articles.raw", [("a1", b"{}")], headers={"origin": "seeds.jsonl:1"})
+    (record,) = log.read("articles.raw")
+    assert record.headers == {"origin": "seeds.jsonl:1"}
+    assert record.timestamp.tzinfo is not None
+    assert abs(record.timestamp.timestamp() - time.time()) < 60
+    assert record.origin == "articles.raw@0"
+
+
+def test_a_failed_transaction_writes_nothing(log: Log) -> None:
+    with pytest.raises(RuntimeError), log.transaction() as writer:
+        writer.extend("events", [("a", b"1")])
+        writer.commit_offset("reduce", "events", 1)
+        writer.put_state("alliances", "A|B", b"row")
+        raise RuntimeError("stage failed")
+    assert log.read("events") == []
+    assert log.committed("reduce", "events") is None
+    assert log.get_state("alliances", "A|B") is None
+
+
+def test_writes_of_a_transaction_are_visible_inside_it(log: Log) -> None:
+    with log.transaction() as writer:
+        writer.append("articles.raw", "a1", b"{}")
+        writer.index_article("a1", 0)
+        writer.put_state("zones", "Z", b"v1")
+        writer.put_state("zones", "Z", b"v2")
+        writer.commit_offset("extract", "articles.raw", 1)
+        assert writer.article_offset("a1") == 0
+        assert writer.get_state("zones", "Z") == b"v2"
+        assert writer.committed("extract", "articles.raw") == 1
+        assert writer.end("articles.raw") == 1
+    assert log.state_rows("zones") == [("Z", b"v2")]
+    assert log.positions() == {("extract", "articles.raw"): 1}
+
+
+def test_concurrent_appenders_never_interleave_and_tailing_readers_see_no_gap(
+    data_dir: Path, spawn: Spawn
+) -> None:
+    writers, batches, size = 4, 100, 10
+    total = writers * batches * size
+    go = data_dir.parent / "go"
+    outs = [data_dir.parent / f"reader-{n}.json" for n in range(2)]
+    readers = [spawn(READER, data_dir, total, out) for out in outs]
+    procs = [spawn(WRITER, data_dir, f"w{n}", batches, size, go) for n in range(writers)]
+    with Log.open(data_dir) as log:
+        ready = [go.parent / f"ready-w{n}" for n in range(writers)] + [
+            out.with_suffix(".ready") for out in outs
+        ]
+        while not all(path.exists() for path in ready):
+            time.sleep(0.01)
+        go.touch()
+        seen: list[tuple[int, list[object]]] = []
+        deadline = time.monotonic() + 60
+        while len(seen) < total and time.monotonic() < deadline:
+            for record in log.read("events", len(seen)):
+                assert record.offset == len(seen), "the reader met a gap"
+                seen.append((record.offset, orjson.loads(record.value)))
+        assert [p.wait(EXIT) for p in procs + readers] == [0] * (writers + len(readers))
+        assert log.end("events") == total
+        assert seen == [(r.offset, orjson.loads(r.value)) for r in log.read("events")]
+    for out in outs:
+        assert [tuple(item) for item in orjson.loads(out.read_bytes())] == seen
+    offsets_of: dict[tuple[object, object], list[int]] = defaultdict(list)
+    for offset, (name, batch, _i) in seen:
+        offsets_of[(name, batch)].append(offset)
+    assert len(offsets_of) == writers * batches
+    turns = sum(1 for (_o, a), (_p, b) in itertools.pairwise(seen) if a[0] != b[0])
+    assert turns > writers, "the writers did not run concurrently"
+    for offsets in offsets_of.values():
+        assert offsets == list(range(offsets[0], offsets[0] + size)), "a batch was interleaved"
+    assert {tuple(value) for _o, value in seen} == {
+        (f"w{n}", b, i) for n in range(writers) for b in range(batches) for i in range(size)
+    }
+
+
+async def test_tail_yields_records_as_another_process_appends_them(data_dir: Path, spawn: Spawn) -> None:
+    go = data_dir.parent / "go"
+    total = 3 * 200
+    with Log.open(data_dir) as log:
+        writer = spawn(WRITER, data_dir, "w", 200, 3, go)
+        stop = asyncio.Event()
+        go.touch()
+
+        async def follow() -> list[int]:
+            offsets = []
+            async for record in tail(log, "events", 0, stop, batch=7, interval=0.01):
+                offsets.append(record.offset)
+                if len(offsets) == total:
+                    stop.set()
+            return offsets
+
+        offsets = await asyncio.wait_for(follow(), 60)
+        assert writer.wait(EXIT) == 0
+    assert offsets == list(range(total))
+
+
+async def test_wait_returns_false_when_stopped(log: Log) -> None:
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.05, stop.set)
+    assert await wait(log, has_record(log, "events", 0), stop, interval=0.01) is False
+    log.append("events", [(None, b"x")])
+    assert await wait(log, has_record(log, "events", 0), asyncio.Event()) is True
+
+
+def test_wait_blocking_sees_a_commit_of_another_connection(data_dir: Path) -> None:
+    with Log.open(data_dir) as reader, Log.open(data_dir) as writer:
+        assert wait_blocking(reader, has_record(reader, "events", 0), timeout=0.05, interval=0.01) is False
+        writer.append("events", [(None, b"x")])
+        assert wait_blocking(reader, has_record(reader, "events", 0), timeout=5, interval=0.01) is True
+
+
+def test_a_process_killed_inside_a_transaction_leaves_nothing_of_it(data_dir: Path, spawn: Spawn) -> None:
+    assert spawn(KILLED_IN_TRANSACTION, data_dir).wait(EXIT) == -signal.SIGKILL
+    with Log.open(data_dir) as log:
+        assert [r.value for r in log.read("events")] == [b"committed"]
+        assert log.read("state.changes") == []
+        assert log.committed("reduce", "events") is None
+        assert log.get_state("alliances", "A|B") is None
+        assert log.article_offset("a1") is None
+        assert log.append("events", [(None, b"next")]) == range(1, 2)
+
+
+def test_writers_killed_at_random_moments_leave_only_whole_batches(data_dir: Path, spawn: Spawn) -> None:
+    with Log.open(data_dir) as log:
+        for run in range(3):
+            writer = spawn(ENDLESS_WRITER, data_dir, f"run{run}")
+            target = log.end("events") + 2000 + 300 * run
+            assert wait_blocking(log, lambda t=target: log.end("events") >= t, timeout=30, interval=0.005)
+            writer.send_signal(signal.SIGKILL)
+            assert writer.wait(EXIT) == -signal.SIGKILL
+        records = log.read("events")
+    assert [r.offset for r in records] == list(range(len(records)))
+    sizes: dict[tuple[str, int], int] = defaultdict(int)
+    for record in records:
+        run, batch, _i = orjson.loads(record.value)
+        sizes[(run, batch)] += 1
+    assert set(sizes.values()) == {50}
+    assert {run for run, _batch in sizes} == {"run0", "run1", "run2"}
+
+
+def test_a_log_of_a_newer_format_is_refused(data_dir: Path) -> None:
+    with Log.open(data_dir) as log:
+        log.append("events", [(None, b"x")])
+    with sqlite3.connect(data_dir / LOG_FILE) as db:
+        db.execute(f"PRAGMA user_version = {LOG_FORMAT + 1}")
+    with pytest.raises(LogFormatError, match="log format"):
+        Log.open(data_dir)

@@ -1,0 +1,132 @@
+"""Stand-ins for the embedded log's integration tests: a line-driven extractor, a crashing reducer, corpora.
+
+The stand-in extractor reads events from plain lines, so tests control exactly
+what each article yields; the reducer is always the real one. Child processes
+import this module too (the repository is on their path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import time
+from pathlib import Path
+
+from schemas import Article, Event, Evidence, PloverType
+from streams.handlers import Reduced, StateGetter, reduce_event
+from streams.runtime.embedded import EmbeddedRuntime
+
+
+def crash_once(flag: Path) -> None:
+    """Kill this process with SIGKILL, unless ``flag`` says it already happened once."""
+    if not flag.exists():
+        flag.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class LineExtractor:
+    """Reads each line ``SOURCE TYPE TARGET [ZONE]`` of an article as one event.
+
+    A line ``FAIL`` makes it raise. A line ``CRASH`` kills the process the first
+    time it is read (see :func:`crash_once`), as a worker dying mid-batch would.
+    """
+
+    version = "lines/1"
+
+    def __init__(self, crash_flag: Path | None = None, delay: float = 0.0) -> None:
+        self.crash_flag = crash_flag
+        self.delay = delay
+
+    def extract(self, article: Article) -> list[Event]:
+        time.sleep(self.delay)
+        events, start = [], 0
+        for line in article.text.splitlines(keepends=True):
+            words = line.split()
+            if words == ["FAIL"]:
+                raise ValueError("unreadable line FAIL")
+            if words == ["CRASH"] and self.crash_flag is not None:
+                crash_once(self.crash_flag)
+            if len(words) in (3, 4):
+                events.append(
+                    Event(
+                        article_id=article.id,
+                        type=PloverType(words[1]),
+                        source=words[0],
+                        target=words[2],
+                        zone=words[3] if len(words) == 4 else None,
+                        reported=article.published,
+                        evidence=Evidence(text=line.strip(), start=start, end=start + len(line.rstrip())),
+                        extractor=self.version,
+                    )
+                )
+            start += len(line)
+        return events
+
+
+class CrashingReducer:
+    """The real reducer, except that its ``at``-th call kills the process (once, see :func:`crash_once`)."""
+
+    def __init__(self, crash_flag: Path, at: int) -> None:
+        self.crash_flag = crash_flag
+        self.at = at
+        self.calls = 0
+
+    def __call__(self, event: Event, get: StateGetter) -> Reduced:
+        self.calls += 1
+        if self.calls == self.at:
+            crash_once(self.crash_flag)
+        return reduce_event(event, get)
+
+
+def article(article_id: str, *lines: str, published: str = "2026-01-05") -> bytes:
+    """An article's JSON whose text is ``lines``, one per line."""
+    return Article(id=article_id, text="\n".join(lines), published=dt.date.fromisoformat(published)).dumps()
+
+
+ACTORS = ("USA", "RUS", "UKR", "TUR", "IRN", "SYR")
+KINDS = ("AID", "COOPERATE", "ASSAULT", "ACCUSE", "CONSULT", "THREATEN")
+ZONES = ("Z-NORTH", "Z-EAST", "Z-SOUTH")
+
+
+def corpus(count: int, crash_at: int | None = None) -> list[tuple[str, bytes]]:
+    """``count`` articles of two or three events each over a few actors and zones, as publish items.
+
+    With ``crash_at``, that article also carries a ``CRASH`` line.
+    """
+    items = []
+    for n in range(count):
+        lines = [
+            f"{ACTORS[n % 6]} {KINDS[n % 6]} {ACTORS[(n + 1 + n // 6) % 6]}",
+            f"{ACTORS[(n + 2) % 6]} {KINDS[(n + 3) % 6]} {ACTORS[(n + 4) % 6]} {ZONES[n % 3]}",
+        ]
+        if n % 3 == 0:
+            lines.append(f"{ACTORS[(n + 5) % 6]} ASSAULT {ACTORS[n % 6]} {ZONES[(n + 1) % 3]}")
+        if n == crash_at:
+            lines.insert(1, "CRASH")
+        day = f"2026-01-{1 + n % 28:02d}"
+        items.append((f"corpus.jsonl:{n + 1}", article(f"a{n:04d}", *lines, published=day)))
+    return items
+
+
+def outcome(runtime: EmbeddedRuntime) -> dict[str, object]:
+    """Everything a run produced except wall-clock stamps, to compare two runs of the same input."""
+    return {
+        "events": [event.model_dump() for event in runtime.events()],
+        "changes": [
+            (offset, change.model_dump(exclude={"ingested_at"})) for offset, change in runtime.changes()
+        ],
+        "state": {
+            table: [row.model_dump() for row in runtime.state(table)] for table in ("alliances", "zones")
+        },
+        "dead_letters": [(dead.input, dead.reason) for dead in runtime.dead_letters()],
+        "positions": runtime.log.positions(),
+    }
+
+
+def uninterrupted(data_dir: Path, items: list[tuple[str, bytes]]) -> dict[str, object]:
+    """The :func:`outcome` of publishing ``items`` and running to the end in one go."""
+    with EmbeddedRuntime(data_dir, extractor=LineExtractor()) as runtime:
+        runtime.publish_articles(items)
+        runtime.run_until_idle()
+        return outcome(runtime)

@@ -1,0 +1,100 @@
+"""The scorer agrees with the reference scorer and explains its misses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agents.evaluate import keys, load_gold, score
+
+REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "gold" / "score.py"
+
+GOLD = [
+    {
+        "article": "a1",
+        "events": [
+            {"type": "AGREE", "actors": ["RUS", "TUR", "IRN"], "zone": "IDLIB", "evidence": "They agreed."},
+            {"type": "MOBILIZE", "source": "TUR", "zone": "IDLIB", "date": "2019-05-06"},
+            {"type": "ASSAULT", "source": "SYR", "target": "SYR_OPP", "date": "2019-05-07"},
+            {"type": "ASSAULT", "source": "SYR", "target": "SYR_OPP"},
+        ],
+    },
+    {"article": "a2", "events": [{"type": "CONSULT", "actors": ["USA", "TUR"], "date": "2018-12-23"}]},
+    {"article": "a3", "events": []},
+]
+PRED = [
+    {
+        "article_id": "a1",
+        "type": "AGREE",
+        "source": "IRN",
+        "target": "RUS",
+        "zone": "IDLIB",
+        "evidence": {"text": "They agreed.", "start": 0, "end": 12},
+    },
+    {"article_id": "a1", "type": "AGREE", "source": "RUS", "target": "TUR", "zone": "AFRIN"},
+    {
+        "article_id": "a1",
+        "type": "MOBILIZE",
+        "source": "TUR",
+        "target": None,
+        "zone": "IDLIB",
+        "date": "2019-05-06",
+    },
+    {"article_id": "a1", "type": "ASSAULT", "source": "SYR_OPP", "target": "SYR", "date": "2019-05-07"},
+    {"article_id": "a1", "type": "ASSAULT", "source": "SYR", "target": "SYR_OPP", "date": "2019-05-01"},
+    {"article_id": "a2", "type": "CONSULT", "source": "TUR", "target": "USA", "date": "2018-12-22"},
+    {"article_id": "a3", "type": "REJECT", "source": "SAU", "target": "QAT"},
+    {"article_id": "elsewhere", "type": "REJECT", "source": "SAU", "target": "QAT"},
+]
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def test_same_figures_as_the_reference_scorer(tmp_path: Path) -> None:
+    gold, pred = _write(tmp_path / "gold.jsonl", GOLD), _write(tmp_path / "pred.jsonl", PRED)
+    reference = json.loads(
+        subprocess.run(
+            [sys.executable, str(REFERENCE), str(gold), str(pred), "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    result = score(load_gold(gold.read_bytes()), PRED)
+    assert result.summary() == {k: v for k, v in reference.items() if k != "per_article"}
+    assert result.per_article == reference["per_article"]
+
+
+def test_misses_carry_their_evidence() -> None:
+    result = score(load_gold(b"".join(json.dumps(g).encode() + b"\n" for g in GOLD)), PRED)
+    assert ("a1", ("ASSAULT", "SYR_OPP", "SYR")) in {(m.article, m.key) for m in result.false_positives}
+    (agree,) = [m for m in result.false_negatives if m.key == ("AGREE", "IRN", "TUR")]
+    assert agree.evidence == ("They agreed.",)
+    assert result.by_type["AGREE"].tp == 2 and result.by_type["AGREE"].fn == 1
+    text = result.render(errors=True, by_type=True)
+    assert "FN a1 AGREE IRN TUR" in text and "| They agreed." in text
+    assert set(result.as_dict(errors=True, by_type=True)) >= {
+        "f1",
+        "by_type",
+        "false_positives",
+        "false_negatives",
+    }
+
+
+def test_key_expansion() -> None:
+    assert keys({"type": "consult", "actors": ["B", "A", "C", "A"]}) == {
+        ("CONSULT", "A", "B"),
+        ("CONSULT", "A", "C"),
+        ("CONSULT", "B", "C"),
+    }
+    assert keys({"type": "RETREAT", "source": "USA"}) == {("RETREAT", "USA", "-")}
+    assert keys({"type": "ASSAULT", "source": "SYR", "target": "SYR"}) == set()
+    with pytest.raises(ValueError, match="directed type"):
+        keys({"type": "ASSAULT", "actors": ["A", "B"]})

@@ -1,0 +1,75 @@
+"""Text preparation: folding keeps offsets, boilerplate goes, sentences map back to the original."""
+
+from __future__ import annotations
+
+from agents.extract.text import is_boilerplate, normalise, sentences
+
+
+def test_folding_keeps_offsets_into_the_original() -> None:
+    text = "Çavuşoğlu\u00a0said: \u201cﬁne\u201d \u2014 Erdoğan\u2019s aide."
+    norm = normalise(text)
+    assert norm.text == 'Cavusoglu said: "fine" - Erdogan\'s aide.'
+    start = norm.text.index("Erdogan")
+    original = norm.span(start, start + len("Erdogan"))
+    assert text[original[0] : original[1]] == "Erdoğan"
+    ligature = norm.text.index("fine")
+    assert norm.span(ligature, ligature + 4) == (text.index("ﬁ"), text.index("ne") + 2)
+
+
+def test_ascii_text_is_left_alone() -> None:
+    norm = normalise("Plain text.")
+    assert norm.text == "Plain text." and norm.span(0, 5) == (0, 5)
+
+
+def test_sentences_split_after_full_stops_not_abbreviations() -> None:
+    norm = normalise("Gen. Smith met the U.S. envoy on Monday. They talked. Mr. Jones left.")
+    assert [s.text for s in sentences(norm)] == [
+        "Gen. Smith met the U.S. envoy on Monday.",
+        "They talked.",
+        "Mr. Jones left.",
+    ]
+
+
+def test_sentence_offsets_point_at_the_original_text() -> None:
+    text = "Headline Words Here\n\nThe minister\u2019s visit to Ankara ended.\u00a0It was short."
+    norm = normalise(text)
+    for sentence in sentences(norm):
+        start, end = norm.span(sentence.start, sentence.end)
+        assert normalise(text[start:end]).text == sentence.text
+
+
+def test_boilerplate_lines_are_dropped() -> None:
+    for line in (
+        "Comments are closed.",
+        "News / Politics / World",
+        "Share this article",
+        "By Jane Doe | 3 May 2019",
+        "Tuesday, 18 December, 2018",
+        "Read more: other things",
+        "2 min read",
+        "Follow",
+    ):
+        assert is_boilerplate(line, None), line
+    assert not is_boilerplate("The talks in Geneva ended on Friday without a statement.", None)
+
+
+def test_headline_and_title_are_not_sentences() -> None:
+    text = "Ministers Meet In Vienna\nThe ministers met in Vienna on Friday."
+    assert [s.text for s in sentences(normalise(text), title=None)] == [
+        "The ministers met in Vienna on Friday."
+    ]
+    same = "The ministers met.\nThe ministers met in Vienna on Friday."
+    assert [s.text for s in sentences(normalise(same), title="The ministers met.")] == [
+        "The ministers met in Vienna on Friday."
+    ]
+
+
+def test_dateline_is_cut_off() -> None:
+    (sentence,) = sentences(normalise("VIENNA (Reuters) - The ministers met on Friday."))
+    assert sentence.text == "The ministers met on Friday."
+
+
+def test_photo_captions_are_flagged() -> None:
+    text = "Two ministers (L) shake hands in Vienna. (AFP photo)\nThe ministers met on Friday."
+    flagged = [s.caption for s in sentences(normalise(text))]
+    assert flagged[0] and not flagged[-1]

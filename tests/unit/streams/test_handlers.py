@@ -1,0 +1,62 @@
+"""The shared step code: decode, extract, and what becomes a dead letter."""
+
+from __future__ import annotations
+
+from schemas import Article, DeadLetter, Event, Evidence
+
+LIMIT = 10_000
+
+
+class Recorder:
+    """An extractor that records what it was asked and finds one fixed event."""
+
+    version = "recorder"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def extract(self, article: Article) -> list[Event]:
+        self.seen.append(article.id)
+        evidence = Evidence(text=article.text, start=0, end=len(article.text))
+        return [
+            Event(
+                article_id=article.id,
+                type="CONSULT",
+                source="A",
+                target="B",
+                evidence=evidence,
+                extractor="r",
+            )
+        ]
+
+
+class Broken(Recorder):
+    def extract(self, article: Article) -> list[Event]:
+        raise RuntimeError("boom")
+
+
+def test_articles_are_extracted_and_copies_are_not() -> None:
+    from streams.handlers import extract_article
+
+    extractor = Recorder()
+    original = Article(id="a", text="Talks were held.")
+    copy = Article(id="b", text="Talks were held!", copy_of="a")
+    assert len(extract_article(original.dumps(), "t@0", extractor, LIMIT)) == 1
+    assert extract_article(copy.dumps(), "t@1", extractor, LIMIT) == []
+    assert extractor.seen == ["a"]
+
+
+def test_bad_records_become_dead_letters_naming_the_record() -> None:
+    from streams.handlers import extract_article
+
+    cases = {
+        b"\xff\xfe not json": "malformed JSON",
+        b'{"id": "x"}': "schema violation: text",
+        b'{"id": "x", "text": "' + b"y" * LIMIT + b'"}': "too large",
+    }
+    for value, reason in cases.items():
+        dead = extract_article(value, "articles.raw@7", Recorder(), LIMIT)
+        assert isinstance(dead, DeadLetter) and dead.input == "articles.raw@7"
+        assert dead.reason.startswith(reason), dead.reason
+    failed = extract_article(Article(id="a", text="t").dumps(), "articles.raw@8", Broken(), LIMIT)
+    assert isinstance(failed, DeadLetter) and failed.reason == "extraction failed: RuntimeError: boom"
