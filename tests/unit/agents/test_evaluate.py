@@ -11,7 +11,7 @@ import pytest
 
 from agents.evaluate import keys, load_gold, score
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "gold" / "score.py"
+REFERENCE = Path(__file__).resolve().parents[2] / "data" / "gold" / "score.py"
 
 GOLD = [
     {
