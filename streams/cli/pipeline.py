@@ -110,9 +110,6 @@ def report(summary: IngestSummary, as_json: bool) -> None:
         )
 
 
-paths_argument = click.argument("paths", nargs=-1, required=True)
-
-
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help="RSS/Atom feed to poll; repeatable.")
@@ -201,12 +198,12 @@ def ingest(
 
 
 @main.command()
-@paths_argument
+@click.argument("paths", nargs=-1)
 @data_dir_option
 @broker_option
 @json_option
 def run(paths: tuple[str, ...], data_dir: Path, broker: str, as_json: bool) -> None:
-    """Ingest PATHS and process everything to completion (same exit status as ingest)."""
+    """Ingest PATHS (if any) and process everything pending to completion (exit status as ingest)."""
     runtime = open_runtime(data_dir, broker)
     summary = ingest_items(
         runtime, inputs(paths, settings_for(data_dir, broker).max_article_bytes), quiet=as_json
