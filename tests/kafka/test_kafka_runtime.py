@@ -1,0 +1,205 @@
+"""The Faust runtime on the real broker: the fold's state, poison to the DLQ, foreign clients, redelivery."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import jsonschema
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
+from agents.reduce import Tables, fold, view
+from schemas import Article, Change
+from schemas.export import SCHEMA_DIR
+from streams import topics
+from streams.kafka.app import KafkaOptions
+from streams.kafka.broker import MAX_MESSAGE_BYTES
+from streams.runtime.kafka import KafkaRuntime
+from tests.support.kafka import Kafka, rewind, unique
+
+pytestmark = pytest.mark.kafka
+
+SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
+TABLE_NAMES = ("alliances", "zones")
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return load_extractor(DEFAULT_MODEL)
+
+
+@pytest.fixture
+def runtime(kafka: Kafka, extractor: Extractor) -> KafkaRuntime:
+    """A runtime in a namespace of its own: its own topics and consumer group."""
+    options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
+    return KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
+
+
+def seed_items() -> list[tuple[str, bytes]]:
+    lines = SEEDS.read_bytes().splitlines()
+    return [(f"{SEEDS.name}:{number}", line) for number, line in enumerate(lines, 1) if line.strip()]
+
+
+def views(runtime: KafkaRuntime) -> dict[str, list[dict[str, object]]]:
+    return {table: [view(row) for row in runtime.state(table)] for table in TABLE_NAMES}
+
+
+def fold_views(tables: Tables) -> dict[str, list[dict[str, object]]]:
+    return {table: [view(row) for _key, row in sorted(tables[table].items())] for table in TABLE_NAMES}
+
+
+@asynccontextmanager
+async def worker(runtime: KafkaRuntime) -> AsyncIterator[None]:
+    """``run_forever`` in the background, stopped (and awaited) on exit."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(runtime.run_forever(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+def test_seeds_through_kafka_give_the_state_the_fold_of_the_extracted_events_gives(
+    runtime: KafkaRuntime, extractor: Extractor
+) -> None:
+    published = runtime.publish_articles(seed_items())
+    stats = runtime.run_until_idle()
+
+    expected = [event for _origin, line in seed_items() for event in extractor.extract(Article.loads(line))]
+    assert (published.published, stats.articles, stats.dead_letters) == (5, 5, 0)
+    assert stats.events == len(expected) > 0
+    assert sorted(event.id for event in runtime.events()) == sorted(event.id for event in expected)
+    assert views(runtime) == fold_views(fold(expected))
+    assert all(rows for rows in views(runtime).values())
+
+
+def test_every_change_names_its_event_and_the_events_offset_it_came_from(runtime: KafkaRuntime) -> None:
+    runtime.publish_articles(seed_items())
+    runtime.run_until_idle()
+    changes = runtime.changes()
+    events = {event.id for event in runtime.events()}
+    assert [offset for offset, _change in changes] == list(range(len(changes)))
+    for _offset, change in changes:
+        assert set(change.event_ids) <= events
+        assert change.ingested_at is not None and change.ingested_at.tzinfo is not None
+        assert len(change.offsets) == 1
+    assert runtime.changes(after=len(changes) - 2) == changes[-1:]
+
+
+def test_redelivering_everything_after_lost_commits_changes_no_state_and_no_change(
+    runtime: KafkaRuntime,
+) -> None:
+    runtime.publish_articles(seed_items())
+    runtime.run_until_idle()
+    before, changes = views(runtime), runtime.changes()
+    sources = [runtime.topic(topics.ARTICLES), runtime.topic(topics.EVENTS), runtime.options.by_row]
+    asyncio.run(rewind(runtime.bootstrap, runtime.options.app_id, sources))
+
+    again = runtime.run_until_idle()
+
+    assert again.articles == 5
+    assert again.changes == 0
+    assert views(runtime) == before
+    assert runtime.changes() == changes
+
+
+def test_publishing_the_same_articles_twice_changes_nothing(runtime: KafkaRuntime) -> None:
+    items = seed_items()
+    first = runtime.publish_articles(items + items[:1])
+    runtime.run_until_idle()
+    before = views(runtime)
+    runtime.publish_articles(items)
+    again = runtime.run_until_idle()
+    assert (first.published, first.duplicates) == (5, 1)
+    assert again.changes == 0
+    assert views(runtime) == before
+    assert len(runtime.articles()) == 5
+
+
+def test_invalid_articles_are_refused_at_publishing_with_a_reason(runtime: KafkaRuntime) -> None:
+    result = runtime.publish_articles([("in.jsonl:1", b"{oops"), ("in.jsonl:2", b'{"id": "a"}')])
+    assert result.published == 0
+    lines = [dead.line() for dead in runtime.dead_letters()]
+    assert lines[0].startswith("rejected input=in.jsonl:1 reason=malformed JSON")
+    assert lines[1].startswith("rejected input=in.jsonl:2 reason=schema violation: text")
+
+
+async def test_poison_records_become_dead_letters_and_the_worker_goes_on(runtime: KafkaRuntime) -> None:
+    await runtime.ensure_topics()
+    raw, events = runtime.topic(topics.ARTICLES), runtime.topic(topics.EVENTS)
+    huge = orjson.dumps({"id": "huge", "text": "Turkey shelled Manbij. " * 900_000})
+    good = Article(id="good", text="Turkish troops shelled Kurdish fighters near Manbij.").dumps()
+    async with AIOKafkaProducer(
+        bootstrap_servers=runtime.bootstrap, max_request_size=MAX_MESSAGE_BYTES
+    ) as producer:
+        for value in (b"\xff{not json", b'{"id": "no-text"}', huge, good):
+            await producer.send_and_wait(raw, value, partition=0)
+        await producer.send_and_wait(events, b'{"type": "ASSAULT"}', partition=1)
+
+    async with worker(runtime):
+        await runtime.wait_idle(timeout=120)
+
+    assert len(huge) > 20_000_000
+    reasons = {dead.input: (dead.stage, dead.reason) for dead in await runtime.adead_letters()}
+    assert reasons[f"{raw}[0]@0"][1].startswith("malformed JSON")
+    assert reasons[f"{raw}[0]@1"][1].startswith("schema violation: text")
+    assert reasons[f"{raw}[0]@2"][1].startswith(f"too large ({len(huge)} bytes")
+    stage, reason = reasons[f"{events}[1]@0"]
+    assert stage == "reduce"
+    assert reason.startswith("undecodable event")
+    assert [row.zone for row in await runtime.astate("zones")] == ["MANBIJ"]
+
+
+@pytest.fixture
+def change_schema() -> Iterator[jsonschema.protocols.Validator]:
+    schema = json.loads((SCHEMA_DIR / "Change.schema.json").read_text(encoding="utf-8"))
+    yield jsonschema.validators.validator_for(schema)(schema)
+
+
+async def test_kcat_speaks_the_documented_json_both_ways(
+    runtime: KafkaRuntime, kcat: str, change_schema: jsonschema.protocols.Validator
+) -> None:
+    await runtime.ensure_topics()
+    article = {"id": "kcat-1", "text": "Turkey and Russia signed an agreement on a ceasefire in Idlib."}
+    produced = subprocess.run(
+        [kcat, "-P", "-b", runtime.bootstrap, "-t", runtime.topic(topics.ARTICLES), "-K", "\t"],
+        input=f"kcat-1\t{json.dumps(article)}\n".encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert produced.returncode == 0, produced.stderr
+
+    async with worker(runtime):
+        await runtime.wait_idle(timeout=60)
+
+    consumed = subprocess.run(
+        [
+            kcat,
+            "-C",
+            "-b",
+            runtime.bootstrap,
+            "-t",
+            runtime.topic(topics.CHANGES),
+            "-o",
+            "beginning",
+            "-e",
+            "-q",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    assert consumed.returncode == 0, consumed.stderr
+    lines = consumed.stdout.decode().splitlines()
+    assert lines
+    for line in lines:
+        change_schema.validate(json.loads(line))
+        assert Change.loads(line).article_ids == ("kcat-1",)
+    assert {json.loads(line)["table"] for line in lines} == {"alliances", "zones"}
