@@ -22,9 +22,11 @@ from typing import Any
 import orjson
 
 from agents import reduce
+from agents.reduce.assemble import assemble
 from agents.reduce.rows import ALLIANCES, build, key_of
 from agents.reduce.score import PLACES
-from schemas import AllianceState, Article, ZoneState
+from schemas import AllianceState, Article, PloverType, ZoneState
+from schemas.state import Fact
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
 
@@ -136,6 +138,29 @@ class AuditIndex:
             db.execute("DELETE FROM heads")
 
 
+def stored_row(table: str, value: bytes) -> State:
+    """A state row as the reduce stage stored it, its facts assembled without re-validation.
+
+    The row was validated when it was built; only its summary goes through
+    pydantic again, which keeps the first audit of a row of 100k facts to a
+    fraction of a full :meth:`~schemas.base.Message.loads`.
+    """
+    data = orjson.loads(value)
+    facts = tuple(
+        assemble(
+            Fact,
+            item
+            | {
+                "type": PloverType(item["type"]),
+                "date": None if item.get("date") is None else dt.date.fromisoformat(item["date"]),
+            },
+        )
+        for item in data.pop("facts", ())
+    )
+    model = AllianceState if table == ALLIANCES else ZoneState
+    return model.model_validate(data).model_copy(update={"facts": facts})
+
+
 def as_of_row(row: State, table: str, key: str, as_of: dt.date) -> State | None:
     """The row rebuilt from its own facts dated on or before ``as_of`` (what a fold as of that day gives)."""
     facts = tuple(item for item in row.facts if item.date is not None and item.date <= as_of)
@@ -200,10 +225,10 @@ def _embedded(
     index = AuditIndex(runtime.log.path.parent)
     audit = index.lookup(table, key, version, limit)
     if audit is None:
-        row = runtime.row(table, key)
-        if row is None:
+        value = runtime.log.get_state(table, key)
+        if value is None:
             return None
-        full = reduce.why(row)
+        full = reduce.why(stored_row(table, value))
         index.store(table, key, version, full)
         audit = paginate(full, limit)
     return with_articles(audit, runtime.article)

@@ -11,7 +11,7 @@ import pytest
 
 from agents import reduce
 from agents.extract import load_extractor
-from streams.audit import AUDIT_FILE, why
+from streams.audit import AUDIT_FILE, stored_row, why
 from streams.config import Settings
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
@@ -74,6 +74,14 @@ def test_why_pages_are_served_from_the_index_and_keep_the_total(
     contributions = [abs(item["contribution"]) for item in full["facts"]]
     assert contributions == sorted(contributions, reverse=True)
     assert why(runtime, "alliances", "IRN|NOPE") is None and why(runtime, "zones", "NOWHERE") is None
+
+
+def test_stored_rows_assemble_to_the_rows_stored(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
+    runtime, _ = seeded
+    for table in ("alliances", "zones"):
+        for row in runtime.state(table):
+            value = runtime.log.get_state(table, reduce.rows.key_of(row))
+            assert value is not None and stored_row(table, value) == row
 
 
 def test_why_as_of_a_day_equals_the_replay_as_of_it(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
