@@ -20,7 +20,7 @@ from schemas import Article, Change, Event
 from schemas.state import AllianceState, ZoneState
 from streams import topics
 from streams.log import Log
-from streams.runtime.embedded import TABLES
+from streams.runtime.embedded import TABLES, read_article
 
 State = AllianceState | ZoneState
 CACHE_ENTRIES = 32
@@ -196,11 +196,7 @@ class Reads:
 
     def article(self, article_id: str) -> Article | None:
         """A published article by id."""
-        offset = self.log.article_offset(article_id)
-        if offset is None:
-            return None
-        (record,) = self.log.read(topics.ARTICLES, offset, 1)
-        return Article.loads(record.value)
+        return read_article(self.log, article_id)
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, entries: int) -> None:

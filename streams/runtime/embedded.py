@@ -31,7 +31,7 @@ from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
-from streams.log import POLL_INTERVAL_S, Log, Record, Writer, timestamp, wait
+from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, timestamp, wait
 from streams.runtime.base import PublishResult, RunStats
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
@@ -265,11 +265,7 @@ class EmbeddedRuntime:
 
     def article(self, article_id: str) -> Article | None:
         """One published article by id, through the log's index of article ids."""
-        offset = self.log.article_offset(article_id)
-        if offset is None:
-            return None
-        (record,) = self.log.read(topics.ARTICLES, offset, 1)
-        return Article.loads(record.value)
+        return read_article(self.log, article_id)
 
     def articles(self) -> list[Article]:
         """Every published article, in log order."""
@@ -297,3 +293,12 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     """A dead letter for an ``events`` record the reduce stage could not apply."""
     dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
     return dead.model_copy(update={"received_at": record.timestamp})
+
+
+def read_article(log: Reader, article_id: str) -> Article | None:
+    """The article ``article_id`` as published on ``articles.raw``, or ``None``."""
+    offset = log.article_offset(article_id)
+    if offset is None:
+        return None
+    (record,) = log.read(topics.ARTICLES, offset, 1)
+    return Article.loads(record.value)
