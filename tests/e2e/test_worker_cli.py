@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import selectors
+import queue
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -47,9 +48,11 @@ def test_worker_killed_mid_run_resumes_to_the_same_state(tmp_path: Path) -> None
 
     run_cli(killed, "ingest", str(corpus))
     worker = start(killed, "worker")
-    wait_until(lambda: status(killed)["topics"]["state.changes"] > 0, "the first changes")
-    worker.send_signal(signal.SIGKILL)
-    worker.wait(timeout=30)
+    try:
+        wait_until(lambda: status(killed)["topics"]["state.changes"] > 0, "the first changes")
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
     assert status(killed)["lag"]["extract"] > 0, "the worker finished before it was killed: grow the corpus"
 
     worker = start(killed, "worker")
@@ -67,16 +70,18 @@ def test_worker_killed_mid_run_resumes_to_the_same_state(tmp_path: Path) -> None
 
 def read_lines(stream: IO[bytes], count: int, timeout: float = DEADLINE_S) -> list[dict[str, object]]:
     """``count`` JSON lines from a child's stdout, failing (not hanging) when they do not come."""
-    lines: list[dict[str, object]] = []
+    lines: queue.Queue[bytes] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in iter(stream.readline, b"")], daemon=True
+    ).start()
+    got: list[dict[str, object]] = []
     deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
-        while len(lines) < count:
-            assert selector.select(deadline - time.monotonic()), f"got {len(lines)} of {count} lines"
-            line = stream.readline()
-            assert line, f"the subscriber exited after {len(lines)} of {count} lines"
-            lines.append(orjson.loads(line))
-    return lines
+    while len(got) < count:
+        try:
+            got.append(orjson.loads(lines.get(timeout=max(0.0, deadline - time.monotonic()))))
+        except queue.Empty:
+            raise AssertionError(f"got {len(got)} of {count} lines") from None
+    return got
 
 
 def test_subscriber_in_another_process_resumes_with_its_group(tmp_path: Path) -> None:
@@ -87,13 +92,17 @@ def test_subscriber_in_another_process_resumes_with_its_group(tmp_path: Path) ->
     second.write_bytes(b"\n".join(lines[3:]) + b"\n")
 
     subscriber = start(home, "subscribe", "--group", "audit", "--from-beginning", "--json")
-    run_cli(home, "run", str(first))
-    produced = status(home)["topics"]["state.changes"]
-    assert produced > 0
-    assert subscriber.stdout is not None
-    seen = read_lines(subscriber.stdout, produced)
-    subscriber.send_signal(signal.SIGTERM)
-    assert subscriber.wait(timeout=30) == 0
+    try:
+        run_cli(home, "run", str(first))
+        produced = status(home)["topics"]["state.changes"]
+        assert produced > 0
+        assert subscriber.stdout is not None
+        seen = read_lines(subscriber.stdout, produced)
+        subscriber.send_signal(signal.SIGTERM)
+        assert subscriber.wait(timeout=30) == 0
+    finally:
+        subscriber.kill()
+        subscriber.wait()
 
     run_cli(home, "run", str(second))
     total = status(home)["topics"]["state.changes"]

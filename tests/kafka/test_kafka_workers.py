@@ -1,28 +1,20 @@
-"""Workers on Kafka: a group of two where one is killed mid-run; a broker restarted under a worker."""
+"""Workers on Kafka: a broker restarted under a running worker."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import fold, view
 from streams.kafka.app import KafkaOptions
-from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.articles import made_up_articles
 from tests.support.kafka import Kafka, unique
 
 pytestmark = pytest.mark.kafka
 
-ENTENTE = Path(sys.executable).with_name("entente")
 TABLE_NAMES = ("alliances", "zones")
 
 
@@ -34,80 +26,6 @@ def extractor() -> Extractor:
 @pytest.fixture
 def options() -> KafkaOptions:
     return KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2, session_timeout=6.0)
-
-
-@pytest.fixture
-def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """The worker processes a test starts; any still alive afterwards is killed."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
-def start_worker(kafka: Kafka, options: KafkaOptions, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
-        "ENTENTE_KAFKA_PARTITIONS": str(options.partitions),
-        "ENTENTE_KAFKA_COMMIT_INTERVAL": str(options.commit_interval),
-        "ENTENTE_KAFKA_SESSION_TIMEOUT": str(options.session_timeout),
-    }
-    command = [str(ENTENTE), "worker", "--broker", f"kafka://{kafka.bootstrap}"]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-async def wait_for(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 90.0) -> None:
-    """Poll ``condition`` until it returns true."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"{what} within {timeout:.0f} s")
-        await asyncio.sleep(0.1)
-
-
-async def test_a_group_of_two_workers_with_one_killed_mid_run_ends_in_the_folded_state(
-    kafka: Kafka,
-    options: KafkaOptions,
-    workers: list[subprocess.Popen[bytes]],
-    extractor: Extractor,
-    tmp_path: Path,
-) -> None:
-    runtime = KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
-    await runtime.ensure_topics()
-    workers.extend(start_worker(kafka, options, tmp_path / f"worker-{n}.log") for n in (1, 2))
-
-    async def both_joined() -> bool:
-        return await live_members(kafka.bootstrap, options.app_id) == 2
-
-    await wait_for(both_joined, "two workers did not join the group")
-    articles = made_up_articles(60)
-    first, second = articles[:30], articles[30:]
-    await runtime.apublish_articles((article.id, article.dumps()) for article in first)
-
-    async def under_way() -> bool:
-        return (await runtime.lag())[0] < len(first)
-
-    await wait_for(under_way, "no article was committed")
-    os.kill(workers[0].pid, signal.SIGKILL)
-    await runtime.apublish_articles((article.id, article.dumps()) for article in second)
-
-    await runtime.wait_idle(timeout=180)
-    workers[1].send_signal(signal.SIGTERM)
-    assert workers[1].wait(timeout=60) == 0
-
-    extracted = [event for article in articles for event in extractor.extract(article)]
-    assert {event.id for event in runtime.events()} == {event.id for event in extracted}
-    tables = fold(extracted)
-    for table in TABLE_NAMES:
-        assert [view(row) for row in await runtime.astate(table)] == [
-            view(row) for _key, row in sorted(tables[table].items())
-        ]
 
 
 async def test_a_worker_rides_out_a_broker_restart(
