@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, console, events_table, zones_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runtime.base import Runtime
+from streams.signals import stop_on_signals
 
 if TYPE_CHECKING:
     from streams.ingest.live import Progress
@@ -223,10 +223,7 @@ def worker(data_dir: Path, broker: str) -> None:
     runtime = open_runtime(data_dir, broker)
 
     async def serve() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+        stop = stop_on_signals()
         await runtime.run_forever(stop)
 
     click.echo(f"worker on {broker} ({data_dir}); Ctrl-C to stop", err=True)

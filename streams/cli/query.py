@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from streams.cli.context import open_runtime, print_json, print_json_line
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, change_line, console, zones_table
 from streams.runtime.base import Runtime
+from streams.signals import stop_on_signals
 
 Tables = dict[str, dict[str, AllianceState | ZoneState]]
 
@@ -186,10 +186,7 @@ def subscribe(
     from streams.subscribe import subscribe as changes
 
     async def follow() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+        stop = stop_on_signals()
         async for offset, change in changes(
             data_dir,
             actor=actor,

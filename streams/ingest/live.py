@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from streams.ingest.fetch import Fetcher, FetchFailure, FetchPolicy
 from streams.ingest.files import Item
 from streams.ingest.html import HTML_SUFFIXES, Origin, article_from_html, read_html_file
 from streams.ingest.safety import ANY_ADDRESS, Resolver, system_resolver
+from streams.signals import stop_on_signals
 
 Clock = Callable[[], dt.datetime]
 Publish = Callable[[list[Item]], object]
@@ -309,10 +309,7 @@ def follow_feeds(
     """Blocking :func:`follow` for the CLI; SIGINT or SIGTERM ends it after the current round."""
 
     async def run() -> Progress:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+        stop = stop_on_signals()
         policy = policy_for(allow_private, FetchPolicy(max_bytes=max_bytes))
         async with LiveIngest(data_dir, policy, on_progress=on_progress) as live:
             return await follow(live, feeds, publish, interval, stop)
