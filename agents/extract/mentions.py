@@ -246,6 +246,13 @@ class MentionFinder:
         head = root.head
         if root.dep_ == "pobj" and head.lower_ in lex.locative_preps:
             return False
+        if (
+            root.dep_ == "pobj"
+            and head.lower_ == "of"
+            and _lemma(head.head) in lex.place_nouns
+            and self.kb.actors[mention.actors[0]].kind == "state"
+        ):
+            return False  # "the capital of Kazakhstan", "the north of Syria"
         if any(c.dep_ in ("amod", "compound") and c.lower_ in lex.compass_words for c in root.children):
             return False
         after = doc[mention.end] if mention.end < len(doc) else None

@@ -40,8 +40,31 @@ COMPLEMENTS = frozenset({"xcomp", "ccomp", "dobj", "nsubjpass", "oprd", "pcomp",
 """Dependencies by which a clause or noun is what a governing word wants, fears or prevents."""
 CONTEXT_TARGETED = frozenset({PloverType.CONCEDE, PloverType.COERCE, PloverType.ASSAULT})
 """Types whose unnamed target is the source's adversary of the last sentences."""
+OPPOSING = frozenset({PloverType.REJECT, PloverType.PROTEST})
+"""Types whose unnamed target, when they oppose an agreement, is the agreement's parties."""
 _COMMENTATOR_NAME = r"((?:[A-Z][\w'-]+ ){0,2}[A-Z][\w'-]+),? (?:an? |the )?(?:[\w-]+ ){0,4}(?:{nouns})\b"
 _NAMED_COMMENTATOR = r"\b(?:{nouns}),? (?:[A-Z][\w'-]+ ){0,2}([A-Z][\w'-]+)"
+
+
+@dataclass
+class Parties:
+    """Who agreed in the last sentences: the parties to "the deal" an actor later opposes."""
+
+    actors: tuple[str, ...] = ()
+    since: int = 0
+    span: int = 8
+
+    def record(self, index: int, events: list[Event]) -> None:
+        """Remember the parties of the agreements a sentence states."""
+        agreed = {a for e in events if e.type == PloverType.AGREE for a in (e.source, e.target) if a}
+        if agreed:
+            self.actors = tuple(sorted(agreed))
+            self.since = index
+
+    def expire(self, index: int) -> None:
+        """Forget parties more than ``span`` sentences old."""
+        if index - self.since >= self.span:
+            self.actors = ()
 
 
 @dataclass
@@ -144,6 +167,7 @@ class SpacyExtractor:
         last_zone = self._title_zone(article.title)
         events: dict[tuple[object, ...], Event] = {}
         adversaries = Adversaries()
+        parties = Parties()
         for i, sent in enumerate(sents):
             doc = parsed.get(i)
             zones = raw[i][1]
@@ -152,7 +176,16 @@ class SpacyExtractor:
             else:
                 mentions = self._mentions(doc, raw[i][0], zones, context)
                 found = self._events(
-                    doc, sent, mentions, zones, last_zone, commentators, article, norm, adversaries.pairs
+                    doc,
+                    sent,
+                    mentions,
+                    zones,
+                    last_zone,
+                    commentators,
+                    article,
+                    norm,
+                    adversaries.pairs,
+                    parties.actors,
                 )
                 for event in found:
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
@@ -163,7 +196,9 @@ class SpacyExtractor:
                 groups = [g for _, g in conj_groups(doc, mentions)] + [self._participants(e) for e in found]
                 context.remember(named, groups, self._subject(doc, mentions))
                 adversaries.record(i, found)
+                parties.record(i, found)
             adversaries.expire(i)
+            parties.expire(i)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:
                 last_zone = real_zones[-1][2]
@@ -369,6 +404,12 @@ class SpacyExtractor:
             and tok.head.lemma_.lower() in self.lexicon.aim_verbs
         )
 
+    def _about_agreement(self, tok: Token) -> bool:
+        """Whether what the trigger opposes is an agreement ("objected to the memorandum",
+        "protested that the plan would ...", "stormed out as the document was signed")."""
+        nouns = self.lexicon.agreement_nouns
+        return any(t.lemma_.lower() in nouns and t.pos_ == "NOUN" for t in tok.subtree if t != tok)
+
     def _claimant(self, tok: Token, finder: RoleFinder) -> list[str]:
         """Who claims the event happened ("the rebels claimed Russia targeted civilians")."""
         clause = tok
@@ -430,6 +471,7 @@ class SpacyExtractor:
         article: Article,
         norm: Normalised,
         adversaries: dict[str, str],
+        parties: tuple[str, ...],
     ) -> list[Event]:
         if not mentions or self._opinion(doc, commentators):
             return []
@@ -467,6 +509,8 @@ class SpacyExtractor:
                 rule.type in CONTEXT_TARGETED and not roles.sources
             ):  # "50 soldiers were killed in retaliation"
                 roles.sources = [local_adversaries[t] for t in roles.targets if t in local_adversaries]
+            if rule.type in OPPOSING and not roles.targets and self._about_agreement(tok):
+                roles.targets = [p for p in parties if p not in roles.sources]
             modality = self._modality(tok)
             when = self._date(tok, doc, dates[modality == "planned"], day, modality, historical)
             old = when is not None and day is not None and (day - when).days > 92

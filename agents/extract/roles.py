@@ -24,6 +24,11 @@ SYMMETRIC = frozenset({PloverType.AGREE, PloverType.CONSULT, PloverType.COOPERAT
 HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE})
 THREAT_PREPS = frozenset({"of", "against", "on", "from", "at"})
 COAGENT_PREPS = frozenset({"alongside"})
+OUTCOMES = frozenset({"result", "end", "conclusion", "close", "outcome", "wake", "course"})
+"""Nouns through which an event's participants are the clause's subject ("as a result of the talks,
+Chile and Peru agreed")."""
+PARTITIVES = frozenset({"part", "member", "some", "many", "most", "section", "wing", "remnant", "elements"})
+"""Nouns whose "of" phrase names who acts ("parts of the rebel delegation walked out")."""
 TRAVEL = frozenset({"travel", "fly", "go", "head", "come", "arrive", "return", "visit", "journey"})
 QUANTITY = frozenset(
     {
@@ -131,6 +136,7 @@ class RoleFinder:
         return (
             tok.i in self.by_token
             or tok.lemma_.lower() in self.agentive
+            or tok.lemma_.lower() in PARTITIVES
             or tok.pos_ in ("PROPN", "NUM", "PRON")
         )
 
@@ -168,6 +174,8 @@ class RoleFinder:
             found = [
                 a for c in verb.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, open_of=False)
             ]
+            if not found and _finite(verb) and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children):
+                found = self._preceding(verb)  # the parse gave the verb no subject
         if (
             found
             or passive
@@ -266,6 +274,10 @@ class RoleFinder:
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             roles.sources = self._agents(tok)
             roles.targets = self.actors(tok.head, deep=False)
+            if (
+                not roles.sources and rule.type in SYMMETRIC
+            ):  # "advancing in line with a deal struck with Iran"
+                roles.sources, roles.inherited = self._governing_subject(tok.head), True
             if not roles.targets and tok.head.dep_ == "appos":
                 roles.targets = self.actors(tok.head.head, deep=False)
         elif (
@@ -338,9 +350,9 @@ class RoleFinder:
             while (
                 anchor.dep_ == "pobj"
                 and anchor.head.lower_ == "of"
-                and anchor.head.head.lemma_.lower() in QUANTITY
+                and anchor.head.head.lemma_.lower() in QUANTITY | OUTCOMES
             ):
-                anchor = anchor.head.head  # "a series of victories", "a wave of strikes"
+                anchor = anchor.head.head  # "a series of victories", "as a result of the talks"
             head = anchor.head
             if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
                 roles.sources, _ = self.subject(head)
@@ -353,7 +365,7 @@ class RoleFinder:
                 anchor.dep_ == "pobj"
                 and head.dep_ == "prep"
                 and head.head.pos_ in ("VERB", "AUX")
-                and head.lower_ in ("in", "during", "after", "for", "at", "of", "with", "through", "by")
+                and head.lower_ in ("in", "during", "after", "for", "at", "of", "with", "through", "by", "as")
             ):
                 roles.sources, _ = self.subject(head.head)
                 roles.inherited = True
@@ -380,6 +392,17 @@ class RoleFinder:
             if verb.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in clause.children):
                 roles.targets += [a for c in clause.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
         return roles
+
+    def _governing_subject(self, noun: Token) -> list[str]:
+        """The subject of the verb a noun's prepositional phrase hangs from, through a few nouns."""
+        up = noun
+        for _ in range(5):
+            if up.dep_ not in ("pobj", "prep", "dobj") or up.head == up:
+                return []
+            up = up.head
+            if up.pos_ in ("VERB", "AUX"):
+                return self.subject(up)[0]
+        return []
 
     def _preceding(self, verb: Token) -> list[str]:
         """When the parse gives a verb no subject, the names right before it, if only adverbs,
@@ -440,3 +463,10 @@ class RoleFinder:
             ):
                 out += [a for c in clause.children if c.dep_ == "dobj" for a in self.actors(c)]
         return out
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with a tense of its own, not an infinitive or a participle."""
+    return verb.pos_ == "VERB" and (
+        verb.tag_ in ("VBD", "VBP", "VBZ") or any(c.dep_ == "aux" and c.lower_ != "to" for c in verb.children)
+    )

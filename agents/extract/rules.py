@@ -82,6 +82,7 @@ class Lexicon:
     hypothetical_aux: frozenset[str]
     planned_aux: frozenset[str]
     planned_heads: frozenset[str]
+    agreement_nouns: frozenset[str]
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -186,6 +187,7 @@ def load_rules() -> Rules:
         hypothetical_aux=_words(lex["hypothetical_aux"]),
         planned_aux=_words(lex["planned_aux"]),
         planned_heads=_words(lex["planned_heads"]),
+        agreement_nouns=_words(lex["agreement_nouns"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])

@@ -22,6 +22,13 @@ ARTICLE_FIELDS = ("id", "title", "text", "published", "source", "url")
 # ---------------------------------------------------------------- actors and roles
 
 
+def test_a_state_named_as_a_place_of_is_no_actor(extract: Extract) -> None:
+    events = extract(
+        "Delegates gathered in the capital of Kazakhstan, where Russia and Turkey agreed to talk."
+    )
+    assert triples(events) == {("AGREE", "RUS", "TUR")}
+
+
 def test_lists_distribute_over_every_pair(extract: Extract) -> None:
     events = extract("Iran, Turkey and Russia signed a memorandum on prisoner exchanges in Astana.")
     assert triples(events) >= {("AGREE", "IRN", "RUS"), ("AGREE", "IRN", "TUR"), ("AGREE", "RUS", "TUR")}
@@ -287,6 +294,23 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
         (
             "Turkey closed its border crossings. The country's army then shelled YPG positions.",
             {("ASSAULT", "TUR", "YPG")},
+        ),
+        (
+            "Russia, Iran and Turkey signed a memorandum on safe zones. "
+            "Parts of the rebel delegation protested that the plan favoured the government.",
+            {("PROTEST", "SYR_OPP", "RUS"), ("PROTEST", "SYR_OPP", "IRN"), ("PROTEST", "SYR_OPP", "TUR")},
+        ),
+        (
+            "Moscow and Ankara reached a truce. Weeks later, the rebels objected to the truce.",
+            {("REJECT", "SYR_OPP", "RUS"), ("REJECT", "SYR_OPP", "TUR")},
+        ),
+        (
+            "Ankara said it would deploy troops in line with a deal struck with Moscow.",
+            {("AGREE", "RUS", "TUR")},
+        ),
+        (
+            "As a result of the talks, Russia and Iran decided to set up a joint committee.",
+            {("CONSULT", "IRN", "RUS"), ("COOPERATE", "IRN", "RUS"), ("AGREE", "IRN", "RUS")},
         ),
     ],
 )
