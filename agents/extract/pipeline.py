@@ -154,6 +154,7 @@ class SpacyExtractor:
         day = article.published
         docs = [self.nlp.make_doc(s.text) for s in sents]
         raw = [self.finder.raw_mentions(doc, day) for doc in docs]
+        self._choose_alternatives(docs, [r[0] for r in raw])
         candidates = self._candidates(docs, [bool(r[0]) for r in raw])
         parsed = {
             i: self.tagger(doc)
@@ -205,6 +206,29 @@ class SpacyExtractor:
             elif any(z[2] is None for z in zones):
                 last_zone = None
         return sorted(events.values(), key=lambda e: (e.evidence.start, e.type, e.source, e.target or ""))
+
+    def _choose_alternatives(self, docs: list[Doc], mentions: list[list[Mention]]) -> None:
+        """Give a description the other actor it may mean when the article names only that one
+        outright ("Kurdish forces" in an article about the SDF)."""
+        alternatives = self.kb.alternatives
+        if not alternatives:
+            return
+        texts = [
+            [" ".join(doc[m.start : m.end].text.lower().split()) for m in ms]
+            for doc, ms in zip(docs, mentions, strict=True)
+        ]
+        outright = {
+            a
+            for ms, ts in zip(mentions, texts, strict=True)
+            for m, t in zip(ms, ts, strict=True)
+            if t not in alternatives
+            for a in m.actors
+        }
+        for ms, ts in zip(mentions, texts, strict=True):
+            for k, (mention, text) in enumerate(zip(ms, ts, strict=True)):
+                others = [o for o in alternatives.get(text, ()) if o in outright]
+                if others and not outright & set(mention.actors):
+                    ms[k] = dataclasses.replace(mention, actors=(others[0],))
 
     def _subject(self, doc: Doc, mentions: list[Mention]) -> tuple[str, ...]:
         """The actors of the main clause's subject, for "they" in the next sentence."""
@@ -290,7 +314,12 @@ class SpacyExtractor:
         if rule.without & child_lemmas:
             return False
         objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
-        if rule.object and not self._has_object(tok, rule.object) and not objectless:
+        if (
+            rule.object
+            and not self._has_object(tok, rule.object)
+            and not objectless
+            and not self._prep_object(tok, rule)
+        ):
             return False
         if rule.xcomp is not None and rule.xcomp != any(c.dep_ == "xcomp" for c in children):
             return False
@@ -336,6 +365,16 @@ class SpacyExtractor:
             ):
                 return True
         return tok.dep_ == "acl" and tok.head.lemma_.lower() in words
+
+    @staticmethod
+    def _prep_object(tok: Token, rule: Trigger) -> bool:
+        """Whether the object of one of the rule's prepositions is one of its object words."""
+        return any(
+            c.dep_ == "prep"
+            and c.lower_ in rule.particle
+            and any(o.lemma_.lower() in rule.object for o in c.children)
+            for c in tok.children
+        )
 
     @staticmethod
     def _agent_is(tok: Token, words: frozenset[str]) -> bool:

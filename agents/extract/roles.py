@@ -230,6 +230,8 @@ class RoleFinder:
             and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in tok.children)
         ):
             roles.sources = self._preceding(tok)
+        if rule.reported:
+            roles.sources = self._reporter(tok)
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []

@@ -48,6 +48,7 @@ class Trigger:
     mediation: bool = False
     companion: bool = False
     direct_object: bool = False
+    reported: bool = False
     negated: PloverType | None = None
     only_negated: bool = False
     priority: int = 0
@@ -148,6 +149,7 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
         mediation=bool(raw.get("mediation", False)),
         companion=bool(raw.get("companion", False)),
         direct_object=bool(raw.get("direct_object", False)),
+        reported=bool(raw.get("reported", False)),
         negated=PloverType(raw["negated"]) if raw.get("negated") else None,
         only_negated=bool(raw.get("only_negated", False)),
         priority=int(raw.get("priority", 0)),

@@ -57,6 +57,7 @@ class _Builder:
         self.zones: dict[str, Zone] = {}
         self.names: dict[tuple[str, bool], Name] = {}
         self.sources: list[str] = []
+        self.alternatives: dict[str, tuple[str, ...]] = {}
 
     def actor(self, actor: Actor, where: str, *, replace: bool = False) -> None:
         if actor.id in self.actors and not replace:
@@ -88,8 +89,14 @@ class _Builder:
                     raise KnowledgeBaseError(
                         f"person {person.id!r}: tenure for unknown actor {tenure.actor!r}"
                     )
+        for text, others in self.alternatives.items():
+            for other in others:
+                if other not in self.actors:
+                    raise KnowledgeBaseError(f"name {text!r}: alternative names unknown actor {other!r}")
         ordered = sorted(self.names.values(), key=lambda n: (n.kind, n.ref, n.text))
-        return KnowledgeBase(self.actors, self.people, self.zones, tuple(ordered), tuple(self.sources))
+        return KnowledgeBase(
+            self.actors, self.people, self.zones, tuple(ordered), tuple(self.sources), self.alternatives
+        )
 
 
 def _countries() -> Iterator[tuple[str, str, list[str]]]:
@@ -121,6 +128,12 @@ def _load_listed(builder: _Builder, doc: dict[str, Any], where: str, key: str, k
         builder.actor(Actor(actor_id, str(entry.get("name", actor_id)), kind), where)  # type: ignore[arg-type]
         for text in [entry.get("name", actor_id), *(entry.get("aliases") or [])]:
             builder.name(text, "name", actor_id, f"{where}: {actor_id}")
+        shared = _require(entry.get("means_when_named") or {}, dict, f"{where}: {actor_id}.means_when_named")
+        for other, texts in shared.items():
+            for text in _require(texts, list, f"{where}: {actor_id}.means_when_named.{other}"):
+                builder.name(text, "name", actor_id, f"{where}: {actor_id}")
+                key = " ".join(fold(str(text)).split()).lower()
+                builder.alternatives[key] = (*builder.alternatives.get(key, ()), str(other))
 
 
 def _load_people(builder: _Builder, doc: dict[str, Any], where: str) -> None:

@@ -86,9 +86,12 @@ class KnowledgeBase:
     zones: Mapping[str, Zone]
     names: tuple[Name, ...]
     sources: tuple[str, ...] = field(default=())
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Lower-cased names that mean another actor in an article naming only that one outright
+    ("Kurdish forces" is the YPG, but the SDF in an article that names the SDF and not the YPG)."""
 
     def __post_init__(self) -> None:
-        for attr in ("actors", "people", "zones"):
+        for attr in ("actors", "people", "zones", "alternatives"):
             object.__setattr__(self, attr, MappingProxyType(dict(getattr(self, attr))))
 
     def resolve(self, name: Name, day: dt.date | None) -> str | None:

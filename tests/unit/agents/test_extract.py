@@ -309,6 +309,14 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             {("AGREE", "RUS", "TUR")},
         ),
         (
+            "The SDF holds the border towns. Turkish jets attacked Kurdish forces there on Monday.",
+            {("ASSAULT", "TUR", "SDF")},
+        ),
+        (
+            "The YPG and the SDF hold the towns. Turkish jets attacked Kurdish forces.",
+            {("ASSAULT", "TUR", "YPG")},
+        ),
+        (
             "As a result of the talks, Russia and Iran decided to set up a joint committee.",
             {("CONSULT", "IRN", "RUS"), ("COOPERATE", "IRN", "RUS"), ("AGREE", "IRN", "RUS")},
         ),

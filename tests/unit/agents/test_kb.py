@@ -105,6 +105,11 @@ def test_user_file_extends_the_knowledge_base(tmp_path: Path) -> None:
     assert "LIWA_X" not in load_kb().actors
 
 
+def test_a_description_may_mean_another_group(kb: KnowledgeBase) -> None:
+    assert ("name", "YPG") in _refs(kb, "Kurdish forces")
+    assert kb.alternatives["kurdish forces"] == ("SDF",)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -115,6 +120,10 @@ def test_user_file_extends_the_knowledge_base(tmp_path: Path) -> None:
             "unknown actor",
         ),
         ("kind: people\npeople:\n  - {id: P2, tenures: [{actor: TUR, start: someday}]}\n", "not an ISO date"),
+        (
+            "kind: groups\ngroups:\n  - {id: NEW_GROUP, means_when_named: {NOWHERE: [New Fighters]}}\n",
+            "alternative names unknown actor 'NOWHERE'",
+        ),
         ("kind: weather\n", "unknown kind"),
         ("kind: [unclosed\n", "invalid YAML"),
     ],
