@@ -434,6 +434,18 @@ class SpacyExtractor:
             return "irrealis"
         return None
 
+    def _threat(self, tok: Token) -> bool:
+        """An attack one stands ready for ("ready to confront Israel") or promises on a condition
+        ("will strike Syrian forces if another soldier is hurt") is a threat."""
+        chain = self._chain(tok)
+        if any(t.lemma_.lower() in self.lexicon.readiness for t in chain[1:]):
+            return True
+        conditional = any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+            for c in tok.children
+        )
+        return conditional and any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in tok.children)
+
     def _aim(self, tok: Token, rule: Trigger) -> bool:
         """Cooperation named as an aim ("to improve coordination") is not yet cooperation."""
         return (
@@ -536,6 +548,8 @@ class SpacyExtractor:
             blocked = self._blocked(tok)
             if blocked == "negated" and matched.negated is not None:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
+            elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
+                rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
             elif blocked is not None or matched.only_negated or self._aim(tok, matched):
                 rule = None
             if tok.i in named or rule is None:

@@ -393,6 +393,11 @@ class RoleFinder:
             )
             if verb.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in clause.children):
                 roles.targets += [a for c in clause.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+            if not roles.targets and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+                # "two soldiers were killed and five were wounded in an attack"
+                roles.targets += [
+                    a for c in verb.head.children if c.dep_ == "nsubjpass" for a in self.actors(c)
+                ]
         return roles
 
     def _governing_subject(self, noun: Token) -> list[str]:

@@ -84,6 +84,7 @@ class Lexicon:
     planned_aux: frozenset[str]
     planned_heads: frozenset[str]
     agreement_nouns: frozenset[str]
+    readiness: frozenset[str]
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -190,6 +191,7 @@ def load_rules() -> Rules:
         planned_aux=_words(lex["planned_aux"]),
         planned_heads=_words(lex["planned_heads"]),
         agreement_nouns=_words(lex["agreement_nouns"]),
+        readiness=_words(lex["readiness"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])

@@ -316,6 +316,12 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             "The YPG and the SDF hold the towns. Turkish jets attacked Kurdish forces.",
             {("ASSAULT", "TUR", "YPG")},
         ),
+        ("Tehran said it was ready to strike Israel.", {("THREATEN", "IRN", "ISR")}),
+        ("Ankara will strike the YPG if its soldiers come under fire again.", {("THREATEN", "TUR", "YPG")}),
+        (
+            "Three Iraqi soldiers were killed and four were wounded in an ISIS attack on Sunday.",
+            {("ASSAULT", "ISIS", "IRQ")},
+        ),
         (
             "As a result of the talks, Russia and Iran decided to set up a joint committee.",
             {("CONSULT", "IRN", "RUS"), ("COOPERATE", "IRN", "RUS"), ("AGREE", "IRN", "RUS")},
