@@ -6,14 +6,14 @@ every decision about a record is made here, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
 from pydantic import ValidationError
 
 from agents import reduce
-from agents.extract import Extractor
+from agents.extract import BatchExtractor, Extractor
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
 from schemas.state import AllianceState, ZoneState
@@ -38,15 +38,46 @@ def extract_article(
     value: bytes, origin: str, extractor: Extractor, max_bytes: int
 ) -> list[Event] | DeadLetter:
     """Decode one article record and extract its events."""
-    article = decode_article(value, origin, max_bytes)
-    if isinstance(article, DeadLetter):
-        return article
-    if article.copy_of is not None:
-        return []  # a republished copy: kept on articles.raw as a mention, not an independent report
+    return extract_articles([(value, origin)], extractor, max_bytes)[0]
+
+
+def extract_articles(
+    records: Sequence[tuple[bytes, str]], extractor: Extractor, max_bytes: int
+) -> list[list[Event] | DeadLetter]:
+    """Decode article records and extract their events, all at once when the extractor can; an
+    article that fails is retried alone, so that only it goes to the dead letters."""
+    out: list[list[Event] | DeadLetter] = []
+    todo: list[tuple[int, Article]] = []
+    for value, origin in records:
+        article = decode_article(value, origin, max_bytes)
+        if not isinstance(article, DeadLetter) and article.copy_of is None:
+            todo.append((len(out), article))
+        # a republished copy stays on articles.raw as a mention, not an independent report
+        out.append(article if isinstance(article, DeadLetter) else [])
+    together = _together(extractor, [article for _, article in todo])
+    if together is not None:
+        for (k, _), events in zip(todo, together, strict=True):
+            out[k] = events
+        return out
+    for k, article in todo:
+        value, origin = records[k]
+        try:
+            out[k] = extractor.extract(article)
+        except Exception as exc:  # one bad article must never stop the pipeline
+            out[k] = DeadLetter.of(
+                origin, f"extraction failed: {type(exc).__name__}: {exc}", value, "extract"
+            )
+    return out
+
+
+def _together(extractor: Extractor, articles: list[Article]) -> list[list[Event]] | None:
+    """Every article's events from one batch, or None when there is no batch to make or it failed."""
+    if not isinstance(extractor, BatchExtractor) or len(articles) < 2:
+        return None
     try:
-        return extractor.extract(article)
-    except Exception as exc:  # one bad article must never stop the pipeline
-        return DeadLetter.of(origin, f"extraction failed: {type(exc).__name__}: {exc}", value, "extract")
+        return extractor.extract_many(articles)
+    except Exception:  # the caller extracts article by article, to tell which one fails
+        return None
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """Article → events: the extractor's contract.
 
 ``load_extractor(model)`` gives an :class:`Extractor` whose ``extract(article)`` returns one
-:class:`schemas.Event` per dyad, sorted, the same every time for the same article.
+:class:`schemas.Event` per dyad, sorted, the same every time for the same article; it is also a
+:class:`BatchExtractor`, whose ``extract_many(articles)`` parses many articles' sentences together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
@@ -26,6 +28,15 @@ class Extractor(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchExtractor(Extractor, Protocol):
+    """An extractor that is faster given many articles at once."""
+
+    def extract_many(self, articles: Sequence[Article]) -> list[list[Event]]:
+        """The events of each article, as ``extract`` gives them."""
+        ...
+
+
 @lru_cache(maxsize=4)
 def _load(model: str) -> Extractor:
     from agents.extract.pipeline import build_extractor
@@ -38,4 +49,4 @@ def load_extractor(model: str | None = None) -> Extractor:
     return _load(model or DEFAULT_MODEL)
 
 
-__all__ = ["DEFAULT_MODEL", "EXTRACTOR_VERSION", "Extractor", "load_extractor"]
+__all__ = ["DEFAULT_MODEL", "EXTRACTOR_VERSION", "BatchExtractor", "Extractor", "load_extractor"]

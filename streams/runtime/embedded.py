@@ -190,11 +190,13 @@ class EmbeddedRuntime:
     def _extract(self, batch: list[Record]) -> Output:
         """``articles.raw`` → ``events`` (keyed by event id), rejections → ``articles.dlq``."""
         out = Output()
-        for record in batch:
+        results = handlers.extract_articles(
+            [(record.value, record.origin) for record in batch],
+            self.extractor,
+            self.settings.max_article_bytes,
+        )
+        for record, result in zip(batch, results, strict=True):
             out.stats.articles += 1
-            result = handlers.extract_article(
-                record.value, record.origin, self.extractor, self.settings.max_article_bytes
-            )
             if isinstance(result, DeadLetter):
                 out.dead_letter(result.model_copy(update={"received_at": record.timestamp}))
                 continue

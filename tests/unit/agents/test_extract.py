@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agents.evaluate import load_gold, score
-from agents.extract import EXTRACTOR_VERSION, Extractor, load_extractor
+from agents.extract import EXTRACTOR_VERSION, BatchExtractor, Extractor, load_extractor
 from schemas import Article, Event
 from tests.unit.agents.conftest import triples
 
@@ -246,6 +246,12 @@ def _articles(name: str) -> list[Article]:
     fields = ARTICLE_FIELDS
     rows = [json.loads(line) for line in (DATA / name / f"{name}.jsonl").read_text().splitlines() if line]
     return [Article.model_validate({k: row.get(k) for k in fields}) for row in rows]
+
+
+def test_many_articles_at_once_give_what_each_gives_alone(extractor: Extractor) -> None:
+    articles = _articles("seeds") + _articles("dev")[:6]
+    assert isinstance(extractor, BatchExtractor)
+    assert extractor.extract_many(articles) == [extractor.extract(article) for article in articles]
 
 
 def test_same_article_same_events_sorted(extractor: Extractor) -> None:

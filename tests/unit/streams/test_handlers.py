@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from schemas import Article, DeadLetter, Event, Evidence
 
 LIMIT = 10_000
@@ -60,3 +62,37 @@ def test_bad_records_become_dead_letters_naming_the_record() -> None:
         assert dead.reason.startswith(reason), dead.reason
     failed = extract_article(Article(id="a", text="t").dumps(), "articles.raw@8", Broken(), LIMIT)
     assert isinstance(failed, DeadLetter) and failed.reason == "extraction failed: RuntimeError: boom"
+
+
+class Batched(Recorder):
+    """A batch extractor that fails a whole batch holding the article ``bad``, and that article alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def extract(self, article: Article) -> list[Event]:
+        if article.id == "bad":
+            raise ValueError("unreadable")
+        return super().extract(article)
+
+    def extract_many(self, articles: Sequence[Article]) -> list[list[Event]]:
+        self.batches.append([a.id for a in articles])
+        return [self.extract(a) for a in articles]
+
+
+def test_a_batch_is_extracted_at_once_and_a_failure_only_loses_its_article() -> None:
+    from streams.handlers import extract_articles
+
+    extractor = Batched()
+    good = [(Article(id=f"a{n}", text="Talks.").dumps(), f"t@{n}") for n in range(3)]
+    results = extract_articles(good, extractor, LIMIT)
+    assert [len(r) for r in results] == [1, 1, 1] and extractor.batches == [["a0", "a1", "a2"]]
+    mixed = [good[0], (Article(id="bad", text="x").dumps(), "t@9"), (b"{", "t@10"), good[1]]
+    results = extract_articles(mixed, extractor, LIMIT)
+    assert (
+        isinstance(results[1], DeadLetter)
+        and results[1].reason == "extraction failed: ValueError: unreadable"
+    )
+    assert isinstance(results[2], DeadLetter) and results[2].reason.startswith("malformed JSON")
+    assert [len(results[0]), len(results[3])] == [1, 1]
