@@ -228,7 +228,7 @@ class MentionFinder:
         root = doc[mention.start : mention.end].root
         if self._dependent_name(doc, mention) and self._modifies_actor(doc, mention, covered, trigger_lemmas):
             return False
-        if self._describes_other(root, mention, covered):
+        if self._describes_other(root, mention, covered) and not self._possessor_of_a_pair(doc, mention):
             return False
         lex = self.lexicon
         if mention.kind == "adjective":
@@ -283,6 +283,17 @@ class MentionFinder:
                 return len(named) >= 2  # "the Russia-Turkey-Iran summit", not "the Syria talks"
             return lemma in lex.agent_nouns or lemma in PERSON_NOUNS or lemma in trigger_lemmas
         return True
+
+    def _possessor_of_a_pair(self, doc: Doc, mention: Mention) -> bool:
+        """ "Turkey's military and pro-Ankara rebels": the possessor of the first of two coordinated
+        forces, which the parse tends to hang on the second."""
+        after = doc[mention.end : mention.end + 3]
+        return (
+            len(after) == 3
+            and after[0].lower_ in ("'s", "'")
+            and _lemma(after[1]) in self.lexicon.agent_nouns
+            and after[2].lower_ == "and"
+        )
 
     @staticmethod
     def _describes_other(root: Token, mention: Mention, covered: dict[int, Mention]) -> bool:

@@ -322,6 +322,10 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             "The YPG and the SDF hold the towns. Turkish jets attacked Kurdish forces.",
             {("ASSAULT", "TUR", "YPG")},
         ),
+        (
+            "Jordan's army and pro-Amman militants seized the ISIS-held village last week.",
+            {("COERCE", "JOR", "ISIS")},
+        ),
         ("Tehran said it was ready to strike Israel.", {("THREATEN", "IRN", "ISR")}),
         ("Ankara will strike the YPG if its soldiers come under fire again.", {("THREATEN", "TUR", "YPG")}),
         (
