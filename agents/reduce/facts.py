@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from agents.reduce.assemble import assemble
@@ -104,10 +104,11 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     """Group reports into incidents, deterministically for a given set of facts.
 
     Reports share an incident when they have the same source, target, type and
-    zone, and their event dates (own date, else the article's) lie within
-    ``window_days`` after the incident's first report. A report with no date at
-    all is an incident of its own. Incidents come sorted by source, target,
-    type, zone and date, so the incidents of one relation are contiguous.
+    modality, name the same zone or leave it unknown, and their event
+    dates (own date, else the article's) lie within ``window_days`` after the
+    incident's first report. A report with no date at all is an incident of its own.
+    Incidents come sorted by source, target, type, zone and date, so the incidents
+    of one relation are contiguous.
     """
     keyed = []
     for item in facts:
@@ -117,43 +118,84 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
                 item.source,
                 item.target or "",
                 item.type,
-                item.zone or "",
+                item.modality,
                 day.toordinal() if day else 0,
+                item.zone or "",
                 item.event_id,
-                day,
                 item,
             )
         )
     keyed.sort()
     out: list[Incident] = []
-    bucket: list[Fact] = []
-    group: tuple[str, str, str, str] = ("", "", "", "")
-    start = 0
-    first = last = None
-    for source, target, kind, zone, ordinal, _, day, item in keyed:
-        if bucket and (
-            ordinal == 0
-            or start == 0
-            or ordinal - start > window_days
-            or group != (source, target, kind, zone)
-        ):
-            out.append(_incident(bucket, first, last))
-            bucket = []
-        if not bucket:
-            group, start, first = (source, target, kind, zone), ordinal, day
-        bucket.append(item)
-        last = day
-    if bucket:
-        out.append(_incident(bucket, first, last))
+    for _, run in groupby(keyed, key=_identity):
+        opened: deque[_Open] = deque()
+        for *_, ordinal, zone, _id, item in run:
+            if ordinal == 0:
+                out.append(_incident([item], item.zone, None, None))
+                continue
+            while opened and ordinal - opened[0].start > window_days:
+                out.append(opened.popleft().close())
+            joined = _joinable(opened, zone)
+            if joined is None:
+                joined = _Open(ordinal, zone, item.date)
+                opened.append(joined)
+            joined.add(item, zone)
+        out.extend(incident.close() for incident in opened)
+    out.sort(key=_order)
     return out
 
 
-def _incident(members: list[Fact], first: dt.date | None, last: dt.date | None) -> Incident:
+_identity = itemgetter(0, 1, 2, 3)
+
+
+def _order(incident: Incident) -> tuple[object, ...]:
+    first = incident.date.toordinal() if incident.date else 0
+    return (
+        incident.source,
+        incident.target or "",
+        incident.type,
+        incident.zone or "",
+        first,
+        incident.facts[0].event_id,
+    )
+
+
+class _Open:
+    """An incident still taking reports: its first date, its zone (once one is named) and members."""
+
+    __slots__ = ("first", "last", "members", "start", "zone")
+
+    def __init__(self, start: int, zone: str, first: dt.date | None) -> None:
+        self.start, self.zone, self.first, self.last = start, zone, first, first
+        self.members: list[Fact] = []
+
+    def add(self, item: Fact, zone: str) -> None:
+        self.members.append(item)
+        self.last = item.date
+        self.zone = self.zone or zone
+
+    def close(self) -> Incident:
+        return _incident(self.members, self.zone or None, self.first, self.last)
+
+
+def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
+    """The open incident a report of ``zone`` joins: one of the same zone, else one with a zone unknown
+    on either side, else none."""
+    loose = None
+    for incident in opened:
+        if incident.zone == zone:
+            return incident
+        if loose is None and (not incident.zone or not zone):
+            loose = incident
+    return loose
+
+
+def _incident(members: list[Fact], zone: str | None, first: dt.date | None, last: dt.date | None) -> Incident:
     head = members[0]
     articles = 1 if len(members) == 1 else len({item.article_id for item in members})
     # tuple.__new__ is what Incident._make does, minus a Python-level call: this runs once a report.
     return _tuple(
-        Incident, (head.type, head.source, head.target, head.zone, first, last, tuple(members), articles)
+        Incident, (head.type, head.source, head.target, zone, first, last, tuple(members), articles)
     )
 
 

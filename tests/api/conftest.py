@@ -13,8 +13,10 @@ import pytest
 
 from streams.api import ApiConfig
 from tests.api.support import TOKEN, Server, seeded, serving
+from tests.support.kafka import kafka
 
 CHROMIUM = Path("/usr/bin/chromium")
+__all__ = ["api", "chromium", "kafka", "own_server", "seeded_dir", "server"]
 
 
 @pytest.fixture(scope="session")

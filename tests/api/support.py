@@ -111,6 +111,14 @@ async def take(stream: AsyncIterator[Message | str], count: int, timeout: float 
     return got
 
 
+async def until_article(stream: AsyncIterator[Message | str], article_id: str) -> list[Message]:
+    """Events up to and including the first that comes from ``article_id``."""
+    got: list[Message] = []
+    while not got or article_id not in got[-1].data.get("article_ids", [got[-1].data.get("article_id")]):
+        got += await take(stream, 1)
+    return got
+
+
 def article(article_id: str, text: str, published: str = "2020-01-05") -> dict[str, Any]:
     """An article written for the tests (never real news text)."""
     return {"id": article_id, "title": f"Test article {article_id}", "text": text, "published": published}

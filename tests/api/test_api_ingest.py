@@ -49,11 +49,11 @@ def test_a_posted_article_becomes_events_and_changes(api: httpx.Client, server: 
         "ids": ["post-one"],
     }
     wait_for(lambda: api.get("/events", params={"actor": "TUR", "since": "2020-01-05"}).json()["events"])
+    wait_for(lambda: all(value == 0 for value in lag(api).values()))
     after = counts(api)
     assert after["entente_articles_total"] == before["entente_articles_total"] + 1
     assert after["entente_changes_total"] > before["entente_changes_total"]
     assert api.get("/articles/post-one").json()["text"] == AGREEMENT
-    wait_for(lambda: all(value == 0 for value in lag(api).values()))
     with EmbeddedRuntime(server.config.data_dir) as runtime:
         for table in ("alliances", "zones"):
             assert api.get(f"/{table}").json() == [reduce.view(row) for row in runtime.state(table)]

@@ -57,12 +57,12 @@ def test_serve_runs_the_worker_and_stops_cleanly(tmp_path: Path) -> None:
     assert f"on http://127.0.0.1:{port}/" in err
 
 
-def test_serve_refuses_a_kafka_broker(tmp_path: Path) -> None:
-    env = environment(tmp_path) | {"ENTENTE_BROKER": "kafka://127.0.0.1:1"}
+def test_serve_refuses_an_unknown_broker(tmp_path: Path) -> None:
+    env = environment(tmp_path) | {"ENTENTE_BROKER": "amqp://127.0.0.1:1"}
     done = subprocess.run(
         [ENTENTE, "serve"], capture_output=True, text=True, env=env, timeout=60, check=False
     )
-    assert done.returncode == 2 and "embedded" in done.stderr
+    assert done.returncode == 2 and "kafka://host:port" in done.stderr
 
 
 def _healthy(url: str) -> bool:

@@ -14,7 +14,18 @@ from streams import topics
 from streams.api import ApiConfig
 from streams.log import Log
 from streams.runtime.embedded import EmbeddedRuntime
-from tests.api.support import ACCUSATION, AGREEMENT, AUTH, Message, Server, article, opened, serving, take
+from tests.api.support import (
+    ACCUSATION,
+    AGREEMENT,
+    AUTH,
+    Message,
+    Server,
+    article,
+    opened,
+    serving,
+    take,
+    until_article,
+)
 
 
 async def settled(client: httpx.AsyncClient, timeout: float = 60.0) -> int:
@@ -31,14 +42,6 @@ async def settled(client: httpx.AsyncClient, timeout: float = 60.0) -> int:
             await asyncio.sleep(0.1)
 
     return await asyncio.wait_for(poll(), timeout)
-
-
-async def until_article(stream: AsyncIterator[Message | str], article_id: str) -> list[Message]:
-    """Events up to and including the first that comes from ``article_id``."""
-    got: list[Message] = []
-    while not got or article_id not in got[-1].data.get("article_ids", [got[-1].data.get("article_id")]):
-        got += await take(stream, 1)
-    return got
 
 
 async def quiet(stream: AsyncIterator[Message | str]) -> None:

@@ -56,6 +56,23 @@ def test_why_lists_events_whose_contributions_add_up_to_the_score(home: tuple[Pa
         assert dt.date.fromisoformat(item["date"])
 
 
+@pytest.mark.parametrize(("a", "b", "day"), [("RUS", "SYR", "2017-11-20"), ("IRN", "RUS", "2017-11-21")])
+def test_the_sochi_meetings_are_one_incident_each_with_two_sources(
+    home: tuple[Path, str], a: str, b: str, day: str
+) -> None:
+    audit = cli_json(home, "why", a, b, "--limit", "0")
+    meetings = [
+        item
+        for item in audit["facts"]
+        if item["type"] == "CONSULT"
+        and item["modality"] == "asserted"
+        and item["date"] in (day, "2017-11-21")
+    ]
+    assert len({item["incident"] for item in meetings}) == 1
+    assert {item["sources"] for item in meetings} == {2}
+    assert {item["article_id"][:3] for item in meetings} == {"000", "001"}
+
+
 def test_why_pages_keep_the_total(home: tuple[Path, str]) -> None:
     audit = cli_json(home, "why", "TUR", "RUS", "--limit", "3")
 

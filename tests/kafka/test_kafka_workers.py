@@ -1,21 +1,31 @@
-"""Workers on Kafka: a broker restarted under a running worker."""
+"""Workers on Kafka: a group of two where one is killed mid-run; a broker restarted under a worker."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from pathlib import Path
 
 import pytest
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import fold, view
+from schemas import Article, Event
 from streams.kafka.app import KafkaOptions
+from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
-from tests.support.articles import made_up_articles
+from tests.support.articles import made_up_articles, seed_corpus
 from tests.support.kafka import Kafka, unique
 
 pytestmark = pytest.mark.kafka
 
+ENTENTE = Path("/tmp/diag/entente")
 TABLE_NAMES = ("alliances", "zones")
+CORPUS = 2000
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +35,106 @@ def extractor() -> Extractor:
 
 @pytest.fixture
 def options() -> KafkaOptions:
-    return KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2, session_timeout=6.0)
+    return KafkaOptions(namespace=f"{unique('ns')}.", partitions=4, commit_interval=0.2, session_timeout=6.0)
+
+
+@pytest.fixture
+def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The worker processes a test starts; any still alive afterwards is killed."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def start_worker(kafka: Kafka, options: KafkaOptions, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
+        "ENTENTE_KAFKA_PARTITIONS": str(options.partitions),
+        "ENTENTE_KAFKA_COMMIT_INTERVAL": str(options.commit_interval),
+        "ENTENTE_KAFKA_SESSION_TIMEOUT": str(options.session_timeout),
+    }
+    command = [str(ENTENTE), "worker", "--broker", f"kafka://{kafka.bootstrap}"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+async def wait_for(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 90.0) -> None:
+    """Poll ``condition`` until it returns true."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"{what} within {timeout:.0f} s")
+        await asyncio.sleep(0.2)
+
+
+def extracted(extractor: Extractor, corpus: Iterable[Article]) -> list[Event]:
+    """The events of every article, extracting each distinct text and date once.
+
+    An article's id enters its events only as ``article_id`` (and so their ids): the events of
+    another article with the same title, text and date are those with the id replaced. The test
+    checks that on a few articles it extracts in full.
+    """
+    templates: dict[tuple[str | None, str, object], list[Event]] = {}
+    out = []
+    for article in corpus:
+        content = (article.title, article.text, article.published)
+        if content not in templates:
+            templates[content] = extractor.extract(article)
+        out.extend(
+            Event.model_validate({**event.model_dump(exclude={"id"}), "article_id": article.id})
+            for event in templates[content]
+        )
+    return out
+
+
+async def test_a_group_of_two_workers_with_one_killed_mid_run_ends_in_the_state_of_a_clean_run(
+    kafka: Kafka,
+    options: KafkaOptions,
+    workers: list[subprocess.Popen[bytes]],
+    extractor: Extractor,
+    tmp_path: Path,
+) -> None:
+    corpus = seed_corpus(CORPUS)
+    expected = extracted(extractor, corpus)
+    for article in corpus[-7:]:
+        assert extractor.extract(article) == [event for event in expected if event.article_id == article.id]
+    runtime = KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
+    await runtime.ensure_topics()
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
+    workers.extend(start_worker(kafka, options, log) for log in logs)
+
+    async def both_joined() -> bool:
+        return await live_members(kafka.bootstrap, options.app_id) == 2
+
+    await wait_for(both_joined, "two workers did not join the group")
+    await runtime.apublish_articles((article.id, article.dumps()) for article in corpus)
+
+    async def under_way() -> bool:
+        return (await runtime.lag())[0] <= CORPUS * 0.9
+
+    await wait_for(under_way, "a tenth of the articles was not committed", timeout=300)
+    os.kill(workers[0].pid, signal.SIGKILL)
+    try:
+        await runtime.wait_idle(timeout=900)
+    except TimeoutError as exc:
+        raise AssertionError(f"{exc}; the survivor's log:\n{logs[1].read_text()[-4000:]}") from exc
+    workers[1].send_signal(signal.SIGTERM)
+    assert workers[1].wait(timeout=60) == 0
+
+    assert {event.id for event in await asyncio.to_thread(runtime.events)} == {event.id for event in expected}
+    tables = fold(expected)
+    for table in TABLE_NAMES:
+        rows = await runtime.astate(table)
+        assert [view(row) for row in rows] == [view(row) for _key, row in sorted(tables[table].items())]
+        assert [[fact.event_id for fact in row.facts] for row in rows] == [
+            [fact.event_id for fact in row.facts] for _key, row in sorted(tables[table].items())
+        ]
 
 
 async def test_a_worker_rides_out_a_broker_restart(

@@ -1,9 +1,10 @@
-"""Articles written for the tests: short made-up reports between well-known states, with dates."""
+"""Articles for the tests: short made-up reports between well-known states, and corpora made of the seeds."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 from schemas import Article
 
@@ -29,4 +30,27 @@ def made_up_articles(count: int) -> list[Article]:
         )
         published = dt.date(2020, 1, 1) + dt.timedelta(days=number)
         out.append(Article(id=f"made-up-{number:04d}", title=f"{a} and {b}", text=text, published=published))
+    return out
+
+
+SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
+SHIFTS = 8
+"""How many publication dates each seed appears under in :func:`seed_corpus` (a week apart)."""
+
+
+def seed_articles() -> list[Article]:
+    """The seed articles of ``tests/data/seeds``."""
+    return [Article.loads(line) for line in SEEDS.read_bytes().splitlines() if line.strip()]
+
+
+def seed_corpus(count: int) -> list[Article]:
+    """``count`` articles cycling through the seeds, each with an id of its own and one of
+    :data:`SHIFTS` publication dates a week apart (so relative dates resolve differently)."""
+    seeds = seed_articles()
+    out = []
+    for number in range(count):
+        seed = seeds[number % len(seeds)]
+        shift = dt.timedelta(weeks=(number // len(seeds)) % SHIFTS)
+        published = None if seed.published is None else seed.published + shift
+        out.append(seed.model_copy(update={"id": f"{seed.id}-{number:04d}", "published": published}))
     return out

@@ -98,6 +98,22 @@ def test_the_corroboration_window_is_anchored_at_the_first_report() -> None:
     assert pair(items[0], items[2]).incidents == 2
 
 
+def test_a_report_leaving_the_zone_unknown_joins_one_that_names_it() -> None:
+    items = [
+        report("a1", DAY, type="CONSULT", zone="IDLIB"),
+        report("a2", DAY, type="CONSULT", zone=None),
+        report("a3", DAY, type="CONSULT", zone="AFRIN"),
+    ]
+    row = pair(*items)
+    assert (row.incidents, row.sources) == (2, 3)
+    assert pair(*items[:2]).incidents == 1
+
+
+def test_a_planned_report_is_another_incident_than_an_asserted_one() -> None:
+    items = [report("a1", DAY, type="CONSULT"), report("a2", DAY, type="CONSULT", modality="planned")]
+    assert pair(*items).incidents == 2
+
+
 def test_undated_reports_are_incidents_of_their_own() -> None:
     items = [report(f"a{n}", None, type="AID", reported=None) for n in range(2)]
     row = pair(*items)

@@ -1,0 +1,67 @@
+"""The API served over the Kafka runtime: a posted article's changes arrive over SSE, and a new
+server mirrors what the cluster already holds."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from streams.api import ApiConfig
+from streams.kafka.app import KafkaOptions
+from tests.api.support import AGREEMENT, AUTH, TOKEN, article, opened, serving, take, until_article
+from tests.support.kafka import Kafka, unique
+
+pytestmark = pytest.mark.kafka
+
+
+async def running_worker(client: httpx.AsyncClient, timeout: float = 120.0) -> None:
+    async def poll() -> None:
+        while (await client.get("/health")).json()["worker"] != "running":
+            await asyncio.sleep(0.1)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_a_post_on_kafka_reaches_sse_subscribers_and_a_new_server_mirrors_it(
+    kafka: Kafka, tmp_path: Path
+) -> None:
+    options = KafkaOptions(namespace=f"{unique('api')}.", partitions=1, commit_interval=0.2)
+    config = ApiConfig(
+        data_dir=tmp_path / "home",
+        token=TOKEN,
+        heartbeat=0.5,
+        broker=f"kafka://{kafka.bootstrap}",
+        kafka=options,
+    )
+    with serving(config) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            await running_worker(client)
+            async with client.stream("GET", "/changes") as response:
+                stream = await opened(response)
+                posted = await client.post("/articles", json=article("kafka-1", AGREEMENT), headers=AUTH)
+                assert posted.status_code == 202, posted.text
+                assert posted.json()["ids"] == ["kafka-1"]
+                got = await asyncio.wait_for(until_article(stream, "kafka-1"), 120)
+            keys = {message.data["key"] for message in got}
+            assert "RUS|TUR" in keys
+            assert all(message.id == message.data["offset"] for message in got)
+            alliances = (await client.get("/alliances", params={"fields": "a,b"})).json()
+            assert {"a": "RUS", "b": "TUR"} in alliances
+            assert (await client.get("/articles/kafka-1")).json()["id"] == "kafka-1"
+            events = (await client.get("/events", params={"actor": "TUR"})).json()["events"]
+            assert events and all(event["article_id"] == "kafka-1" for event in events)
+            metrics = (await client.get("/metrics")).text
+            assert 'entente_stage_lag{stage="reduce"}' in metrics
+
+    with serving(replace(config, worker=False)) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            pair = (await client.get("/alliances/TUR/RUS")).json()
+            assert pair["alliance"]["a"] == "RUS" and pair["why"]
+            async with client.stream("GET", "/changes", headers={"Last-Event-ID": "-1"}) as response:
+                stream = await opened(response)
+                replayed = await take(stream, len(got))
+            assert [message.data["id"] for message in replayed] == [message.data["id"] for message in got]
