@@ -107,8 +107,8 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     modality, name the same zone or leave it unknown, and their event
     dates (own date, else the article's) lie within ``window_days`` after the
     incident's first report. A report with no date at all is an incident of its own.
-    Incidents come sorted by source, target, type, zone and date, so the incidents
-    of one relation are contiguous.
+    Incidents come sorted by source, target, type and modality, then by first report,
+    so the incidents of one relation are contiguous.
     """
     keyed = []
     for item in facts:
@@ -129,35 +129,23 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     out: list[Incident] = []
     for _, run in groupby(keyed, key=_identity):
         opened: deque[_Open] = deque()
-        for *_, ordinal, zone, _id, item in run:
+        for entry in run:
+            ordinal, zone, item = entry[4], entry[5], entry[7]
             if ordinal == 0:
                 out.append(_incident([item], item.zone, None, None))
                 continue
             while opened and ordinal - opened[0].start > window_days:
                 out.append(opened.popleft().close())
-            joined = _joinable(opened, zone)
+            joined = _joinable(opened, zone) if opened else None
             if joined is None:
                 joined = _Open(ordinal, zone, item.date)
                 opened.append(joined)
             joined.add(item, zone)
         out.extend(incident.close() for incident in opened)
-    out.sort(key=_order)
     return out
 
 
 _identity = itemgetter(0, 1, 2, 3)
-
-
-def _order(incident: Incident) -> tuple[object, ...]:
-    first = incident.date.toordinal() if incident.date else 0
-    return (
-        incident.source,
-        incident.target or "",
-        incident.type,
-        incident.zone or "",
-        first,
-        incident.facts[0].event_id,
-    )
 
 
 class _Open:
