@@ -440,8 +440,15 @@ class SpacyExtractor:
         """Why the trigger states no event: "negated", "hypothetical", "irrealis"; None when it does."""
         lex = self.lexicon
         chain = self._chain(tok)
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+        presupposed = (  # "could drown out opposition calls", "did not comment on the strikes": they were
+            tok.pos_ == "NOUN"
+            and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj")
+            and verb.pos_ == "VERB"
+            and verb.lemma_.lower() not in lex.light_verbs
+        )
         for below, t in zip([None, *chain], chain, strict=False):
-            for child in t.children:
+            for child in t.children if t == tok or not presupposed else ():
                 if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and t == tok):
                     return "negated"
                 if child.dep_ == "aux" and child.lower_ in lex.hypothetical_aux:

@@ -85,6 +85,7 @@ class Lexicon:
     planned_heads: frozenset[str]
     agreement_nouns: frozenset[str]
     readiness: frozenset[str]
+    light_verbs: frozenset[str]
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -192,6 +193,7 @@ def load_rules() -> Rules:
         planned_heads=_words(lex["planned_heads"]),
         agreement_nouns=_words(lex["agreement_nouns"]),
         readiness=_words(lex["readiness"]),
+        light_verbs=_words(lex["light_verbs"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])

@@ -326,6 +326,9 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             "Jordan's army and pro-Amman militants seized the ISIS-held village last week.",
             {("COERCE", "JOR", "ISIS")},
         ),
+        ("Moscow did not comment on the Turkish strikes against the YPG.", {("ASSAULT", "TUR", "YPG")}),
+        ("Moscow could still ignore Ankara's calls on Tehran to leave.", {("REQUEST", "TUR", "IRN")}),
+        ("Moscow could launch an offensive against the rebels.", set()),
         ("Tehran said it was ready to strike Israel.", {("THREATEN", "IRN", "ISR")}),
         ("Ankara will strike the YPG if its soldiers come under fire again.", {("THREATEN", "TUR", "YPG")}),
         (
