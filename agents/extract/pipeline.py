@@ -443,7 +443,7 @@ class SpacyExtractor:
         verb = tok.head.head if tok.dep_ == "pobj" else tok.head
         presupposed = (  # "could drown out opposition calls", "did not comment on the strikes": they were
             tok.pos_ == "NOUN"
-            and tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj")
+            and tok.dep_ in ("dobj", "pobj")
             and verb.pos_ == "VERB"
             and verb.lemma_.lower() not in lex.light_verbs
         )
