@@ -6,17 +6,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from streams.api.config import ApiConfig
 from streams.api.errors import HANDLERS
+from streams.api.guard import HostGuard
 from streams.api.routes import ENDPOINTS, STATIC
 from streams.api.service import Service
 
 
 def create_app(config: ApiConfig) -> Starlette:
-    """An app serving ``config.data_dir``; its tails and worker run while the app runs."""
+    """An app serving ``config.data_dir`` (or the cluster ``config.broker``); its tails and worker run
+    while the app runs. Requests whose ``Host`` is not in ``config.hosts`` are refused first.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -28,4 +32,9 @@ def create_app(config: ApiConfig) -> Starlette:
         Route(endpoint.path, endpoint.handler, methods=[endpoint.method]) for endpoint in ENDPOINTS
     ]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
-    return Starlette(routes=routes, exception_handlers=HANDLERS, lifespan=lifespan)  # type: ignore[arg-type]
+    return Starlette(
+        routes=routes,
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+        middleware=[Middleware(HostGuard, hosts=config.hosts)],
+    )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from streams.api.guard import LOOPBACK_HOSTS
 from streams.config import Settings
+
+if TYPE_CHECKING:
+    from streams.kafka.app import KafkaOptions
 
 MAX_BODY_BYTES = 8_000_000
 HEARTBEAT_S = 15.0
@@ -19,8 +24,14 @@ class ApiConfig:
 
     ``token`` is the bearer token writes must carry; without one every write is
     refused. ``client_queue`` bounds how many messages a live-stream client may
-    fall behind before it is dropped; ``tail_interval`` is how often the one
-    shared tail of each topic checks the log for new records.
+    fall behind before it is dropped; ``tail_interval`` is how often the server
+    checks whether the log changed (one ``PRAGMA data_version``), waking the
+    shared tail of each topic when it did.
+
+    ``broker`` is ``embedded`` (serve the log of ``data_dir``) or
+    ``kafka://host:port`` (serve that cluster, laid out by ``kafka``, or by the
+    ``ENTENTE_KAFKA_*`` variables when ``None``). ``hosts`` are the names the
+    ``Host`` header may carry (loopback names unless told otherwise); ``None`` accepts any.
     """
 
     data_dir: Path
@@ -31,3 +42,6 @@ class ApiConfig:
     client_queue: int = CLIENT_QUEUE
     tail_interval: float = TAIL_INTERVAL_S
     settings: Settings | None = None
+    broker: str = "embedded"
+    kafka: KafkaOptions | None = None
+    hosts: frozenset[str] | None = LOOPBACK_HOSTS

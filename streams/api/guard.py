@@ -1,14 +1,56 @@
-"""Guards on writes: the bearer token, and a request body bounded while it streams in."""
+"""Guards: the bearer token and the bounded body of writes, and the ``Host`` of every request."""
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from streams.api.errors import ApiError
+from streams.api.errors import ApiError, error
 
 TOKEN_VARIABLE = "ENTENTE_API_TOKEN"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def allowed_hosts(bind: str) -> frozenset[str] | None:
+    """The ``Host`` names a server bound to ``bind`` answers: loopback names for a loopback
+    address (so a page of another site cannot reach it by rebinding its DNS name), any otherwise.
+    """
+    name = bind.strip("[]")
+    try:
+        loopback = name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        return None
+    return LOOPBACK_HOSTS | {f"[{name}]" if ":" in name else name}
+
+
+def host_name(header: str) -> str:
+    """The name of a ``Host`` header without its port, lower-cased (``[::1]`` keeps its brackets)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header.partition("]")[0] + "]"
+    return header.partition(":")[0]
+
+
+class HostGuard:
+    """Refuse (400, JSON) every request whose ``Host`` is not one of ``hosts``; ``None`` lets all in."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str] | None) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.hosts is not None and scope["type"] == "http":
+            host = host_name(Headers(scope=scope).get("host", ""))
+            if host not in self.hosts:
+                await error(400, f"host {host!r} is not served here")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def require_token(request: Request, token: str | None) -> None:

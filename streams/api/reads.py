@@ -147,11 +147,20 @@ class Reads:
             self._live = LiveViews(self.log)
         return self._live
 
-    def table(self, table: str, as_of: dt.date | None, fields: tuple[str, ...] | None = None) -> bytes:
-        """The views of every row of ``table`` as a JSON array, sorted by key; only ``fields`` if given."""
+    def table(
+        self, table: str, as_of: dt.date | None, fields: tuple[str, ...] | None = None
+    ) -> tuple[str, bytes]:
+        """The views of every row of ``table`` as a JSON array, sorted by key; only ``fields`` if given.
+
+        Returned with its entity tag: the log position it was built at and what
+        was asked, so a client holding the same tag can be told nothing changed.
+        """
+        selection = "*" if fields is None else ",".join(fields)
         if as_of is None:
-            return self.live.body(table, fields)
-        key = (table, as_of, self.log.end(topics.EVENTS), fields)
+            body = self.live.body(table, fields)
+            return f'"{table};c{self.live.position};{selection}"', body
+        position = self.log.end(topics.EVENTS)
+        key = (table, as_of, position, fields)
         if (body := self._encoded.get(key)) is None:
             folded = self.folded(as_of)[table]
             views = [reduce.view(folded[name]) for name in sorted(folded)]
@@ -159,7 +168,7 @@ class Reads:
                 views = [{name: view[name] for name in fields} for view in views]
             body = orjson.dumps(views)
             _remember(self._encoded, key, body, self.entries)
-        return body
+        return f'"{table};e{position};{as_of};{selection}"', body
 
     def row(self, table: str, key: str, as_of: dt.date | None) -> State | None:
         """One row, live or as of a date."""

@@ -104,7 +104,12 @@ def fields(request: Request, table: str) -> tuple[str, ...] | None:
 
 
 def listed(request: Request, table: str) -> Response:
-    return json(service(request).reads.table(table, day(request, "as_of"), fields(request, table)))
+    """A whole listing, or 304 when the client's ``If-None-Match`` names the listing as it is."""
+    tag, body = service(request).reads.table(table, day(request, "as_of"), fields(request, table))
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=JSON, headers=headers)
 
 
 async def alliances(request: Request) -> Response:
@@ -223,7 +228,7 @@ async def health(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     running = service(request)
-    body = exposition(running.counts(), running.lag(), (running.changes, running.events))
+    body = exposition(running.counts(), await running.lag(), (running.changes, running.events))
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
@@ -262,6 +267,12 @@ LAST_ID_QUERY = Param(
     "As the Last-Event-ID header, for clients that cannot set headers.",
     {"type": "integer", "minimum": -1},
 )
+IF_NONE_MATCH = Param(
+    "If-None-Match",
+    "header",
+    "The ETag of a listing received before: 304 while the listing is still the same.",
+)
+UNCHANGED = Reply(304, "The listing is the one the ETag names (nothing changed since).")
 ERROR = ref("Error")
 BAD = Reply(400, "A malformed parameter.", ERROR)
 MISSING = Reply(404, "No such row.", ERROR)
@@ -287,8 +298,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/alliances",
         alliances,
         "Every actor pair, sorted by key.",
-        (AS_OF, fields_param("alliances")),
-        (Reply(200, "Alliance views.", listing("AllianceView")), BAD),
+        (AS_OF, fields_param("alliances"), IF_NONE_MATCH),
+        (Reply(200, "Alliance views.", listing("AllianceView")), UNCHANGED, BAD),
     ),
     Endpoint(
         "GET",
@@ -311,8 +322,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/zones",
         zones,
         "Every zone, sorted by id.",
-        (AS_OF, fields_param("zones")),
-        (Reply(200, "Zone views.", listing("ZoneView")), BAD),
+        (AS_OF, fields_param("zones"), IF_NONE_MATCH),
+        (Reply(200, "Zone views.", listing("ZoneView")), UNCHANGED, BAD),
     ),
     Endpoint(
         "GET",

@@ -1,4 +1,9 @@
-"""``entente serve``: the HTTP API, live streams and dashboard, with the pipeline worker in-process."""
+"""``entente serve``: the HTTP API, live streams and dashboard, with the pipeline worker in-process.
+
+On ``--broker kafka://host:port`` it serves that cluster: it mirrors the topics into a local log
+at start and follows them from there; its worker (unless ``--no-worker``) joins the cluster's
+consumer group like ``entente worker --broker ...`` does.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,9 @@ from pathlib import Path
 import click
 
 from streams.api.config import HEARTBEAT_S, MAX_BODY_BYTES
-from streams.api.guard import TOKEN_VARIABLE
+from streams.api.guard import TOKEN_VARIABLE, allowed_hosts
 from streams.cli import main
-from streams.cli.context import settings_for
+from streams.cli.context import KAFKA_SCHEME, settings_for
 from streams.cli.options import broker_option, data_dir_option
 
 SHUTDOWN_GRACE_S = 2
@@ -62,16 +67,17 @@ def serve(
 
     Writes (POST /articles) need the header "Authorization: Bearer TOKEN" where
     TOKEN is the value of ENTENTE_API_TOKEN; with that variable unset, writes
-    are refused. Binds to loopback unless --host says otherwise. Only the
-    embedded broker is served.
+    are refused. Binds to loopback unless --host says otherwise; bound to
+    loopback, it answers only requests addressed to a loopback name (Host
+    header). With --broker kafka://HOST:PORT it serves that cluster.
     """
     import uvicorn
 
     from streams.api import ApiConfig, create_app
 
-    if broker != "embedded":
+    if broker != "embedded" and not broker.startswith(KAFKA_SCHEME):
         raise click.BadParameter(
-            "serve reads the embedded log; run a Kafka worker beside it", param_hint="--broker"
+            f"expected 'embedded' or kafka://host:port, got {broker!r}", param_hint="--broker"
         )
     config = ApiConfig(
         data_dir=data_dir,
@@ -80,10 +86,13 @@ def serve(
         max_body=max_body,
         heartbeat=heartbeat,
         settings=settings_for(data_dir, broker),
+        broker=broker,
+        hosts=allowed_hosts(host),
     )
     if config.token is None:
         click.echo(f"{TOKEN_VARIABLE} is not set: writes are refused", err=True)
-    click.echo(f"serving {data_dir} on http://{host}:{port}/ (worker {'on' if worker else 'off'})", err=True)
+    served = data_dir if broker == "embedded" else broker
+    click.echo(f"serving {served} on http://{host}:{port}/ (worker {'on' if worker else 'off'})", err=True)
     uvicorn.run(
         create_app(config),
         host=host,

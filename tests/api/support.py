@@ -31,6 +31,13 @@ class Server:
     config: ApiConfig
 
 
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def serving(config: ApiConfig) -> Iterator[Server]:
     """Run the app under uvicorn in a thread, on a free loopback port, until the block ends."""

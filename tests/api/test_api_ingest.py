@@ -135,7 +135,7 @@ def raw_request(server: Server, head: bytes, chunks: list[bytes]) -> bytes:
 
 def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_sent(server: Server) -> None:
     head = (
-        f"POST /articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {AUTH['Authorization'][7:]}\r\n"
+        f"POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {AUTH['Authorization'][7:]}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {TWENTY_MB}\r\n\r\n"
     ).encode()
     reply = raw_request(server, head, [])
@@ -146,7 +146,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_sent(ser
 def test_a_chunked_body_is_counted_as_it_streams(server: Server) -> None:
     """Without a length, the server answers 413 once the limit passes, while the client still sends."""
     head = (
-        f"POST /articles HTTP/1.1\r\nHost: x\r\nAuthorization: {AUTH['Authorization']}\r\n"
+        f"POST /articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {AUTH['Authorization']}\r\n"
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
     ).encode()
     piece = b"x" * 1_000_000

@@ -1,10 +1,11 @@
-"""The API served over the Kafka runtime: a posted article's changes arrive over SSE, and a new
-server mirrors what the cluster already holds."""
+"""The API served over the Kafka runtime: a posted article's changes arrive over SSE, and
+``entente serve --broker kafka://...`` started later mirrors what the cluster already holds."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+import signal
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,19 @@ import pytest
 
 from streams.api import ApiConfig
 from streams.kafka.app import KafkaOptions
-from tests.api.support import AGREEMENT, AUTH, TOKEN, article, opened, serving, take, until_article
+from tests.api.support import (
+    AGREEMENT,
+    AUTH,
+    TOKEN,
+    article,
+    free_port,
+    opened,
+    serving,
+    take,
+    until_article,
+    wait_for,
+)
+from tests.e2e.cli import ENTENTE, environment
 from tests.support.kafka import Kafka, unique
 
 pytestmark = pytest.mark.kafka
@@ -57,11 +70,33 @@ async def test_a_post_on_kafka_reaches_sse_subscribers_and_a_new_server_mirrors_
             metrics = (await client.get("/metrics")).text
             assert 'entente_stage_lag{stage="reduce"}' in metrics
 
-    with serving(replace(config, worker=False)) as server:
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+    port = free_port()
+    env = environment(tmp_path / "home") | {
+        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
+        "ENTENTE_KAFKA_PARTITIONS": "1",
+        "ENTENTE_API_PORT": str(port),
+    }
+    command = [ENTENTE, "serve", "--broker", f"kafka://{kafka.bootstrap}", "--no-worker"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _answers(url), timeout=120)
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             pair = (await client.get("/alliances/TUR/RUS")).json()
             assert pair["alliance"]["a"] == "RUS" and pair["why"]
             async with client.stream("GET", "/changes", headers={"Last-Event-ID": "-1"}) as response:
                 stream = await opened(response)
                 replayed = await take(stream, len(got))
             assert [message.data["id"] for message in replayed] == [message.data["id"] for message in got]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert f"serving kafka://{kafka.bootstrap} on {url}/ (worker off)" in err
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False

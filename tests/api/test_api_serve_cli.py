@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 from pathlib import Path
 
 import httpx
 
-from tests.api.support import AGREEMENT, AUTH, TOKEN, article, seeded, wait_for
+from tests.api.support import AGREEMENT, AUTH, TOKEN, article, free_port, seeded, wait_for
 from tests.e2e.cli import ENTENTE, environment
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_serve_help_names_every_environment_variable(tmp_path: Path) -> None:

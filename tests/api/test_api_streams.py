@@ -173,7 +173,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_the_others_get_everyth
         stalled = socket.socket()
         stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stalled.connect((host, int(port)))
-        stalled.sendall(b"GET /changes HTTP/1.1\r\nHost: test\r\n\r\n")
+        stalled.sendall(b"GET /changes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         seen = b""
         while b"retry: 1000" not in seen:  # joined the fan-out; from now on it reads nothing
             seen += stalled.recv(4096)

@@ -1,0 +1,106 @@
+"""A local copy of the cluster's topics, so the API serves a Kafka deployment as it serves the embedded log.
+
+The mirror follows, from their beginning, ``articles.raw``, ``events``,
+``state.changes``, ``articles.dlq`` and the tables' compacted changelogs, and
+writes each fetched batch to an embedded log in one transaction: records to
+the same topics (each article and event id once, as the Kafka runtime reads
+them; records that do not decode are left out as it leaves them out), table
+rows to the state store. Every read, live stream and as-of fold of the API
+then runs on that log unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from aiokafka import TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from schemas import Article, Change, DeadLetter, Event
+from schemas.base import Message
+from streams import topics
+from streams.kafka.admin import partitions_of, reader
+from streams.kafka.app import TABLES
+from streams.log import Log, Writer
+
+if TYPE_CHECKING:
+    from streams.runtime.kafka import KafkaRuntime
+
+FETCH_MS = 100
+MODELS: dict[str, type[Message]] = {
+    topics.ARTICLES: Article,
+    topics.EVENTS: Event,
+    topics.CHANGES: Change,
+    topics.DLQ: DeadLetter,
+}
+
+
+class KafkaMirror:
+    """Copies the topics of ``runtime``'s cluster into ``log``; ``written`` is called after each batch."""
+
+    def __init__(self, runtime: KafkaRuntime, log: Log, written: Callable[[], None]) -> None:
+        self.runtime = runtime
+        self.log = log
+        self.written = written
+        self.ready = asyncio.Event()
+        """Set once everything the topics held when the mirror started is copied."""
+        self.sources = {runtime.topic(name): name for name in MODELS}
+        self.tables = {runtime.options.changelog(table): table for table in TABLES}
+        self._seen: dict[str, set[str]] = {topics.ARTICLES: set(), topics.EVENTS: set()}
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Copy until ``stop``, setting :attr:`ready` once caught up with the ends found at start."""
+        await self.runtime.ensure_topics()
+        partitions: list[TopicPartition] = []
+        for topic in (*self.sources, *self.tables):
+            partitions += await partitions_of(self.runtime.bootstrap, topic)
+        async with reader(self.runtime.bootstrap) as consumer:
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            ends = await consumer.end_offsets(partitions)
+            behind = {tp for tp, end in ends.items() if end > 0}
+            while not stop.is_set():
+                if not behind:
+                    self.ready.set()
+                batches = await consumer.getmany(timeout_ms=FETCH_MS)
+                if batches:
+                    await asyncio.to_thread(self._write, batches)
+                    self.written()
+                behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
+
+    def _write(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        with self.log.transaction() as writer:
+            for tp, batch in batches.items():
+                if tp.topic in self.tables:
+                    self._put_rows(writer, self.tables[tp.topic], batch)
+                else:
+                    self._append(writer, self.sources[tp.topic], batch)
+
+    def _append(self, writer: Writer, name: str, batch: Iterable[ConsumerRecord]) -> None:
+        model, seen = MODELS[name], self._seen.get(name)
+        for record in batch:
+            try:
+                message = model.loads(record.value)
+            except ValueError:
+                continue
+            if seen is not None:
+                identity = message.id  # type: ignore[attr-defined]
+                if identity in seen:
+                    continue
+                seen.add(identity)
+            key = None if record.key is None else record.key.decode(errors="replace")
+            offset = writer.append(name, key, record.value)
+            if isinstance(message, Article):
+                writer.index_article(message.id, offset)
+
+    @staticmethod
+    def _put_rows(writer: Writer, table: str, batch: Iterable[ConsumerRecord]) -> None:
+        """Rows keyed ``table:key`` as the reduce stage writes them; a tombstone removes the row."""
+        for record in batch:
+            key = record.key.decode().partition(":")[2]
+            if record.value is None:
+                writer.delete_state(table, key)
+            else:
+                writer.put_state(table, key, record.value)
