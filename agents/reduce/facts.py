@@ -14,7 +14,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import groupby
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import NamedTuple
 
 from agents.reduce.assemble import assemble
@@ -110,27 +110,18 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     Incidents come sorted by source, target, type and modality, then by first report,
     so the incidents of one relation are contiguous.
     """
-    keyed = []
+    groups: dict[tuple[str, str, str, str], list[tuple[int, str, str, Fact]]] = {}
     for item in facts:
         day = item.date
-        keyed.append(
-            (
-                item.source,
-                item.target or "",
-                item.type,
-                item.modality,
-                day.toordinal() if day else 0,
-                item.zone or "",
-                item.event_id,
-                item,
-            )
+        groups.setdefault((item.source, item.target or "", item.type, item.modality), []).append(
+            (day.toordinal() if day else 0, item.zone or "", item.event_id, item)
         )
-    keyed.sort()
     out: list[Incident] = []
-    for _, run in groupby(keyed, key=_identity):
+    for identity in sorted(groups):
+        run = groups[identity]
+        run.sort()
         opened: deque[_Open] = deque()
-        for entry in run:
-            ordinal, zone, item = entry[4], entry[5], entry[7]
+        for ordinal, zone, _, item in run:
             if ordinal == 0:
                 out.append(_incident([item], item.zone, None, None))
                 continue
@@ -143,9 +134,6 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
             joined.add(item, zone)
         out.extend(incident.close() for incident in opened)
     return out
-
-
-_identity = itemgetter(0, 1, 2, 3)
 
 
 class _Open:
