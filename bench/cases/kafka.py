@@ -3,8 +3,8 @@
 ``python -m bench kafka``: starts a local broker (or uses ``KAFKA_BOOTSTRAP_SERVERS``) and one
 ``entente worker`` process, then
 
-* publishes made-up articles at 20 a second and times each from its send to the first change
-  naming it on ``state.changes`` (p50, p99);
+* once one article has gone through (the worker is ready), publishes made-up articles at 20 a
+  second and times each from its send to the first change naming it on ``state.changes`` (p50, p99);
 * publishes a batch at once and times the worker until every stage has committed it;
 * runs two bare aiokafka loops over the same batch in this process: consume → produce a copy,
   and consume → extract (the same handler) → produce the events.
@@ -97,11 +97,13 @@ async def steady_latency(bootstrap: str) -> dict[str, float | str]:
                             first.setdefault(article, arrived)
 
     async with worker(bootstrap, options):
+        await _publish(bootstrap, options.topic(topics.ARTICLES), made_up_articles(1))  # warm-up
+        await runtime.wait_idle(timeout=120)
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch(stop))
         async with AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=0) as producer:
             began = time.perf_counter()
-            for number, article in enumerate(made_up_articles(STEADY)):
+            for number, article in enumerate(made_up_articles(STEADY + 1)[1:]):
                 await asyncio.sleep(max(0.0, began + number / RATE - time.perf_counter()))
                 sent[article.id] = time.perf_counter()
                 await producer.send_and_wait(options.topic(topics.ARTICLES), article.dumps())

@@ -4,18 +4,23 @@
          └────────── bad records (any stage) ──────────▶ articles.dlq
 
 ``route`` re-keys each event by every row it touches (``alliances:A|B``, ``zones:Z``: the reducer's
-``keys(event)``), so the row's state lives on the partition its key hashes to and Faust's
-changelog-backed tables stay co-partitioned with their input. Every agent runs with concurrency 1
+``keys(event)``). The tables are keyed the same way and their changelogs partitioned by the same
+partitioner, so a row's state lives on the partition of its input, and a worker that is assigned
+a partition recovers exactly the rows it will be sent. Every agent runs with concurrency 1
 and catches each record inside its loop: a record that cannot be processed becomes a
 :class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
 
+Extraction runs off the event loop (:mod:`streams.kafka.extraction`). ``reduce`` takes its input in
+batches and rewrites each row a batch touches once (:mod:`streams.kafka.rows`): one change per row
+and batch, naming every event that was new to the row.
+
 Delivery is at-least-once. Faust commits a source offset only after the producer is flushed, so a
 worker killed mid-run re-reads what it had not committed. That cannot double-count: event ids are
-deterministic, and a row is a function of the *set* of events it holds (the reducer returns the row
-unchanged, with no change, for an event it already holds). ``reduce`` waits for its changes to be
-acknowledged before it writes the row, so a redelivered event whose row write was lost publishes its
-change again (the same change id) rather than never: ``state.changes`` may repeat a change after a
-crash, and never misses one.
+deterministic, and a row is a function of the *set* of events it holds (events a row already holds
+change nothing and emit no change). ``reduce`` waits for its changes to be acknowledged before it
+writes the rows, so a redelivered event whose row write was lost is published in a change again
+rather than never: ``state.changes`` may repeat an event after a crash (in a change of its own or
+grouped with others), and never misses one.
 
 Two guards keep Faust's rebalances from skipping records (both seen to lose records in the tests
 without them): :meth:`EntenteApp._seek_uncommitted_to_start` makes Faust's seek back to the
@@ -25,8 +30,10 @@ committed offsets also cover partitions with no commit yet, and
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -35,13 +42,14 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents import reduce
-from agents.extract import Extractor
 from schemas import AllianceState, DeadLetter, Event, ZoneState
-from streams import handlers, topics
+from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.codec import MessageCodec
+from streams.kafka.extraction import Extraction
+from streams.kafka.rows import apply_all
 from streams.runtime.base import RunStats
 from streams.topology import EXTRACT, REDUCE
 
@@ -50,6 +58,8 @@ FOREVER = -1
 THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
 ROUTE = "route"
 ORIGIN = "origin"
+REDUCE_BATCH = 4000
+"""Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
 
 
 class KafkaOptions(BaseSettings):
@@ -77,6 +87,12 @@ class KafkaOptions(BaseSettings):
         description="retention.ms of each topic (-1: forever).",
     )
     commit_interval: float = Field(default=1.0, gt=0, description="Seconds between offset commits.")
+    reduce_window: float = Field(
+        default=0.1,
+        gt=0,
+        description="Seconds the reduce stage gathers records before it applies them: each row it "
+        "touches is rewritten once a window, so longer windows cost latency and save work.",
+    )
     session_timeout: float = Field(
         default=10.0, gt=0, description="Seconds before a silent worker is dropped."
     )
@@ -138,6 +154,46 @@ def _header(event: EventT, name: str) -> str | None:
     return None
 
 
+def _origin(event: EventT) -> str:
+    """Where a re-keyed event came from (its ``events`` record), else where this record is."""
+    return _header(event, ORIGIN) or origin_of(event)
+
+
+@dataclass(frozen=True)
+class RowBatch:
+    """The records of one reduce batch that go to the row ``table:key``, and the row as its table holds it."""
+
+    row: bytes
+    held: bytes | None
+    records: list[EventT]
+
+    @property
+    def table(self) -> str:
+        return self.row.decode().partition(":")[0]
+
+    @property
+    def key(self) -> str:
+        return self.row.decode().partition(":")[2]
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """A row to write once its change (encoded) is acknowledged."""
+
+    row: bytes
+    table: str
+    encoded: bytes
+    change: bytes
+
+
+@dataclass
+class Reduced:
+    """What a reduce batch produced: rows with their changes, and dead letters with their records."""
+
+    rows: list[RowWrite] = field(default_factory=list)
+    dead: list[tuple[DeadLetter, EventT]] = field(default_factory=list)
+
+
 class EntenteApp:
     """One Faust app for the topology; build a fresh one for every run (Faust apps bind to a loop)."""
 
@@ -146,12 +202,12 @@ class EntenteApp:
         bootstrap: str,
         options: KafkaOptions,
         settings: Settings,
-        extractor: Callable[[], Extractor],
+        extract: Extraction,
         stats: RunStats,
     ) -> None:
         self.options = options
         self.settings = settings
-        self.extractor = extractor
+        self.extract = extract
         self.stats = stats
         self.app = faust.App(
             options.app_id,
@@ -179,11 +235,17 @@ class EntenteApp:
         self.dlq = self._topic(options.topic(topics.DLQ))
         self.tables = {
             name: self.app.Table(
-                name, default=None, key_type=bytes, value_type=bytes, partitions=options.partitions
+                name,
+                default=None,
+                key_type=bytes,
+                value_type=bytes,
+                partitions=options.partitions,
+                use_partitioner=True,
             )
             for name in TABLES
         }
         self.codecs = {name: MessageCodec(model) for name, model in TABLES.items()}
+        self._decoded: dict[bytes, tuple[bytes, AllianceState | ZoneState]] = {}
         self.app.on_rebalance_complete.connect(self._hold_flow_until_seek)
         self.app.agent(self.articles, name=EXTRACT.name, concurrency=1)(self._extract)
         self.app.agent(self.events, name=ROUTE, concurrency=1)(self._route)
@@ -239,19 +301,20 @@ class EntenteApp:
         self.stats.dead_letters += 1
 
     async def _extract(self, stream: StreamT[Any]) -> None:
-        """``articles.raw`` → ``events`` (keyed by event id); rejections → ``articles.dlq``."""
+        """``articles.raw`` → ``events`` (keyed by event id); rejections → ``articles.dlq``.
+
+        Extraction runs off the event loop (see :mod:`streams.kafka.extraction`).
+        """
         async for record in stream.events():
             origin, value = origin_of(record), record.message.value
             self.stats.articles += 1
             try:
-                result = handlers.extract_article(
-                    value, origin, self.extractor(), self.settings.max_article_bytes
-                )
+                result = await self.extract(value, origin)
                 if isinstance(result, DeadLetter):
                     await self._dead_letter(result, record)
                     continue
-                for event in result:
-                    await self.events.send(key=event.id.encode(), value=event.dumps())
+                for key, event in result:
+                    await self.events.send(key=key, value=event)
                 self.stats.events += len(result)
             except Exception as exc:  # one bad record must never stop the agent
                 reason = f"extract failed: {type(exc).__name__}: {exc}"
@@ -276,26 +339,91 @@ class EntenteApp:
                 await self._dead_letter(DeadLetter.of(origin, reason, value, REDUCE.name), record)
 
     async def _reduce(self, stream: StreamT[Any]) -> None:
-        """Apply each event to its row; publish the changes, then write the row (see the module docstring)."""
-        async for record in stream.events():
-            origin = _header(record, ORIGIN) or origin_of(record)
+        """Apply each batch of events to its rows; publish the changes, then write the rows.
+
+        A batch is what arrives within ``reduce_window`` seconds, at most :data:`REDUCE_BATCH` records:
+        one record when input trickles in, a full batch when the stage is behind. Each row it
+        touches is decoded, built and encoded once, in a thread (see :mod:`streams.kafka.rows`).
+        That costs in proportion to the rows' sizes more than to the number of new events, so
+        after each batch the stage waits as long as the batch took: busy rows are rebuilt at
+        most half the time, in batches that grow with them, and the event loop (which feeds the
+        extraction process) keeps its share of the interpreter.
+        """
+        loop = asyncio.get_running_loop()
+        async for records in stream.take_events(REDUCE_BATCH, within=self.options.reduce_window):
+            began = loop.time()
+            groups: dict[bytes, list[EventT]] = {}
+            for record in records:
+                groups.setdefault(record.message.key, []).append(record)
+            batches = [RowBatch(row, self._held(row), group) for row, group in groups.items()]
+            done = await asyncio.to_thread(self._reduce_rows, batches)
+            for dead, record in done.dead:
+                await self._dead_letter(dead, record)
+            sent = [await self.changes.send(key=row.row, value=row.change) for row in done.rows]
+            await asyncio.gather(*sent)
+            for row in done.rows:
+                self.tables[row.table][row.row] = row.encoded
+            self.stats.changes += len(done.rows)
+            await asyncio.sleep(loop.time() - began)  # see the docstring
+
+    def _held(self, row: bytes) -> bytes | None:
+        """The row ``table:key`` as its table holds it (``None`` for a new row or an unknown table)."""
+        rows = self.tables.get(row.decode().partition(":")[0])
+        return None if rows is None else rows.get(row)
+
+    def _reduce_rows(self, batches: list[RowBatch]) -> Reduced:
+        """Every row of a batch with its events applied (runs in a thread; touches no Faust state)."""
+        out = Reduced()
+        for batch in batches:
+            try:
+                events = self._events_of(batch, out)
+                if events:
+                    self._reduce_row(batch, events, out)
+            except Exception as exc:  # one bad row must never stop the agent
+                reason = f"reduce failed: {type(exc).__name__}: {exc}"
+                out.dead.extend(
+                    (DeadLetter.of(_origin(record), reason, record.message.value, REDUCE.name), record)
+                    for record in batch.records
+                )
+        return out
+
+    @staticmethod
+    def _events_of(batch: RowBatch, out: Reduced) -> list[tuple[Event, EventT]]:
+        """The batch's events with their records; undecodable ones become dead letters in ``out``."""
+        events = []
+        for record in batch.records:
             value = record.message.value
             try:
-                table, _, key = record.message.key.decode().partition(":")
-                rows, codec = self.tables[table], self.codecs[table]
-                held = rows.get(key.encode())
-                state = None if held is None else codec.loads(held)
-                reduced = handlers.reduce_row(table, key, Event.loads(value), state)
-                offset = int(origin.rpartition("@")[2])
-                for change in reduced.changes:
-                    stamped = change.model_copy(
-                        update={"ingested_at": received_at(record), "offsets": (offset,)}
-                    )
-                    sent = await self.changes.send(key=f"{table}:{key}".encode(), value=stamped.dumps())
-                    await sent
-                    self.stats.changes += 1
-                for _table, row_key, row in reduced.rows:
-                    rows[row_key.encode()] = codec.dumps(row)
-            except Exception as exc:  # one bad record must never stop the agent
-                reason = f"reduce failed: {type(exc).__name__}: {exc}"
-                await self._dead_letter(DeadLetter.of(origin, reason, value, REDUCE.name), record)
+                events.append((Event.loads(value), record))
+            except ValueError as exc:
+                reason = f"undecodable event: {type(exc).__name__}: {exc}"
+                out.dead.append((DeadLetter.of(_origin(record), reason, value, REDUCE.name), record))
+        return events
+
+    def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
+        """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
+        if batch.table not in TABLES:
+            raise ValueError(f"unknown table {batch.table!r}")
+        codec = self.codecs[batch.table]
+        cached = self._decoded.get(batch.row)
+        if batch.held is None:
+            state = None
+        elif cached is not None and cached[0] == batch.held:
+            state = cached[1]
+        else:
+            state = codec.loads(batch.held)
+        applied = apply_all(batch.table, batch.key, state, [event for event, _record in events])
+        if applied is None:
+            return
+        after, change = applied
+        new = set(change.event_ids)
+        causes = [record for event, record in events if event.id in new]
+        stamped = change.model_copy(
+            update={
+                "ingested_at": received_at(causes[-1]),
+                "offsets": tuple(int(_origin(record).rpartition("@")[2]) for record in causes),
+            }
+        )
+        encoded = codec.dumps(after)
+        self._decoded[batch.row] = (encoded, after)
+        out.rows.append(RowWrite(batch.row, batch.table, encoded, stamped.dumps()))

@@ -30,6 +30,7 @@ from streams import handlers, topics
 from streams.config import Settings
 from streams.kafka.admin import create_topics, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
+from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.runtime.base import PublishResult, RunStats
 
 KAFKA_SCHEME = "kafka://"
@@ -185,13 +186,20 @@ class KafkaRuntime:
     async def _running(self) -> AsyncIterator[EntenteApp]:
         """A started Faust app for the topology, stopped (offsets committed) on exit."""
         await self.ensure_topics()
-        await asyncio.to_thread(lambda: self.extractor)  # load it before joining the group
-        app = EntenteApp(self.bootstrap, self.options, self.settings, lambda: self.extractor, self.stats)
-        await app.start()
-        try:
-            yield app
-        finally:
-            await app.stop()
+        async with self._extraction() as extract:  # loaded before joining the group
+            app = EntenteApp(self.bootstrap, self.options, self.settings, extract, self.stats)
+            await app.start()
+            try:
+                yield app
+            finally:
+                await app.stop()
+
+    def _extraction(self) -> Extraction:
+        """The extractor handed to the runtime in a thread, else the configured model in a child process."""
+        max_bytes = self.settings.max_article_bytes
+        if self._extractor is None:
+            return InProcess(self.settings.spacy_model, max_bytes)
+        return InThread(self._extractor, max_bytes)
 
     def run_until_idle(self, timeout: float = 300.0) -> RunStats:
         """Run the stages until every one has committed all of its input; return what they did."""

@@ -23,7 +23,7 @@ from tests.support.kafka import Kafka, unique
 
 pytestmark = pytest.mark.kafka
 
-ENTENTE = Path("/tmp/diag/entente")
+ENTENTE = Path(sys.executable).with_name("entente")
 TABLE_NAMES = ("alliances", "zones")
 CORPUS = 2000
 
