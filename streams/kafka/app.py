@@ -213,6 +213,7 @@ class EntenteApp:
             options.app_id,
             broker=f"kafka://{bootstrap}",
             store="memory://",
+            datadir=str(settings.home / "faust"),  # Faust's own files, not the current directory
             web_enabled=False,
             key_serializer="raw",
             value_serializer="raw",
