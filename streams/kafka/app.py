@@ -209,11 +209,13 @@ class EntenteApp:
         self.settings = settings
         self.extract = extract
         self.stats = stats
+        datadir = settings.home / "faust"  # Faust's own files, not in the current directory
+        datadir.mkdir(parents=True, exist_ok=True)
         self.app = faust.App(
             options.app_id,
             broker=f"kafka://{bootstrap}",
             store="memory://",
-            datadir=str(settings.home / "faust"),  # Faust's own files, not the current directory
+            datadir=str(datadir),
             web_enabled=False,
             key_serializer="raw",
             value_serializer="raw",
