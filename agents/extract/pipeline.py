@@ -30,6 +30,7 @@ from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
+from agents.kb.fold import name_form
 from schemas import Article
 from schemas.event import SYMMETRIC_TYPES, Event, Evidence, Modality, PloverType
 
@@ -247,7 +248,7 @@ class SpacyExtractor:
         if not alternatives:
             return
         texts = [
-            [" ".join(doc[m.start : m.end].text.lower().split()) for m in ms]
+            [name_form(doc[m.start : m.end].text).lower() for m in ms]
             for doc, ms in zip(docs, mentions, strict=True)
         ]
         outright = {

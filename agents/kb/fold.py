@@ -86,3 +86,8 @@ def fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """Fold a whole string (names in the knowledge base, or text without offsets)."""
     return "".join(fold_char(c) for c in text)
+
+
+def name_form(text: str) -> str:
+    """``text`` folded, with each run of white space made one space: the form names are kept in."""
+    return " ".join(fold(text).split())

@@ -12,7 +12,7 @@ from typing import Any
 import pycountry
 import yaml
 
-from agents.kb.fold import fold
+from agents.kb.fold import name_form
 from agents.kb.model import Actor, KnowledgeBase, Name, Person, Tenure, Zone, is_case_sensitive
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,7 +65,7 @@ class _Builder:
         self.actors[actor.id] = actor
 
     def name(self, text: str, kind: str, ref: str, where: str) -> None:
-        text = " ".join(fold(str(text)).split())
+        text = name_form(str(text))
         if not text:
             raise KnowledgeBaseError(f"{where}: empty name for {ref!r}")
         sensitive = is_case_sensitive(text)
@@ -132,7 +132,7 @@ def _load_listed(builder: _Builder, doc: dict[str, Any], where: str, key: str, k
         for other, texts in shared.items():
             for text in _require(texts, list, f"{where}: {actor_id}.means_when_named.{other}"):
                 builder.name(text, "name", actor_id, f"{where}: {actor_id}")
-                key = " ".join(fold(str(text)).split()).lower()
+                key = name_form(str(text)).lower()
                 builder.alternatives[key] = (*builder.alternatives.get(key, ()), str(other))
 
 
