@@ -5,9 +5,9 @@ it holds, so any order, and any repetition, of the same events gives the same
 tables. See ``README.md`` beside this module for the scoring rules.
 """
 
-from agents.reduce.audit import why
+from agents.reduce.audit import ranked, strongest, why
 from agents.reduce.digest import digest
 from agents.reduce.fold import Tables, fold
 from agents.reduce.rows import State, apply, keys, view
 
-__all__ = ["State", "Tables", "apply", "digest", "fold", "keys", "view", "why"]
+__all__ = ["State", "Tables", "apply", "digest", "fold", "keys", "ranked", "strongest", "view", "why"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from agents.reduce.config import default
-from agents.reduce.facts import incidents
+from agents.reduce.facts import Incident, incidents
 from agents.reduce.rows import ALLIANCES, ZONES, State, key_of
 from agents.reduce.score import PLACES, decay, share, weight
 from agents.reduce.zones import runs, shown
 from schemas.event import SYMMETRIC_TYPES, PloverType
-from schemas.state import AllianceState, Fact
+from schemas.state import AllianceState, Fact, ZoneState
 
 
 def direction(item: Fact) -> str:
@@ -42,34 +42,91 @@ def why(state: State) -> dict[str, Any]:
     Zones: every fact's role (party, deployed, seizure, hostility, status step).
     Facts come in chronological order.
     """
-    scoring = default()
     if isinstance(state, AllianceState):
-        reference = state.as_of or state.last
-        rows = []
-        for number, incident in enumerate(incidents(state.facts, scoring.window_days)):
-            total = weight(incident, reference, scoring)
-            part = share(total, incident)
-            common = {
-                "incident": number,
-                "sources": incident.articles,
-                "decay": round(decay(incident.date, reference, scoring), PLACES),
-                "incident_weight": round(total, PLACES),
-                "contribution": part,
-            }
-            rows.extend(_fact(item) | common for item in incident.facts)
-        return {
-            "table": ALLIANCES,
-            "key": key_of(state),
-            "stance": state.stance,
-            "score": state.score,
-            "reference": None if reference is None else reference.isoformat(),
-            "facts": sorted(rows, key=lambda row: (row["date"] or "", row["event_id"])),
+        facts = [row for scored in _scored(state) for row in _rows(scored)]
+        return _alliance_head(state) | {"facts": sorted(facts, key=_chronological)}
+    return _zone_head(state) | {"facts": _zone_facts(state, sorted(state.facts, key=_fact_date))}
+
+
+def strongest(state: State, limit: int | None) -> dict[str, Any]:
+    """The audit of the row as :func:`why` gives it, its facts :func:`ranked`, ``limit`` of them.
+
+    ``facts_total`` counts them all. Only the listed facts are written out: for a
+    pair, incidents are weighed and the strongest ones expanded, which keeps a
+    page of a row of 100k facts to a fraction of the whole audit.
+    """
+    if isinstance(state, AllianceState):
+        scored = sorted(_scored(state), key=lambda item: -abs(item[1]["contribution"]))
+        if limit is not None and limit < len(state.facts):
+            scored = _covering(scored, limit)
+        facts = ranked([row for item in scored for row in _rows(item)], ALLIANCES)
+        head = _alliance_head(state)
+    else:
+        newest = sorted(state.facts, key=_fact_date, reverse=True)
+        facts = _zone_facts(state, newest if limit is None else newest[:limit])
+        head = _zone_head(state)
+    return head | {"facts": facts[:limit] if limit is not None else facts, "facts_total": len(state.facts)}
+
+
+def ranked(facts: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
+    """Audit facts strongest first: by absolute contribution (then date and id); zones, newest first."""
+    if table == ALLIANCES:
+        return sorted(facts, key=_strength)
+    return sorted(facts, key=_chronological, reverse=True)
+
+
+Scored = tuple[Incident, dict[str, Any]]
+
+
+def _scored(state: AllianceState) -> list[Scored]:
+    """Each incident of the pair with what every one of its reports contributes."""
+    scoring = default()
+    reference = state.as_of or state.last
+    out = []
+    for number, incident in enumerate(incidents(state.facts, scoring.window_days)):
+        total = weight(incident, reference, scoring)
+        common = {
+            "incident": number,
+            "sources": incident.articles,
+            "decay": round(decay(incident.date, reference, scoring), PLACES),
+            "incident_weight": round(total, PLACES),
+            "contribution": share(total, incident),
         }
-    placed = {
-        item.event_id: shown(label, state.kind, scoring)
-        for label, members in runs(state.facts, scoring)
-        for _, item in members
+        out.append((incident, common))
+    return out
+
+
+def _covering(scored: list[Scored], limit: int) -> list[Scored]:
+    """The strongest incidents (``scored`` strongest first) holding ``limit`` reports, and every
+    incident tied with the last one needed, since their reports' dates and ids break the tie."""
+    held = 0
+    for end, (incident, common) in enumerate(scored):
+        held += len(incident.facts)
+        if held >= limit:
+            bound = abs(common["contribution"])
+            while end + 1 < len(scored) and abs(scored[end + 1][1]["contribution"]) == bound:
+                end += 1
+            return scored[: end + 1]
+    return scored
+
+
+def _rows(scored: Scored) -> list[dict[str, Any]]:
+    incident, common = scored
+    return [_fact(item) | common for item in incident.facts]
+
+
+def _alliance_head(state: AllianceState) -> dict[str, Any]:
+    reference = state.as_of or state.last
+    return {
+        "table": ALLIANCES,
+        "key": key_of(state),
+        "stance": state.stance,
+        "score": state.score,
+        "reference": None if reference is None else reference.isoformat(),
     }
+
+
+def _zone_head(state: ZoneState) -> dict[str, Any]:
     return {
         "table": ZONES,
         "key": state.zone,
@@ -80,12 +137,33 @@ def why(state: State) -> dict[str, Any]:
         "deployed": list(state.deployed),
         "controlled_by": list(state.controlled_by),
         "timeline": [step.model_dump(mode="json") for step in state.timeline],
-        "facts": [
-            _fact(item)
-            | {"role": {"kind": _ROLES.get(item.type, "context"), "step": placed.get(item.event_id)}}
-            for item in sorted(state.facts, key=lambda item: (str(item.date or ""), item.event_id))
-        ],
     }
+
+
+def _zone_facts(state: ZoneState, facts: list[Fact]) -> list[dict[str, Any]]:
+    """``facts`` of the zone, each with its role (and the status step it is placed in)."""
+    scoring = default()
+    placed = {
+        item.event_id: shown(label, state.kind, scoring)
+        for label, members in runs(state.facts, scoring)
+        for _, item in members
+    }
+    return [
+        _fact(item) | {"role": {"kind": _ROLES.get(item.type, "context"), "step": placed.get(item.event_id)}}
+        for item in facts
+    ]
+
+
+def _strength(row: dict[str, Any]) -> tuple[float, str, str]:
+    return -abs(row["contribution"]), row["date"] or "", row["event_id"]
+
+
+def _chronological(row: dict[str, Any]) -> tuple[str, str]:
+    return row["date"] or "", row["event_id"]
+
+
+def _fact_date(item: Fact) -> tuple[str, str]:
+    return str(item.date or ""), item.event_id
 
 
 _ROLES = {

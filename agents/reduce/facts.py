@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -113,9 +113,13 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     groups: dict[tuple[str, str, str, str], list[tuple[int, str, str, Fact]]] = {}
     for item in facts:
         day = item.date
-        groups.setdefault((item.source, item.target or "", item.type, item.modality), []).append(
-            (day.toordinal() if day else 0, item.zone or "", item.event_id, item)
-        )
+        identity = (item.source, item.target or "", item.type, item.modality)
+        report = (day.toordinal() if day else 0, item.zone or "", item.event_id, item)
+        group = groups.get(identity)
+        if group is None:
+            groups[identity] = [report]
+        else:
+            group.append(report)
     out: list[Incident] = []
     for identity in sorted(groups):
         run = groups[identity]
@@ -131,7 +135,10 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
             if joined is None:
                 joined = _Open(ordinal, zone, item.date)
                 opened.append(joined)
-            joined.add(item, zone)
+            joined.members.append(item)
+            joined.last = item.date
+            if not joined.zone:
+                joined.zone = zone
         out.extend(incident.close() for incident in opened)
     return out
 
@@ -144,11 +151,6 @@ class _Open:
     def __init__(self, start: int, zone: str, first: dt.date | None) -> None:
         self.start, self.zone, self.first, self.last = start, zone, first, first
         self.members: list[Fact] = []
-
-    def add(self, item: Fact, zone: str) -> None:
-        self.members.append(item)
-        self.last = item.date
-        self.zone = self.zone or zone
 
     def close(self) -> Incident:
         return _incident(self.members, self.zone or None, self.first, self.last)
@@ -188,7 +190,11 @@ def span(found: Sequence[Incident]) -> tuple[dt.date | None, dt.date | None]:
 
 def sources(found: Iterable[Incident]) -> int:
     """How many distinct articles report ``found``."""
-    return len({item.article_id for incident in found for item in incident.facts})
+    return len(set(map(_article_id, chain.from_iterable(map(_members, found)))))
+
+
+_article_id = attrgetter("article_id")
+_members = attrgetter("facts")
 
 
 def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:

@@ -8,7 +8,10 @@ Each stage is consume-transform-produce over the log. One batch goes:
 3. in ONE transaction: check the position is still the one read in step 1
    (else another worker committed this batch first, and it is dropped), append
    the outputs to the sink topics, write the state rows, move the position
-   past the batch.
+   past the batch;
+4. index the strongest facts of the rows it wrote for ``entente why``
+   (:mod:`streams.log.audit_index`; a row left unindexed by a crash here is
+   indexed by its first question).
 
 A worker killed anywhere in this sequence leaves either nothing of the batch
 or all of it, and resumes from the committed position: no output is written
@@ -32,6 +35,7 @@ from streams import handlers, topics
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
 from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, timestamp, wait
+from streams.log.audit_index import index_rows
 from streams.runtime.base import PublishResult, RunStats
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
@@ -178,6 +182,7 @@ class EmbeddedRuntime:
             for (table, key), row in output.rows.items():
                 writer.put_state(table, key, row.dumps())
             writer.commit_offset(stage.name, stage.source, batch[-1].offset + 1)
+        index_rows(self.log, output.rows)
         return output.stats
 
     @property

@@ -11,8 +11,9 @@ import pytest
 
 from agents import reduce
 from agents.extract import load_extractor
-from streams.audit import AUDIT_FILE, stored_row, why
+from streams.audit import stored_row, why
 from streams.config import Settings
+from streams.log.audit_index import AUDIT_FILE, AuditIndex
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
 from tests.support.embedded import LineExtractor, article
@@ -74,6 +75,18 @@ def test_why_pages_are_served_from_the_index_and_keep_the_total(
     contributions = [abs(item["contribution"]) for item in full["facts"]]
     assert contributions == sorted(contributions, reverse=True)
     assert why(runtime, "alliances", "IRN|NOPE") is None and why(runtime, "zones", "NOWHERE") is None
+
+
+def test_the_reduce_stage_indexes_the_rows_it_writes(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
+    runtime, _ = seeded
+    index = AuditIndex(runtime.log.path.parent)
+    for row in runtime.state("alliances"):
+        key = reduce.rows.key_of(row)
+        version = runtime.log.state_version("alliances", key)
+        assert version is not None
+        held = index.lookup("alliances", key, version, 3)
+        assert held is not None and held["facts_total"] == len(row.facts)
+        assert held["facts"] == reduce.ranked(reduce.why(row)["facts"], "alliances")[:3]
 
 
 def test_stored_rows_assemble_to_the_rows_stored(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:

@@ -27,6 +27,18 @@ def test_contributions_add_up_to_the_score(items: list[Event]) -> None:
             assert orjson.loads(orjson.dumps(chain)) == chain
 
 
+@settings(max_examples=60, deadline=None)
+@given(event_sets)
+def test_the_strongest_facts_are_the_first_of_the_whole_chain_ranked(items: list[Event]) -> None:
+    for table, rows in reduce.fold(items).items():
+        for row in rows.values():
+            whole = reduce.ranked(reduce.why(row)["facts"], table)
+            for limit in (1, 2, 5, None):
+                found = reduce.strongest(row, limit)
+                assert found["facts"] == whole[:limit] and found["facts_total"] == len(row.facts)
+                assert found.keys() - {"facts", "facts_total"} == reduce.why(row).keys() - {"facts"}
+
+
 def test_an_alliance_chain_names_each_report_and_its_incident() -> None:
     support = event(type="SUPPORT", source="RUS", target="SYR", date=DAY, article_id="a1")
     echo = event(

@@ -1,0 +1,132 @@
+"""``<data_dir>/audit.db``: the strongest facts of each state row's audit, for the version they came from.
+
+The reduce stage writes a row's page here after it commits the row
+(:func:`index_rows`), so asking why a row shows what it shows reads one page
+of an index, whatever the row's size. A page is tagged with the row's storage
+version (:meth:`~streams.log.store.Reader.state_version`): a row rewritten
+since, or a question deeper than the page, is answered from the row itself.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from agents import reduce
+from agents.reduce.rows import ALLIANCES, State
+from agents.reduce.score import PLACES
+from streams.log.store import Log
+
+AUDIT_FILE = "audit.db"
+INDEXED = 200
+"""How many of a row's strongest facts the reduce stage indexes when it writes the row."""
+
+Audit = dict[str, Any]
+Version = tuple[int, int]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS heads (
+    tbl TEXT NOT NULL, key TEXT NOT NULL, row_id INTEGER NOT NULL, size INTEGER NOT NULL,
+    head BLOB NOT NULL, PRIMARY KEY (tbl, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS facts (
+    tbl TEXT NOT NULL, key TEXT NOT NULL, rank INTEGER NOT NULL, cumulative REAL NOT NULL,
+    fact BLOB NOT NULL, PRIMARY KEY (tbl, key, rank)
+) WITHOUT ROWID;
+"""
+
+
+def page(audit: Audit, listed: list[dict[str, Any]], listed_sum: float) -> Audit:
+    """``audit`` listing only ``listed`` of its ``facts_total`` facts, and what the others add up to."""
+    total = audit["facts_total"]
+    out = {name: value for name, value in audit.items() if name != "facts"}
+    out |= {"facts": listed, "listed": len(listed)}
+    if audit["table"] == ALLIANCES:
+        out["listed_contribution"] = round(listed_sum, PLACES)
+        out["rest"] = {
+            "facts": total - len(listed),
+            "contribution": round(audit["score"] - listed_sum, PLACES),
+        }
+    else:
+        out["rest"] = {"facts": total - len(listed)}
+    return out
+
+
+def paginate(audit: Audit, limit: int | None) -> Audit:
+    """The first ``limit`` facts (all when ``None``) of an audit whose facts are ranked."""
+    listed = audit["facts"] if limit is None else audit["facts"][:limit]
+    return page(audit, listed, sum(item.get("contribution", 0.0) for item in listed))
+
+
+class AuditIndex:
+    """The index file of a data directory."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / AUDIT_FILE
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=60.0, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(SCHEMA)
+            yield db
+
+    def lookup(self, table: str, key: str, version: Version, limit: int | None) -> Audit | None:
+        """The page of ``table[key]`` if the index holds ``limit`` of its facts at ``version``, else None."""
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT row_id, size, head FROM heads WHERE tbl = ? AND key = ?", (table, key)
+            ).fetchone()
+            if found is None or (found[0], found[1]) != version:
+                return None
+            head = orjson.loads(found[2])
+            held = head.pop("indexed")
+            if held < head["facts_total"] and (limit is None or limit > held):
+                return None
+            rows = db.execute(
+                "SELECT cumulative, fact FROM facts WHERE tbl = ? AND key = ? ORDER BY rank LIMIT ?",
+                (table, key, -1 if limit is None else limit),
+            ).fetchall()
+        return page(head, [orjson.loads(fact) for _, fact in rows], rows[-1][0] if rows else 0.0)
+
+    def store(self, pages: Mapping[tuple[str, str], tuple[Version, Audit]]) -> None:
+        """Keep each ranked page (``facts`` in rank order, ``facts_total`` of the row) at its version."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            for (table, key), (version, audit) in pages.items():
+                head = {name: value for name, value in audit.items() if name != "facts"}
+                head["indexed"] = len(audit["facts"])
+                cumulative, rows = 0.0, []
+                for number, item in enumerate(audit["facts"]):
+                    cumulative += item.get("contribution", 0.0)
+                    rows.append((table, key, number, cumulative, orjson.dumps(item)))
+                db.execute("DELETE FROM facts WHERE tbl = ? AND key = ?", (table, key))
+                db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?)", rows)
+                db.execute(
+                    "INSERT OR REPLACE INTO heads VALUES (?, ?, ?, ?, ?)",
+                    (table, key, version[0], version[1], orjson.dumps(head)),
+                )
+            db.execute("COMMIT")
+
+    def clear(self) -> None:
+        """Forget every row (after the state was replaced wholesale)."""
+        with self._connect() as db:
+            db.execute("DELETE FROM facts")
+            db.execute("DELETE FROM heads")
+
+
+def index_rows(log: Log, rows: Mapping[tuple[str, str], State]) -> None:
+    """Index the :data:`INDEXED` strongest facts of each row just written to ``log``'s state store."""
+    pages = {}
+    for (table, key), row in rows.items():
+        version = log.state_version(table, key)
+        if version is not None:
+            pages[(table, key)] = (version, reduce.strongest(row, INDEXED))
+    if pages:
+        AuditIndex(log.path.parent).store(pages)
