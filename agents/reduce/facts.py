@@ -83,11 +83,23 @@ def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-class Incident(NamedTuple):
-    """One real-world event: the reports (facts) of the same type, actors and zone close in time.
+def gather(held: dict[str, Fact], item: Fact) -> None:
+    """Add ``item`` to a set of facts keyed by event id (of two with one id, the :func:`preferred`)."""
+    known = held.get(item.event_id)
+    held[item.event_id] = item if known is None else preferred(known, item)
 
-    ``date`` and ``last`` are its first and last reports' event dates; ``articles``
-    counts the distinct articles reporting it (its independent sources).
+
+def ordered(held: dict[str, Fact]) -> tuple[Fact, ...]:
+    """A set of facts keyed by event id in canonical form, sorted by id."""
+    return tuple(map(held.__getitem__, sorted(held)))
+
+
+class Incident(NamedTuple):
+    """One real-world event: the reports (facts) of the same type, actors, modality and zone close in time.
+
+    ``date`` and ``last`` are its first and last reports' event dates; ``sources``
+    are the distinct articles reporting it (its independent sources), ``articles``
+    their number; ``confidence`` is its reports' highest.
     """
 
     type: PloverType
@@ -98,6 +110,13 @@ class Incident(NamedTuple):
     last: dt.date | None
     facts: tuple[Fact, ...]
     articles: int
+    modality: str
+    confidence: float
+    sources: tuple[str, ...]
+
+
+Report = tuple[int, str, str, Fact, str, float, "dt.date | None"]
+"""A fact as :func:`incidents` sorts it (day ordinal, zone, event id), with the fields it reads once."""
 
 
 def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
@@ -108,13 +127,22 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     dates (own date, else the article's) lie within ``window_days`` after the
     incident's first report. A report with no date at all is an incident of its own.
     Incidents come sorted by source, target, type and modality, then by first report,
-    so the incidents of one relation are contiguous.
+    so the incidents of one relation are contiguous. Each fact is read once: on
+    large rows, memory reads, not arithmetic, are what a fold spends its time on.
     """
-    groups: dict[tuple[str, str, str, str], list[tuple[int, str, str, Fact]]] = {}
+    groups: dict[tuple[str, str, PloverType, str], list[Report]] = {}
     for item in facts:
         day = item.date
         identity = (item.source, item.target or "", item.type, item.modality)
-        report = (day.toordinal() if day else 0, item.zone or "", item.event_id, item)
+        report = (
+            day.toordinal() if day else 0,
+            item.zone or "",
+            item.event_id,
+            item,
+            item.article_id,
+            item.confidence,
+            day,
+        )
         group = groups.get(identity)
         if group is None:
             groups[identity] = [report]
@@ -122,38 +150,64 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
             group.append(report)
     out: list[Incident] = []
     for identity in sorted(groups):
+        source, target, kind, modality = identity
+        head = (kind, source, target or None)
         run = groups[identity]
         run.sort()
         opened: deque[_Open] = deque()
-        for ordinal, zone, _, item in run:
-            if ordinal == 0:
-                out.append(_incident([item], item.zone, None, None))
-                continue
+        # a report before the day its successor's window opens, with no incident open, is alone
+        alone_before = [report[0] - window_days for report in run[1:]]
+        alone_before.append(sys.maxsize)
+        for (ordinal, zone, _, item, article, confidence, day), bound in zip(run, alone_before, strict=True):
             while opened and ordinal - opened[0].start > window_days:
-                out.append(opened.popleft().close())
+                out.append(opened.popleft().close(head, modality))
+            if ordinal == 0 or (not opened and ordinal < bound):
+                alone = (*head, zone or None, day, day, (item,), 1, modality, confidence, (article,))
+                out.append(_tuple(Incident, alone))
+                continue
             joined = _joinable(opened, zone) if opened else None
             if joined is None:
-                joined = _Open(ordinal, zone, item.date)
+                joined = _Open(ordinal, zone, day)
                 opened.append(joined)
             joined.members.append(item)
-            joined.last = item.date
+            joined.sources.append(article)
+            joined.last = day
+            if confidence > joined.confidence:
+                joined.confidence = confidence
             if not joined.zone:
                 joined.zone = zone
-        out.extend(incident.close() for incident in opened)
+        out.extend(incident.close(head, modality) for incident in opened)
     return out
 
 
 class _Open:
     """An incident still taking reports: its first date, its zone (once one is named) and members."""
 
-    __slots__ = ("first", "last", "members", "start", "zone")
+    __slots__ = ("confidence", "first", "last", "members", "sources", "start", "zone")
 
     def __init__(self, start: int, zone: str, first: dt.date | None) -> None:
         self.start, self.zone, self.first, self.last = start, zone, first, first
         self.members: list[Fact] = []
+        self.sources: list[str] = []
+        self.confidence = 0.0
 
-    def close(self) -> Incident:
-        return _incident(self.members, self.zone or None, self.first, self.last)
+    def close(self, head: tuple[PloverType, str, str | None], modality: str) -> Incident:
+        found = self.sources if len(self.sources) == 1 else sorted(set(self.sources))
+        # tuple.__new__ is what Incident._make does, minus a Python-level call: this runs once a report.
+        return _tuple(
+            Incident,
+            (
+                *head,
+                self.zone or None,
+                self.first,
+                self.last,
+                tuple(self.members),
+                len(found),
+                modality,
+                self.confidence,
+                tuple(found),
+            ),
+        )
 
 
 def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
@@ -166,15 +220,6 @@ def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
         if loose is None and (not incident.zone or not zone):
             loose = incident
     return loose
-
-
-def _incident(members: list[Fact], zone: str | None, first: dt.date | None, last: dt.date | None) -> Incident:
-    head = members[0]
-    articles = 1 if len(members) == 1 else len({item.article_id for item in members})
-    # tuple.__new__ is what Incident._make does, minus a Python-level call: this runs once a report.
-    return _tuple(
-        Incident, (head.type, head.source, head.target, zone, first, last, tuple(members), articles)
-    )
 
 
 _tuple = tuple.__new__
@@ -190,11 +235,10 @@ def span(found: Sequence[Incident]) -> tuple[dt.date | None, dt.date | None]:
 
 def sources(found: Iterable[Incident]) -> int:
     """How many distinct articles report ``found``."""
-    return len(set(map(_article_id, chain.from_iterable(map(_members, found)))))
+    return len(set(chain.from_iterable(map(_sources, found))))
 
 
-_article_id = attrgetter("article_id")
-_members = attrgetter("facts")
+_sources = attrgetter("sources")
 
 
 def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from agents.reduce.facts import canonical, fact
+from agents.reduce.facts import fact, gather, ordered
 from agents.reduce.rows import TABLES, State, build, keys
 from schemas.event import Event
 from schemas.state import Fact
@@ -24,16 +24,20 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
     Each row is built once from its whole set of facts (the fast path), with
     Python's cycle collector paused meanwhile (see :func:`_collector_paused`).
     """
-    held: dict[str, dict[str, list[Fact]]] = {table: {} for table in TABLES}
+    held: dict[str, dict[str, dict[str, Fact]]] = {table: {} for table in TABLES}
     with _collector_paused():
         for event in events:
             if as_of is not None and ((day := event.event_date) is None or day > as_of):
                 continue
             item = fact(event)
             for table, key in keys(event):
-                held[table].setdefault(key, []).append(item)
+                rows = held[table]
+                if key in rows:
+                    gather(rows[key], item)
+                else:
+                    rows[key] = {item.event_id: item}
         return {
-            table: {key: build(table, key, canonical(rows.pop(key)), as_of) for key in sorted(rows)}
+            table: {key: build(table, key, ordered(rows.pop(key)), as_of) for key in sorted(rows)}
             for table, rows in held.items()
         }
 

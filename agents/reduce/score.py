@@ -30,15 +30,10 @@ def decay(day: dt.date | None, reference: dt.date | None, scoring: Scoring) -> f
 def weight(incident: Incident, reference: dt.date | None, scoring: Scoring) -> float:
     """The signed weight of one incident relative to ``reference``.
 
-    Its strongest modality and highest confidence count; ``n`` independent
-    articles multiply it by ``n ** exponent``.
+    Its modality and highest confidence count; ``n`` independent articles
+    multiply it by ``n ** exponent``.
     """
-    reports = incident.facts
-    if len(reports) == 1:
-        modality, confidence = scoring.modality[reports[0].modality], reports[0].confidence
-    else:
-        modality = max(scoring.modality[item.modality] for item in reports)
-        confidence = max(item.confidence for item in reports)
+    modality, confidence = scoring.modality[incident.modality], incident.confidence
     corroboration = 1.0 if incident.articles == 1 else incident.articles**scoring.exponent
     return (
         scoring.weights[incident.type]
