@@ -1,10 +1,11 @@
 """Re-extraction: run the extractor again over every article into a side projection, diff it, promote it.
 
-:func:`project` extracts ``articles.raw`` anew and folds the new events into
-tables kept under ``<data_dir>/projections/<label>/`` (a log of their own),
-without touching the live state. :func:`diff` says which rows would change and
-which events are behind each change. :func:`promote` makes the projection live
-in one transaction of the live log:
+:func:`project` extracts ``articles.raw`` anew, on either runtime, and folds the
+new events into tables kept under ``<data_dir>/projections/<label>/`` (a log of
+their own, on local disk), without touching the live state. :func:`diff` says
+which rows would change and which events are behind each change. :func:`promote`
+makes the projection live in one transaction of the embedded log (a projection
+made on Kafka is only diffed):
 
 1. check that nothing arrived since the projection and that every stage is idle;
 2. append the projection's events as one block and mark where it begins
@@ -35,7 +36,8 @@ from streams.audit import AuditIndex
 from streams.handlers import State
 from streams.log import Log
 from streams.log.store import timestamp
-from streams.runtime.embedded import LIVE_EVENTS, EmbeddedRuntime
+from streams.runtime.base import Runtime
+from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime
 from streams.topology import REDUCE, STAGES
 
 PROJECTIONS = "projections"
@@ -60,7 +62,8 @@ class Projection:
     tables: Tables
     live_events: dict[str, Event]
     live_tables: Tables
-    events_end: int
+    events_end: int | None
+    """The end of the embedded log's ``events`` when projected; ``None`` on Kafka (never promoted)."""
 
 
 def projection_dir(data_dir: Path, label: str) -> Path:
@@ -70,21 +73,26 @@ def projection_dir(data_dir: Path, label: str) -> Path:
     return data_dir / PROJECTIONS / label
 
 
-def project(runtime: EmbeddedRuntime, label: str, extractor: Extractor | None = None) -> Projection:
-    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it."""
+def project(runtime: Runtime, label: str, extractor: Extractor | None = None) -> Projection:
+    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it.
+
+    The articles, events and rows come from either runtime; the projection is kept under its
+    data directory either way.
+    """
     extractor = extractor or runtime.extractor
-    path = projection_dir(runtime.log.path.parent, label)
+    path = projection_dir(runtime.settings.data_dir, label)
     limit = runtime.settings.max_article_bytes
-    events_end = runtime.log.end(topics.EVENTS)
-    records = runtime.log.read(topics.ARTICLES)
+    events_end = runtime.log.end(topics.EVENTS) if isinstance(runtime, EmbeddedRuntime) else None
+    articles = runtime.articles()
     events: dict[str, Event] = {}
     dead = 0
-    for record in records:
-        result = handlers.extract_article(record.value, record.origin, extractor, limit)
-        if isinstance(result, list):
-            events.update((event.id, event) for event in result)
-        else:
-            dead += 1
+    for start in range(0, len(articles), EXTRACT_BATCH):
+        batch = [(article.dumps(), article.id) for article in articles[start : start + EXTRACT_BATCH]]
+        for result in handlers.extract_articles(batch, extractor, limit):
+            if isinstance(result, list):
+                events.update((event.id, event) for event in result)
+            else:
+                dead += 1
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
@@ -97,7 +105,7 @@ def project(runtime: EmbeddedRuntime, label: str, extractor: Extractor | None = 
         label=label,
         extractor=extractor.version,
         path=path,
-        articles=len(records),
+        articles=len(articles),
         dead_letters=dead,
         events=events,
         tables=tables,
@@ -193,8 +201,11 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
     """Make the projection the live events and state (see the module docstring); return the changes published.
 
     A no-op (0) when nothing differs. Raises :class:`PromoteError` when the log
-    moved on since the projection, or some stage still has input to process.
+    moved on since the projection, or some stage still has input to process, or the projection
+    was made on Kafka.
     """
+    if projection.events_end is None:
+        raise PromoteError("the projection was made on Kafka; promotion is done on the embedded log only")
     if not differs(projection):
         return 0
     old, new = _by_row(projection.live_events), _by_row(projection.events)

@@ -13,7 +13,7 @@ from rich.table import Table
 from agents.reduce.rows import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json, settings_for
+from streams.cli.context import open_runtime, print_json
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import STANCE_STYLE, console
@@ -117,20 +117,30 @@ def why(
 @click.option(
     "--version", "label", required=True, help="Label of the side projection (e.g. the new version)."
 )
-@click.option("--promote", is_flag=True, help="Replace the live events and state with the projection.")
+@click.option(
+    "--promote",
+    is_flag=True,
+    help="Replace the live events and state with the projection (embedded log only).",
+)
 @data_dir_option
+@broker_option
 @json_option
-def reextract(label: str, promote: bool, data_dir: Path, as_json: bool) -> None:
+def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: bool) -> None:
     """Extract every article again into a side projection and show what would change in the tables.
 
-    The projection is kept under DATA_DIR/projections/LABEL; the live state is
-    untouched unless --promote, which makes the projection live in one
-    transaction and publishes a change for every row that differs (a no-op when
-    nothing does). Exit status: 0, or 1 when promoting is refused.
+    The projection is kept under DATA_DIR/projections/LABEL, on either runtime;
+    the live state is untouched unless --promote, which makes the projection
+    live in one transaction of the embedded log and publishes a change for
+    every row that differs (a no-op when nothing does). Exit status: 0, or 1
+    when promoting is refused (always on Kafka).
     """
     from streams import reextract as side
 
-    runtime = EmbeddedRuntime(data_dir, settings_for(data_dir, "embedded"))
+    runtime = open_runtime(data_dir, broker)
+    if promote and not isinstance(runtime, EmbeddedRuntime):
+        refusal = "promotion is done on the embedded log only; without --promote, reextract shows the diff"
+        click.echo(f"not promoted: {refusal}", err=True)
+        sys.exit(1)
     try:
         projection = side.project(runtime, label)
     except ValueError as exc:

@@ -76,13 +76,8 @@ def live_tables(runtime: Runtime) -> Tables:
 
 def replayed_tables(runtime: Runtime, as_of: dt.date | None, known_at: dt.datetime | None = None) -> Tables:
     """The tables rebuilt from the event log; with ``known_at``, from the events logged by then."""
-    if known_at is None:
-        return reduce.fold(runtime.events(), as_of=as_of)
-    from streams.runtime.embedded import EmbeddedRuntime
-
-    if not isinstance(runtime, EmbeddedRuntime):
-        raise click.UsageError("--known-at reads the record times of the embedded log")
-    return reduce.fold(runtime.events_known_at(known_at), as_of=as_of)
+    events = runtime.events() if known_at is None else runtime.events_known_at(known_at)
+    return reduce.fold(events, as_of=as_of)
 
 
 def views(tables: Tables, table: str) -> list[dict[str, Any]]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from agents.extract import Extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from streams.config import Settings
 
 
 @dataclass
@@ -55,6 +58,13 @@ class RunStats:
 class Runtime(Protocol):
     """The operations the CLI, the API and the conformance suite use, on either runtime."""
 
+    settings: Settings
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor the stages use, loaded on first use."""
+        ...
+
     def publish_articles(self, items: Iterable[tuple[str, bytes]]) -> PublishResult:
         """Publish ``(origin, article JSON)`` items; invalid ones go to ``articles.dlq``, repeats no-ops."""
         ...
@@ -77,6 +87,10 @@ class Runtime(Protocol):
 
     def events(self) -> list[Event]:
         """Every event, in log order."""
+        ...
+
+    def events_known_at(self, when: dt.datetime) -> list[Event]:
+        """The events whose record was written to the log by ``when`` (ingestion time), in log order."""
         ...
 
     def articles(self) -> list[Article]:

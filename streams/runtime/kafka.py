@@ -257,6 +257,15 @@ class KafkaRuntime:
             event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event)
         )
 
+    def events_known_at(self, when: dt.datetime) -> list[Event]:
+        """The events whose record the ``events`` topic holds by ``when``, in log order, each id once.
+
+        A record's time is its timestamp (ms since the epoch, UTC); a naive ``when`` is taken as UTC.
+        """
+        limit = int((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp() * 1000)
+        decoded = _decoded(_blocking(self.read(topics.EVENTS)), Event)
+        return _first_of_each(event for record, event in decoded if record.timestamp <= limit)
+
     def articles(self) -> list[Article]:
         """Every published article, in log order, each id once."""
         decoded = _decoded(_blocking(self.read(topics.ARTICLES)), Article)
