@@ -8,26 +8,14 @@ from pathlib import Path
 import pytest
 
 from agents import reduce
-from agents.extract import Extractor, load_extractor
-from schemas import Article, Event, PloverType
+from agents.extract import load_extractor
+from schemas import PloverType
 from streams import topics
 from streams.config import Settings
 from streams.reextract import PromoteError, diff, project, promote
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
-from tests.support.embedded import article
-
-
-class WithoutAssaults:
-    """A stand-in for a new extractor version: the real one, minus every ASSAULT."""
-
-    version = "no-assaults/1"
-
-    def __init__(self, inner: Extractor) -> None:
-        self.inner = inner
-
-    def extract(self, item: Article) -> list[Event]:
-        return [event for event in self.inner.extract(item) if event.type is not PloverType.ASSAULT]
+from tests.support.embedded import WithoutAssaults, article
 
 
 @pytest.fixture

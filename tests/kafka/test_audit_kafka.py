@@ -27,7 +27,7 @@ from streams.reextract import PromoteError, diff, project, promote
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka import KafkaRuntime
 from tests.e2e.cli import ENTENTE, SEEDS, environment
-from tests.integration.test_audit_reextract import WithoutAssaults
+from tests.support.embedded import WithoutAssaults
 from tests.support.kafka import Kafka, unique
 
 pytestmark = pytest.mark.kafka

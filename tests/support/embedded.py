@@ -13,6 +13,7 @@ import signal
 import time
 from pathlib import Path
 
+from agents.extract import Extractor
 from schemas import Article, Event, Evidence, PloverType
 from streams.handlers import Reduced, StateGetter, reduce_event
 from streams.runtime.embedded import EmbeddedRuntime
@@ -23,6 +24,18 @@ def crash_once(flag: Path) -> None:
     if not flag.exists():
         flag.touch()
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+class WithoutAssaults:
+    """A stand-in for a new extractor version: the real one, minus every ASSAULT."""
+
+    version = "no-assaults/1"
+
+    def __init__(self, inner: Extractor) -> None:
+        self.inner = inner
+
+    def extract(self, item: Article) -> list[Event]:
+        return [event for event in self.inner.extract(item) if event.type is not PloverType.ASSAULT]
 
 
 class LineExtractor:
