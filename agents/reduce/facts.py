@@ -83,8 +83,13 @@ def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
     return tuple(out)
 
 
-def gather(held: dict[str, Fact], item: Fact) -> None:
-    """Add ``item`` to a set of facts keyed by event id (of two with one id, the :func:`preferred`)."""
+def gather(rows: dict[str, dict[str, Fact]], key: str, item: Fact) -> None:
+    """Add ``item`` to the facts of row ``key``, a set keyed by event id (of two with one id, the
+    :func:`preferred`)."""
+    held = rows.get(key)
+    if held is None:
+        rows[key] = {item.event_id: item}
+        return
     known = held.get(item.event_id)
     held[item.event_id] = item if known is None else preferred(known, item)
 

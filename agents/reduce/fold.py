@@ -31,11 +31,7 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
                 continue
             item = fact(event)
             for table, key in keys(event):
-                rows = held[table]
-                if key in rows:
-                    gather(rows[key], item)
-                else:
-                    rows[key] = {item.event_id: item}
+                gather(held[table], key, item)
         return {
             table: {key: build(table, key, ordered(rows.pop(key)), as_of) for key in sorted(rows)}
             for table, rows in held.items()
