@@ -1,23 +1,28 @@
-"""One shared tail per topic, fanned out to every live-stream client through a bounded queue each.
+"""One shared tail per topic, written out to every live-stream client.
 
 The log is read once per topic however many clients listen; each record is
-decoded and encoded as a server-sent event once. A client whose queue is full
-(it reads slower than the log grows) is dropped, so it can never stall the
-tail or the other clients; it reconnects with ``Last-Event-ID`` and catches up
-from the log.
+decoded and encoded as a server-sent event once, and the records read
+together are joined once per distinct filter. The tail writes that chunk to
+each client itself, inline (see :mod:`streams.api.inline`): one send per
+client and no task switch while its connection takes data. A client whose
+connection does not take a write at once gets a task to finish it; what the
+tail hands it meanwhile queues, bounded, and goes out in one write after. A
+client whose queue is full (it reads slower than the log grows) is dropped,
+so it can never stall the tail or the other clients; it reconnects with
+``Last-Event-ID`` and catches up from the log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from schemas.base import Message
-from streams.api.sse import KEEP_ALIVE, OPENING, encode
+from streams.api.inline import start
+from streams.api.sse import KEEP_ALIVE, OPENING, Write, encode
 from streams.log import Log, Record, Watch
 
 M = TypeVar("M", bound=Message)
@@ -34,87 +39,114 @@ class Item(Generic[M]):
     frame: bytes
 
 
-class Client(Generic[M]):
-    """One listener: a bounded queue of the items it wants, filled by the shared tail.
+def joined(items: list[Item[M]]) -> bytes:
+    """The frames of ``items`` as one chunk."""
+    return items[0].frame if len(items) == 1 else b"".join(item.frame for item in items)
 
-    ``gone`` is set when the client is dropped for falling ``limit`` items behind.
-    Heartbeats come from one timer per client that fires every heartbeat period,
-    not from a timer per delivery: an idle period in which nothing was taken is
-    what makes a heartbeat due.
+
+class Client(Generic[M]):
+    """One listener: its filter, and the writes of what the shared tail hands it.
+
+    Until :meth:`live` (while the backlog is replayed) and while a write waits
+    on the connection, items queue, at most ``limit``; ``gone`` is set when the
+    client is dropped for falling further behind, or its connection failed.
+    ``sent`` is the offset of the last item written, so none goes out twice.
+    Heartbeats come from one timer per client that fires every heartbeat
+    period: a period in which nothing was written makes one due.
     """
 
     def __init__(self, wanted: Callable[[M], bool], limit: int) -> None:
         self.wanted = wanted
         self.limit = limit
         self.gone = asyncio.Event()
-        self._items: deque[Item[M]] = deque()
-        self._waiter: asyncio.Future[None] | None = None
+        self.sent = -1
+        self._write: Write | None = None
+        self._queue: list[Item[M]] = []
+        self._writing: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._active = False
-        self._beat = False
 
-    def offer(self, item: Item[M]) -> bool:
-        """Queue ``item``; ``False`` when the queue is full and the client is dropped."""
-        if len(self._items) >= self.limit:
-            self.gone.set()
-            self._wake()
-            return False
-        self._items.append(item)
-        self._wake()
+    def offer(self, items: list[Item[M]], chunk: bytes) -> bool:
+        """Write ``items`` (encoded together as ``chunk``) now, or queue them; ``False`` when dropped."""
+        if self._write is None or self._writing is not None:
+            if len(self._queue) + len(items) > self.limit:
+                self.gone.set()
+                return False
+            self._queue += items
+        elif items[-1].offset > self.sent:
+            if items[0].offset <= self.sent:  # the replay of the backlog sent some already
+                items = [item for item in items if item.offset > self.sent]
+                chunk = joined(items)
+            self.sent = items[-1].offset
+            self._start(chunk)
         return True
 
-    def _wake(self) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(None)
+    async def live(self, write: Write, heartbeat: float) -> None:
+        """Write what queued so far, then write each item as it is offered (see :meth:`offer`)."""
+        while chunk := self._take():
+            await write(chunk)
+        self._write = write
+        self._timer = asyncio.get_running_loop().call_later(heartbeat, self._tick, heartbeat)
+
+    def _take(self) -> bytes:
+        """What queued and was not sent yet, as one chunk (empty when nothing)."""
+        items = [item for item in self._queue if item.offset > self.sent]
+        self._queue = []
+        if not items:
+            return b""
+        self.sent = items[-1].offset
+        return joined(items)
+
+    def _start(self, chunk: bytes) -> None:
+        """Write ``chunk`` inline; if the connection does not take it at once, finish in a task."""
+        assert self._write is not None
+        self._active = True
+        try:
+            rest = start(self._write(chunk))
+        except Exception as exc:
+            self._fail(exc)
+            return
+        if rest is not None:
+            self._writing = asyncio.get_running_loop().create_task(self._finish(rest))
+
+    async def _finish(self, rest: Awaitable[None]) -> None:
+        """Finish a write that waited, then write what queued meanwhile, in one chunk at a time."""
+        assert self._write is not None
+        try:
+            await rest
+            while chunk := self._take():
+                await self._write(chunk)
+        except Exception as exc:
+            self._fail(exc)
+        finally:
+            self._writing = None
+
+    def _fail(self, exc: Exception) -> None:
+        """End the stream after a failed write, logging it unless the connection merely went away."""
+        if not isinstance(exc, OSError):
+            logger.error("a live-stream write failed", exc_info=exc)
+        self.gone.set()
 
     def _tick(self, period: float) -> None:
-        """Once a period: make a heartbeat due if nothing was taken since the last tick."""
-        if not self._active:
-            self._beat = True
-            self._wake()
+        """Once a period: write a heartbeat if nothing was written since the last tick."""
+        if not self._active and self._writing is None:
+            self._start(KEEP_ALIVE)
         self._active = False
         self._timer = asyncio.get_running_loop().call_later(period, self._tick, period)
 
-    def drain(self) -> list[Item[M]]:
-        """Every item queued now, taken at once (so a client that fell behind catches up in one write)."""
-        items = list(self._items)
-        self._items.clear()
-        return items
-
-    async def next(self, heartbeat: float) -> Item[M] | None:
-        """The next queued item; ``None`` when a heartbeat is due (after one to two idle
-        ``heartbeat`` periods), or once dropped.
-
-        Waits on one bare future: this runs once per delivery, for every client.
-        """
-        loop = asyncio.get_running_loop()
-        if self._timer is None:
-            self._timer = loop.call_later(heartbeat, self._tick, heartbeat)
-        if not self._items and not self._beat and not self.gone.is_set():
-            self._waiter = waiter = loop.create_future()
-            try:
-                await waiter
-            finally:
-                self._waiter = None
-        if self.gone.is_set():
-            return None
-        if self._items:
-            self._active = True
-            return self._items.popleft()
-        self._beat = False
-        return None
-
     def close(self) -> None:
-        """Stop the heartbeat timer."""
+        """Stop the heartbeat timer and any write still waiting."""
         if self._timer is not None:
             self._timer.cancel()
+        if self._writing is not None:
+            self._writing.cancel()
 
 
 class Fanout(Generic[M]):
     """The live records of one topic, from the end it had at start, handed to every client.
 
     Clients are grouped by their filter, so each distinct filter is evaluated
-    once per record however many clients share it.
+    once per record, and its chunk encoded once, however many clients share it.
     """
 
     def __init__(
@@ -163,32 +195,33 @@ class Fanout(Generic[M]):
         if self._wakeup is not None and not self._wakeup.done():
             self._wakeup.set_result(None)
 
-    def offer(self, item: Item[M]) -> None:
-        """Hand ``item`` to every client whose filter takes it; drop those that are full."""
+    def offer(self, items: list[Item[M]]) -> None:
+        """Hand ``items`` to every client whose filter takes them; drop those that are full."""
         for wanted, group in list(self._groups.items()):
-            if wanted(item.message):
-                for client in list(group):
-                    if not client.offer(item):
-                        self.leave(client)
-                        self.dropped += 1
+            taken = [item for item in items if wanted(item.message)]
+            if taken:
+                chunk = joined(taken)
+                for client in [client for client in group if not client.offer(taken, chunk)]:
+                    self.leave(client)
+                    self.dropped += 1
 
     async def run(self, stop: asyncio.Event, interval: float, burst: int) -> None:
-        """Follow the topic until ``stop``, offering each record to every client.
+        """Follow the topic until ``stop``, offering the records read together to every client.
 
         The log is polled every ``interval`` seconds (one ``PRAGMA data_version``
-        while nothing changed) and at once on :meth:`poke`. After every ``burst``
-        records the loop lets each client take what it was given, so a queue of
-        ``2 * burst`` fills only for a client whose connection stopped taking
-        data, however large a commit was.
+        while nothing changed) and at once on :meth:`poke`. At most ``burst``
+        records are offered at a time, and the loop lets the writes that waited
+        go on between, so a queue of ``2 * burst`` fills only for a client whose
+        connection stopped taking data, however large a commit was.
         """
         loop = asyncio.get_running_loop()
         watch = Watch(self.log, lambda: self.log.end(self.topic) > self.position)
         while not stop.is_set():
             if watch.ready():
-                for record in self.log.read(self.topic, self.position, burst):
-                    self.position = record.offset + 1
-                    if (item := self.item(record)) is not None:
-                        self.offer(item)
+                if batch := self.log.read(self.topic, self.position, burst):
+                    self.position = batch[-1].offset + 1
+                    if items := [item for record in batch if (item := self.item(record)) is not None]:
+                        self.offer(items)
                 await asyncio.sleep(0)
                 continue
             self._wakeup = wakeup = loop.create_future()
@@ -199,49 +232,35 @@ class Fanout(Generic[M]):
                 timer.cancel()
                 self._wakeup = None
 
-    def backlog(self, after: int) -> Iterator[Item[M]]:
-        """Items after offset ``after`` read from the log itself, up to its end now."""
+    def backlog(self, after: int) -> Iterator[list[Item[M]]]:
+        """Items after offset ``after`` read from the log itself, up to its end now, a batch at a time."""
         position = after + 1
         while batch := self.log.read(self.topic, position, REPLAY_BATCH):
-            for record in batch:
-                if (item := self.item(record)) is not None:
-                    yield item
+            yield [item for record in batch if (item := self.item(record)) is not None]
             position = batch[-1].offset + 1
 
-    async def frames(
-        self, client: Client[M], last_id: int | None, heartbeat: float
-    ) -> AsyncGenerator[bytes, None]:
-        """Encoded events for ``client``: what it missed after ``last_id`` (if given), then live ones.
+    async def stream(self, client: Client[M], last_id: int | None, heartbeat: float, write: Write) -> None:
+        """Write ``client``'s stream until it is dropped: what it missed after ``last_id`` (if given),
+        then live events.
 
         The client joins the fan-out *before* the backlog is read, so a record
-        committed meanwhile arrives by its queue; items at or below the last
-        offset sent are skipped there. Nothing is missed and nothing comes twice.
-        Items queued together go out in one chunk. A comment line goes out
-        after one to two idle ``heartbeat`` periods; the stream ends when the client is dropped.
+        committed meanwhile is queued for it; items at or below the last offset
+        sent are skipped there. Nothing is missed and nothing comes twice. Each
+        batch of the backlog goes out in one chunk. A comment line goes out
+        after one to two idle ``heartbeat`` periods.
         """
         self.join(client)
         try:
-            yield OPENING
-            sent = -1
+            await write(OPENING)
             if last_id is not None:
-                sent = last_id
-                for item in self.backlog(last_id):
-                    sent = item.offset
-                    if client.wanted(item.message):
-                        yield item.frame
-            while not client.gone.is_set():
-                item = await client.next(heartbeat)
-                if item is None:
-                    if not client.gone.is_set():
-                        yield KEEP_ALIVE
-                    continue
-                frames = []
-                for queued in (item, *client.drain()):
-                    if queued.offset > sent:
-                        sent = queued.offset
-                        frames.append(queued.frame)
-                if frames:
-                    yield frames[0] if len(frames) == 1 else b"".join(frames)
+                client.sent = last_id
+                for items in self.backlog(last_id):
+                    if wanted := [item for item in items if client.wanted(item.message)]:
+                        await write(joined(wanted))
+                    if items:
+                        client.sent = items[-1].offset
+            await client.live(write, heartbeat)
+            await client.gone.wait()
         finally:
             self.leave(client)
             client.close()

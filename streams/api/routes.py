@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -203,16 +204,16 @@ async def changes_stream(request: Request) -> Response:
     running = service(request)
     wanted = ChangeFilter(text(request, "actor"), text(request, "zone"), choice(request, "table", TABLES))
     client = Client(wanted, running.config.client_queue)
-    frames = running.changes.frames(client, last_event_id(request), running.config.heartbeat)
-    return EventStream(frames, client.gone)
+    run = partial(running.changes.stream, client, last_event_id(request), running.config.heartbeat)
+    return EventStream(run, client.gone)
 
 
 async def events_stream(request: Request) -> Response:
     running = service(request)
     wanted = EventFilter(text(request, "actor"), text(request, "zone"), choice(request, "type", PLOVER))
     client = Client(wanted, running.config.client_queue)
-    frames = running.events.frames(client, last_event_id(request), running.config.heartbeat)
-    return EventStream(frames, client.gone)
+    run = partial(running.events.stream, client, last_event_id(request), running.config.heartbeat)
+    return EventStream(run, client.gone)
 
 
 # -- service --------------------------------------------------------------------

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import Any
 
 import anyio
 import orjson
 from starlette.requests import Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from streams.api.errors import ApiError
@@ -19,6 +19,8 @@ RETRY_MS = 1_000
 OPENING = f"retry: {RETRY_MS}\n\n".encode()
 KEEP_ALIVE = b": keep-alive\n\n"
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+Write = Callable[[bytes], Coroutine[Any, Any, None]]
+"""Sends one chunk of a stream's body to its client."""
 
 
 def encode(offset: int, event: str, data: Any) -> bytes:
@@ -40,30 +42,39 @@ def last_event_id(request: Request) -> int | None:
     return offset
 
 
-class EventStream(StreamingResponse):
-    """A ``text/event-stream`` response that ends when the client leaves or ``gone`` is set.
+class EventStream(Response):
+    """A ``text/event-stream`` response whose body ``run`` writes, until it returns, the client
+    leaves, or ``gone`` is set.
 
-    Ending on ``gone`` cancels a send blocked on a client that stopped reading,
+    Ending on ``gone`` cancels a write blocked on a client that stopped reading,
     so the connection of a dropped client is closed, not left hanging.
     """
 
     media_type = "text/event-stream"
 
-    def __init__(self, frames: AsyncGenerator[bytes, None], gone: asyncio.Event) -> None:
-        super().__init__(frames, headers=HEADERS)
-        self.frames = frames
+    def __init__(self, run: Callable[[Write], Awaitable[None]], gone: asyncio.Event) -> None:
+        self.status_code = 200
+        self.background = None
+        self.run = run
         self.gone = gone
+        self.init_headers(HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            async with anyio.create_task_group() as group:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
 
-                async def until(step: partial[Any]) -> None:
-                    await step()
-                    group.cancel_scope.cancel()
+        async def write(chunk: bytes) -> None:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
-                group.start_soon(until, partial(self.stream_response, send))
-                group.start_soon(until, partial(self.listen_for_disconnect, receive))
-                group.start_soon(until, partial(self.gone.wait))
-        finally:
-            await self.frames.aclose()
+        async def disconnected() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        async with anyio.create_task_group() as group:
+
+            async def until(step: Callable[[], Awaitable[Any]]) -> None:
+                await step()
+                group.cancel_scope.cancel()
+
+            group.start_soon(until, partial(self.run, write))
+            group.start_soon(until, disconnected)
+            group.start_soon(until, self.gone.wait)
