@@ -4,8 +4,9 @@ The mirror follows, from their beginning, ``articles.raw``, ``events``,
 ``state.changes``, ``articles.dlq`` and the tables' compacted changelogs, and
 writes each fetched batch to an embedded log in one transaction: records to
 the same topics (each article and event id once, as the Kafka runtime reads
-them; records that do not decode are left out as it leaves them out), table
-rows to the state store. Every read, live stream and as-of fold of the API
+them; records that do not decode are left out as it leaves them out, and
+each keeps the timestamp Kafka gave it, so ``known_at`` goes by the cluster's
+times), table rows to the state store. Every read, live stream and as-of fold of the API
 then runs on that log unchanged.
 """
 
@@ -91,7 +92,7 @@ class KafkaMirror:
                     continue
                 seen.add(identity)
             key = None if record.key is None else record.key.decode(errors="replace")
-            offset = writer.append(name, key, record.value)
+            offset = writer.append(name, key, record.value, ts=record.timestamp)
             if isinstance(message, Article):
                 writer.index_article(message.id, offset)
 

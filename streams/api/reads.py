@@ -28,6 +28,14 @@ PAGE_READ = 1_000
 VIEW_EXCLUDED = ("facts", "schema_version")
 
 
+Moment = dt.date | None
+"""An ``as_of`` day (event time), or none."""
+Known = dt.datetime | None
+"""A ``known_at`` time (ingestion time), or none."""
+Fields = tuple[str, ...] | None
+"""The fields a listing keeps, or all."""
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """Which events a reader wants; ``None`` fields match everything.
@@ -137,8 +145,8 @@ class Reads:
         self.log = log
         self.entries = entries
         self._live: LiveViews | None = None
-        self._encoded: OrderedDict[tuple[str, dt.date, int, tuple[str, ...] | None], bytes] = OrderedDict()
-        self._folds: OrderedDict[tuple[dt.date, int], reduce.Tables] = OrderedDict()
+        self._encoded: OrderedDict[tuple[str, Moment, Known, int, Fields], bytes] = OrderedDict()
+        self._folds: OrderedDict[tuple[Moment, Known, int], reduce.Tables] = OrderedDict()
 
     @property
     def live(self) -> LiveViews:
@@ -148,7 +156,11 @@ class Reads:
         return self._live
 
     def table(
-        self, table: str, as_of: dt.date | None, fields: tuple[str, ...] | None = None
+        self,
+        table: str,
+        as_of: dt.date | None,
+        fields: tuple[str, ...] | None = None,
+        known_at: dt.datetime | None = None,
     ) -> tuple[str, bytes]:
         """The views of every row of ``table`` as a JSON array, sorted by key; only ``fields`` if given.
 
@@ -156,32 +168,41 @@ class Reads:
         was asked, so a client holding the same tag can be told nothing changed.
         """
         selection = "*" if fields is None else ",".join(fields)
-        if as_of is None:
+        if as_of is None and known_at is None:
             body = self.live.body(table, fields)
             return f'"{table};c{self.live.position};{selection}"', body
         position = self.log.end(topics.EVENTS)
-        key = (table, as_of, position, fields)
+        key = (table, as_of, known_at, position, fields)
         if (body := self._encoded.get(key)) is None:
-            folded = self.folded(as_of)[table]
+            folded = self.folded(as_of, known_at)[table]
             views = [reduce.view(folded[name]) for name in sorted(folded)]
             if fields is not None:
                 views = [{name: view[name] for name in fields} for view in views]
             body = orjson.dumps(views)
             _remember(self._encoded, key, body, self.entries)
-        return f'"{table};e{position};{as_of};{selection}"', body
+        known = "" if known_at is None else known_at.isoformat()
+        return f'"{table};e{position};{as_of};{known};{selection}"', body
 
-    def row(self, table: str, key: str, as_of: dt.date | None) -> State | None:
-        """One row, live or as of a date."""
-        if as_of is not None:
-            return self.folded(as_of)[table].get(key)
+    def row(
+        self, table: str, key: str, as_of: dt.date | None, known_at: dt.datetime | None = None
+    ) -> State | None:
+        """One row, live, as of a date, or as known at an ingestion time."""
+        if as_of is not None or known_at is not None:
+            return self.folded(as_of, known_at)[table].get(key)
         value = self.log.get_state(table, key)
         return None if value is None else TABLES[table].loads(value)
 
-    def folded(self, as_of: dt.date) -> reduce.Tables:
-        """Both tables rebuilt from the event log as of ``as_of``."""
-        key = (as_of, self.log.end(topics.EVENTS))
+    def folded(self, as_of: dt.date | None, known_at: dt.datetime | None = None) -> reduce.Tables:
+        """Both tables rebuilt from the event log as of ``as_of`` (event time), from the events
+        logged by ``known_at`` (ingestion time) when given."""
+        key = (as_of, known_at, self.log.end(topics.EVENTS))
         if (tables := self._folds.get(key)) is None:
-            events = (Event.loads(record.value) for record in self.log.read(topics.EVENTS))
+            limit = None if known_at is None else int(known_at.timestamp() * 1000)
+            events = (
+                Event.loads(record.value)
+                for record in self.log.read(topics.EVENTS)
+                if limit is None or record.ts <= limit
+            )
             tables = reduce.fold(events, as_of=as_of)
             _remember(self._folds, key, tables, self.entries)
         return tables

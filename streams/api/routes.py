@@ -64,6 +64,18 @@ def day(request: Request, name: str) -> dt.date | None:
         raise ApiError(400, f"{name} must be a date (YYYY-MM-DD), got {value!r}") from exc
 
 
+def moment(request: Request, name: str) -> dt.datetime | None:
+    """An ISO 8601 date-time query parameter, UTC when it names no offset."""
+    value = text(request, name)
+    if value is None:
+        return None
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(400, f"{name} must be a date-time (ISO 8601), got {value!r}") from exc
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+
+
 def number(request: Request, name: str, default: int, low: int, high: int) -> int:
     """An integer query parameter within ``[low, high]``."""
     value = text(request, name)
@@ -106,7 +118,9 @@ def fields(request: Request, table: str) -> tuple[str, ...] | None:
 
 def listed(request: Request, table: str) -> Response:
     """A whole listing, or 304 when the client's ``If-None-Match`` names the listing as it is."""
-    tag, body = service(request).reads.table(table, day(request, "as_of"), fields(request, table))
+    tag, body = service(request).reads.table(
+        table, day(request, "as_of"), fields(request, table), moment(request, "known_at")
+    )
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if tag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
@@ -123,7 +137,7 @@ async def zones(request: Request) -> Response:
 
 def explained(request: Request, table: str, key: str, name: str) -> Response:
     """One row's view and its audit chain, or 404."""
-    row = service(request).reads.row(table, key, day(request, "as_of"))
+    row = service(request).reads.row(table, key, day(request, "as_of"), moment(request, "known_at"))
     if row is None:
         raise ApiError(404, f"no {table} row {key!r}")
     return json({name: reduce.view(row), "why": reduce.why(row)})
@@ -252,6 +266,13 @@ AS_OF = Param(
     "The state as of this day (YYYY-MM-DD), rebuilt from the event log.",
     {"type": "string", "format": "date"},
 )
+KNOWN_AT = Param(
+    "known_at",
+    "query",
+    "The state as the log knew it at this time (ISO 8601; UTC without an offset): rebuilt from the"
+    " events logged by then.",
+    {"type": "string", "format": "date-time"},
+)
 ACTOR = Param("actor", "query", "Only those involving this actor id.")
 ZONE = Param("zone", "query", "Only those of this zone id.")
 TYPE = Param("type", "query", "Only events of this PLOVER type.", {"type": "string", "enum": list(PLOVER)})
@@ -299,7 +320,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/alliances",
         alliances,
         "Every actor pair, sorted by key.",
-        (AS_OF, fields_param("alliances"), IF_NONE_MATCH),
+        (AS_OF, KNOWN_AT, fields_param("alliances"), IF_NONE_MATCH),
         (Reply(200, "Alliance views.", listing("AllianceView")), UNCHANGED, BAD),
     ),
     Endpoint(
@@ -307,7 +328,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/alliances/{a}/{b}",
         alliance,
         "One actor pair (either order) with the audit chain behind its score.",
-        (Param("a", "path", "An actor id."), Param("b", "path", "The other actor id."), AS_OF),
+        (Param("a", "path", "An actor id."), Param("b", "path", "The other actor id."), AS_OF, KNOWN_AT),
         (
             Reply(
                 200,
@@ -323,7 +344,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/zones",
         zones,
         "Every zone, sorted by id.",
-        (AS_OF, fields_param("zones"), IF_NONE_MATCH),
+        (AS_OF, KNOWN_AT, fields_param("zones"), IF_NONE_MATCH),
         (Reply(200, "Zone views.", listing("ZoneView")), UNCHANGED, BAD),
     ),
     Endpoint(
@@ -331,7 +352,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "/zones/{zone}",
         zone,
         "One zone with the audit chain behind its status.",
-        (Param("zone", "path", "A zone id."), AS_OF),
+        (Param("zone", "path", "A zone id."), AS_OF, KNOWN_AT),
         (
             Reply(
                 200,

@@ -268,21 +268,32 @@ class Writer(Reader):
         """The timestamp of every record this transaction appends."""
 
     def extend(
-        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
+        self,
+        topic: str,
+        items: Iterable[tuple[str | None, bytes]],
+        headers: Headers | None = None,
+        ts: int | None = None,
     ) -> range:
-        """Append ``(key, value)`` records sharing ``headers``; return their offsets."""
+        """Append ``(key, value)`` records sharing ``headers``; return their offsets.
+
+        They take the transaction's timestamp, or ``ts`` (ms since the epoch) when a
+        copy keeps the time its originals were logged at.
+        """
         start = self._ends[topic] if topic in self._ends else self.end(topic)
         packed = orjson.dumps(headers) if headers else None
-        rows = [(topic, start + i, key, value, self.ts, packed) for i, (key, value) in enumerate(items)]
+        stamp = self.ts if ts is None else ts
+        rows = [(topic, start + i, key, value, stamp, packed) for i, (key, value) in enumerate(items)]
         self._db.executemany(
             'INSERT INTO records (topic, "offset", key, value, ts, headers) VALUES (?, ?, ?, ?, ?, ?)', rows
         )
         self._ends[topic] = start + len(rows)
         return range(start, start + len(rows))
 
-    def append(self, topic: str, key: str | None, value: bytes, headers: Headers | None = None) -> int:
-        """Append one record; return its offset."""
-        return self.extend(topic, [(key, value)], headers).start
+    def append(
+        self, topic: str, key: str | None, value: bytes, headers: Headers | None = None, ts: int | None = None
+    ) -> int:
+        """Append one record; return its offset (``ts`` as in :meth:`extend`)."""
+        return self.extend(topic, [(key, value)], headers, ts).start
 
     def commit_offset(self, group: str, topic: str, offset: int) -> None:
         """Set the position of ``group`` on ``topic`` to ``offset`` (the next record it will read)."""

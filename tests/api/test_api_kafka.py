@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import signal
 import subprocess
 from pathlib import Path
@@ -55,10 +56,12 @@ async def test_a_post_on_kafka_reaches_sse_subscribers_and_a_new_server_mirrors_
             await running_worker(client)
             async with client.stream("GET", "/changes") as response:
                 stream = await opened(response)
+                before = dt.datetime.now(dt.UTC)
                 posted = await client.post("/articles", json=article("kafka-1", AGREEMENT), headers=AUTH)
                 assert posted.status_code == 202, posted.text
                 assert posted.json()["ids"] == ["kafka-1"]
                 got = await asyncio.wait_for(until_article(stream, "kafka-1"), 120)
+            after = dt.datetime.now(dt.UTC)
             keys = {message.data["key"] for message in got}
             assert "RUS|TUR" in keys
             assert all(message.id == message.data["offset"] for message in got)
@@ -84,6 +87,10 @@ async def test_a_post_on_kafka_reaches_sse_subscribers_and_a_new_server_mirrors_
         async with httpx.AsyncClient(base_url=url, timeout=60) as client:
             pair = (await client.get("/alliances/TUR/RUS")).json()
             assert pair["alliance"]["a"] == "RUS" and pair["why"]
+            # the copy keeps the cluster's record times: known_at goes by them, not by when it was copied
+            for moment, expected in ((before, 404), (after, 200)):
+                known = await client.get("/alliances/TUR/RUS", params={"known_at": moment.isoformat()})
+                assert known.status_code == expected
             async with client.stream("GET", "/changes", headers={"Last-Event-ID": "-1"}) as response:
                 stream = await opened(response)
                 replayed = await take(stream, len(got))

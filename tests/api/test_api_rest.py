@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import httpx
 
+from streams import topics
 from streams.log import Log
 from tests.api.support import Server
+from tests.support.factories import event
 
 
 def keys(rows: list[dict[str, object]]) -> set[str]:
@@ -139,3 +144,25 @@ def test_a_failure_inside_is_500_json_without_a_traceback(own_server: Server) ->
     response = httpx.get(f"{own_server.url}/alliances/AAA/BBB")
     assert response.status_code == 500
     assert response.json() == {"error": "internal error"}
+
+
+def test_known_at_shows_what_the_log_held_at_that_time(own_server: Server) -> None:
+    url = own_server.url
+    live = httpx.get(f"{url}/alliances").json()
+    time.sleep(0.01)
+    between = dt.datetime.now(dt.UTC)
+    time.sleep(0.01)
+    late = event(source="CHL", target="PER", article_id="late", date=dt.date(2019, 3, 1))
+    with Log.open(own_server.config.data_dir) as log, log.transaction() as writer:
+        writer.extend(topics.EVENTS, [(late.id, late.dumps())])
+    known = httpx.get(f"{url}/alliances", params={"known_at": between.isoformat()})
+    assert known.status_code == 200 and known.json() == live
+    naive = between.replace(tzinfo=None).isoformat()
+    assert httpx.get(f"{url}/alliances", params={"known_at": naive}).json() == live
+    later = dt.datetime.now(dt.UTC).isoformat()
+    assert "CHL|PER" in keys(httpx.get(f"{url}/alliances", params={"known_at": later}).json())
+    assert httpx.get(f"{url}/alliances/CHL/PER", params={"known_at": between.isoformat()}).status_code == 404
+    assert httpx.get(f"{url}/alliances/CHL/PER", params={"known_at": later}).status_code == 200
+    assert httpx.get(f"{url}/zones", params={"known_at": "2000-01-01T00:00:00Z"}).json() == []
+    bad = httpx.get(f"{url}/zones", params={"known_at": "yesterday"})
+    assert bad.status_code == 400 and "known_at" in bad.json()["error"]
