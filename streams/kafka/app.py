@@ -6,9 +6,8 @@
 ``route`` re-keys each event by every row it touches (``alliances:A|B``, ``zones:Z``: the reducer's
 ``keys(event)``). The tables are keyed the same way and their changelogs partitioned by the same
 partitioner, so a row's state lives on the partition of its input, and a worker that is assigned
-a partition recovers exactly the rows it will be sent. ``extract`` runs :data:`EXTRACTING` actors,
-so that the extractor always has the next article queued; ``route`` and ``reduce`` run one each.
-Every agent catches each record inside its loop: a record that cannot be processed becomes a
+a partition recovers exactly the rows it will be sent. Every agent runs with concurrency 1
+and catches each record inside its loop: a record that cannot be processed becomes a
 :class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
 
 Extraction runs off the event loop (:mod:`streams.kafka.extraction`). ``reduce`` takes its input in
@@ -59,9 +58,6 @@ FOREVER = -1
 THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
 ROUTE = "route"
 ORIGIN = "origin"
-EXTRACTING = 4
-"""Articles in extraction at once (actors of ``extract``): the extractor works through them one by one,
-so while one article's events are sent the next is already being extracted."""
 REDUCE_BATCH = 4000
 """Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
 
@@ -254,7 +250,7 @@ class EntenteApp:
         self.codecs = {name: MessageCodec(model) for name, model in TABLES.items()}
         self._decoded: dict[bytes, tuple[bytes, AllianceState | ZoneState]] = {}
         self.app.on_rebalance_complete.connect(self._hold_flow_until_seek)
-        self.app.agent(self.articles, name=EXTRACT.name, concurrency=EXTRACTING)(self._extract)
+        self.app.agent(self.articles, name=EXTRACT.name, concurrency=1)(self._extract)
         self.app.agent(self.events, name=ROUTE, concurrency=1)(self._route)
         self.app.agent(self.by_row, name=REDUCE.name, concurrency=1)(self._reduce)
 

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
 
@@ -55,22 +55,15 @@ class InThread:
     def __init__(self, extractor: Extractor, max_bytes: int) -> None:
         self.extractor = extractor
         self.max_bytes = max_bytes
-        self._thread: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> InThread:
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        if self._thread is not None:
-            self._thread.shutdown(wait=True, cancel_futures=True)
-            self._thread = None
+        return None
 
     async def __call__(self, value: bytes, origin: str) -> Extracted:
-        # one thread: an extractor need not be safe to call from two at once
-        return await asyncio.get_running_loop().run_in_executor(
-            self._thread, extract_records, self.extractor, value, origin, self.max_bytes
-        )
+        return await asyncio.to_thread(extract_records, self.extractor, value, origin, self.max_bytes)
 
 
 _extractor: Extractor | None = None
