@@ -19,7 +19,7 @@ from agents import reduce
 from schemas import Article, Change, Event
 from schemas.state import AllianceState, ZoneState
 from streams import topics
-from streams.log import Log
+from streams.log import Log, record_ms
 from streams.runtime.embedded import TABLES, read_article
 
 State = AllianceState | ZoneState
@@ -197,7 +197,7 @@ class Reads:
         logged by ``known_at`` (ingestion time) when given."""
         key = (as_of, known_at, self.log.end(topics.EVENTS))
         if (tables := self._folds.get(key)) is None:
-            limit = None if known_at is None else int(known_at.timestamp() * 1000)
+            limit = None if known_at is None else record_ms(known_at)
             events = (
                 Event.loads(record.value)
                 for record in self.log.read(topics.EVENTS)

@@ -1,6 +1,16 @@
 """The embedded single-machine log: topics, committed offsets and the state store in one SQLite file."""
 
-from streams.log.store import LOG_FILE, LOG_FORMAT, Log, LogFormatError, Reader, Record, Writer, timestamp
+from streams.log.store import (
+    LOG_FILE,
+    LOG_FORMAT,
+    Log,
+    LogFormatError,
+    Reader,
+    Record,
+    Writer,
+    record_ms,
+    timestamp,
+)
 from streams.log.tail import POLL_INTERVAL_S, Watch, has_record, tail, wait, wait_blocking
 
 __all__ = [
@@ -14,6 +24,7 @@ __all__ = [
     "Watch",
     "Writer",
     "has_record",
+    "record_ms",
     "tail",
     "timestamp",
     "wait",

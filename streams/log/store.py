@@ -77,6 +77,11 @@ def timestamp(ts: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC)
 
 
+def record_ms(when: dt.datetime) -> int:
+    """A time as a record timestamp (milliseconds since the epoch); a naive ``when`` is UTC."""
+    return int((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp() * 1000)
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One record of a topic."""

@@ -34,7 +34,7 @@ from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
-from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, timestamp, wait
+from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, record_ms, timestamp, wait
 from streams.log.audit_index import index_rows
 from streams.runtime.base import PublishResult, RunStats
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
@@ -261,8 +261,8 @@ class EmbeddedRuntime:
         return self.log.read(topics.EVENTS, self.log.committed(LIVE_EVENTS, topics.EVENTS) or 0)
 
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The live events whose record was written to the log by ``when`` (ingestion time)."""
-        limit = int(when.timestamp() * 1000)
+        """The live events whose record was written to the log by ``when`` (ingestion time; naive: UTC)."""
+        limit = record_ms(when)
         return [Event.loads(record.value) for record in self.event_records() if record.ts <= limit]
 
     def row(self, table: str, key: str) -> AllianceState | ZoneState | None:

@@ -31,6 +31,7 @@ from streams.config import Settings
 from streams.kafka.admin import create_topics, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
+from streams.log import record_ms
 from streams.runtime.base import PublishResult, RunStats
 
 KAFKA_SCHEME = "kafka://"
@@ -262,7 +263,7 @@ class KafkaRuntime:
 
         A record's time is its timestamp (ms since the epoch, UTC); a naive ``when`` is taken as UTC.
         """
-        limit = int((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp() * 1000)
+        limit = record_ms(when)
         decoded = _decoded(_blocking(self.read(topics.EVENTS)), Event)
         return _first_of_each(event for record, event in decoded if record.timestamp <= limit)
 
