@@ -5,7 +5,9 @@
 
 * once one article has gone through (the worker is ready), publishes made-up articles at 20 a
   second and times each from its send to the first change naming it on ``state.changes`` (p50, p99);
-* publishes a batch at once and times the worker until every stage has committed it;
+* publishes a batch at once and times the worker until every stage has committed it, with the CPU
+  time the worker, its extraction process and the broker spent on each article (so the figure
+  says whether extraction bounds it: the extraction process busy all the time);
 * runs two bare aiokafka loops over the same batch in this process: consume → produce a copy,
   and consume → extract (the same handler) → produce the events.
 """
@@ -24,6 +26,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import psutil
 from aiokafka import AIOKafkaProducer
 
 from agents.extract import load_extractor
@@ -44,19 +47,24 @@ ENTENTE = Path(sys.executable).with_name("entente")
 
 
 @contextlib.contextmanager
-def broker() -> Iterator[str]:
-    """The bootstrap address of a broker for the run: ``KAFKA_BOOTSTRAP_SERVERS`` or a local one."""
+def broker() -> Iterator[tuple[str, int | None]]:
+    """A broker for the run and its process id: ``KAFKA_BOOTSTRAP_SERVERS`` (no id), or a local one."""
     if external := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield external
+        yield external, None
         return
     port, controller = free_ports(2)
     with tempfile.TemporaryDirectory() as data:
         local = LocalBroker(BrokerConfig(Path(data), port=port, controller_port=controller))
         local.start()
         try:
-            yield local.config.bootstrap
+            yield local.config.bootstrap, local.pid
         finally:
             local.stop()
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 @contextlib.asynccontextmanager
@@ -126,16 +134,32 @@ async def _publish(bootstrap: str, topic: str, articles: list[Article]) -> None:
             await producer.send(topic, article.dumps(), key=article.id.encode())
 
 
-async def faust_throughput(bootstrap: str, articles: list[Article]) -> float:
-    """Articles a second through extract, route and reduce, committed, with one worker."""
+async def faust_throughput(
+    bootstrap: str, broker_pid: int | None, articles: list[Article]
+) -> dict[str, float]:
+    """Articles a second through extract, route and reduce, committed, with one worker; CPU per article."""
     options = _namespace()
     runtime = KafkaRuntime(bootstrap, options=options)
     await runtime.ensure_topics()
-    async with worker(bootstrap, options):
+    async with worker(bootstrap, options) as process:
+        await _publish(bootstrap, options.topic(topics.ARTICLES), articles[:1])  # the child is up
+        await runtime.wait_idle(timeout=120)
+        main = psutil.Process(process.pid)
+        parts = {"worker": main, "extraction process": main.children()[-1]}
+        if broker_pid is not None:
+            parts["broker"] = psutil.Process(broker_pid)
+        before = {name: cpu_seconds(part) for name, part in parts.items()}
         began = time.perf_counter()
-        await _publish(bootstrap, options.topic(topics.ARTICLES), articles)
+        await _publish(bootstrap, options.topic(topics.ARTICLES), articles[1:])
         await runtime.wait_idle(timeout=600)
-        return len(articles) / (time.perf_counter() - began)
+        wall = time.perf_counter() - began
+        spent = {name: cpu_seconds(part) - before[name] for name, part in parts.items()}
+    count = len(articles) - 1
+    return {
+        "faust worker (articles/s)": count / wall,
+        **{f"{name} CPU per article (ms)": 1000 * used / count for name, used in spent.items()},
+        "extraction process busy (share of wall time)": spent["extraction process"] / wall,
+    }
 
 
 async def bare_throughput(bootstrap: str, articles: list[Article], extract: bool) -> float:
@@ -163,26 +187,26 @@ async def bare_throughput(bootstrap: str, articles: list[Article], extract: bool
         return len(articles) / (time.perf_counter() - began)
 
 
-async def measure(bootstrap: str) -> dict[str, float | str]:
+async def measure(bootstrap: str, broker_pid: int | None) -> dict[str, float | str]:
     figures = await steady_latency(bootstrap)
-    articles = made_up_articles(BATCH)
-    faust = await faust_throughput(bootstrap, articles)
-    copy = await bare_throughput(bootstrap, articles, extract=False)
-    extract = await bare_throughput(bootstrap, articles, extract=True)
+    articles = made_up_articles(BATCH + 1)
+    faust = await faust_throughput(bootstrap, broker_pid, articles)
+    copy = await bare_throughput(bootstrap, articles[1:], extract=False)
+    extract = await bare_throughput(bootstrap, articles[1:], extract=True)
     return {
         **figures,
         "batch articles": BATCH,
-        "faust worker (articles/s)": faust,
+        **faust,
         "bare consume→produce (articles/s)": copy,
         "bare consume→extract→produce (articles/s)": extract,
-        "faust / bare extract loop": faust / extract,
+        "faust / bare extract loop": faust["faust worker (articles/s)"] / extract,
     }
 
 
 def run() -> dict[str, float | str]:
     """Every figure of this case (about a minute on 2 cores)."""
-    with broker() as bootstrap:
-        return asyncio.run(measure(bootstrap))
+    with broker() as (bootstrap, pid):
+        return asyncio.run(measure(bootstrap, pid))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ writes each fetched batch to an embedded log in one transaction: records to
 the same topics (each article and event id once, as the Kafka runtime reads
 them; records that do not decode are left out as it leaves them out, and
 each keeps the timestamp Kafka gave it, so ``known_at`` goes by the cluster's
-times), table rows to the state store. Every read, live stream and as-of fold of the API
+times), table rows to the state store, each put together from its summary and
+its facts (:mod:`streams.kafka.stored`). Every read, live stream and as-of fold of the API
 then runs on that log unchanged.
 """
 
@@ -24,6 +25,7 @@ from schemas.base import Message
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
 from streams.kafka.app import TABLES
+from streams.kafka.stored import FACTS, assemble, row_of
 from streams.log import Log, Writer
 
 if TYPE_CHECKING:
@@ -48,7 +50,9 @@ class KafkaMirror:
         self.ready = asyncio.Event()
         """Set once everything the topics held when the mirror started is copied."""
         self.sources = {runtime.topic(name): name for name in MODELS}
-        self.tables = {runtime.options.changelog(table): table for table in TABLES}
+        self.tables = {runtime.options.changelog(table): table for table in (*TABLES, FACTS)}
+        self._summaries: dict[bytes, bytes] = {}
+        self._facts: dict[bytes, dict[bytes, bytes]] = {}
         self._seen: dict[str, set[str]] = {topics.ARTICLES: set(), topics.EVENTS: set()}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -73,11 +77,14 @@ class KafkaMirror:
 
     def _write(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         with self.log.transaction() as writer:
+            touched: set[bytes] = set()
             for tp, batch in batches.items():
                 if tp.topic in self.tables:
-                    self._put_rows(writer, self.tables[tp.topic], batch)
+                    touched.update(self._gather(batch, facts=self.tables[tp.topic] == FACTS))
                 else:
                     self._append(writer, self.sources[tp.topic], batch)
+            for row in sorted(touched):
+                self._put_row(writer, row)
 
     def _append(self, writer: Writer, name: str, batch: Iterable[ConsumerRecord]) -> None:
         model, seen = MODELS[name], self._seen.get(name)
@@ -96,12 +103,30 @@ class KafkaMirror:
             if isinstance(message, Article):
                 writer.index_article(message.id, offset)
 
-    @staticmethod
-    def _put_rows(writer: Writer, table: str, batch: Iterable[ConsumerRecord]) -> None:
-        """Rows keyed ``table:key`` as the reduce stage writes them; a tombstone removes the row."""
+    def _gather(self, batch: Iterable[ConsumerRecord], facts: bool) -> set[bytes]:
+        """Take in table records (a row's summary, or one of its facts); the rows they touch."""
+        touched = set()
         for record in batch:
-            key = record.key.decode().partition(":")[2]
-            if record.value is None:
-                writer.delete_state(table, key)
+            row = row_of(record.key) if facts else record.key
+            if facts:
+                held = self._facts.setdefault(row, {})
+                if record.value is None:
+                    held.pop(record.key, None)
+                else:
+                    held[record.key] = record.value
+            elif record.value is None:
+                self._summaries.pop(row, None)
             else:
-                writer.put_state(table, key, record.value)
+                self._summaries[row] = record.value
+            touched.add(row)
+        return touched
+
+    def _put_row(self, writer: Writer, row: bytes) -> None:
+        """Store a row (``table:key``) whole, or remove it after its table's tombstone."""
+        table, _, key = row.decode().partition(":")
+        summary = self._summaries.get(row)
+        if summary is None:
+            writer.delete_state(table, key)
+            return
+        model = TABLES[table]
+        writer.put_state(table, key, assemble(model, summary, self._facts.get(row, {}).values()).dumps())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -221,6 +222,9 @@ def run(paths: tuple[str, ...], data_dir: Path, broker: str, as_json: bool) -> N
 def worker(data_dir: Path, broker: str) -> None:
     """Process articles and events continuously until SIGINT or SIGTERM (then stop cleanly)."""
     runtime = open_runtime(data_dir, broker)
+    # errors of Faust and its clients (a crashed consumer), and what the worker does about them
+    logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("streams").setLevel(logging.INFO)
 
     async def serve() -> None:
         stop = stop_on_signals()

@@ -10,9 +10,11 @@ a partition recovers exactly the rows it will be sent. Every agent runs with con
 and catches each record inside its loop: a record that cannot be processed becomes a
 :class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
 
-Extraction runs off the event loop (:mod:`streams.kafka.extraction`). ``reduce`` takes its input in
-batches and rewrites each row a batch touches once (:mod:`streams.kafka.rows`): one change per row
-and batch, naming every event that was new to the row.
+Extraction runs off the event loop (:mod:`streams.kafka.extraction`), a few articles at a time so
+the extractor never waits for the worker. ``reduce`` takes its input in batches and rebuilds each
+row a batch touches once (:mod:`streams.kafka.rows`): one change per row and batch, naming every
+event that was new to the row. A row is written as its summary plus only its new facts
+(:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its size.
 
 Delivery is at-least-once. Faust commits a source offset only after the producer is flushed, so a
 worker killed mid-run re-reads what it had not committed. That cannot double-count: event ids are
@@ -25,12 +27,15 @@ grouped with others), and never misses one.
 Two guards keep Faust's rebalances from skipping records (both seen to lose records in the tests
 without them): :meth:`EntenteApp._seek_uncommitted_to_start` makes Faust's seek back to the
 committed offsets also cover partitions with no commit yet, and
-:meth:`EntenteApp._hold_flow_until_seek` stops fetching until that seek is done.
+:meth:`EntenteApp._hold_flow_until_seek` stops fetching until that seek is done. A Faust app whose
+consumer crashes anyway stops consuming without stopping; :attr:`EntenteApp.crash` says so, and the
+runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRuntime.run_forever`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,8 +53,18 @@ from streams.config import Settings
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.codec import MessageCodec
-from streams.kafka.extraction import Extraction
+from streams.kafka.extraction import Extraction, failed
 from streams.kafka.rows import apply_all
+from streams.kafka.stored import (
+    FACTS,
+    FactsTable,
+    State,
+    assemble,
+    encode_fact,
+    fact_key,
+    index,
+    summary,
+)
 from streams.runtime.base import RunStats
 from streams.topology import EXTRACT, REDUCE
 
@@ -58,6 +73,8 @@ FOREVER = -1
 THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
 ROUTE = "route"
 ORIGIN = "origin"
+EXTRACT_BATCH = 16
+"""Most records the extract stage hands to the extractor at once."""
 REDUCE_BATCH = 4000
 """Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
 
@@ -87,11 +104,23 @@ class KafkaOptions(BaseSettings):
         description="retention.ms of each topic (-1: forever).",
     )
     commit_interval: float = Field(default=1.0, gt=0, description="Seconds between offset commits.")
+    extract_window: float = Field(
+        default=0.005,
+        gt=0,
+        description="Seconds the extract stage gathers records before it hands them to the "
+        "extractor: an article waits at most this long, and a backlog goes in batches.",
+    )
     reduce_window: float = Field(
         default=0.1,
         gt=0,
         description="Seconds the reduce stage gathers records before it applies them: each row it "
         "touches is rewritten once a window, so longer windows cost latency and save work.",
+    )
+    linger: float = Field(
+        default=0.005,
+        ge=0,
+        description="Seconds the producer waits to send records together: fewer, larger requests "
+        "cost the broker and the worker less CPU than one request a record.",
     )
     session_timeout: float = Field(
         default=10.0, gt=0, description="Seconds before a silent worker is dropped."
@@ -132,7 +161,7 @@ class KafkaOptions(BaseSettings):
             spec(topics.CHANGES, self.changes_partitions),
             spec(topics.DLQ, self.dlq_partitions),
             TopicSpec(self.by_row, self.partitions, {**size, "retention.ms": str(FOREVER)}),
-            *(TopicSpec(self.changelog(table), self.partitions, compacted) for table in TABLES),
+            *(TopicSpec(self.changelog(table), self.partitions, compacted) for table in (*TABLES, FACTS)),
         ]
 
 
@@ -161,11 +190,17 @@ def _origin(event: EventT) -> str:
 
 @dataclass(frozen=True)
 class RowBatch:
-    """The records of one reduce batch that go to the row ``table:key``, and the row as its table holds it."""
+    """The records of one reduce batch that go to the row ``table:key``, and the row as held.
+
+    The row is ``state`` when this worker built or read it since its last rebalance; else it is
+    put together from ``held`` (its table's value) and ``facts`` (the values of its facts).
+    """
 
     row: bytes
-    held: bytes | None
     records: list[EventT]
+    state: State | None = None
+    held: bytes | None = None
+    facts: list[bytes] = field(default_factory=list)
 
     @property
     def table(self) -> str:
@@ -178,11 +213,13 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its change (encoded) is acknowledged."""
+    """A row to write once its change (encoded) is acknowledged: its summary and its new facts."""
 
     row: bytes
     table: str
-    encoded: bytes
+    state: State
+    summary: bytes
+    facts: dict[bytes, bytes]
     change: bytes
 
 
@@ -224,6 +261,7 @@ class EntenteApp:
             topic_disable_leader=True,
             table_standby_replicas=0,
             processing_guarantee="at_least_once",
+            producer_linger=options.linger,
             consumer_auto_offset_reset="earliest",
             consumer_max_fetch_size=2 * options.max_message_bytes,
             producer_max_request_size=options.max_message_bytes,
@@ -247,8 +285,24 @@ class EntenteApp:
             )
             for name in TABLES
         }
+        self.facts = self.app.tables.add(
+            FactsTable(
+                self.app,
+                name=FACTS,
+                default=None,
+                beacon=self.app.tables.beacon,
+                key_type=bytes,
+                value_type=bytes,
+                partitions=options.partitions,
+                use_partitioner=True,
+            )
+        )
         self.codecs = {name: MessageCodec(model) for name, model in TABLES.items()}
-        self._decoded: dict[bytes, tuple[bytes, AllianceState | ZoneState]] = {}
+        self._rows: dict[bytes, State] = {}
+        """Rows this worker built or read since partitions were last revoked, with their facts."""
+        self._fact_keys: dict[bytes, set[bytes]] | None = None
+        """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
+        self.app.on_partitions_revoked.connect(self._forget_rows)
         self.app.on_rebalance_complete.connect(self._hold_flow_until_seek)
         self.app.agent(self.articles, name=EXTRACT.name, concurrency=1)(self._extract)
         self.app.agent(self.events, name=ROUTE, concurrency=1)(self._route)
@@ -259,18 +313,26 @@ class EntenteApp:
 
         aiokafka's ``seek_to_committed`` leaves such a partition where its fetcher stands; Faust
         drops the records it fetched while a rebalance held its flow and relies on that seek to
-        read them again, so without this they would be skipped.
+        read them again, so without this they would be skipped. The seek goes to the partition's
+        first offset, looked up first: aiokafka's ``seek_to_beginning`` would leave the position
+        unknown until its next fetch, and Faust's check of stalled partitions, which reads every
+        position, then crashes the consumer.
         """
         consumer = self.app.consumer
         thread = consumer._thread
         original = consumer.seek_to_committed
         sources = {topic.get_topic_name() for topic in (self.articles, self.events, self.by_row)}
 
+        async def seek_to_start(fresh: list[Any]) -> None:
+            client = thread._ensure_consumer()
+            for tp, offset in (await client.beginning_offsets(fresh)).items():
+                client.seek(tp, offset)
+
         async def seek_to_committed() -> Mapping[Any, int | None]:
             committed = await original()
             fresh = [tp for tp, offset in committed.items() if not offset and tp.topic in sources]
             if fresh:
-                await thread.call_thread(thread._ensure_consumer().seek_to_beginning, *fresh)
+                await thread.call_thread(seek_to_start, fresh)
             return committed
 
         consumer.seek_to_committed = seek_to_committed
@@ -286,6 +348,11 @@ class EntenteApp:
         """
         self.app.consumer.stop_flow()
 
+    async def _forget_rows(self, *_args: Any, **_kwargs: Any) -> None:
+        """Forget the rows built so far: partitions may move, and other workers update their rows."""
+        self._rows = {}
+        self._fact_keys = None
+
     def _topic(self, name: str) -> TopicT:
         return self.app.topic(name, key_type=bytes, value_type=bytes)
 
@@ -298,6 +365,14 @@ class EntenteApp:
         """Stop consuming, flush the producer and leave the group."""
         await self.app.stop()
 
+    @property
+    def crash(self) -> BaseException | None:
+        """Why the app or its consumer crashed, if one did (Faust logs it and stops consuming)."""
+        for service in (self.app, self.app.consumer):
+            if service.crashed:
+                return service.crash_reason or RuntimeError("crashed")
+        return None
+
     async def _dead_letter(self, dead: DeadLetter, record: EventT) -> None:
         dead = dead.model_copy(update={"received_at": received_at(record)})
         await self.dlq.send(key=dead.input.encode(), value=dead.dumps())
@@ -306,22 +381,27 @@ class EntenteApp:
     async def _extract(self, stream: StreamT[Any]) -> None:
         """``articles.raw`` → ``events`` (keyed by event id); rejections → ``articles.dlq``.
 
-        Extraction runs off the event loop (see :mod:`streams.kafka.extraction`).
+        Records are taken as they arrive, at most :data:`EXTRACT_BATCH` at once, and all handed to
+        the extractor (off the event loop, see :mod:`streams.kafka.extraction`) before the first
+        result is published: the extractor goes straight on to the next article. A batch is
+        acknowledged once all its events are sent.
         """
-        async for record in stream.events():
-            origin, value = origin_of(record), record.message.value
-            self.stats.articles += 1
-            try:
-                result = await self.extract(value, origin)
-                if isinstance(result, DeadLetter):
-                    await self._dead_letter(result, record)
-                    continue
-                for key, event in result:
-                    await self.events.send(key=key, value=event)
-                self.stats.events += len(result)
-            except Exception as exc:  # one bad record must never stop the agent
-                reason = f"extract failed: {type(exc).__name__}: {exc}"
-                await self._dead_letter(DeadLetter.of(origin, reason, value, EXTRACT.name), record)
+        window = self.options.extract_window
+        async for records in stream.take_events(EXTRACT_BATCH, within=window):
+            items = [(record.message.value, origin_of(record)) for record in records]
+            async with contextlib.aclosing(self.extract.each(items)) as results:
+                for record, item in zip(records, items, strict=True):
+                    self.stats.articles += 1
+                    result = await anext(results)
+                    if isinstance(result, DeadLetter):
+                        await self._dead_letter(result, record)
+                        continue
+                    try:
+                        for key, event in result:
+                            await self.events.send(key=key, value=event)
+                        self.stats.events += len(result)
+                    except Exception as exc:  # one bad record must never stop the agent
+                        await self._dead_letter(failed(item, exc), record)
 
     async def _route(self, stream: StreamT[Any]) -> None:
         """``events`` → one record per row the event touches, keyed ``table:key``."""
@@ -358,21 +438,40 @@ class EntenteApp:
             groups: dict[bytes, list[EventT]] = {}
             for record in records:
                 groups.setdefault(record.message.key, []).append(record)
-            batches = [RowBatch(row, self._held(row), group) for row, group in groups.items()]
+            rows = self._rows
+            batches = [self._held(row, group) for row, group in groups.items()]
             done = await asyncio.to_thread(self._reduce_rows, batches)
             for dead, record in done.dead:
                 await self._dead_letter(dead, record)
             sent = [await self.changes.send(key=row.row, value=row.change) for row in done.rows]
             await asyncio.gather(*sent)
             for row in done.rows:
-                self.tables[row.table][row.row] = row.encoded
+                self._write(row, remember=rows is self._rows)
             self.stats.changes += len(done.rows)
             await asyncio.sleep(loop.time() - began)  # see the docstring
 
-    def _held(self, row: bytes) -> bytes | None:
-        """The row ``table:key`` as its table holds it (``None`` for a new row or an unknown table)."""
-        rows = self.tables.get(row.decode().partition(":")[0])
-        return None if rows is None else rows.get(row)
+    def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
+        """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
+        if (state := self._rows.get(row)) is not None:
+            return RowBatch(row, records, state=state)
+        table = self.tables.get(row.decode().partition(":")[0])
+        held = None if table is None else table.get(row)
+        if held is None:
+            return RowBatch(row, records)
+        if self._fact_keys is None:
+            self._fact_keys = {key: set(keys) for key, keys in index(self.facts.keys()).items()}
+        facts = [self.facts[key] for key in self._fact_keys.get(row, ())]
+        return RowBatch(row, records, held=held, facts=facts)
+
+    def _write(self, row: RowWrite, remember: bool) -> None:
+        """Write a row's new facts, then its summary; remember the row unless partitions moved meanwhile."""
+        for key, value in row.facts.items():
+            self.facts[key] = value
+        self.tables[row.table][row.row] = row.summary
+        if remember:
+            self._rows[row.row] = row.state
+            if self._fact_keys is not None:
+                self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
     def _reduce_rows(self, batches: list[RowBatch]) -> Reduced:
         """Every row of a batch with its events applied (runs in a thread; touches no Faust state)."""
@@ -407,14 +506,9 @@ class EntenteApp:
         """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
         if batch.table not in TABLES:
             raise ValueError(f"unknown table {batch.table!r}")
-        codec = self.codecs[batch.table]
-        cached = self._decoded.get(batch.row)
-        if batch.held is None:
-            state = None
-        elif cached is not None and cached[0] == batch.held:
-            state = cached[1]
-        else:
-            state = codec.loads(batch.held)
+        state = batch.state
+        if state is None and batch.held is not None:
+            state = assemble(TABLES[batch.table], batch.held, batch.facts)
         applied = apply_all(batch.table, batch.key, state, [event for event, _record in events])
         if applied is None:
             return
@@ -427,6 +521,11 @@ class EntenteApp:
                 "offsets": tuple(int(_origin(record).rpartition("@")[2]) for record in causes),
             }
         )
-        encoded = codec.dumps(after)
-        self._decoded[batch.row] = (encoded, after)
-        out.rows.append(RowWrite(batch.row, batch.table, encoded, stamped.dumps()))
+        held = {} if state is None else {item.event_id: item for item in state.facts}
+        facts = {
+            fact_key(batch.row, item.event_id): encode_fact(item)
+            for item in after.facts
+            if held.get(item.event_id) != item
+        }
+        encoded = self.codecs[batch.table].dumps(summary(after))
+        out.rows.append(RowWrite(batch.row, batch.table, after, encoded, facts, stamped.dumps()))

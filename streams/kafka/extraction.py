@@ -7,7 +7,9 @@ what ``entente worker`` uses) runs it beside the worker on a core of its own. An
 handed to the runtime (tests, embedding applications) runs in a thread (:class:`InThread`): it
 need not be loadable by name in another process.
 
-Both give the records to publish: ``(key, value)`` of each event, or the dead letter.
+Both give the records to publish: ``(key, value)`` of each event, or the dead letter. Both take
+several records at once and keep the extractor busy with the next while the worker publishes the
+events of the last (:meth:`Extraction.each`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncGenerator, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
 
@@ -39,31 +41,65 @@ def extract_records(extractor: Extractor, value: bytes, origin: str, max_bytes: 
     return [(event.id.encode(), event.dumps()) for event in result]
 
 
+Item = tuple[bytes, str]
+"""An ``articles.raw`` record's value and where it came from (``topic[partition]@offset``)."""
+
+
+def failed(item: Item, exc: Exception) -> DeadLetter:
+    """The dead letter of a record whose extraction raised ``exc``."""
+    value, origin = item
+    return DeadLetter.of(origin, f"extract failed: {type(exc).__name__}: {exc}", value, "extract")
+
+
 class Extraction(Protocol):
-    """Extracts one ``articles.raw`` record; used as an async context manager around a run."""
+    """Extracts ``articles.raw`` records; used as an async context manager around a run."""
 
     async def __aenter__(self) -> Extraction: ...
 
     async def __aexit__(self, *_exc: object) -> None: ...
 
-    async def __call__(self, value: bytes, origin: str) -> Extracted: ...
+    def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
+        """The result of every item, in order, as soon as it is ready.
+
+        Every item is handed to the extractor before the first result is awaited, so the
+        extractor goes from one to the next while the caller publishes what is done.
+        """
+        ...
 
 
 class InThread:
-    """Runs a given extractor in a thread of this process."""
+    """Runs a given extractor in one thread of this process (it need not be safe to call from two)."""
 
     def __init__(self, extractor: Extractor, max_bytes: int) -> None:
         self.extractor = extractor
         self.max_bytes = max_bytes
+        self._thread: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> InThread:
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="extract")
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        return None
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            self._thread = None
 
-    async def __call__(self, value: bytes, origin: str) -> Extracted:
-        return await asyncio.to_thread(extract_records, self.extractor, value, origin, self.max_bytes)
+    async def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
+        loop = asyncio.get_running_loop()
+        futures = [
+            loop.run_in_executor(self._thread, extract_records, self.extractor, *item, self.max_bytes)
+            for item in items
+        ]
+        try:
+            for item, future in zip(items, futures, strict=True):
+                try:
+                    result = await future
+                except Exception as exc:  # one bad record must never stop the others
+                    result = failed(item, exc)
+                yield result
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 _extractor: Extractor | None = None
@@ -95,7 +131,8 @@ class InProcess:
     """Loads the extractor of ``model`` in one child process and extracts there.
 
     Entering starts the child and waits until its extractor is loaded. A child that dies is
-    started again; a record whose extraction killed the child twice becomes a dead letter.
+    started again, and the items from the one it died on are then extracted one at a time; an
+    item whose extraction killed the child twice that way becomes a dead letter.
     """
 
     def __init__(self, model: str, max_bytes: int) -> None:
@@ -104,7 +141,7 @@ class InProcess:
         self._pool: ProcessPoolExecutor | None = None
 
     async def __aenter__(self) -> InProcess:
-        await self._run(_ready)
+        await self._submit(self._child(), _ready)
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
@@ -112,19 +149,42 @@ class InProcess:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    async def __call__(self, value: bytes, origin: str) -> Extracted:
+    async def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
+        pool = self._child()
+        futures = [self._submit(pool, _extract_in_child, *item, self.max_bytes) for item in items]
+        broken = False
         try:
-            return await self._run(_extract_in_child, value, origin, self.max_bytes)
-        except BrokenProcessPool:
-            self._pool = None
-        try:
-            return await self._run(_extract_in_child, value, origin, self.max_bytes)
-        except BrokenProcessPool:
-            self._pool = None
-            reason = "extraction failed: the extraction process died on this record"
-            return DeadLetter.of(origin, reason, value, "extract")
+            for item, future in zip(items, futures, strict=True):
+                if broken:
+                    yield await self._alone(item)
+                    continue
+                try:
+                    result = await future
+                except BrokenProcessPool:
+                    self._discard(pool)
+                    broken = True
+                    result = await self._alone(item)
+                except Exception as exc:  # one bad record must never stop the others
+                    result = failed(item, exc)
+                yield result
+        finally:
+            for future in futures:
+                future.cancel()
 
-    async def _run(self, function: Callable[..., T], *args: object) -> T:
+    async def _alone(self, item: Item) -> Extracted:
+        """Extract one item in a child of its own making, trying a second child if it dies."""
+        for _attempt in range(2):
+            pool = self._child()
+            try:
+                return await self._submit(pool, _extract_in_child, *item, self.max_bytes)
+            except BrokenProcessPool:
+                self._discard(pool)
+        value, origin = item
+        reason = "extraction failed: the extraction process died on this record"
+        return DeadLetter.of(origin, reason, value, "extract")
+
+    def _child(self) -> ProcessPoolExecutor:
+        """The pool of the running child, started if there is none."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 1,
@@ -132,4 +192,14 @@ class InProcess:
                 initializer=_start_child,
                 initargs=(self.model, os.getpid()),
             )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+        return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """Forget a pool whose child died (once: several results may report the same death)."""
+        if self._pool is pool:
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    @staticmethod
+    def _submit(pool: ProcessPoolExecutor, function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+        return asyncio.get_running_loop().run_in_executor(pool, function, *args)

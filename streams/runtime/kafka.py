@@ -2,8 +2,9 @@
 
 It offers what :class:`~streams.runtime.base.Runtime` promises, like the embedded runtime: publish
 articles, run the stages until idle or until told to stop, read the topics and the state tables.
-The state is read from the tables' compacted changelogs (the latest row per key), so it can be
-read while no worker runs. Delivery is at-least-once with idempotent, set-based state: see
+The state is read from the tables' compacted changelogs (the latest row per key, put together
+with its facts: :mod:`streams.kafka.stored`), so it can be read while no worker runs. Delivery is
+at-least-once with idempotent, set-based state: see
 :mod:`streams.kafka.app` for why a redelivered record double-counts nothing.
 
 Each blocking method runs its coroutine on a private event loop; async code (a running worker in
@@ -13,7 +14,9 @@ the same loop, the tests) awaits the ``a``-prefixed coroutines instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import logging
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,10 +34,13 @@ from streams.config import Settings
 from streams.kafka.admin import create_topics, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
+from streams.kafka.stored import FACTS, assemble, index
 from streams.log import record_ms
 from streams.runtime.base import PublishResult, RunStats
 
 KAFKA_SCHEME = "kafka://"
+CRASH_POLL_S = 0.5
+logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
 T = TypeVar("T")
 E = TypeVar("E", Article, Event)
@@ -210,24 +216,39 @@ class KafkaRuntime:
         """Async :meth:`run_until_idle`."""
         before = self.stats
         self.stats = RunStats()
-        async with self._running():
-            await self.wait_idle(timeout)
+        async with self._running() as app:
+            await self.wait_idle(timeout, app)
         done, self.stats = self.stats, before + self.stats
         return done
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Process input as it arrives until ``stop`` is set, then commit and leave the group."""
-        async with self._running():
-            await stop.wait()
+        """Process input as it arrives until ``stop`` is set, then commit and leave the group.
+
+        A Faust app that crashes stops consuming without stopping; it is stopped and a new one
+        joins the group, which goes on from the committed offsets.
+        """
+        while not stop.is_set():
+            crash = None
+            async with self._running() as app:
+                while not stop.is_set() and (crash := app.crash) is None:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), CRASH_POLL_S)
+            if crash is not None and not stop.is_set():
+                logger.warning("worker restarting: %s: %s", type(crash).__name__, crash)
 
     async def lag(self) -> list[int]:
         """Records not yet committed by each stage, in topology order (extract, route, reduce)."""
         return await lags(self.bootstrap, self.options.app_id, self._sources())
 
-    async def wait_idle(self, timeout: float = 300.0) -> None:
-        """Return once every stage has committed all of its input (a worker must be running)."""
+    async def wait_idle(self, timeout: float = 300.0, app: EntenteApp | None = None) -> None:
+        """Return once every stage has committed all of its input (a worker must be running).
+
+        With the ``app`` of a worker running here, raise as soon as it crashes.
+        """
         deadline = time.monotonic() + timeout
         while any(await self.lag()):
+            if app is not None and (crash := app.crash) is not None:
+                raise RuntimeError(f"the worker crashed: {type(crash).__name__}: {crash}") from crash
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stages still lag {await self.lag()} records after {timeout:.0f} s")
             await asyncio.sleep(self._idle_poll)
@@ -246,11 +267,21 @@ class KafkaRuntime:
         """Async :meth:`state`: the latest value of every key of the table's changelog."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
-        latest: dict[bytes, bytes | None] = {}
-        for record in await read_topic(self.bootstrap, self.options.changelog(table)):
-            latest[record.key] = record.value
+        rows = await self._latest(self.options.changelog(table))
+        facts = await self._latest(self.options.changelog(FACTS))
+        keys = index(facts)
         model = TABLES[table]
-        return [model.loads(value) for _key, value in sorted(latest.items()) if value is not None]
+        return [
+            assemble(model, value, (facts[key] for key in keys.get(row, ())))
+            for row, value in sorted(rows.items())
+        ]
+
+    async def _latest(self, topic: str) -> dict[bytes, bytes]:
+        """The latest value of every key of a compacted topic, without the deleted ones."""
+        latest: dict[bytes, bytes | None] = {}
+        for record in await read_topic(self.bootstrap, topic):
+            latest[record.key] = record.value
+        return {key: value for key, value in latest.items() if value is not None}
 
     def events(self) -> list[Event]:
         """Every event, in log order, each id once (a redelivered article extracts the same events)."""

@@ -16,11 +16,14 @@ from aiokafka import AIOKafkaProducer
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import Tables, fold, view
+from agents.reduce.rows import key_of
 from schemas import Article, Change
 from schemas.export import SCHEMA_DIR
 from streams import topics
+from streams.kafka.admin import read_topic
 from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import MAX_MESSAGE_BYTES
+from streams.kafka.stored import FACTS, fact_key, row_of
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.kafka import Kafka, rewind, unique
 
@@ -203,3 +206,29 @@ async def test_kcat_speaks_the_documented_json_both_ways(
         change_schema.validate(json.loads(line))
         assert Change.loads(line).article_ids == ("kcat-1",)
     assert {json.loads(line)["table"] for line in lines} == {"alliances", "zones"}
+
+
+def test_rows_are_kept_as_summaries_with_each_fact_written_once_on_its_rows_partition(
+    runtime: KafkaRuntime,
+) -> None:
+    runtime.publish_articles(seed_items())
+    runtime.run_until_idle()
+    options = runtime.options
+
+    partition_of_row: dict[bytes, int] = {}
+    for table in TABLE_NAMES:
+        for record in asyncio.run(read_topic(runtime.bootstrap, options.changelog(table))):
+            assert orjson.loads(record.value)["facts"] == []
+            partition_of_row[record.key] = record.partition
+    facts = asyncio.run(read_topic(runtime.bootstrap, options.changelog(FACTS)))
+    for record in facts:
+        assert record.partition == partition_of_row[row_of(record.key)]
+
+    expected = [
+        fact_key(f"{table}:{key_of(row)}".encode(), item.event_id)
+        for table in TABLE_NAMES
+        for row in runtime.state(table)
+        for item in row.facts
+    ]
+    assert sorted(record.key for record in facts) == sorted(expected)
+    assert all(row.facts for table in TABLE_NAMES for row in runtime.state(table))
