@@ -57,7 +57,7 @@ def broker() -> Iterator[tuple[str, int | None]]:
         local = LocalBroker(BrokerConfig(Path(data), port=port, controller_port=controller))
         local.start()
         try:
-            yield local.config.bootstrap, local.pid
+            yield local.config.bootstrap, local.pid()
         finally:
             local.stop()
 
