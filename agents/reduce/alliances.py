@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from operator import mul
 
 from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
-from agents.reduce.facts import Incident, counts, incidents, relations, sources, span
-from agents.reduce.score import PLACES, share, stance, weight
+from agents.reduce.facts import Incident, counts, getter, incidents, span, summary
+from agents.reduce.score import PLACES, stance, weights
 from schemas.state import AllianceState, Fact, Highlight
 
 
@@ -22,14 +23,9 @@ def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sco
     found = incidents(facts, scoring.window_days)
     first, last = span(found)
     reference = as_of or last
-    totals = [weight(incident, reference, scoring) for incident in found]
-    score = round(
-        sum(
-            share(total, incident) * len(incident.facts)
-            for total, incident in zip(totals, found, strict=True)
-        ),
-        PLACES,
-    )
+    totals, shares = weights(found, reference, scoring)
+    score = round(sum(map(mul, shares, map(len, map(_facts, found)))), PLACES)
+    pair_relations, pair_sources = summary(found)
     magnitudes = list(map(abs, totals))
     strongest = heapq.nlargest(scoring.strongest, range(len(found)), key=magnitudes.__getitem__)
     return assemble(
@@ -39,18 +35,21 @@ def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sco
             "b": b,
             "stance": stance(score, sum(magnitudes), scoring),
             "score": score,
-            "relations": relations(found),
+            "relations": pair_relations,
             "counts": counts(found),
             "first": first,
             "last": last,
             "events": len(facts),
             "incidents": len(found),
-            "sources": sources(found),
+            "sources": pair_sources,
             "strongest": tuple(_highlight(totals[at], found[at]) for at in strongest),
             "as_of": as_of,
             "facts": facts,
         },
     )
+
+
+_facts = getter("facts")
 
 
 def _highlight(total: float, incident: Incident) -> Highlight:

@@ -14,7 +14,11 @@ from pydantic import BaseModel
 Model = TypeVar("Model", bound=BaseModel)
 
 _new = object.__new__
-_set = object.__setattr__
+# The setters of BaseModel's slots, called directly: ``object.__setattr__`` would look each one up.
+_set_dict, _set_fields_set, _set_extra, _set_private = (
+    BaseModel.__dict__[name].__set__
+    for name in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+)
 
 
 @cache
@@ -31,8 +35,8 @@ def assemble(model: type[Model], values: dict[str, Any]) -> Model:
         for name in fields - values.keys():
             values[name] = model.model_fields[name].get_default(call_default_factory=True)
     item = _new(model)
-    _set(item, "__dict__", values)
-    _set(item, "__pydantic_fields_set__", fields)
-    _set(item, "__pydantic_extra__", None)
-    _set(item, "__pydantic_private__", None)
+    _set_dict(item, values)
+    _set_fields_set(item, fields)
+    _set_extra(item, None)
+    _set_private(item, None)
     return item

@@ -7,7 +7,7 @@ from typing import Any
 from agents.reduce.config import default
 from agents.reduce.facts import Incident, incidents
 from agents.reduce.rows import ALLIANCES, ZONES, State, key_of
-from agents.reduce.score import PLACES, decay, share, weight
+from agents.reduce.score import PLACES, decay, weights
 from agents.reduce.zones import runs, shown
 from schemas.event import SYMMETRIC_TYPES, PloverType
 from schemas.state import AllianceState, Fact, ZoneState
@@ -82,18 +82,21 @@ def _scored(state: AllianceState) -> list[Scored]:
     """Each incident of the pair with what every one of its reports contributes."""
     scoring = default()
     reference = state.as_of or state.last
-    out = []
-    for number, incident in enumerate(incidents(state.facts, scoring.window_days)):
-        total = weight(incident, reference, scoring)
-        common = {
-            "incident": number,
-            "sources": incident.articles,
-            "decay": round(decay(incident.date, reference, scoring), PLACES),
-            "incident_weight": round(total, PLACES),
-            "contribution": share(total, incident),
-        }
-        out.append((incident, common))
-    return out
+    found = incidents(state.facts, scoring.window_days)
+    totals, shares = weights(found, reference, scoring)
+    return [
+        (
+            incident,
+            {
+                "incident": number,
+                "sources": incident.articles,
+                "decay": round(decay(incident.date, reference, scoring), PLACES),
+                "incident_weight": round(total, PLACES),
+                "contribution": contribution,
+            },
+        )
+        for number, (incident, total, contribution) in enumerate(zip(found, totals, shares, strict=True))
+    ]
 
 
 def _covering(scored: list[Scored], limit: int) -> list[Scored]:

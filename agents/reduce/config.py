@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +23,7 @@ class Scoring:
     """Weights, decay, corroboration and thresholds; immutable once loaded.
 
     ``kinds`` maps each (lower-case) word naming a kind of zone to the kind's rank
-    in the file and its name.
+    in the file and its name; ``mentions`` finds whether a text holds any of them.
     """
 
     weights: Mapping[PloverType, float]
@@ -36,6 +37,7 @@ class Scoring:
     zone_status: Mapping[PloverType, str]
     status_rank: Mapping[str, int]
     kinds: Mapping[str, tuple[int, str]]
+    mentions: re.Pattern[str]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scoring:
@@ -69,6 +71,7 @@ class Scoring:
             zone_status=MappingProxyType(status),
             status_rank=MappingProxyType({label: rank for rank, label in enumerate(status.values())}),
             kinds=MappingProxyType(kinds),
+            mentions=re.compile("|".join(map(re.escape, kinds))),
         )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from bisect import bisect_left
-from collections import Counter, deque
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from itertools import chain, groupby
-from operator import attrgetter
-from typing import NamedTuple
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain, groupby, islice
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from agents.reduce.assemble import assemble
 from schemas.event import Event, PloverType
@@ -24,28 +23,30 @@ from schemas.state import Fact, Relation
 _event_id = attrgetter("event_id")
 
 
-@lru_cache(maxsize=1 << 14)
-def _day(day: dt.date | None) -> dt.date | None:
-    """One shared object per date (an interning cache, like :func:`sys.intern` for ids)."""
-    return day
+_days: dict[dt.date, dt.date] = {}
+"""One shared object per date (an interning table, like :func:`sys.intern` for ids): facts span a few
+thousand days at most, and a table lookup is cheaper than a bounded cache's."""
 
 
 def fact(event: Event) -> Fact:
     """The fact a row keeps of ``event``; ids and dates are interned, since many facts share them."""
-    intern = sys.intern
+    # Field values read from the instance dict: a pydantic model defines ``__getattr__``, which
+    # makes every attribute read a slow lookup, and this runs once an event of every fold.
+    intern, fields = sys.intern, event.__dict__
+    target, zone, day = fields["target"], fields["zone"], fields["date"] or fields["reported"]
     return assemble(
         Fact,
         {
-            "event_id": event.id,
-            "article_id": intern(event.article_id),
-            "type": event.type,
-            "source": intern(event.source),
-            "target": None if event.target is None else intern(event.target),
-            "zone": None if event.zone is None else intern(event.zone),
-            "date": _day(event.event_date),
-            "modality": event.modality,
-            "confidence": event.confidence,
-            "evidence": event.evidence.text,
+            "event_id": fields["id"],
+            "article_id": intern(fields["article_id"]),
+            "type": fields["type"],
+            "source": intern(fields["source"]),
+            "target": None if target is None else intern(target),
+            "zone": None if zone is None else intern(zone),
+            "date": None if day is None else _days.setdefault(day, day),  # the event date
+            "modality": fields["modality"],
+            "confidence": fields["confidence"],
+            "evidence": fields["evidence"].text,
         },
     )
 
@@ -86,12 +87,13 @@ def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
 def gather(rows: dict[str, dict[str, Fact]], key: str, item: Fact) -> None:
     """Add ``item`` to the facts of row ``key``, a set keyed by event id (of two with one id, the
     :func:`preferred`)."""
-    held = rows.get(key)
+    held, ident = rows.get(key), item.event_id
     if held is None:
-        rows[key] = {item.event_id: item}
+        rows[key] = {ident: item}
         return
-    known = held.get(item.event_id)
-    held[item.event_id] = item if known is None else preferred(known, item)
+    known = held.setdefault(ident, item)
+    if known is not item:
+        held[ident] = preferred(known, item)
 
 
 def ordered(held: dict[str, Fact]) -> tuple[Fact, ...]:
@@ -120,6 +122,11 @@ class Incident(NamedTuple):
     sources: tuple[str, ...]
 
 
+def getter(*names: str) -> itemgetter[Any]:
+    """A getter of fields ``names`` of an :class:`Incident`, by position: cheaper than by name."""
+    return itemgetter(*map(Incident._fields.index, names))
+
+
 Report = tuple[int, str, str, Fact, str, float, "dt.date | None"]
 """A fact as :func:`incidents` sorts it (day ordinal, zone, event id), with the fields it reads once."""
 
@@ -135,39 +142,28 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     so the incidents of one relation are contiguous. Each fact is read once: on
     large rows, memory reads, not arithmetic, are what a fold spends its time on.
     """
-    groups: dict[tuple[str, str, PloverType, str], list[Report]] = {}
+    groups: defaultdict[tuple[str, str, PloverType, str], list[Report]] = defaultdict(list)
     for item in facts:
-        day = item.date
-        identity = (item.source, item.target or "", item.type, item.modality)
-        report = (
-            day.toordinal() if day else 0,
-            item.zone or "",
-            item.event_id,
-            item,
-            item.article_id,
-            item.confidence,
-            day,
-        )
-        group = groups.get(identity)
-        if group is None:
-            groups[identity] = [report]
-        else:
-            group.append(report)
+        day, source, target, kind, modality, zone, ident, article, confidence = _read(item.__dict__)
+        identity = (source, target or "", kind, modality)
+        report = (day.toordinal() if day else 0, zone or "", ident, item, article, confidence, day)
+        groups[identity].append(report)
     out: list[Incident] = []
     for identity in sorted(groups):
         source, target, kind, modality = identity
-        head = (kind, source, target or None)
+        target = target or None
+        head = (kind, source, target)
         run = groups[identity]
         run.sort()
         opened: deque[_Open] = deque()
-        # a report before the day its successor's window opens, with no incident open, is alone
-        alone_before = [report[0] - window_days for report in run[1:]]
-        alone_before.append(sys.maxsize)
-        for (ordinal, zone, _, item, article, confidence, day), bound in zip(run, alone_before, strict=True):
+        # a report its successor's window does not reach, with no incident open, is alone
+        following = chain(islice(map(_ordinal, run), 1, None), (sys.maxsize,))
+        for (ordinal, zone, _, item, article, confidence, day), later in zip(run, following, strict=True):
             while opened and ordinal - opened[0].start > window_days:
                 out.append(opened.popleft().close(head, modality))
-            if ordinal == 0 or (not opened and ordinal < bound):
-                alone = (*head, zone or None, day, day, (item,), 1, modality, confidence, (article,))
+            if ordinal == 0 or (not opened and ordinal + window_days < later):
+                where = zone or None
+                alone = (kind, source, target, where, day, day, (item,), 1, modality, confidence, (article,))
                 out.append(_tuple(Incident, alone))
                 continue
             joined = _joinable(opened, zone) if opened else None
@@ -228,14 +224,22 @@ def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
 
 
 _tuple = tuple.__new__
+# What incidents() reads of a fact, from its instance dict: one attribute lookup, not nine (see fact()).
+_read = itemgetter(
+    "date", "source", "target", "type", "modality", "zone", "event_id", "article_id", "confidence"
+)
+_ordinal = itemgetter(0)
 
 
 def span(found: Sequence[Incident]) -> tuple[dt.date | None, dt.date | None]:
     """The first and last event dates of ``found``."""
-    firsts = [incident.date for incident in found if incident.date is not None]
-    if not firsts:
-        return None, None
-    return min(firsts), max([incident.last for incident in found if incident.last is not None])
+    # A date is never false, so filter(None, ...) keeps exactly the dated incidents.
+    first = min(filter(None, map(_date, found)), default=None)
+    return first, max(filter(None, map(_last, found)), default=None)
+
+
+_date = getter("date")
+_last = getter("last")
 
 
 def sources(found: Iterable[Incident]) -> int:
@@ -243,7 +247,7 @@ def sources(found: Iterable[Incident]) -> int:
     return len(set(chain.from_iterable(map(_sources, found))))
 
 
-_sources = attrgetter("sources")
+_sources = getter("sources")
 
 
 def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:
@@ -252,29 +256,48 @@ def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:
     ``found`` comes in the order :func:`incidents` gives (or a subsequence of it), so
     the incidents of one relation are contiguous and relations come sorted.
     """
-    return tuple(_relation(list(run)) for _, run in groupby(found, key=_relation_key))
+    return tuple(relation for relation, _ in _relations(found))
 
 
-def _relation(run: list[Incident]) -> Relation:
+def summary(found: Iterable[Incident]) -> tuple[tuple[Relation, ...], int]:
+    """:func:`relations` and :func:`sources` of ``found`` at once: the articles of its relations,
+    already gathered, are the row's (no incident is read twice)."""
+    summed = list(_relations(found))
+    return tuple(relation for relation, _ in summed), len(set().union(*(articles for _, articles in summed)))
+
+
+def _relations(found: Iterable[Incident]) -> Iterator[tuple[Relation, set[str]]]:
+    """Each relation of ``found`` (see :func:`relations`) with the articles reporting it."""
+    for _, run in groupby(found, key=_relation_key):
+        yield _relation(list(run))
+
+
+def _relation(run: list[Incident]) -> tuple[Relation, set[str]]:
     head = run[0]
     first, last = span(run)
-    return assemble(
+    articles = set(chain.from_iterable(map(_sources, run)))
+    relation = assemble(
         Relation,
         {
             "source": head.source,
             "target": head.target,
             "type": head.type,
             "count": len(run),
-            "sources": sources(run),
+            "sources": len(articles),
             "first": first,
             "last": last,
         },
     )
+    return relation, articles
 
 
-_relation_key = attrgetter("source", "target", "type")
+_relation_key = getter("source", "target", "type")
 
 
 def counts(found: Iterable[Incident]) -> dict[str, int]:
     """Incidents per PLOVER type, keys sorted."""
-    return dict(sorted(Counter(incident.type.value for incident in found).items()))
+    tally = Counter(map(_type, found))
+    return dict(sorted((kind.value, number) for kind, number in tally.items()))
+
+
+_type = getter("type")

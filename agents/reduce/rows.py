@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, cast
 
 from agents.reduce import alliances, zones
@@ -21,12 +22,17 @@ TABLES = (ALLIANCES, ZONES)
 
 def keys(event: Event) -> list[tuple[str, str]]:
     """The rows ``event`` touches: its actor pair in ``alliances``, its zone in ``zones``."""
+    fields = event.__dict__  # one attribute lookup, not five (see :func:`~agents.reduce.facts.fact`)
+    target, zone = fields["target"], fields["zone"]
     out = []
-    if event.target is not None:
-        out.append((ALLIANCES, pair_key(event.source, event.target)))
-    if event.zone is not None:
-        out.append((ZONES, event.zone))
+    if target is not None:
+        out.append((ALLIANCES, _pair_key(fields["source"], target)))
+    if zone is not None:
+        out.append((ZONES, zone))
     return out
+
+
+_pair_key = lru_cache(maxsize=1 << 16)(pair_key)  # one call an event: most pairs recur
 
 
 def build(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None) -> State:

@@ -8,12 +8,15 @@ contributions the audit lists add up to the score shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident
 from schemas.state import Stance
 
 PLACES = 4
+
+Weighed = tuple[list[float], list[float]]
 
 
 def decay(day: dt.date | None, reference: dt.date | None, scoring: Scoring) -> float:
@@ -27,26 +30,27 @@ def decay(day: dt.date | None, reference: dt.date | None, scoring: Scoring) -> f
     return 0.5 ** (age / scoring.half_life_days)
 
 
-def weight(incident: Incident, reference: dt.date | None, scoring: Scoring) -> float:
-    """The signed weight of one incident relative to ``reference``.
+def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scoring) -> Weighed:
+    """The signed weight of each incident relative to ``reference``, and what each of its reports
+    contributes (the weight shared by its reports, rounded to :data:`PLACES`).
 
-    Its modality and highest confidence count; ``n`` independent articles
-    multiply it by ``n ** exponent``.
+    An incident's modality and highest confidence count; ``n`` independent articles
+    multiply it by ``n ** exponent``. One loop over a row's incidents, the decay
+    computed once a date: this runs once per incident of every row a fold builds.
     """
-    modality, confidence = scoring.modality[incident.modality], incident.confidence
-    corroboration = 1.0 if incident.articles == 1 else incident.articles**scoring.exponent
-    return (
-        scoring.weights[incident.type]
-        * modality
-        * confidence
-        * corroboration
-        * decay(incident.date, reference, scoring)
-    )
-
-
-def share(total: float, incident: Incident) -> float:
-    """What each report of an incident of weight ``total`` contributes, rounded to :data:`PLACES`."""
-    return round(total / len(incident.facts), PLACES)
+    # plain dicts: read once an incident, they are faster to index than the read-only views
+    kinds, modalities, exponent = dict(scoring.weights), dict(scoring.modality), scoring.exponent
+    decays: dict[dt.date | None, float] = {}
+    totals, shares = [], []
+    for kind, _, _, _, day, _, facts, articles, modality, confidence, _ in found:
+        factor = decays.get(day)
+        if factor is None:
+            factor = decays[day] = decay(day, reference, scoring)
+        corroboration = 1.0 if articles == 1 else articles**exponent
+        total = kinds[kind] * modalities[modality] * confidence * corroboration * factor
+        totals.append(total)
+        shares.append(round(total / len(facts), PLACES))
+    return totals, shares
 
 
 def stance(score: float, magnitude: float, scoring: Scoring) -> Stance:

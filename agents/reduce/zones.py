@@ -23,7 +23,7 @@ from itertools import chain
 
 from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
-from agents.reduce.facts import counts, incidents, relations, sources, span
+from agents.reduce.facts import Incident, counts, incidents, relations, sources, span
 from schemas.event import SYMMETRIC_TYPES, PloverType
 from schemas.state import Fact, ZoneState, ZoneStep
 
@@ -32,7 +32,7 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
     """The row of ``zone`` holding ``facts`` (canonical: one per id, sorted by id)."""
     found = incidents(facts, scoring.window_days)
     first, last = span(found)
-    typed = by_type(facts)
+    typed = by_type(found)
     kind = kind_of(facts, scoring)
     timeline = steps(chain.from_iterable(typed[plover] for plover in scoring.zone_status), kind, scoring)
     status, since = current(timeline, kind)
@@ -62,11 +62,12 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
     )
 
 
-def by_type(facts: Iterable[Fact]) -> defaultdict[PloverType, list[Fact]]:
-    """The facts of each PLOVER type (an empty list for a type with none)."""
+def by_type(found: Iterable[Incident]) -> defaultdict[PloverType, list[Fact]]:
+    """The facts of each PLOVER type (an empty list for a type with none), from the row's incidents:
+    just made, they are cheaper to read than a large row's facts, scattered in memory."""
     out: defaultdict[PloverType, list[Fact]] = defaultdict(list)
-    for item in facts:
-        out[item.type].append(item)
+    for incident in found:
+        out[incident.type].extend(incident.facts)
     return out
 
 
@@ -91,9 +92,11 @@ def kind_of(facts: Iterable[Fact], scoring: Scoring) -> str | None:
     """The kind the newest report naming one gives (same day: the first kind listed)."""
     best: tuple[int, int] | None = None
     found: str | None = None
-    named = scoring.kinds.items()
+    named, mentions = scoring.kinds.items(), scoring.mentions.search
     for item in facts:
         text = item.evidence.lower()
+        if mentions(text) is None:  # most reports name no kind: one search, not one a word
+            continue
         for word, (rank, kind) in named:
             if word in text:
                 order = ((item.date or dt.date.min).toordinal(), -rank)
