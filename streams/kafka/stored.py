@@ -61,7 +61,7 @@ def assemble(model: type[State], value: bytes, facts: Iterable[bytes]) -> State:
     return model.loads(value).model_copy(update={"facts": canonical([decode_fact(item) for item in facts])})
 
 
-class FactsTable(faust.Table):  # type: ignore[misc]  # Faust's classes are untyped
+class FactsTable(faust.Table):
     """A Faust table that writes each key to the changelog partition of the row it belongs to."""
 
     def partition_for_key(self, key: Any) -> int | None:
