@@ -108,16 +108,11 @@ class KafkaMirror:
         touched = set()
         for record in batch:
             row = row_of(record.key) if facts else record.key
-            if facts:
-                held = self._facts.setdefault(row, {})
-                if record.value is None:
-                    held.pop(record.key, None)
-                else:
-                    held[record.key] = record.value
-            elif record.value is None:
-                self._summaries.pop(row, None)
+            held = self._facts.setdefault(row, {}) if facts else self._summaries
+            if record.value is None:
+                held.pop(record.key, None)
             else:
-                self._summaries[row] = record.value
+                held[record.key] = record.value
             touched.add(row)
         return touched
 

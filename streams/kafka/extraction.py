@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
@@ -84,22 +84,35 @@ class InThread:
             self._thread.shutdown(wait=True, cancel_futures=True)
             self._thread = None
 
-    async def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
+    def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
         loop = asyncio.get_running_loop()
         futures = [
             loop.run_in_executor(self._thread, extract_records, self.extractor, *item, self.max_bytes)
             for item in items
         ]
-        try:
-            for item, future in zip(items, futures, strict=True):
-                try:
-                    result = await future
-                except Exception as exc:  # one bad record must never stop the others
-                    result = failed(item, exc)
-                yield result
-        finally:
-            for future in futures:
-                future.cancel()
+        return in_order(items, futures, settled)
+
+
+async def settled(item: Item, future: asyncio.Future[Extracted]) -> Extracted:
+    """The result of ``item``'s extraction, or its dead letter if the extraction raised."""
+    try:
+        return await future
+    except Exception as exc:  # one bad record must never stop the others
+        return failed(item, exc)
+
+
+async def in_order(
+    items: Sequence[Item],
+    futures: Sequence[asyncio.Future[Extracted]],
+    settle: Callable[[Item, asyncio.Future[Extracted]], Awaitable[Extracted]],
+) -> AsyncGenerator[Extracted, None]:
+    """What ``settle`` makes of each item's future, in order; the futures not awaited are cancelled."""
+    try:
+        for item, future in zip(items, futures, strict=True):
+            yield await settle(item, future)
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 _extractor: Extractor | None = None
@@ -149,27 +162,21 @@ class InProcess:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    async def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
+    def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
         pool = self._child()
         futures = [self._submit(pool, _extract_in_child, *item, self.max_bytes) for item in items]
-        broken = False
-        try:
-            for item, future in zip(items, futures, strict=True):
-                if broken:
-                    yield await self._alone(item)
-                    continue
+
+        async def settle(item: Item, future: asyncio.Future[Extracted]) -> Extracted:
+            if pool is self._pool:  # else the child died on an earlier item
                 try:
-                    result = await future
+                    return await future
                 except BrokenProcessPool:
                     self._discard(pool)
-                    broken = True
-                    result = await self._alone(item)
                 except Exception as exc:  # one bad record must never stop the others
-                    result = failed(item, exc)
-                yield result
-        finally:
-            for future in futures:
-                future.cancel()
+                    return failed(item, exc)
+            return await self._alone(item)
+
+        return in_order(items, futures, settle)
 
     async def _alone(self, item: Item) -> Extracted:
         """Extract one item in a child of its own making, trying a second child if it dies."""
