@@ -16,7 +16,9 @@ class Change(Message):
     """``table[key]`` went from ``before`` to ``after`` because of the events in ``cause``.
 
     ``before``/``after`` are the public views of the row (without its facts);
-    ``None`` means the row did not exist / was removed.
+    ``None`` means the row did not exist / was removed. ``offsets`` are where the events of
+    ``event_ids`` are in the stream the reducer read: the ``events`` log (embedded), or the
+    partition of the row in the stream of events keyed by row (Kafka).
     """
 
     id: str

@@ -137,7 +137,7 @@ async def _publish(bootstrap: str, topic: str, articles: list[Article]) -> None:
 async def faust_throughput(
     bootstrap: str, broker_pid: int | None, articles: list[Article]
 ) -> dict[str, float]:
-    """Articles a second through extract, route and reduce, committed, with one worker; CPU per article."""
+    """Articles a second through extract and reduce, committed, with one worker; CPU per article."""
     options = _namespace()
     runtime = KafkaRuntime(bootstrap, options=options)
     await runtime.ensure_topics()

@@ -33,7 +33,7 @@ from streams.ingest import Item
 from streams.log import Log
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
-from streams.topology import REDUCE, STAGES
+from streams.topology import STAGES
 
 if TYPE_CHECKING:
     from streams.api.mirror import KafkaMirror
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("entente.api")
 TAIL_FALLBACK_S = 0.25
 """How often a tail looks at the log by itself, between the pokes of :meth:`Service._watch`."""
-KAFKA_STAGES = ("extract", "route", REDUCE.name)
-"""The stages of the Kafka topology, in the order :meth:`KafkaRuntime.lag` measures them."""
 
 
 def change_view(offset: int, change: Change) -> dict[str, Any]:
@@ -107,7 +105,9 @@ class Service:
     async def lag(self) -> dict[str, int]:
         """How far behind each stage is: records of its source topic after its committed position."""
         if self.on_kafka:
-            return dict(zip(KAFKA_STAGES, await self._kafka(self._writer).lag(), strict=True))
+            return dict(
+                zip((stage.name for stage in STAGES), await self._kafka(self._writer).lag(), strict=True)
+            )
         return {
             stage.name: self.log.end(stage.source) - (self.log.committed(stage.name, stage.source) or 0)
             for stage in STAGES

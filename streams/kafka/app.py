@@ -1,14 +1,16 @@
 """The Faust app that runs :mod:`streams.topology` on Kafka, with the step code of :mod:`streams.handlers`.
 
-    articles.raw ──extract──▶ events ──route──▶ <ns>entente-events-by-row ──reduce──▶ tables ──▶ state.changes
+    articles.raw ──extract──▶ events (the history)
+                    └──────▶ <ns>entente-events-by-row ──reduce──▶ tables ──▶ state.changes
          └────────── bad records (any stage) ──────────▶ articles.dlq
 
-``route`` re-keys each event by every row it touches (``alliances:A|B``, ``zones:Z``: the reducer's
-``keys(event)``). The tables are keyed the same way and their changelogs partitioned by the same
-partitioner, so a row's state lives on the partition of its input, and a worker that is assigned
-a partition recovers exactly the rows it will be sent. Every agent runs with concurrency 1
-and catches each record inside its loop: a record that cannot be processed becomes a
-:class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
+``extract`` publishes each event to ``events`` and, re-keyed, to every row it touches
+(``alliances:A|B``, ``zones:Z``: the reducer's ``keys(event)``); a change names the offsets of its
+events in the row's partition of that stream. The tables are keyed the same way and their
+changelogs partitioned by the same partitioner, so a row's state lives on the partition of its
+input, and a worker that is assigned a partition recovers exactly the rows it will be sent. Every
+agent runs with concurrency 1 and catches each record inside its loop: a record that cannot be
+processed becomes a :class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
 
 Extraction runs off the event loop (:mod:`streams.kafka.extraction`), a few articles at a time so
 the extractor never waits for the worker. ``reduce`` takes its input in batches and rebuilds each
@@ -46,14 +48,13 @@ from faust.types import EventT, StreamT, TopicT
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agents import reduce
 from schemas import AllianceState, DeadLetter, Event, ZoneState
 from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.codec import MessageCodec
-from streams.kafka.extraction import Extraction, failed
+from streams.kafka.extraction import EventRecord, Extraction, failed
 from streams.kafka.rows import apply_all
 from streams.kafka.stored import (
     FACTS,
@@ -71,8 +72,8 @@ from streams.topology import EXTRACT, REDUCE
 TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
 FOREVER = -1
 THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
-ROUTE = "route"
 ORIGIN = "origin"
+"""The header naming where a published article came from (its file, feed or request)."""
 EXTRACT_BATCH = 16
 """Most records the extract stage hands to the extractor at once."""
 REDUCE_BATCH = 4000
@@ -174,18 +175,6 @@ def origin_of(event: EventT) -> str:
 def received_at(event: EventT) -> dt.datetime:
     """The record's broker timestamp as an aware UTC datetime."""
     return dt.datetime.fromtimestamp(event.message.timestamp, tz=dt.UTC)
-
-
-def _header(event: EventT, name: str) -> str | None:
-    for key, value in event.message.headers or ():
-        if key == name:
-            return value.decode() if isinstance(value, bytes) else str(value)
-    return None
-
-
-def _origin(event: EventT) -> str:
-    """Where a re-keyed event came from (its ``events`` record), else where this record is."""
-    return _header(event, ORIGIN) or origin_of(event)
 
 
 @dataclass(frozen=True)
@@ -305,7 +294,6 @@ class EntenteApp:
         self.app.on_partitions_revoked.connect(self._forget_rows)
         self.app.on_rebalance_complete.connect(self._hold_flow_until_seek)
         self.app.agent(self.articles, name=EXTRACT.name, concurrency=1)(self._extract)
-        self.app.agent(self.events, name=ROUTE, concurrency=1)(self._route)
         self.app.agent(self.by_row, name=REDUCE.name, concurrency=1)(self._reduce)
 
     def _seek_uncommitted_to_start(self) -> None:
@@ -321,7 +309,7 @@ class EntenteApp:
         consumer = self.app.consumer
         thread = consumer._thread
         original = consumer.seek_to_committed
-        sources = {topic.get_topic_name() for topic in (self.articles, self.events, self.by_row)}
+        sources = {topic.get_topic_name() for topic in (self.articles, self.by_row)}
 
         async def seek_to_start(fresh: list[Any]) -> None:
             client = thread._ensure_consumer()
@@ -379,7 +367,7 @@ class EntenteApp:
         self.stats.dead_letters += 1
 
     async def _extract(self, stream: StreamT[Any]) -> None:
-        """``articles.raw`` → ``events`` (keyed by event id); rejections → ``articles.dlq``.
+        """``articles.raw`` → ``events`` and the rows' stream (:meth:`_publish`); rejections → the DLQ.
 
         Records are taken as they arrive, at most :data:`EXTRACT_BATCH` at once, and all handed to
         the extractor (off the event loop, see :mod:`streams.kafka.extraction`) before the first
@@ -397,40 +385,30 @@ class EntenteApp:
                         await self._dead_letter(result, record)
                         continue
                     try:
-                        for key, event in result:
-                            await self.events.send(key=key, value=event)
-                        self.stats.events += len(result)
+                        await self._publish(result)
                     except Exception as exc:  # one bad record must never stop the agent
                         await self._dead_letter(failed(item, exc), record)
 
-    async def _route(self, stream: StreamT[Any]) -> None:
-        """``events`` → one record per row the event touches, keyed ``table:key``."""
-        async for record in stream.events():
-            origin, value = origin_of(record), record.message.value
-            try:
-                event = Event.loads(value)
-                for table, key in reduce.keys(event):
-                    await self.by_row.send(
-                        key=f"{table}:{key}".encode(),
-                        value=value,
-                        headers={ORIGIN: origin.encode()},
-                        timestamp=record.message.timestamp,
-                    )
-                self.stats.reduced += 1
-            except Exception as exc:  # one bad record must never stop the agent
-                reason = f"undecodable event: {type(exc).__name__}: {exc}"
-                await self._dead_letter(DeadLetter.of(origin, reason, value, REDUCE.name), record)
+    async def _publish(self, events: list[EventRecord]) -> None:
+        """Send an article's events to ``events``, and each to every row it touches."""
+        for key, value, rows in events:
+            await self.events.send(key=key, value=value)
+            for row in rows:
+                await self.by_row.send(key=row, value=value)
+        self.stats.events += len(events)
+        self.stats.reduced += len(events)
 
     async def _reduce(self, stream: StreamT[Any]) -> None:
         """Apply each batch of events to its rows; publish the changes, then write the rows.
 
         A batch is what arrives within ``reduce_window`` seconds, at most :data:`REDUCE_BATCH` records:
         one record when input trickles in, a full batch when the stage is behind. Each row it
-        touches is decoded, built and encoded once, in a thread (see :mod:`streams.kafka.rows`).
-        That costs in proportion to the rows' sizes more than to the number of new events, so
-        after each batch the stage waits as long as the batch took: busy rows are rebuilt at
-        most half the time, in batches that grow with them, and the event loop (which feeds the
-        extraction process) keeps its share of the interpreter.
+        touches is decoded, built and encoded once (see :mod:`streams.kafka.rows`), on the event
+        loop: in a thread it would wait for the interpreter lock behind the loop and Faust's
+        consumer thread, and took several times as long. Building costs in proportion to the rows'
+        sizes more than to the number of new events, so after each batch the stage waits as long
+        as building took: busy rows are rebuilt at most half the time, in batches that grow with
+        them, and the rest of the loop (which feeds the extraction process) keeps its share.
         """
         loop = asyncio.get_running_loop()
         async for records in stream.take_events(REDUCE_BATCH, within=self.options.reduce_window):
@@ -439,8 +417,8 @@ class EntenteApp:
             for record in records:
                 groups.setdefault(record.message.key, []).append(record)
             rows = self._rows
-            batches = [self._held(row, group) for row, group in groups.items()]
-            done = await asyncio.to_thread(self._reduce_rows, batches)
+            done = self._reduce_rows([self._held(row, group) for row, group in groups.items()])
+            building = loop.time() - began
             for dead, record in done.dead:
                 await self._dead_letter(dead, record)
             sent = [await self.changes.send(key=row.row, value=row.change) for row in done.rows]
@@ -448,7 +426,7 @@ class EntenteApp:
             for row in done.rows:
                 self._write(row, remember=rows is self._rows)
             self.stats.changes += len(done.rows)
-            await asyncio.sleep(loop.time() - began)  # see the docstring
+            await asyncio.sleep(building)  # see the docstring
 
     def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
         """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
@@ -474,7 +452,7 @@ class EntenteApp:
                 self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
     def _reduce_rows(self, batches: list[RowBatch]) -> Reduced:
-        """Every row of a batch with its events applied (runs in a thread; touches no Faust state)."""
+        """Every row of a batch with its events applied."""
         out = Reduced()
         for batch in batches:
             try:
@@ -484,7 +462,7 @@ class EntenteApp:
             except Exception as exc:  # one bad row must never stop the agent
                 reason = f"reduce failed: {type(exc).__name__}: {exc}"
                 out.dead.extend(
-                    (DeadLetter.of(_origin(record), reason, record.message.value, REDUCE.name), record)
+                    (DeadLetter.of(origin_of(record), reason, record.message.value, REDUCE.name), record)
                     for record in batch.records
                 )
         return out
@@ -499,7 +477,7 @@ class EntenteApp:
                 events.append((Event.loads(value), record))
             except ValueError as exc:
                 reason = f"undecodable event: {type(exc).__name__}: {exc}"
-                out.dead.append((DeadLetter.of(_origin(record), reason, value, REDUCE.name), record))
+                out.dead.append((DeadLetter.of(origin_of(record), reason, value, REDUCE.name), record))
         return events
 
     def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
@@ -518,14 +496,15 @@ class EntenteApp:
         stamped = change.model_copy(
             update={
                 "ingested_at": received_at(causes[-1]),
-                "offsets": tuple(int(_origin(record).rpartition("@")[2]) for record in causes),
+                "offsets": tuple(record.message.offset for record in causes),
             }
         )
-        held = {} if state is None else {item.event_id: item for item in state.facts}
+        batch_ids = {event.id for event, _record in events}  # only their facts can be new or changed
+        held = {item.event_id: item for item in (state.facts if state else ()) if item.event_id in batch_ids}
         facts = {
             fact_key(batch.row, item.event_id): encode_fact(item)
             for item in after.facts
-            if held.get(item.event_id) != item
+            if item.event_id in batch_ids and held.get(item.event_id) != item
         }
         encoded = self.codecs[batch.table].dumps(summary(after))
         out.rows.append(RowWrite(batch.row, batch.table, after, encoded, facts, stamped.dumps()))

@@ -7,7 +7,8 @@ what ``entente worker`` uses) runs it beside the worker on a core of its own. An
 handed to the runtime (tests, embedding applications) runs in a thread (:class:`InThread`): it
 need not be loadable by name in another process.
 
-Both give the records to publish: ``(key, value)`` of each event, or the dead letter. Both take
+Both give the records to publish: each event's ``events`` key and value with the rows it goes to,
+or the dead letter. Both take
 several records at once and keep the extractor busy with the next while the worker publishes the
 events of the last (:meth:`Extraction.each`).
 """
@@ -27,8 +28,11 @@ from typing import Protocol, TypeVar
 from agents.extract import Extractor, load_extractor
 from schemas import DeadLetter
 from streams import handlers
+from streams.kafka.stored import rows_of
 
-Extracted = list[tuple[bytes, bytes]] | DeadLetter
+EventRecord = tuple[bytes, bytes, tuple[bytes, ...]]
+"""An event's ``events`` record (key, value) and the rows it goes to (``table:key``)."""
+Extracted = list[EventRecord] | DeadLetter
 T = TypeVar("T")
 PARENT_POLL_S = 1.0
 
@@ -38,7 +42,7 @@ def extract_records(extractor: Extractor, value: bytes, origin: str, max_bytes: 
     result = handlers.extract_article(value, origin, extractor, max_bytes)
     if isinstance(result, DeadLetter):
         return result
-    return [(event.id.encode(), event.dumps()) for event in result]
+    return [(event.id.encode(), event.dumps(), rows_of(event)) for event in result]
 
 
 Item = tuple[bytes, str]

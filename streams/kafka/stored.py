@@ -19,13 +19,19 @@ from typing import Any
 import faust
 from aiokafka.partitioner import murmur2
 
+from agents import reduce
 from agents.reduce.facts import canonical
-from schemas import AllianceState, ZoneState
+from schemas import AllianceState, Event, ZoneState
 from schemas.state import Fact
 
 State = AllianceState | ZoneState
 FACTS = "facts"
 SEPARATOR = b"#"
+
+
+def rows_of(event: Event) -> tuple[bytes, ...]:
+    """The rows (``table:key``) an event goes to: the reducer's ``keys(event)``."""
+    return tuple(f"{table}:{key}".encode() for table, key in reduce.keys(event))
 
 
 def fact_key(row: bytes, event_id: str) -> bytes:

@@ -126,8 +126,8 @@ class KafkaRuntime:
         return await create_topics(self.bootstrap, self.options.topic_specs())
 
     def _sources(self) -> list[str]:
-        """The topics the stages consume, in topology order (extract, route, reduce)."""
-        return [self.topic(topics.ARTICLES), self.topic(topics.EVENTS), self.options.by_row]
+        """The topics the stages consume, in topology order (extract, reduce)."""
+        return [self.topic(topics.ARTICLES), self.options.by_row]
 
     # -- publishing ---------------------------------------------------------------
 
@@ -237,7 +237,7 @@ class KafkaRuntime:
                 logger.warning("worker restarting: %s: %s", type(crash).__name__, crash)
 
     async def lag(self) -> list[int]:
-        """Records not yet committed by each stage, in topology order (extract, route, reduce)."""
+        """Records not yet committed by each stage, in topology order (extract, reduce)."""
         return await lags(self.bootstrap, self.options.app_id, self._sources())
 
     async def wait_idle(self, timeout: float = 300.0, app: EntenteApp | None = None) -> None:

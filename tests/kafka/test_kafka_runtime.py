@@ -103,7 +103,7 @@ def test_redelivering_everything_after_lost_commits_changes_no_state_and_no_chan
     runtime.publish_articles(seed_items())
     runtime.run_until_idle()
     before, changes = views(runtime), runtime.changes()
-    sources = [runtime.topic(topics.ARTICLES), runtime.topic(topics.EVENTS), runtime.options.by_row]
+    sources = [runtime.topic(topics.ARTICLES), runtime.options.by_row]
     asyncio.run(rewind(runtime.bootstrap, runtime.options.app_id, sources))
 
     again = runtime.run_until_idle()
@@ -137,7 +137,7 @@ def test_invalid_articles_are_refused_at_publishing_with_a_reason(runtime: Kafka
 
 async def test_poison_records_become_dead_letters_and_the_worker_goes_on(runtime: KafkaRuntime) -> None:
     await runtime.ensure_topics()
-    raw, events = runtime.topic(topics.ARTICLES), runtime.topic(topics.EVENTS)
+    raw, rows = runtime.topic(topics.ARTICLES), runtime.options.by_row
     huge = orjson.dumps({"id": "huge", "text": "Turkey shelled Manbij. " * 900_000})
     good = Article(id="good", text="Turkish troops shelled Kurdish fighters near Manbij.").dumps()
     async with AIOKafkaProducer(
@@ -145,7 +145,7 @@ async def test_poison_records_become_dead_letters_and_the_worker_goes_on(runtime
     ) as producer:
         for value in (b"\xff{not json", b'{"id": "no-text"}', huge, good):
             await producer.send_and_wait(raw, value, partition=0)
-        await producer.send_and_wait(events, b'{"type": "ASSAULT"}', partition=1)
+        await producer.send_and_wait(rows, b'{"type": "ASSAULT"}', key=b"zones:MANBIJ", partition=1)
 
     async with worker(runtime):
         await runtime.wait_idle(timeout=120)
@@ -155,7 +155,7 @@ async def test_poison_records_become_dead_letters_and_the_worker_goes_on(runtime
     assert reasons[f"{raw}[0]@0"][1].startswith("malformed JSON")
     assert reasons[f"{raw}[0]@1"][1].startswith("schema violation: text")
     assert reasons[f"{raw}[0]@2"][1].startswith(f"too large ({len(huge)} bytes")
-    stage, reason = reasons[f"{events}[1]@0"]
+    stage, reason = reasons[f"{rows}[1]@0"]
     assert stage == "reduce"
     assert reason.startswith("undecodable event")
     assert [row.zone for row in await runtime.astate("zones")] == ["MANBIJ"]
