@@ -48,7 +48,7 @@ from faust.types import EventT, StreamT, TopicT
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schemas import AllianceState, DeadLetter, Event, ZoneState
+from schemas import AllianceState, Change, DeadLetter, Event, ZoneState
 from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
@@ -62,9 +62,9 @@ from streams.kafka.stored import (
     State,
     assemble,
     encode_fact,
+    encode_summary,
     fact_key,
     index,
-    summary,
 )
 from streams.runtime.base import RunStats
 from streams.topology import EXTRACT, REDUCE
@@ -188,6 +188,7 @@ class RowBatch:
     row: bytes
     records: list[EventT]
     state: State | None = None
+    view: dict[str, Any] | None = None
     held: bytes | None = None
     facts: list[bytes] = field(default_factory=list)
 
@@ -207,6 +208,7 @@ class RowWrite:
     row: bytes
     table: str
     state: State
+    view: dict[str, Any]
     summary: bytes
     facts: dict[bytes, bytes]
     change: bytes
@@ -286,9 +288,9 @@ class EntenteApp:
                 use_partitioner=True,
             )
         )
-        self.codecs = {name: MessageCodec(model) for name, model in TABLES.items()}
-        self._rows: dict[bytes, State] = {}
-        """Rows this worker built or read since partitions were last revoked, with their facts."""
+        self.change_codec = MessageCodec(Change)
+        self._rows: dict[bytes, tuple[State, dict[str, Any]]] = {}
+        """Rows this worker built or read since partitions were last revoked, with their facts and views."""
         self._fact_keys: dict[bytes, set[bytes]] | None = None
         """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
         self.app.on_partitions_revoked.connect(self._forget_rows)
@@ -430,8 +432,8 @@ class EntenteApp:
 
     def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
         """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
-        if (state := self._rows.get(row)) is not None:
-            return RowBatch(row, records, state=state)
+        if (known := self._rows.get(row)) is not None:
+            return RowBatch(row, records, state=known[0], view=known[1])
         table = self.tables.get(row.decode().partition(":")[0])
         held = None if table is None else table.get(row)
         if held is None:
@@ -447,7 +449,7 @@ class EntenteApp:
             self.facts[key] = value
         self.tables[row.table][row.row] = row.summary
         if remember:
-            self._rows[row.row] = row.state
+            self._rows[row.row] = row.state, row.view
             if self._fact_keys is not None:
                 self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
@@ -487,7 +489,7 @@ class EntenteApp:
         state = batch.state
         if state is None and batch.held is not None:
             state = assemble(TABLES[batch.table], batch.held, batch.facts)
-        applied = apply_all(batch.table, batch.key, state, [event for event, _record in events])
+        applied = apply_all(batch.table, batch.key, state, [event for event, _record in events], batch.view)
         if applied is None:
             return
         after, change = applied
@@ -506,5 +508,8 @@ class EntenteApp:
             for item in after.facts
             if item.event_id in batch_ids and held.get(item.event_id) != item
         }
-        encoded = self.codecs[batch.table].dumps(summary(after))
-        out.rows.append(RowWrite(batch.row, batch.table, after, encoded, facts, stamped.dumps()))
+        assert change.after is not None  # a built row has a view
+        encoded = encode_summary(after, change.after)
+        out.rows.append(
+            RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped.dumps())
+        )

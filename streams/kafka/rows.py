@@ -10,7 +10,7 @@ row is a function of the set of events it holds), and its change covers every ev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from agents.reduce.facts import canonical, fact
 from agents.reduce.rows import State, build, view
@@ -20,13 +20,18 @@ from schemas.ids import digest
 
 
 def apply_all(
-    table: str, key: str, state: State | None, events: Sequence[Event]
+    table: str,
+    key: str,
+    state: State | None,
+    events: Sequence[Event],
+    before: dict[str, Any] | None = None,
 ) -> tuple[State, Change] | None:
     """The row ``table[key]`` with ``events`` added and the change of its view; ``None`` if nothing changed.
 
     As :func:`agents.reduce.apply`: events the row already holds change nothing, and a row scored
     as of a date ignores events after it or with no date. The change id is the one ``apply``
-    gives when a single event is new.
+    gives when a single event is new. ``before`` is the view of ``state``, when the caller kept it
+    (the ``after`` of the row's last change).
     """
     held = () if state is None else state.facts
     as_of = None if state is None else state.as_of
@@ -35,7 +40,8 @@ def apply_all(
     if facts == held:
         return None
     after = build(table, key, facts, as_of)
-    before_view, after_view = (None if state is None else view(state)), view(after)
+    before_view = None if state is None else before if before is not None else view(state)
+    after_view = view(after)
     if before_view == after_view:
         return None
     known = {item.event_id for item in held}

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import faust
+import orjson
 from aiokafka.partitioner import murmur2
 
 from agents import reduce
@@ -57,9 +58,10 @@ def decode_fact(value: bytes) -> Fact:
     return Fact.model_validate_json(value)
 
 
-def summary(state: State) -> State:
-    """The row as its table keeps it: without its facts."""
-    return state.model_copy(update={"facts": ()})
+def encode_summary(state: State, view: dict[str, Any]) -> bytes:
+    """The table record of ``state``: the row without its facts, from its public ``view`` (the row
+    without its facts and version), an encoding its change has already paid for."""
+    return orjson.dumps({"schema_version": state.schema_version, **view, "facts": []})
 
 
 def assemble(model: type[State], value: bytes, facts: Iterable[bytes]) -> State:
