@@ -8,7 +8,7 @@ from operator import mul
 
 from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
-from agents.reduce.facts import Incident, counts, getter, incidents, span, summary
+from agents.reduce.facts import Incident, bounds, counts, getter, incidents, summary
 from agents.reduce.score import PLACES, stance, weights
 from schemas.state import AllianceState, Fact, Highlight
 
@@ -21,11 +21,11 @@ def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sco
     """
     a, b = key.split("|")
     found = incidents(facts, scoring.window_days)
-    first, last = span(found)
+    pair_relations, pair_sources = summary(found)
+    first, last = bounds(pair_relations)
     reference = as_of or last
     totals, shares = weights(found, reference, scoring)
     score = round(sum(map(mul, shares, map(len, map(_facts, found)))), PLACES)
-    pair_relations, pair_sources = summary(found)
     magnitudes = list(map(abs, totals))
     strongest = heapq.nlargest(scoring.strongest, range(len(found)), key=magnitudes.__getitem__)
     return assemble(

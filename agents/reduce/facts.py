@@ -30,9 +30,16 @@ thousand days at most, and a table lookup is cheaper than a bounded cache's."""
 
 def fact(event: Event) -> Fact:
     """The fact a row keeps of ``event``; ids and dates are interned, since many facts share them."""
-    # Field values read from the instance dict: a pydantic model defines ``__getattr__``, which
-    # makes every attribute read a slow lookup, and this runs once an event of every fold.
-    intern, fields = sys.intern, event.__dict__
+    return fact_from(event.__dict__)
+
+
+def fact_from(fields: dict[str, Any]) -> Fact:
+    """:func:`fact` of the event whose instance dict is ``fields``.
+
+    A pydantic model defines ``__getattr__``, which makes every attribute read a slow
+    lookup: a fold reads each event's instance dict once, for its fact and its keys.
+    """
+    intern = sys.intern
     target, zone, day = fields["target"], fields["zone"], fields["date"] or fields["reported"]
     return assemble(
         Fact,
@@ -82,18 +89,6 @@ def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
         else:
             out.append(item)
     return tuple(out)
-
-
-def gather(rows: dict[str, dict[str, Fact]], key: str, item: Fact) -> None:
-    """Add ``item`` to the facts of row ``key``, a set keyed by event id (of two with one id, the
-    :func:`preferred`)."""
-    held, ident = rows.get(key), item.event_id
-    if held is None:
-        rows[key] = {ident: item}
-        return
-    known = held.setdefault(ident, item)
-    if known is not item:
-        held[ident] = preferred(known, item)
 
 
 def ordered(held: dict[str, Fact]) -> tuple[Fact, ...]:
@@ -154,10 +149,14 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
         target = target or None
         head = (kind, source, target)
         run = groups[identity]
-        run.sort()
-        opened: deque[_Open] = deque()
-        # a report its successor's window does not reach, with no incident open, is alone
-        following = chain(islice(map(_ordinal, run), 1, None), (sys.maxsize,))
+        opened: deque[_Open] | tuple[()]
+        if len(run) == 1:  # on a large row, most relations are reported once a window: no setup
+            opened, following = (), _LAST
+        else:
+            run.sort()
+            opened = deque()
+            # a report its successor's window does not reach, with no incident open, is alone
+            following = chain(islice(map(_ordinal, run), 1, None), _LAST)
         for (ordinal, zone, _, item, article, confidence, day), later in zip(run, following, strict=True):
             while opened and ordinal - opened[0].start > window_days:
                 out.append(opened.popleft().close(head, modality))
@@ -177,8 +176,13 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
                 joined.confidence = confidence
             if not joined.zone:
                 joined.zone = zone
-        out.extend(incident.close(head, modality) for incident in opened)
+        if opened:
+            out.extend(incident.close(head, modality) for incident in opened)
     return out
+
+
+_LAST = (sys.maxsize,)
+"""What follows a run's last report: a day no window reaches."""
 
 
 class _Open:
@@ -240,6 +244,13 @@ def span(found: Sequence[Incident]) -> tuple[dt.date | None, dt.date | None]:
 
 _date = getter("date")
 _last = getter("last")
+
+
+def bounds(summaries: Sequence[Relation]) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last event dates of the incidents ``summaries`` (their :func:`relations`)
+    summarise: their :func:`span`, read from a few relations rather than every incident."""
+    first = min(filter(None, (relation.first for relation in summaries)), default=None)
+    return first, max(filter(None, (relation.last for relation in summaries)), default=None)
 
 
 def sources(found: Iterable[Incident]) -> int:

@@ -7,8 +7,8 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from agents.reduce.facts import fact, gather, ordered
-from agents.reduce.rows import TABLES, State, build, keys
+from agents.reduce.facts import fact_from, ordered, preferred
+from agents.reduce.rows import TABLES, State, build, keys_from
 from schemas.event import Event
 from schemas.state import Fact
 
@@ -29,9 +29,16 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
         for event in events:
             if as_of is not None and ((day := event.event_date) is None or day > as_of):
                 continue
-            item = fact(event)
-            for table, key in keys(event):
-                gather(held[table], key, item)
+            fields = event.__dict__  # one attribute lookup for all (see facts.fact_from)
+            item, ident = fact_from(fields), fields["id"]
+            for table, key in keys_from(fields):
+                # the facts of a row, a set keyed by event id: of two with one id, the preferred
+                table_rows = held[table]
+                facts = table_rows.get(key)
+                if facts is None:
+                    table_rows[key] = {ident: item}
+                elif (known := facts.setdefault(ident, item)) is not item:
+                    facts[ident] = preferred(known, item)
         return {
             table: {key: build(table, key, ordered(rows.pop(key)), as_of) for key in sorted(rows)}
             for table, rows in held.items()

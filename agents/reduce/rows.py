@@ -22,7 +22,11 @@ TABLES = (ALLIANCES, ZONES)
 
 def keys(event: Event) -> list[tuple[str, str]]:
     """The rows ``event`` touches: its actor pair in ``alliances``, its zone in ``zones``."""
-    fields = event.__dict__  # one attribute lookup, not five (see :func:`~agents.reduce.facts.fact`)
+    return keys_from(event.__dict__)  # one attribute lookup, not two (see facts.fact_from)
+
+
+def keys_from(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """:func:`keys` of the event whose instance dict is ``fields``."""
     target, zone = fields["target"], fields["zone"]
     out = []
     if target is not None:

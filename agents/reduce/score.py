@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident
 from schemas.state import Stance
 
 PLACES = 4
+_SCALE = 10.0**PLACES
+_EXACT = 2.0**46
 
 Weighed = tuple[list[float], list[float]]
 
@@ -26,30 +29,53 @@ def decay(day: dt.date | None, reference: dt.date | None, scoring: Scoring) -> f
     """
     if day is None or reference is None:
         return scoring.undated
-    age = max(0, (reference - day).days)
-    return 0.5 ** (age / scoring.half_life_days)
+    return halving(reference.toordinal() - day.toordinal(), scoring.half_life_days)
+
+
+@cache
+def halving(age: int, half_life: float) -> float:
+    """``0.5 ** (age / half_life)``, an age in days counted as 0 when negative.
+
+    Computed once an age: rows span a few thousand days at most, and a cache lookup
+    is cheaper than the power.
+    """
+    return 0.5 ** (max(0, age) / half_life)
+
+
+def rounded(value: float) -> float:
+    """``round(value, PLACES)``, the very same float, mostly without the decimal string ``round`` makes.
+
+    ``round`` rounds the exact decimal value half to even and returns the float nearest that
+    decimal: ``whole / 10 ** PLACES`` for an integer ``whole`` (float division rounds correctly).
+    Below :data:`_EXACT`, ``value * 10 ** PLACES`` is off its exact value by under 0.01, so when
+    it is further than that from a half its nearest integer is ``whole``. Near a half, at zero
+    (whose sign ``round`` keeps) and far out, ``round`` it is.
+    """
+    scaled = value * _SCALE
+    if -_EXACT < scaled < _EXACT and (whole := round(scaled)) and abs(scaled - whole) < 0.49:
+        return whole / _SCALE
+    return round(value, PLACES)
 
 
 def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scoring) -> Weighed:
     """The signed weight of each incident relative to ``reference``, and what each of its reports
-    contributes (the weight shared by its reports, rounded to :data:`PLACES`).
+    contributes (the weight shared by its reports, :func:`rounded` to :data:`PLACES`).
 
     An incident's modality and highest confidence count; ``n`` independent articles
-    multiply it by ``n ** exponent``. One loop over a row's incidents, the decay
-    computed once a date: this runs once per incident of every row a fold builds.
+    multiply it by ``n ** exponent``. One loop over a row's incidents, :func:`decay`
+    inlined: this runs once per incident of every row a fold builds.
     """
     # plain dicts: read once an incident, they are faster to index than the read-only views
     kinds, modalities, exponent = dict(scoring.weights), dict(scoring.modality), scoring.exponent
-    decays: dict[dt.date | None, float] = {}
+    half_life, undated = scoring.half_life_days, scoring.undated
+    end = None if reference is None else reference.toordinal()
     totals, shares = [], []
     for kind, _, _, _, day, _, facts, articles, modality, confidence, _ in found:
-        factor = decays.get(day)
-        if factor is None:
-            factor = decays[day] = decay(day, reference, scoring)
+        factor = undated if day is None or end is None else halving(end - day.toordinal(), half_life)
         corroboration = 1.0 if articles == 1 else articles**exponent
         total = kinds[kind] * modalities[modality] * confidence * corroboration * factor
         totals.append(total)
-        shares.append(round(total / len(facts), PLACES))
+        shares.append(rounded(total / len(facts)))
     return totals, shares
 
 

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agents import reduce
 from agents.reduce.config import SCORING_FILE, Scoring, default, load
+from agents.reduce.score import PLACES, rounded
 from schemas import Evidence, PloverType
 from schemas.state import AllianceState
 from tests.support.factories import DAY, event
@@ -186,3 +189,15 @@ def test_stance_follows_tone_as_well_as_score() -> None:
     aid = report("a3", DAY, type="AID", source="TUR", target="YPG")
     assert pair(aid).stance == "cooperative"
     assert pair(clash, aid, report("a4", DAY, type="AGREE", source="TUR", target="YPG")).stance == "neutral"
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=False),
+        st.integers(-(10**9), 10**9).map(lambda whole: (whole + 0.5) / 10**PLACES),  # halves
+        st.floats(-100, 100).map(lambda value: round(value, PLACES)),  # already rounded
+    )
+)
+def test_shares_are_rounded_exactly_as_round_does(value: float) -> None:
+    assert math.copysign(1, rounded(value)) == math.copysign(1, round(value, PLACES))
+    assert rounded(value) == round(value, PLACES)
