@@ -25,7 +25,7 @@ from schemas.base import Message
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
 from streams.kafka.app import TABLES
-from streams.kafka.stored import FACTS, assemble, row_of
+from streams.kafka.stored import FACTS, assemble, row_of, split_row
 from streams.log import Log, Writer
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ class KafkaMirror:
 
     def _put_row(self, writer: Writer, row: bytes) -> None:
         """Store a row (``table:key``) whole, or remove it after its table's tombstone."""
-        table, _, key = row.decode().partition(":")
+        table, key = split_row(row)
         summary = self._summaries.get(row)
         if summary is None:
             writer.delete_state(table, key)

@@ -65,6 +65,7 @@ from streams.kafka.stored import (
     encode_summary,
     fact_key,
     index,
+    split_row,
 )
 from streams.runtime.base import RunStats
 from streams.topology import EXTRACT, REDUCE
@@ -194,11 +195,11 @@ class RowBatch:
 
     @property
     def table(self) -> str:
-        return self.row.decode().partition(":")[0]
+        return split_row(self.row)[0]
 
     @property
     def key(self) -> str:
-        return self.row.decode().partition(":")[2]
+        return split_row(self.row)[1]
 
 
 @dataclass(frozen=True)
@@ -434,7 +435,7 @@ class EntenteApp:
         """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
         if (known := self._rows.get(row)) is not None:
             return RowBatch(row, records, state=known[0], view=known[1])
-        table = self.tables.get(row.decode().partition(":")[0])
+        table = self.tables.get(split_row(row)[0])
         held = None if table is None else table.get(row)
         if held is None:
             return RowBatch(row, records)

@@ -35,6 +35,12 @@ def rows_of(event: Event) -> tuple[bytes, ...]:
     return tuple(f"{table}:{key}".encode() for table, key in reduce.keys(event))
 
 
+def split_row(row: bytes) -> tuple[str, str]:
+    """The table and the key of a row (``table:key``)."""
+    table, _, key = row.decode().partition(":")
+    return table, key
+
+
 def fact_key(row: bytes, event_id: str) -> bytes:
     """The facts-table key of the fact of ``event_id`` in ``row`` (``table:key``)."""
     return row + SEPARATOR + event_id.encode()
