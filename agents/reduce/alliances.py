@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Sequence
 from operator import mul
 
 from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
-from agents.reduce.facts import Incident, bounds, counts, getter, incidents, summary
+from agents.reduce.facts import Incident, Tally, getter, incidents, relations, tally
 from agents.reduce.score import PLACES, stance, weights
 from schemas.state import AllianceState, Fact, Highlight
 
@@ -19,10 +20,22 @@ def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sco
     ``score`` sums every report's share of its incident's weight, relative to
     ``as_of``, else to the newest event date of the row.
     """
-    a, b = key.split("|")
     found = incidents(facts, scoring.window_days)
-    pair_relations, pair_sources = summary(found)
-    first, last = bounds(pair_relations)
+    return row(key, facts, found, tally(relations(found)), as_of, scoring)
+
+
+def row(
+    key: str,
+    facts: tuple[Fact, ...],
+    found: Sequence[Incident],
+    summed: Tally,
+    as_of: dt.date | None,
+    scoring: Scoring,
+) -> AllianceState:
+    """The row of pair ``key`` holding ``facts``, from their incidents (in the order of
+    ``incidents``) and their tally."""
+    a, b = key.split("|")
+    first, last = summed.first, summed.last
     reference = as_of or last
     totals, shares = weights(found, reference, scoring)
     score = round(sum(map(mul, shares, map(len, map(_facts, found)))), PLACES)
@@ -35,13 +48,13 @@ def build(key: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sco
             "b": b,
             "stance": stance(score, sum(magnitudes), scoring),
             "score": score,
-            "relations": pair_relations,
-            "counts": counts(found),
+            "relations": summed.relations,
+            "counts": summed.counts,
             "first": first,
             "last": last,
             "events": len(facts),
             "incidents": len(found),
-            "sources": pair_sources,
+            "sources": summed.sources,
             "strongest": tuple(_highlight(totals[at], found[at]) for at in strongest),
             "as_of": as_of,
             "facts": facts,

@@ -68,6 +68,12 @@ def _content(item: Fact) -> tuple[object, ...]:
     return item.confidence, item.modality, item.evidence, (item.date or dt.date.min).toordinal()
 
 
+def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
+    """The fact of ``event_id`` in ``facts`` (canonical), if they hold one."""
+    at = bisect_left(facts, event_id, key=_event_id)
+    return facts[at] if at < len(facts) and facts[at].event_id == event_id else None
+
+
 def add(facts: tuple[Fact, ...], new: Fact) -> tuple[Fact, ...]:
     """``facts ∪ {new}``, still sorted by event id; the very same tuple when nothing changes."""
     at = bisect_left(facts, new.event_id, key=_event_id)
@@ -126,6 +132,10 @@ Report = tuple[int, str, str, Fact, str, float, "dt.date | None"]
 """A fact as :func:`incidents` sorts it (day ordinal, zone, event id), with the fields it reads once."""
 
 
+Identity = tuple[str, str, PloverType, str]
+"""What the reports of one incident share: source, target (``""`` if none), type and modality."""
+
+
 def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     """Group reports into incidents, deterministically for a given set of facts.
 
@@ -134,50 +144,63 @@ def incidents(facts: Iterable[Fact], window_days: int) -> list[Incident]:
     dates (own date, else the article's) lie within ``window_days`` after the
     incident's first report. A report with no date at all is an incident of its own.
     Incidents come sorted by source, target, type and modality, then by first report,
-    so the incidents of one relation are contiguous. Each fact is read once: on
-    large rows, memory reads, not arithmetic, are what a fold spends its time on.
+    so the incidents of one relation are contiguous.
     """
-    groups: defaultdict[tuple[str, str, PloverType, str], list[Report]] = defaultdict(list)
+    groups = group(facts)
+    out: list[Incident] = []
+    for identity in sorted(groups):
+        out.extend(incidents_of(identity, groups[identity], window_days))
+    return out
+
+
+def group(facts: Iterable[Fact]) -> dict[Identity, list[Report]]:
+    """The reports of ``facts`` by :data:`Identity`, each in the order given. Each fact is read
+    once: on large rows, memory reads, not arithmetic, are what a fold spends its time on."""
+    groups: defaultdict[Identity, list[Report]] = defaultdict(list)
     for item in facts:
         day, source, target, kind, modality, zone, ident, article, confidence = _read(item.__dict__)
         identity = (source, target or "", kind, modality)
         report = (day.toordinal() if day else 0, zone or "", ident, item, article, confidence, day)
         groups[identity].append(report)
+    return groups
+
+
+def incidents_of(identity: Identity, run: list[Report], window_days: int) -> list[Incident]:
+    """The incidents of the reports ``run`` of one identity (see :func:`incidents`), by first
+    report; ``run`` is sorted in place."""
+    source, target, kind, modality = identity
+    target = target or None
+    head = (kind, source, target)
     out: list[Incident] = []
-    for identity in sorted(groups):
-        source, target, kind, modality = identity
-        target = target or None
-        head = (kind, source, target)
-        run = groups[identity]
-        opened: deque[_Open] | tuple[()]
-        if len(run) == 1:  # on a large row, most relations are reported once a window: no setup
-            opened, following = (), _LAST
-        else:
-            run.sort()
-            opened = deque()
-            # a report its successor's window does not reach, with no incident open, is alone
-            following = chain(islice(map(_ordinal, run), 1, None), _LAST)
-        for (ordinal, zone, _, item, article, confidence, day), later in zip(run, following, strict=True):
-            while opened and ordinal - opened[0].start > window_days:
-                out.append(opened.popleft().close(head, modality))
-            if ordinal == 0 or (not opened and ordinal + window_days < later):
-                where = zone or None
-                alone = (kind, source, target, where, day, day, (item,), 1, modality, confidence, (article,))
-                out.append(_tuple(Incident, alone))
-                continue
-            joined = _joinable(opened, zone) if opened else None
-            if joined is None:
-                joined = _Open(ordinal, zone, day)
-                opened.append(joined)
-            joined.members.append(item)
-            joined.sources.append(article)
-            joined.last = day
-            if confidence > joined.confidence:
-                joined.confidence = confidence
-            if not joined.zone:
-                joined.zone = zone
-        if opened:
-            out.extend(incident.close(head, modality) for incident in opened)
+    opened: deque[_Open] | tuple[()]
+    if len(run) == 1:  # on a large row, most relations are reported once a window: no setup
+        opened, following = (), _LAST
+    else:
+        run.sort()
+        opened = deque()
+        # a report its successor's window does not reach, with no incident open, is alone
+        following = chain(islice(map(_ordinal, run), 1, None), _LAST)
+    for (ordinal, zone, _, item, article, confidence, day), later in zip(run, following, strict=True):
+        while opened and ordinal - opened[0].start > window_days:
+            out.append(opened.popleft().close(head, modality))
+        if ordinal == 0 or (not opened and ordinal + window_days < later):
+            where = zone or None
+            alone = (kind, source, target, where, day, day, (item,), 1, modality, confidence, (article,))
+            out.append(_tuple(Incident, alone))
+            continue
+        joined = _joinable(opened, zone) if opened else None
+        if joined is None:
+            joined = _Open(ordinal, zone, day)
+            opened.append(joined)
+        joined.members.append(item)
+        joined.sources.append(article)
+        joined.last = day
+        if confidence > joined.confidence:
+            joined.confidence = confidence
+        if not joined.zone:
+            joined.zone = zone
+    if opened:
+        out.extend(incident.close(head, modality) for incident in opened)
     return out
 
 
@@ -253,41 +276,53 @@ def bounds(summaries: Sequence[Relation]) -> tuple[dt.date | None, dt.date | Non
     return first, max(filter(None, (relation.last for relation in summaries)), default=None)
 
 
-def sources(found: Iterable[Incident]) -> int:
-    """How many distinct articles report ``found``."""
-    return len(set(chain.from_iterable(map(_sources, found))))
+Summed = tuple[Relation, set[str]]
+"""A relation with the articles reporting it."""
 
 
-_sources = getter("sources")
+class Tally(NamedTuple):
+    """What a row reads from its relations: the relations, sorted (a zone's: those of its
+    hostilities at least), its number of distinct articles, its incidents per PLOVER type (keys
+    sorted), its first and last event dates."""
+
+    relations: tuple[Relation, ...]
+    sources: int
+    counts: dict[str, int]
+    first: dt.date | None
+    last: dt.date | None
 
 
-def relations(found: Iterable[Incident]) -> tuple[Relation, ...]:
-    """Directed summaries: per (source, target, type), incidents, articles and first/last dates.
+def tally(summed: Iterable[Summed]) -> Tally:
+    """The :class:`Tally` of a row's relations (:func:`relations`), with their articles."""
+    pairs = list(summed)
+    found = tuple(relation for relation, _ in pairs)
+    per_type: dict[PloverType, int] = {}
+    for relation in found:
+        kind = relation.type
+        per_type[kind] = per_type.get(kind, 0) + relation.count
+    first, last = bounds(found)
+    articles = len(set().union(*(articles for _, articles in pairs)))
+    typed = dict(sorted((kind.value, count) for kind, count in per_type.items()))
+    return Tally(found, articles, typed, first, last)
 
-    ``found`` comes in the order :func:`incidents` gives (or a subsequence of it), so
-    the incidents of one relation are contiguous and relations come sorted.
+
+def relations(found: Iterable[Incident]) -> Iterator[Summed]:
+    """Directed summaries, each with its articles: per (source, target, type), incidents,
+    articles and first/last dates.
+
+    ``found`` comes in the order :func:`incidents` gives, so the incidents of one relation
+    are contiguous and relations come sorted.
     """
-    return tuple(relation for relation, _ in _relations(found))
-
-
-def summary(found: Iterable[Incident]) -> tuple[tuple[Relation, ...], int]:
-    """:func:`relations` and :func:`sources` of ``found`` at once: the articles of its relations,
-    already gathered, are the row's (no incident is read twice)."""
-    summed = list(_relations(found))
-    return tuple(relation for relation, _ in summed), len(set().union(*(articles for _, articles in summed)))
-
-
-def _relations(found: Iterable[Incident]) -> Iterator[tuple[Relation, set[str]]]:
-    """Each relation of ``found`` (see :func:`relations`) with the articles reporting it."""
     for _, run in groupby(found, key=_relation_key):
-        yield _relation(list(run))
+        yield relation(list(run))
 
 
-def _relation(run: list[Incident]) -> tuple[Relation, set[str]]:
+def relation(run: list[Incident]) -> Summed:
+    """The relation of incidents ``run`` (all of one source, target and type), with its articles."""
     head = run[0]
     first, last = span(run)
     articles = set(chain.from_iterable(map(_sources, run)))
-    relation = assemble(
+    summary = assemble(
         Relation,
         {
             "source": head.source,
@@ -299,10 +334,18 @@ def _relation(run: list[Incident]) -> tuple[Relation, set[str]]:
             "last": last,
         },
     )
-    return relation, articles
+    return summary, articles
 
 
 _relation_key = getter("source", "target", "type")
+
+
+def sources(found: Iterable[Incident]) -> int:
+    """How many distinct articles report ``found``."""
+    return len(set(chain.from_iterable(map(_sources, found))))
+
+
+_sources = getter("sources")
 
 
 def counts(found: Iterable[Incident]) -> dict[str, int]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from itertools import chain
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, islice
 
 from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
-from agents.reduce.facts import Incident, counts, incidents, relations, sources, span
+from agents.reduce.facts import Incident, Tally, counts, incidents, relations, sources, span
 from schemas.event import SYMMETRIC_TYPES, PloverType
 from schemas.state import Fact, ZoneState, ZoneStep
 
@@ -31,10 +31,28 @@ from schemas.state import Fact, ZoneState, ZoneStep
 def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Scoring) -> ZoneState:
     """The row of ``zone`` holding ``facts`` (canonical: one per id, sorted by id)."""
     found = incidents(facts, scoring.window_days)
-    first, last = span(found)
     typed = by_type(found)
     kind = kind_of(facts, scoring)
-    timeline = steps(chain.from_iterable(typed[plover] for plover in scoring.zone_status), kind, scoring)
+    status = chain.from_iterable(typed[plover] for plover in scoring.zone_status)
+    timeline = steps(runs(status, scoring), kind, scoring)
+    first, last = span(found)
+    hostile = relations(incident for incident in found if incident.type == PloverType.ASSAULT)
+    summed = Tally(tuple(item for item, _ in hostile), sources(found), counts(found), first, last)
+    return row(zone, facts, typed, summed, kind, timeline, as_of, scoring)
+
+
+def row(
+    zone: str,
+    facts: tuple[Fact, ...],
+    typed: Mapping[PloverType, Sequence[Fact]],
+    summed: Tally,
+    kind: str | None,
+    timeline: tuple[ZoneStep, ...],
+    as_of: dt.date | None,
+    scoring: Scoring,
+) -> ZoneState:
+    """The row of ``zone`` holding ``facts``, from the facts of each type (:data:`ROLES` at
+    least), the tally of their incidents, its kind and its timeline."""
     status, since = current(timeline, kind)
     return assemble(
         ZoneState,
@@ -48,18 +66,22 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
             "controlled_by": controllers(
                 typed[PloverType.COERCE], typed[PloverType.RETREAT], scoring.window_days
             ),
-            "hostilities": relations(incident for incident in found if incident.type == PloverType.ASSAULT),
+            "hostilities": tuple(item for item in summed.relations if item.type == PloverType.ASSAULT),
             "timeline": timeline,
-            "counts": counts(found),
-            "first": first,
-            "last": last,
+            "counts": summed.counts,
+            "first": summed.first,
+            "last": summed.last,
             "events": len(facts),
-            "incidents": len(found),
-            "sources": sources(found),
+            "incidents": sum(summed.counts.values()),
+            "sources": summed.sources,
             "as_of": as_of,
             "facts": facts,
         },
     )
+
+
+ROLES = frozenset({PloverType.AGREE, PloverType.MOBILIZE, PloverType.RETREAT, PloverType.COERCE})
+"""The types whose facts say who is party to, deployed in and holding a zone."""
 
 
 def by_type(found: Iterable[Incident]) -> defaultdict[PloverType, list[Fact]]:
@@ -88,10 +110,22 @@ def step_date(item: Fact) -> dt.date | None:
     return item.date if item.modality == "asserted" else None
 
 
+Mention = tuple[tuple[int, int], str]
+"""A report's naming of a kind: its order (event day ordinal, minus the kind's rank) and the kind."""
+
+
 def kind_of(facts: Iterable[Fact], scoring: Scoring) -> str | None:
     """The kind the newest report naming one gives (same day: the first kind listed)."""
-    best: tuple[int, int] | None = None
-    found: str | None = None
+    best = mention(facts, scoring)
+    return None if best is None else best[1]
+
+
+def mention(facts: Iterable[Fact], scoring: Scoring) -> Mention | None:
+    """The greatest :data:`Mention` of ``facts``: the one :func:`kind_of` reads its kind from.
+
+    Equal orders name the same kind (a rank is a kind's), so the greatest of two sets of
+    facts' mentions is their union's."""
+    best: Mention | None = None
     named, mentions = scoring.kinds.items(), scoring.mentions.search
     for item in facts:
         text = item.evidence.lower()
@@ -100,12 +134,14 @@ def kind_of(facts: Iterable[Fact], scoring: Scoring) -> str | None:
         for word, (rank, kind) in named:
             if word in text:
                 order = ((item.date or dt.date.min).toordinal(), -rank)
-                if best is None or order > best:
-                    best, found = order, kind
-    return found
+                if best is None or order > best[0]:
+                    best = order, kind
+    return best
 
 
 Run = tuple[str, list[tuple[dt.date, Fact]]]
+Dated = tuple[dt.date, int, str, str, Fact]
+"""A status report as :func:`runs` orders it: day, precedence, event id, status label, the fact."""
 
 
 def runs(facts: Iterable[Fact], scoring: Scoring) -> list[Run]:
@@ -116,16 +152,31 @@ def runs(facts: Iterable[Fact], scoring: Scoring) -> list[Run]:
     window after a run belongs to that run (the fighting reported with a seizure
     does not undo it).
     """
+    return runs_from(dated(facts, scoring), scoring)
+
+
+def dated(facts: Iterable[Fact], scoring: Scoring) -> list[Dated]:
+    """The status reports of ``facts`` that place a step, in the order of :func:`runs`."""
     rank = scoring.status_rank
-    dated = []
+    out = []
     for item in facts:
         label = scoring.zone_status.get(item.type)
         day = step_date(item)
         if label is not None and day is not None:
-            dated.append((day, rank[label], item.event_id, label, item))
-    dated.sort()
-    out: list[Run] = []
-    for day, order, _, label, item in dated:
+            out.append((day, rank[label], item.event_id, label, item))
+    out.sort()
+    return out
+
+
+def runs_from(
+    items: Sequence[Dated], scoring: Scoring, before: Sequence[Run] = (), start: int = 0
+) -> list[Run]:
+    """The runs of ``items`` (:func:`dated`), found again from ``items[start:]``: ``before`` are the
+    runs found earlier for ``items[:start]``, then unchanged, and the item at ``start`` began a
+    run of its own then (so it does again, and none of ``before`` grows)."""
+    rank = scoring.status_rank
+    out: list[Run] = list(before)
+    for day, order, _, label, item in islice(items, start, None):
         if out and out[-1][0] != label:
             held, members = out[-1]
             if order < rank[held] and (day - members[-1][0]).days <= scoring.window_days:
@@ -136,20 +187,22 @@ def runs(facts: Iterable[Fact], scoring: Scoring) -> list[Run]:
     return out
 
 
-def steps(facts: Iterable[Fact], kind: str | None, scoring: Scoring) -> tuple[ZoneStep, ...]:
-    """The zone's timeline: one step a run; an agreement shows as the zone's kind when known."""
-    return tuple(
-        assemble(
-            ZoneStep,
-            {
-                "date": members[0][0],
-                "until": members[-1][0],
-                "status": shown(label, kind, scoring),
-                "actors": tuple(sorted({actor for _, item in members for actor in _sides(item)})),
-                "events": len(members),
-            },
-        )
-        for label, members in runs(facts, scoring)
+def steps(found: Iterable[Run], kind: str | None, scoring: Scoring) -> tuple[ZoneStep, ...]:
+    """The zone's timeline: one step a run (:func:`runs`)."""
+    return tuple(step(label, members, kind, scoring) for label, members in found)
+
+
+def step(label: str, members: list[tuple[dt.date, Fact]], kind: str | None, scoring: Scoring) -> ZoneStep:
+    """The step of one run; an agreement shows as the zone's kind when known."""
+    return assemble(
+        ZoneStep,
+        {
+            "date": members[0][0],
+            "until": members[-1][0],
+            "status": shown(label, kind, scoring),
+            "actors": tuple(sorted({actor for _, item in members for actor in _sides(item)})),
+            "events": len(members),
+        },
     )
 
 

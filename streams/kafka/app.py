@@ -39,7 +39,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Mapping
+import gc
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,18 +49,20 @@ from faust.types import EventT, StreamT, TopicT
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents.reduce.facts import find
+from agents.reduce.growth import Grown, grown
+from agents.reduce.rows import view
 from schemas import AllianceState, Change, DeadLetter, Event, ZoneState
 from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.codec import MessageCodec
-from streams.kafka.extraction import EventRecord, Extraction, failed
+from streams.kafka.extraction import EventRecord, Extracted, Extraction, Item, failed
 from streams.kafka.rows import apply_all
 from streams.kafka.stored import (
     FACTS,
     FactsTable,
-    State,
     assemble,
     encode_fact,
     encode_summary,
@@ -77,6 +80,8 @@ ORIGIN = "origin"
 """The header naming where a published article came from (its file, feed or request)."""
 EXTRACT_BATCH = 16
 """Most records the extract stage hands to the extractor at once."""
+EXTRACT_AHEAD = 4
+"""Most batches the extract stage has handed to the extractor and not yet published."""
 REDUCE_BATCH = 4000
 """Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
 
@@ -113,7 +118,7 @@ class KafkaOptions(BaseSettings):
         "extractor: an article waits at most this long, and a backlog goes in batches.",
     )
     reduce_window: float = Field(
-        default=0.1,
+        default=0.05,
         gt=0,
         description="Seconds the reduce stage gathers records before it applies them: each row it "
         "touches is rewritten once a window, so longer windows cost latency and save work.",
@@ -178,17 +183,22 @@ def received_at(event: EventT) -> dt.datetime:
     return dt.datetime.fromtimestamp(event.message.timestamp, tz=dt.UTC)
 
 
+Extracting = tuple[list[EventT], list[Item], AsyncGenerator[Extracted, None]]
+"""A batch of ``articles.raw`` records handed to the extractor: the records, their items, their results."""
+
+
 @dataclass(frozen=True)
 class RowBatch:
     """The records of one reduce batch that go to the row ``table:key``, and the row as held.
 
-    The row is ``state`` when this worker built or read it since its last rebalance; else it is
-    put together from ``held`` (its table's value) and ``facts`` (the values of its facts).
+    The row is ``grown`` (with the ``view`` of its last change) when this worker built or read it
+    since its last rebalance; else it is put together from ``held`` (its table's value) and
+    ``facts`` (the values of its facts).
     """
 
     row: bytes
     records: list[EventT]
-    state: State | None = None
+    grown: Grown | None = None
     view: dict[str, Any] | None = None
     held: bytes | None = None
     facts: list[bytes] = field(default_factory=list)
@@ -208,7 +218,7 @@ class RowWrite:
 
     row: bytes
     table: str
-    state: State
+    grown: Grown
     view: dict[str, Any]
     summary: bytes
     facts: dict[bytes, bytes]
@@ -290,8 +300,8 @@ class EntenteApp:
             )
         )
         self.change_codec = MessageCodec(Change)
-        self._rows: dict[bytes, tuple[State, dict[str, Any]]] = {}
-        """Rows this worker built or read since partitions were last revoked, with their facts and views."""
+        self._rows: dict[bytes, tuple[Grown, dict[str, Any]]] = {}
+        """Rows this worker built or read since partitions were last revoked, with their last views."""
         self._fact_keys: dict[bytes, set[bytes]] | None = None
         """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
         self.app.on_partitions_revoked.connect(self._forget_rows)
@@ -348,9 +358,15 @@ class EntenteApp:
         return self.app.topic(name, key_type=bytes, value_type=bytes)
 
     async def start(self) -> None:
-        """Join the group, recover the tables and start consuming."""
+        """Join the group, recover the tables and start consuming.
+
+        What is loaded by then (Faust, the codecs, the recovered tables) lives as long as the
+        worker, so it is frozen out of the cycle collector's reach (:func:`gc.freeze`): a full
+        collection would otherwise walk all of it again and stall every stage meanwhile.
+        """
         self._seek_uncommitted_to_start()
         await self.app.start()
+        gc.freeze()
 
     async def stop(self) -> None:
         """Stop consuming, flush the producer and leave the group."""
@@ -372,25 +388,45 @@ class EntenteApp:
     async def _extract(self, stream: StreamT[Any]) -> None:
         """``articles.raw`` → ``events`` and the rows' stream (:meth:`_publish`); rejections → the DLQ.
 
-        Records are taken as they arrive, at most :data:`EXTRACT_BATCH` at once, and all handed to
-        the extractor (off the event loop, see :mod:`streams.kafka.extraction`) before the first
-        result is published: the extractor goes straight on to the next article. A batch is
-        acknowledged once all its events are sent.
+        Records are handed to the extractor (off the event loop, see
+        :mod:`streams.kafka.extraction`) as they arrive, at most :data:`EXTRACT_BATCH` at once,
+        while a task of their own publishes the results of earlier ones, in order: an article never
+        waits for the articles before it to be published, only for the extractor. Each record is
+        acknowledged once its events are sent, so offsets are committed only past published
+        records; at most :data:`EXTRACT_AHEAD` batches are in flight.
         """
         window = self.options.extract_window
-        async for records in stream.take_events(EXTRACT_BATCH, within=window):
-            items = [(record.message.value, origin_of(record)) for record in records]
-            async with contextlib.aclosing(self.extract.each(items)) as results:
+        ahead: asyncio.Queue[Extracting] = asyncio.Queue(EXTRACT_AHEAD)
+        publishing = asyncio.ensure_future(self._publish_extracted(stream, ahead))
+        try:
+            async for records in stream.noack_take(EXTRACT_BATCH, within=window):
+                items = [(record.message.value, origin_of(record)) for record in records]
+                queued = asyncio.ensure_future(ahead.put((records, items, self.extract.each(items))))
+                await asyncio.wait((queued, publishing), return_when=asyncio.FIRST_COMPLETED)
+                if publishing.done():  # it only ends by raising: the agent fails with it
+                    queued.cancel()
+                    publishing.result()
+        finally:
+            publishing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publishing
+
+    async def _publish_extracted(self, stream: StreamT[Any], ahead: asyncio.Queue[Extracting]) -> None:
+        """Publish each extracted batch from ``ahead`` in order, acknowledging each record once sent."""
+        while True:
+            records, items, extracted = await ahead.get()
+            async with contextlib.aclosing(extracted) as results:
                 for record, item in zip(records, items, strict=True):
                     self.stats.articles += 1
                     result = await anext(results)
                     if isinstance(result, DeadLetter):
                         await self._dead_letter(result, record)
-                        continue
-                    try:
-                        await self._publish(result)
-                    except Exception as exc:  # one bad record must never stop the agent
-                        await self._dead_letter(failed(item, exc), record)
+                    else:
+                        try:
+                            await self._publish(result)
+                        except Exception as exc:  # one bad record must never stop the agent
+                            await self._dead_letter(failed(item, exc), record)
+                    await stream.ack(record)
 
     async def _publish(self, events: list[EventRecord]) -> None:
         """Send an article's events to ``events``, and each to every row it touches."""
@@ -406,12 +442,13 @@ class EntenteApp:
 
         A batch is what arrives within ``reduce_window`` seconds, at most :data:`REDUCE_BATCH` records:
         one record when input trickles in, a full batch when the stage is behind. Each row it
-        touches is decoded, built and encoded once (see :mod:`streams.kafka.rows`), on the event
+        touches is decoded, grown and encoded once (see :mod:`streams.kafka.rows`), on the event
         loop: in a thread it would wait for the interpreter lock behind the loop and Faust's
-        consumer thread, and took several times as long. Building costs in proportion to the rows'
-        sizes more than to the number of new events, so after each batch the stage waits as long
-        as building took: busy rows are rebuilt at most half the time, in batches that grow with
-        them, and the rest of the loop (which feeds the extraction process) keeps its share.
+        consumer thread, and took several times as long. A row grows from what its last batch
+        computed, but its view and change are encoded whole, so a busy row still costs more than
+        its new events: after each batch the stage waits as long as the batch took, so rows are
+        rebuilt at most half the time, in batches that grow with the load, and the rest of the
+        loop (which feeds the extraction process) keeps its share.
         """
         loop = asyncio.get_running_loop()
         async for records in stream.take_events(REDUCE_BATCH, within=self.options.reduce_window):
@@ -434,7 +471,7 @@ class EntenteApp:
     def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
         """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
         if (known := self._rows.get(row)) is not None:
-            return RowBatch(row, records, state=known[0], view=known[1])
+            return RowBatch(row, records, grown=known[0], view=known[1])
         table = self.tables.get(split_row(row)[0])
         held = None if table is None else table.get(row)
         if held is None:
@@ -450,7 +487,7 @@ class EntenteApp:
             self.facts[key] = value
         self.tables[row.table][row.row] = row.summary
         if remember:
-            self._rows[row.row] = row.state, row.view
+            self._rows[row.row] = row.grown, row.view
             if self._fact_keys is not None:
                 self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
@@ -487,10 +524,11 @@ class EntenteApp:
         """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
         if batch.table not in TABLES:
             raise ValueError(f"unknown table {batch.table!r}")
-        state = batch.state
-        if state is None and batch.held is not None:
+        held, before = batch.grown, batch.view
+        if held is None and batch.held is not None:
             state = assemble(TABLES[batch.table], batch.held, batch.facts)
-        applied = apply_all(batch.table, batch.key, state, [event for event, _record in events], batch.view)
+            held, before = grown(batch.table, batch.key, state.facts, state.as_of), view(state)
+        applied = apply_all(batch.table, batch.key, held, [event for event, _record in events], before)
         if applied is None:
             return
         after, change = applied
@@ -502,15 +540,14 @@ class EntenteApp:
                 "offsets": tuple(record.message.offset for record in causes),
             }
         )
-        batch_ids = {event.id for event, _record in events}  # only their facts can be new or changed
-        held = {item.event_id: item for item in (state.facts if state else ()) if item.event_id in batch_ids}
-        facts = {
-            fact_key(batch.row, item.event_id): encode_fact(item)
-            for item in after.facts
-            if item.event_id in batch_ids and held.get(item.event_id) != item
-        }
+        known = () if held is None else held.state.facts
+        facts = {}
+        for event_id in sorted({event.id for event, _record in events}):  # only theirs can be new or changed
+            item = find(after.state.facts, event_id)
+            if item is not None and item != find(known, event_id):
+                facts[fact_key(batch.row, event_id)] = encode_fact(item)
         assert change.after is not None  # a built row has a view
-        encoded = encode_summary(after, change.after)
+        encoded = encode_summary(after.state, change.after)
         out.rows.append(
             RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped.dumps())
         )

@@ -1,0 +1,93 @@
+"""Growing a row a batch at a time gives the row built whole from the same facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents import reduce
+from agents.reduce.facts import canonical, fact
+from agents.reduce.growth import Grown, grow, grown
+from schemas import Event, Evidence
+from tests.support.factories import DAY, event, events
+
+TEXTS = ("Talks went on.", "A de-escalation zone was set up.", "They agreed a demilitarised buffer zone.")
+
+
+@st.composite
+def reworded(draw: st.DrawFn) -> Event:
+    """An event of :func:`~tests.support.factories.events` over three months, its sentence naming a
+    kind of zone or none; kept with its id, another sentence stands for a re-extraction."""
+    item = draw(events())
+    text = draw(st.sampled_from(TEXTS))
+    evidence = Evidence(text=text, start=0, end=len(text))
+    if draw(st.booleans()):
+        return item.model_copy(update={"evidence": evidence})
+    day = draw(st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=90))))
+    return Event.model_validate(item.model_dump(exclude={"id"}) | {"evidence": evidence, "date": day})
+
+
+def grown_in(batches: list[list[Event]]) -> dict[tuple[str, str], Grown]:
+    """Every row, grown one batch after another (each row built whole from its first batch)."""
+    rows: dict[tuple[str, str], Grown] = {}
+    for batch in batches:
+        touched: dict[tuple[str, str], list[Event]] = {}
+        for item in batch:
+            for row in reduce.keys(item):
+                touched.setdefault(row, []).append(item)
+        for (table, key), found in touched.items():
+            facts = [fact(item) for item in found]
+            held = rows.get((table, key))
+            rows[table, key] = grown(table, key, canonical(facts)) if held is None else grow(held, facts)
+    return rows
+
+
+@settings(max_examples=300)
+@given(st.lists(reworded(), max_size=30), st.data())
+def test_a_row_grown_batch_by_batch_is_the_row_built_whole(items: list[Event], data: st.DataObject) -> None:
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=6)))
+    batches = [items[start:end] for start, end in zip([0, *cuts], [*cuts, len(items)], strict=True)]
+    whole = reduce.fold(items)
+    rows = grown_in(batches)
+    assert {table: sorted(key for t, key in rows if t == table) for table in whole} == {
+        table: sorted(found) for table, found in whole.items()
+    }
+    for (table, key), row in rows.items():
+        assert row.state == whole[table][key]
+
+
+def test_facts_a_row_holds_leave_it_as_it_was() -> None:
+    first = event(zone="IDLIB", date=DAY)
+    later = event(zone="IDLIB", date=DAY + dt.timedelta(days=40), article_id="a2")
+    row = grown("zones", "IDLIB", (fact(first),))
+    assert grow(row, [fact(first)]) is row
+    bigger = grow(row, [fact(later)])
+    assert bigger is not row and bigger.state.events == 2
+    assert row.state.events == 1  # the row grown from is as it was
+
+
+@st.composite
+def status_reports(draw: st.DrawFn) -> Event:
+    """An asserted, dated report that places a step in the timeline of IDLIB."""
+    return event(
+        article_id=draw(st.sampled_from(["a1", "a2", "a3", "a4"])),
+        type=draw(st.sampled_from(["AGREE", "RETREAT", "ASSAULT", "COERCE"])),
+        source=draw(st.sampled_from(["RUS", "TUR", "SYR"])),
+        target=None,
+        zone="IDLIB",
+        date=DAY + dt.timedelta(days=draw(st.integers(0, 60))),
+        evidence=Evidence(text=draw(st.sampled_from(TEXTS)), start=0, end=10),
+    )
+
+
+@settings(max_examples=200)
+@given(st.lists(status_reports(), min_size=2, max_size=40), st.data())
+def test_a_timeline_grown_report_by_report_is_the_timeline_built_whole(
+    items: list[Event], data: st.DataObject
+) -> None:
+    row = grown("zones", "IDLIB", (fact(items[0]),))
+    for item in data.draw(st.permutations(items[1:])):
+        row = grow(row, [fact(item)])
+    assert row.state == reduce.fold(items)["zones"]["IDLIB"]
