@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from agents.reduce import alliances, zones
 from agents.reduce.config import Scoring, default
@@ -27,6 +27,7 @@ from agents.reduce.facts import (
     Incident,
     Report,
     Summed,
+    add,
     canonical,
     find,
     getter,
@@ -41,7 +42,6 @@ from agents.reduce.zones import Dated, Mention, Run
 from schemas.event import PloverType
 from schemas.state import Fact, ZoneStep
 
-_event_id = attrgetter("event_id")
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
 so that names sort as relations do."""
@@ -117,13 +117,9 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
         return row
     scoring = default()
     window = scoring.window_days
-    if replaced:
-        facts = canonical([*held, *added])
-    else:  # new ids only: placed by bisection, cheaper than sorting the row again
-        merged = list(held)
-        for item in added:
-            insort(merged, item, key=_event_id)
-        facts = tuple(merged)
+    facts = held
+    for item in added:  # placed by bisection, cheaper than sorting the row again
+        facts = add(facts, item)
     reports, found = dict(row.reports), dict(row.found)
     moved = group(replaced)  # the identities a re-extraction takes reports from: grouped again whole
     for identity, run in moved.items():
@@ -203,7 +199,7 @@ def _timeline(
     else:
         changed = min(
             chain(
-                (bisect_left(old, _dated_key(entry), key=_dated_key) for entry in old if entry[2] in gone),
+                (at for at, entry in enumerate(old) if entry[2] in gone),
                 (bisect_left(old, _dated_key(entry), key=_dated_key) for entry in fresh),
             )
         )

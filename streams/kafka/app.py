@@ -214,7 +214,7 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its change (encoded) is acknowledged: its summary and its new facts."""
+    """A row to write once its change is acknowledged: its summary and its new facts (encoded)."""
 
     row: bytes
     table: str
@@ -222,7 +222,7 @@ class RowWrite:
     view: dict[str, Any]
     summary: bytes
     facts: dict[bytes, bytes]
-    change: bytes
+    change: Change
 
 
 @dataclass
@@ -274,7 +274,9 @@ class EntenteApp:
         self.articles = self._topic(options.topic(topics.ARTICLES))
         self.events = self._topic(options.topic(topics.EVENTS))
         self.by_row = self._topic(options.by_row)
-        self.changes = self._topic(options.topic(topics.CHANGES))
+        self.changes = self.app.topic(
+            options.topic(topics.CHANGES), key_type=bytes, value_serializer=MessageCodec(Change)
+        )
         self.dlq = self._topic(options.topic(topics.DLQ))
         self.tables = {
             name: self.app.Table(
@@ -299,7 +301,6 @@ class EntenteApp:
                 use_partitioner=True,
             )
         )
-        self.change_codec = MessageCodec(Change)
         self._rows: dict[bytes, tuple[Grown, dict[str, Any]]] = {}
         """Rows this worker built or read since partitions were last revoked, with their last views."""
         self._fact_keys: dict[bytes, set[bytes]] | None = None
@@ -446,7 +447,7 @@ class EntenteApp:
         loop: in a thread it would wait for the interpreter lock behind the loop and Faust's
         consumer thread, and took several times as long. A row grows from what its last batch
         computed, but its view and change are encoded whole, so a busy row still costs more than
-        its new events: after each batch the stage waits as long as the batch took, so rows are
+        its new events: after each batch the stage waits as long as building it took, so rows are
         rebuilt at most half the time, in batches that grow with the load, and the rest of the
         loop (which feeds the extraction process) keeps its share.
         """
@@ -548,6 +549,4 @@ class EntenteApp:
                 facts[fact_key(batch.row, event_id)] = encode_fact(item)
         assert change.after is not None  # a built row has a view
         encoded = encode_summary(after.state, change.after)
-        out.rows.append(
-            RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped.dumps())
-        )
+        out.rows.append(RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped))

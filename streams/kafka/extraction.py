@@ -8,9 +8,8 @@ handed to the runtime (tests, embedding applications) runs in a thread (:class:`
 need not be loadable by name in another process.
 
 Both give the records to publish: each event's ``events`` key and value with the rows it goes to,
-or the dead letter. Both take
-several records at once and keep the extractor busy with the next while the worker publishes the
-events of the last (:meth:`Extraction.each`).
+or the dead letter. Both take several records at once and keep the extractor busy with the next
+while the worker publishes the events of the last (:meth:`Extraction.each`).
 """
 
 from __future__ import annotations
