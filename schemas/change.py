@@ -18,8 +18,9 @@ class Change(Message):
 
     ``before``/``after`` are the public views of the row (without its facts);
     ``None`` means the row did not exist / was removed. ``offsets`` are where the events of
-    ``event_ids`` are in the stream the reducer read: the ``events`` log (embedded), or the
-    partition of the row in the stream of events keyed by row (Kafka).
+    ``event_ids`` are, one for each, in the stream the reducer read: the ``events`` log
+    (embedded), or the partition of the row in the stream of events keyed by row (Kafka), where
+    an article's events for a row share one record.
     """
 
     id: str

@@ -5,18 +5,21 @@
          └────────── bad records (any stage) ──────────▶ articles.dlq
 
 ``extract`` publishes each event to ``events`` and, re-keyed, to every row it touches
-(``alliances:A|B``, ``zones:Z``: the reducer's ``keys(event)``); a change names the offsets of its
-events in the row's partition of that stream. The tables are keyed the same way and their
-changelogs partitioned by the same partitioner, so a row's state lives on the partition of its
-input, and a worker that is assigned a partition recovers exactly the rows it will be sent. Every
-agent runs with concurrency 1 and catches each record inside its loop: a record that cannot be
-processed becomes a :class:`~schemas.DeadLetter` naming ``topic[partition]@offset``, and the agent goes on.
+(``alliances:A|B``, ``zones:Z``: the reducer's ``keys(event)``), in one record per row and article
+that holds the article's events for the row (a JSON array); a change names, for each of its events,
+the offset of the record that carried it in the row's partition of that stream. The tables are
+keyed the same way and their changelogs partitioned by the same partitioner, so a row's state lives
+on the partition of its input, and a worker that is assigned a partition recovers exactly the rows
+it will be sent. Every agent runs with concurrency 1 and catches each record inside its loop: a
+record that cannot be processed becomes a :class:`~schemas.DeadLetter` naming
+``topic[partition]@offset``, and the agent goes on.
 
 Extraction runs off the event loop (:mod:`streams.kafka.extraction`), a few articles at a time so
 the extractor never waits for the worker. ``reduce`` takes its input in batches and rebuilds each
 row a batch touches once (:mod:`streams.kafka.rows`): one change per row and batch, naming every
-event that was new to the row. A row is written as its summary plus only its new facts
-(:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its size.
+event that was new to the row. A row is written as its summary plus one record of the facts the
+batch added (:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its
+size.
 
 Delivery is at-least-once. Faust commits a source offset only after the producer is flushed, so a
 worker killed mid-run re-reads what it had not committed. That cannot double-count: event ids are
@@ -45,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+import orjson
 from faust.types import EventT, StreamT, TopicT
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +57,7 @@ from agents.reduce.facts import find
 from agents.reduce.growth import Grown, grown
 from agents.reduce.rows import view
 from schemas import AllianceState, Change, DeadLetter, Event, ZoneState
+from schemas.upcast import upcast
 from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
@@ -64,9 +69,9 @@ from streams.kafka.stored import (
     FACTS,
     FactsTable,
     assemble,
-    encode_fact,
+    encode_facts,
     encode_summary,
-    fact_key,
+    facts_key,
     index,
     split_row,
 )
@@ -118,7 +123,7 @@ class KafkaOptions(BaseSettings):
         "extractor: an article waits at most this long, and a backlog goes in batches.",
     )
     reduce_window: float = Field(
-        default=0.05,
+        default=0.01,
         gt=0,
         description="Seconds the reduce stage gathers records before it applies them: each row it "
         "touches is rewritten once a window, so longer windows cost latency and save work.",
@@ -172,6 +177,14 @@ class KafkaOptions(BaseSettings):
         ]
 
 
+def carried(value: bytes) -> list[Event]:
+    """The events a record of the rows' stream carries: a JSON array of them (or one event alone)."""
+    payloads = orjson.loads(value)
+    if not isinstance(payloads, list):
+        payloads = [payloads]
+    return [Event.from_dict(upcast("Event", payload)) for payload in payloads]
+
+
 def origin_of(event: EventT) -> str:
     """Where a record came from, as error lines name it: ``topic[partition]@offset``."""
     message = event.message
@@ -193,7 +206,7 @@ class RowBatch:
 
     The row is ``grown`` (with the ``view`` of its last change) when this worker built or read it
     since its last rebalance; else it is put together from ``held`` (its table's value) and
-    ``facts`` (the values of its facts).
+    ``facts`` (the values of its records of facts).
     """
 
     row: bytes
@@ -214,7 +227,7 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its change is acknowledged: its summary and its new facts (encoded)."""
+    """A row to write once its change is acknowledged: its summary and its record of new facts (encoded)."""
 
     row: bytes
     table: str
@@ -430,11 +443,14 @@ class EntenteApp:
                     await stream.ack(record)
 
     async def _publish(self, events: list[EventRecord]) -> None:
-        """Send an article's events to ``events``, and each to every row it touches."""
-        for key, value, rows in events:
+        """Send an article's events to ``events``, and to every row they touch: one record a row."""
+        rows: dict[bytes, list[bytes]] = {}
+        for key, value, touched in events:
             await self.events.send(key=key, value=value)
-            for row in rows:
-                await self.by_row.send(key=row, value=value)
+            for row in touched:
+                rows.setdefault(row, []).append(value)
+        for row, values in rows.items():
+            await self.by_row.send(key=row, value=b"[" + b",".join(values) + b"]")
         self.stats.events += len(events)
         self.stats.reduced += len(events)
 
@@ -510,12 +526,12 @@ class EntenteApp:
 
     @staticmethod
     def _events_of(batch: RowBatch, out: Reduced) -> list[tuple[Event, EventT]]:
-        """The batch's events with their records; undecodable ones become dead letters in ``out``."""
+        """The batch's events with their records; undecodable records become dead letters in ``out``."""
         events = []
         for record in batch.records:
             value = record.message.value
             try:
-                events.append((Event.loads(value), record))
+                events.extend((event, record) for event in carried(value))
             except ValueError as exc:
                 reason = f"undecodable event: {type(exc).__name__}: {exc}"
                 out.dead.append((DeadLetter.of(origin_of(record), reason, value, REDUCE.name), record))
@@ -533,20 +549,24 @@ class EntenteApp:
         if applied is None:
             return
         after, change = applied
-        new = set(change.event_ids)
-        causes = [record for event, record in events if event.id in new]
+        carriers = {event.id: record for event, record in events}
+        causes = [carriers[event_id] for event_id in change.event_ids]
         stamped = change.model_copy(
             update={
-                "ingested_at": received_at(causes[-1]),
+                "ingested_at": max(map(received_at, causes)),
                 "offsets": tuple(record.message.offset for record in causes),
             }
         )
         known = () if held is None else held.state.facts
-        facts = {}
+        added = []
         for event_id in sorted({event.id for event, _record in events}):  # only theirs can be new or changed
             item = find(after.state.facts, event_id)
             if item is not None and item != find(known, event_id):
-                facts[fact_key(batch.row, event_id)] = encode_fact(item)
+                added.append(item)
+        facts = {}
+        if added:
+            value = encode_facts(added)
+            facts[facts_key(batch.row, value)] = value
         assert change.after is not None  # a built row has a view
         encoded = encode_summary(after.state, change.after)
         out.rows.append(RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped))

@@ -23,7 +23,7 @@ from streams import topics
 from streams.kafka.admin import read_topic
 from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import MAX_MESSAGE_BYTES
-from streams.kafka.stored import FACTS, fact_key, row_of
+from streams.kafka.stored import FACTS, decode_facts, facts_key, row_of
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.kafka import Kafka, rewind, unique
 
@@ -220,15 +220,17 @@ def test_rows_are_kept_as_summaries_with_each_fact_written_once_on_its_rows_part
         for record in asyncio.run(read_topic(runtime.bootstrap, options.changelog(table))):
             assert orjson.loads(record.value)["facts"] == []
             partition_of_row[record.key] = record.partition
-    facts = asyncio.run(read_topic(runtime.bootstrap, options.changelog(FACTS)))
-    for record in facts:
+    written: dict[bytes, list[str]] = {}
+    for record in asyncio.run(read_topic(runtime.bootstrap, options.changelog(FACTS))):
         assert record.partition == partition_of_row[row_of(record.key)]
+        assert record.key == facts_key(row_of(record.key), record.value)
+        facts = written.setdefault(row_of(record.key), [])
+        facts.extend(item.event_id for item in decode_facts(record.value))
 
-    expected = [
-        fact_key(f"{table}:{key_of(row)}".encode(), item.event_id)
+    expected = {
+        f"{table}:{key_of(row)}".encode(): sorted(item.event_id for item in row.facts)
         for table in TABLE_NAMES
         for row in runtime.state(table)
-        for item in row.facts
-    ]
-    assert sorted(record.key for record in facts) == sorted(expected)
-    assert all(row.facts for table in TABLE_NAMES for row in runtime.state(table))
+    }
+    assert {row: sorted(ids) for row, ids in written.items()} == expected
+    assert all(expected.values())
