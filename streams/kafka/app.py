@@ -182,6 +182,8 @@ def carried(value: bytes) -> list[Event]:
     payloads = orjson.loads(value)
     if not isinstance(payloads, list):
         payloads = [payloads]
+    if not all(isinstance(payload, dict) for payload in payloads):
+        raise ValueError("expected an event object or an array of them")
     return [Event.from_dict(upcast("Event", payload)) for payload in payloads]
 
 
