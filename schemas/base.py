@@ -23,9 +23,14 @@ class Message(BaseModel):
     @classmethod
     def loads(cls, data: bytes | str) -> Self:
         """Parse JSON bytes, upcasting payloads written by older schema versions."""
+        return cls.from_payload(orjson.loads(data))
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> Self:
+        """Validate a decoded JSON value, upcasting it if an older schema version wrote it."""
         from schemas.upcast import upcast
 
-        return cls.from_dict(upcast(cls.__name__, orjson.loads(data)))
+        return cls.from_dict(upcast(cls.__name__, payload))
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> Self:

@@ -139,7 +139,7 @@ async def steady_latency(bootstrap: str) -> dict[str, float | str]:
     gc.freeze()  # a full collection of this process's heap would count as the worker's latency
 
     async with worker(bootstrap, options):
-        await _publish(bootstrap, options.topic(topics.ARTICLES), made_up_articles(1))  # warm-up
+        await _publish(bootstrap, options.topic(topics.ARTICLES), made_up_articles(1))  # the worker is up
         await runtime.wait_idle(timeout=120)
         articles = made_up_articles(1 + WARMUP + STEADY)
         async with (

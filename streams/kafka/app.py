@@ -57,7 +57,6 @@ from agents.reduce.facts import find
 from agents.reduce.growth import Grown, grown
 from agents.reduce.rows import view
 from schemas import AllianceState, Change, DeadLetter, Event, ZoneState
-from schemas.upcast import upcast
 from streams import topics
 from streams.config import Settings
 from streams.kafka.admin import TopicSpec
@@ -182,9 +181,7 @@ def carried(value: bytes) -> list[Event]:
     payloads = orjson.loads(value)
     if not isinstance(payloads, list):
         payloads = [payloads]
-    if not all(isinstance(payload, dict) for payload in payloads):
-        raise ValueError("expected an event object or an array of them")
-    return [Event.from_dict(upcast("Event", payload)) for payload in payloads]
+    return [Event.from_payload(payload) for payload in payloads]
 
 
 def origin_of(event: EventT) -> str:
