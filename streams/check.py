@@ -39,7 +39,12 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def file_findings(name: Path, path: Path) -> Iterator[Finding]:
-    """A file whose header is not SQLite's, or shorter than the pages its header counts."""
+    """A file whose header is not SQLite's, or shorter than the pages its header counts.
+
+    While a write-ahead log holds pages not yet copied into the file, the file may
+    legitimately be shorter, so its length is compared only without one.
+    """
+    wal = path.with_name(path.name + "-wal")
     with path.open("rb") as file:
         header = file.read(HEADER_SIZE)
     if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
@@ -48,7 +53,7 @@ def file_findings(name: Path, path: Path) -> Iterator[Finding]:
     page_size = int.from_bytes(header[16:18]) or 65536
     page_size = 65536 if page_size == 1 else page_size
     counted, held = int.from_bytes(header[28:32]), path.stat().st_size // page_size
-    if held < counted:
+    if held < counted and not (wal.exists() and wal.stat().st_size):
         yield f"{name}: the file ends after page {held} of the {counted} its header counts (truncated)"
 
 
