@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from streams.log.store import DamagedStore
 
 logger = logging.getLogger("entente.api")
 
@@ -42,4 +45,17 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return error(500, "internal error")
 
 
-HANDLERS = {ApiError: api_error, HTTPException: http_error, Exception: server_error}
+async def store_error(request: Request, exc: Exception) -> Response:
+    """A damaged, full or read-only store: one line in the log and to the client, no traceback."""
+    message = f"store failure: {str(exc).splitlines()[0]}; run 'entente check'"
+    logger.error("%s %s failed: %s", request.method, request.url.path, message)
+    return error(500, message)
+
+
+HANDLERS = {
+    ApiError: api_error,
+    HTTPException: http_error,
+    DamagedStore: store_error,
+    sqlite3.DatabaseError: store_error,
+    Exception: server_error,
+}

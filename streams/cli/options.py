@@ -11,16 +11,40 @@ import click
 F = Callable[..., Any]
 
 
-def data_dir_option(fn: F) -> F:
-    """``--data-dir`` / ``ENTENTE_HOME``: where the embedded log lives."""
+DATA_DIR = "entente.data_dir"
+"""The key of the command's ``--data-dir`` in ``click.Context.meta``, for :mod:`streams.cli`'s error lines."""
+
+
+def _store_dir(guarded: bool) -> Callable[[F], F]:
+    """``--data-dir``, kept for error lines; when ``guarded``, a damaged store stops the command first."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+        ctx.meta[DATA_DIR] = value
+        if guarded:
+            from streams.check import guard
+
+            guard(value)
+        return value
+
     return click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=Path(".entente"),
         envvar="ENTENTE_HOME",
         show_envvar=True,
+        callback=remember,
         help="Data directory of the embedded log.",
-    )(fn)
+    )
+
+
+def data_dir_option(fn: F) -> F:
+    """``--data-dir`` / ``ENTENTE_HOME``: where the embedded log lives; a damaged one is refused."""
+    return _store_dir(guarded=True)(fn)
+
+
+def store_dir_option(fn: F) -> F:
+    """``--data-dir`` for the commands that look at a damaged store rather than refuse it."""
+    return _store_dir(guarded=False)(fn)
 
 
 def broker_option(fn: F) -> F:

@@ -3,6 +3,8 @@
 from streams.log.store import (
     LOG_FILE,
     LOG_FORMAT,
+    CorruptRecord,
+    DamagedStore,
     Log,
     LogFormatError,
     Reader,
@@ -17,6 +19,8 @@ __all__ = [
     "LOG_FILE",
     "LOG_FORMAT",
     "POLL_INTERVAL_S",
+    "CorruptRecord",
+    "DamagedStore",
     "Log",
     "LogFormatError",
     "Reader",

@@ -6,8 +6,9 @@ opens the same data directory (an ``ingest`` while a ``worker`` runs and a
 
 Tables:
 
-- ``records(topic, offset, key, value, ts, headers)``: per-topic offsets 0, 1, 2, …
-  with no gaps; ``ts`` is milliseconds since the epoch (UTC).
+- ``records(topic, offset, key, value, ts, headers, crc)``: per-topic offsets 0, 1, 2, …
+  with no gaps; ``ts`` is milliseconds since the epoch (UTC); ``crc`` is the
+  CRC-32 of ``value``, written on append and verified on every read.
 - ``groups(group, topic, offset)``: the committed position of a consumer group,
   the offset of the next record it will read (as in Kafka).
 - ``state(tbl, key, value)``: the rows of the state tables.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,8 +30,8 @@ from pathlib import Path
 import orjson
 
 LOG_FILE = "log.db"
-LOG_FORMAT = 1
-"""The layout of the tables below, kept in ``PRAGMA user_version``."""
+LOG_FORMAT = 2
+"""The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``."""
 BUSY_TIMEOUT_S = 60.0
 
 SCHEMA = """
@@ -40,6 +42,7 @@ CREATE TABLE IF NOT EXISTS records (
     value BLOB NOT NULL,
     ts INTEGER NOT NULL,
     headers BLOB,
+    crc INTEGER NOT NULL,
     PRIMARY KEY (topic, "offset")
 );
 CREATE TABLE IF NOT EXISTS groups (
@@ -65,6 +68,19 @@ Headers = dict[str, str]
 
 class LogFormatError(RuntimeError):
     """The log file was written by a newer version with a different table layout."""
+
+
+class DamagedStore(Exception):
+    """A database of the data directory is damaged: unreadable, or holding what was never written."""
+
+
+class CorruptRecord(DamagedStore):
+    """A record whose value no longer matches the checksum written with it."""
+
+    def __init__(self, topic: str, offset: int) -> None:
+        super().__init__(f"record {topic}@{offset} does not match its checksum")
+        self.topic = topic
+        self.offset = offset
 
 
 def now_ms() -> int:
@@ -104,8 +120,16 @@ class Record:
         return f"{self.topic}@{self.offset}"
 
 
-def _record(row: tuple[str, int, str | None, bytes, int, bytes | None]) -> Record:
-    topic, offset, key, value, ts, headers = row
+def checksum(value: bytes) -> int:
+    """The checksum a record's value is stored with: its CRC-32."""
+    return zlib.crc32(value)
+
+
+def decode_record(row: tuple[str, int, str | None, bytes, int, bytes | None, int]) -> Record:
+    """A ``records`` row (checksum last) as a :class:`Record`; :class:`CorruptRecord` if it fails it."""
+    topic, offset, key, value, ts, headers, crc = row
+    if checksum(value) != crc:
+        raise CorruptRecord(topic, offset)
     return Record(topic, offset, key, bytes(value), ts, orjson.loads(headers) if headers else {})
 
 
@@ -118,11 +142,11 @@ class Reader:
     def read(self, topic: str, start: int = 0, limit: int | None = None) -> list[Record]:
         """Records of ``topic`` from offset ``start`` on, in offset order (at most ``limit``)."""
         rows = self._db.execute(
-            'SELECT topic, "offset", key, value, ts, headers FROM records'
+            'SELECT topic, "offset", key, value, ts, headers, crc FROM records'
             ' WHERE topic = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?',
             (topic, start, -1 if limit is None else limit),
         ).fetchall()
-        return [_record(row) for row in rows]
+        return [decode_record(row) for row in rows]
 
     def end(self, topic: str) -> int:
         """The offset the next record of ``topic`` will get."""
@@ -199,10 +223,19 @@ class Log(Reader):
         return int(found)
 
     def _create(self) -> None:
-        """Create the tables, under the write lock, unless another process just did."""
+        """Create the tables, or bring a format-1 log up to date, under the write lock.
+
+        Nothing happens when another process just did it. A format-1 log gets its
+        ``crc`` column filled from the values it holds now.
+        """
         with self.transaction():
-            if self._format() == LOG_FORMAT:
+            found = self._format()
+            if found == LOG_FORMAT:
                 return
+            if found == 1:
+                self._db.execute("ALTER TABLE records ADD COLUMN crc INTEGER NOT NULL DEFAULT 0")
+                self._db.create_function("entente_crc", 1, checksum, deterministic=True)
+                self._db.execute("UPDATE records SET crc = entente_crc(value)")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
@@ -287,9 +320,14 @@ class Writer(Reader):
         start = self._ends[topic] if topic in self._ends else self.end(topic)
         packed = orjson.dumps(headers) if headers else None
         stamp = self.ts if ts is None else ts
-        rows = [(topic, start + i, key, value, stamp, packed) for i, (key, value) in enumerate(items)]
+        rows = [
+            (topic, start + i, key, value, stamp, packed, checksum(value))
+            for i, (key, value) in enumerate(items)
+        ]
         self._db.executemany(
-            'INSERT INTO records (topic, "offset", key, value, ts, headers) VALUES (?, ?, ?, ?, ?, ?)', rows
+            'INSERT INTO records (topic, "offset", key, value, ts, headers, crc)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
         self._ends[topic] = start + len(rows)
         return range(start, start + len(rows))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 
 import httpx
 
 from streams import topics
-from streams.log import Log
+from streams.log import LOG_FILE, Log
 from tests.api.support import Server
 from tests.support.factories import event
 
@@ -166,3 +167,15 @@ def test_known_at_shows_what_the_log_held_at_that_time(own_server: Server) -> No
     assert httpx.get(f"{url}/zones", params={"known_at": "2000-01-01T00:00:00Z"}).json() == []
     bad = httpx.get(f"{url}/zones", params={"known_at": "yesterday"})
     assert bad.status_code == 400 and "known_at" in bad.json()["error"]
+
+
+def test_a_damaged_record_is_500_json_naming_it_in_one_line(own_server: Server) -> None:
+    with sqlite3.connect(own_server.config.data_dir / LOG_FILE) as db:
+        db.execute(
+            """UPDATE records SET value = CAST('{}' AS BLOB) WHERE topic = 'events' AND "offset" = 3"""
+        )
+    response = httpx.get(f"{own_server.url}/events", params={"limit": 500})
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "store failure: record events@3 does not match its checksum; run 'entente check'"
+    }

@@ -15,7 +15,17 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.log import LOG_FILE, LOG_FORMAT, Log, LogFormatError, has_record, tail, wait, wait_blocking
+from streams.log import (
+    LOG_FILE,
+    LOG_FORMAT,
+    CorruptRecord,
+    Log,
+    LogFormatError,
+    has_record,
+    tail,
+    wait,
+    wait_blocking,
+)
 
 EXIT = 60.0
 Spawn = Callable[..., subprocess.Popen[bytes]]
@@ -242,3 +252,28 @@ def test_a_log_of_a_newer_format_is_refused(data_dir: Path) -> None:
         db.execute(f"PRAGMA user_version = {LOG_FORMAT + 1}")
     with pytest.raises(LogFormatError, match="log format"):
         Log.open(data_dir)
+
+
+def test_a_record_whose_value_changed_on_disk_is_refused_naming_it(data_dir: Path) -> None:
+    with Log.open(data_dir) as log:
+        log.append("events", [(None, b"first"), (None, b"second")])
+    with sqlite3.connect(data_dir / LOG_FILE) as db:
+        db.execute("""UPDATE records SET value = CAST('sEcond' AS BLOB) WHERE "offset" = 1""")
+    with Log.open(data_dir) as log:
+        assert log.read("events", 0, 1)[0].value == b"first"
+        with pytest.raises(CorruptRecord, match="events@1"):
+            log.read("events")
+
+
+def test_a_format_1_log_gets_its_checksums_in_place(data_dir: Path) -> None:
+    with Log.open(data_dir) as log:
+        log.append("events", [(None, b"first"), (None, b"second")])
+    with sqlite3.connect(data_dir / LOG_FILE) as db:
+        db.execute("ALTER TABLE records DROP COLUMN crc")
+        db.execute("PRAGMA user_version = 1")
+    with Log.open(data_dir) as log:
+        assert [record.value for record in log.read("events")] == [b"first", b"second"]
+        log.append("events", [(None, b"third")])
+        assert log.end("events") == 3
+    with sqlite3.connect(data_dir / LOG_FILE) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LOG_FORMAT,)
