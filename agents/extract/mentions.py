@@ -253,7 +253,10 @@ class MentionFinder:
             and self.kb.actors[mention.actors[0]].kind == "state"
         ):
             return False  # "the capital of Kazakhstan", "the north of Syria"
-        if any(c.dep_ in ("amod", "compound") and c.lower_ in lex.compass_words for c in root.children):
+        if any(
+            c.dep_ in ("amod", "compound") and c.lower_ in lex.compass_words and c.i < mention.start
+            for c in root.children
+        ):  # "northern Syria", but not the "South" of "South Korea", which is part of the name
             return False
         after = doc[mention.end] if mention.end < len(doc) else None
         if (

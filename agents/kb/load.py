@@ -12,8 +12,10 @@ from typing import Any
 import pycountry
 import yaml
 
+from agents.kb.cache import cached
 from agents.kb.fold import name_form
 from agents.kb.model import Actor, KnowledgeBase, Name, Person, Tenure, Zone, is_case_sensitive
+from agents.kb.places import load_places
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The C implementation of the safe loader when libyaml is there."""
@@ -24,9 +26,13 @@ DATA_FILES = (
     "actors.groups.yaml",
     "actors.international.yaml",
     "actors.leaders.yaml",
+    "actors.world.yaml",
     "zones.yaml",
 )
-"""The package's data files, in load order."""
+"""The package's hand-listed data files, in load order."""
+
+GENERATED_FILES = ("actors.leaders.generated.yaml", "actors.groups.generated.yaml")
+"""The files ``python -m agents.kb.build`` writes from pinned public sources, loaded last."""
 
 
 class KnowledgeBaseError(ValueError):
@@ -68,7 +74,7 @@ class _Builder:
         text = name_form(str(text))
         if not text:
             raise KnowledgeBaseError(f"{where}: empty name for {ref!r}")
-        sensitive = is_case_sensitive(text)
+        sensitive = is_case_sensitive(text, kind)
         key = (text if sensitive else text.lower(), sensitive)
         name = Name(text=text, kind=kind, ref=ref, case_sensitive=sensitive)  # type: ignore[arg-type]
         known = self.names.get(key)
@@ -95,7 +101,13 @@ class _Builder:
                     raise KnowledgeBaseError(f"name {text!r}: alternative names unknown actor {other!r}")
         ordered = sorted(self.names.values(), key=lambda n: (n.kind, n.ref, n.text))
         return KnowledgeBase(
-            self.actors, self.people, self.zones, tuple(ordered), tuple(self.sources), self.alternatives
+            self.actors,
+            self.people,
+            self.zones,
+            tuple(ordered),
+            tuple(self.sources),
+            self.alternatives,
+            load_places(),
         )
 
 
@@ -125,7 +137,10 @@ def _load_listed(builder: _Builder, doc: dict[str, Any], where: str, key: str, k
     for i, entry in enumerate(_require(doc.get(key, []), list, f"{where}: {key}")):
         entry = _require(entry, dict, f"{where}: {key}[{i}]")
         actor_id = str(_require(entry.get("id"), str, f"{where}: {key}[{i}].id"))
-        builder.actor(Actor(actor_id, str(entry.get("name", actor_id)), kind), where)  # type: ignore[arg-type]
+        countries = tuple(
+            str(c) for c in _require(entry.get("countries") or [], list, f"{where}: {actor_id}")
+        )
+        builder.actor(Actor(actor_id, str(entry.get("name", actor_id)), kind, countries), where)  # type: ignore[arg-type]
         for text in [entry.get("name", actor_id), *(entry.get("aliases") or [])]:
             builder.name(text, "name", actor_id, f"{where}: {actor_id}")
         shared = _require(entry.get("means_when_named") or {}, dict, f"{where}: {actor_id}.means_when_named")
@@ -193,21 +208,31 @@ def _load_document(builder: _Builder, text: str, where: str) -> None:
     builder.sources.append(where)
 
 
-@lru_cache(maxsize=8)
-def _load(extra_paths: tuple[str, ...]) -> KnowledgeBase:
+def _data_texts(extra_paths: tuple[str, ...]) -> list[tuple[str, str]]:
+    data = resources.files("agents.kb") / "data"
+    texts = [(name, (data / name).read_text(encoding="utf-8")) for name in (*DATA_FILES, *GENERATED_FILES)]
+    return texts + [(path, Path(path).read_text(encoding="utf-8")) for path in extra_paths]
+
+
+def build_kb(texts: Iterable[tuple[str, str]]) -> KnowledgeBase:
+    """The knowledge base from pycountry and the documents ``(where, yaml text)``, in order."""
     builder = _Builder()
     for state_id, title, names in _countries():
         builder.actor(Actor(state_id, title, "state"), "pycountry")
         for text in names:
             builder.name(text, "name", state_id, "pycountry")
-    data = resources.files("agents.kb") / "data"
-    for filename in DATA_FILES:
-        _load_document(builder, (data / filename).read_text(encoding="utf-8"), filename)
-    for path in extra_paths:
-        _load_document(builder, Path(path).read_text(encoding="utf-8"), path)
+    for where, text in texts:
+        _load_document(builder, text, where)
     return builder.build()
 
 
+@lru_cache(maxsize=8)
+def _load(extra_paths: tuple[str, ...]) -> KnowledgeBase:
+    texts = _data_texts(extra_paths)
+    return cached("kb", [t for _, t in texts] + [w for w, _ in texts], lambda: build_kb(texts))
+
+
 def load_kb(extra_paths: Iterable[str | Path] = ()) -> KnowledgeBase:
-    """The knowledge base from the package data plus ``extra_paths`` (same formats); cached."""
+    """The knowledge base from the package data plus ``extra_paths`` (same formats); cached in memory
+    and, compiled, on disk (see :mod:`agents.kb.cache`)."""
     return _load(tuple(str(p) for p in extra_paths))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from agents.kb.fold import name_form
+
 ActorKind = Literal["state", "group", "organisation"]
 NameKind = Literal["name", "adjective", "person", "zone", "no_zone"]
 
@@ -19,6 +21,8 @@ class Actor:
     id: str
     name: str
     kind: ActorKind
+    countries: tuple[str, ...] = ()
+    """For a group or breakaway authority: the states (alpha-3) it acts in."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,19 @@ class Zone:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A first-level subdivision or a city: it locates events and never acts."""
+
+    name: str
+    state: str
+    kind: Literal["subdivision", "city"]
+    code: str
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
+
+
+@dataclass(frozen=True)
 class Name:
     """One surface form and what it names; ``ref`` is an actor, person or zone id."""
 
@@ -72,8 +89,11 @@ class Name:
     case_sensitive: bool = False
 
 
-def is_case_sensitive(text: str) -> bool:
-    """Names with an all-capital word ("IS", "US", "HTS militants") only match with their case."""
+def is_case_sensitive(text: str, kind: str = "name") -> bool:
+    """Names with an all-capital word ("IS", "US", "HTS militants") only match with their case, and so
+    does a person's one-word capitalised name ("Rama", "May"), which could be a common word."""
+    if kind == "person" and " " not in text and text[:1].isupper():
+        return True
     return any(len(word) >= 2 and word.isupper() for word in text.replace(".", "").split())
 
 
@@ -89,10 +109,21 @@ class KnowledgeBase:
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Lower-cased names that mean another actor in an article naming only that one outright
     ("Kurdish forces" is the YPG, but the SDF in an article that names the SDF and not the YPG)."""
+    places: Mapping[str, tuple[Place, ...]] = field(default_factory=dict)
+    """Subdivisions and cities by lower-cased folded name, most populous first; never actors."""
 
     def __post_init__(self) -> None:
-        for attr in ("actors", "people", "zones", "alternatives"):
+        for attr in ("actors", "people", "zones", "alternatives", "places"):
             object.__setattr__(self, attr, MappingProxyType(dict(getattr(self, attr))))
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        mappings = (dict(self.actors), dict(self.people), dict(self.zones))
+        return (type(self), (*mappings, self.names, self.sources, dict(self.alternatives), dict(self.places)))
+
+    def locate(self, name: str) -> Place | None:
+        """The place a name most likely means (a subdivision, else the most populous city), if known."""
+        found = self.places.get(name_form(name).lower(), ())
+        return found[0] if found else None
 
     def resolve(self, name: Name, day: dt.date | None) -> str | None:
         """The actor id a name stands for on ``day`` (people through their tenures)."""
