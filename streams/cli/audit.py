@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from rich.table import Table
 from agents.reduce.rows import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json
+from streams.cli.context import open_runtime, print_json, replacing
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import STANCE_STYLE, console
@@ -221,6 +222,6 @@ def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str
         write(runtime, kind, fmt, out)
         out.flush()
         return
-    with output.open("w", encoding="utf-8", newline="") as out:
+    with replacing(output) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
         count = write(runtime, kind, fmt, out)
     click.echo(f"{count} {kind} written to {output}", err=True)

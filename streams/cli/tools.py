@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
-from typing import IO
 
 import click
 import orjson
 
 from schemas import Article, DeadLetter
 from streams.cli import main
-from streams.cli.context import print_json
+from streams.cli.context import print_json, replacing
 from streams.config import Settings
 from streams.ingest import read_paths
 
@@ -43,12 +43,19 @@ def extracted(articles: list[Article], settings: Settings) -> list[dict[str, obj
     required=True,
     help="Articles as JSON Lines (or .txt / a directory).",
 )
-@click.option("--output", type=click.File("wb"), default="-", help="Where to write Event JSON Lines.")
-def extract(input_path: Path, output: IO[bytes]) -> None:
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write Event JSON Lines to FILE (replaced as a whole) instead of standard output.",
+)
+def extract(input_path: Path, output: Path | None) -> None:
     """Extract events without touching any state: one dyad per line as Event JSON."""
     settings = Settings()
-    for event in extracted(articles_of(input_path, settings), settings):
-        output.write(orjson.dumps(event) + b"\n")
+    events = extracted(articles_of(input_path, settings), settings)
+    with contextlib.nullcontext(sys.stdout.buffer) if output is None else replacing(output) as out:
+        for event in events:
+            out.write(orjson.dumps(event) + b"\n")
 
 
 @main.command(name="eval")
