@@ -12,6 +12,7 @@ import orjson
 from schemas import Article, DeadLetter
 from streams.cli import main
 from streams.cli.context import print_json, replacing
+from streams.cli.render import plain
 from streams.config import Settings
 from streams.ingest import read_paths
 
@@ -21,7 +22,7 @@ def articles_of(path: Path, settings: Settings) -> list[Article]:
     articles = []
     for _origin, item in read_paths([path], settings.max_article_bytes):
         if isinstance(item, DeadLetter):
-            click.echo(item.line(), err=True)
+            click.echo(plain(item.line()), err=True)
         else:
             articles.append(item)
     return articles
@@ -83,7 +84,7 @@ def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, as_json:
     if as_json:
         print_json(result.as_dict(errors=errors, by_type=by_type))
     else:
-        click.echo(result.render(errors=errors, by_type=by_type))
+        click.echo(plain(result.render(errors=errors, by_type=by_type), newlines=True))
 
 
 @main.group()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -85,3 +87,48 @@ def test_a_leading_bom_is_dropped_from_stdin_and_files(cli: Cli, tmp_path: Path)
     assert (summary["published"], summary["rejected"]) == (2, 0)
     # the article read through the BOM is the one without it
     assert orjson.loads(cli("ingest", "-", "--json", stdin=seed_lines()[0]).stdout)["duplicates"] == 1
+
+
+HOSTILE_ID = '=HYPERLINK("http://x")'
+HOSTILE = {
+    "id": HOSTILE_ID,
+    "title": "\x1b]0;pwned\x07Talks\r",
+    "text": "Russia accused Turkey of attacks near Idlib.\x1b[2J\r\x9b31m",
+    "published": "2020-01-05",
+}
+CONTROLS = ("\x1b", "\x07", "\r", "\x9b")
+
+
+def hostile_home(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "hostile.jsonl"
+    source.write_bytes(orjson.dumps(HOSTILE) + b"\n")
+    cli("run", str(source))
+
+
+def test_text_output_escapes_control_characters_of_articles(cli: Cli, tmp_path: Path) -> None:
+    hostile_home(cli, tmp_path)
+    named = tmp_path / "bad\x1b[2Jname.txt"
+    named.write_bytes(b"\x00binary")
+    outputs = {
+        "why": cli("why", "RUS", "TUR").stdout.decode(),
+        "state": cli("state").stdout.decode(),
+        "subscribe": cli("subscribe", "--from-beginning", "--until-idle").stdout.decode(),
+        "ingest": cli("ingest", str(named), check=False).stderr.decode(),
+    }
+    assert "\\x1b]0;pwne" in outputs["why"] and "\\x1b[2J" in outputs["why"], outputs["why"]
+    assert "bad\\x1b[2Jname.txt" in outputs["ingest"]
+    for command, text in outputs.items():
+        assert not any(control in text for control in CONTROLS), (command, text)
+    assert (
+        orjson.loads(cli("why", "RUS", "TUR", "--json").stdout)["facts"][0]["article"]["title"]
+        == HOSTILE["title"]
+    )
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(cli: Cli, tmp_path: Path) -> None:
+    hostile_home(cli, tmp_path)
+    for fmt, column in (("csv", "article_id"), ("gdelt", "ArticleId")):
+        rows = list(csv.DictReader(io.StringIO(cli("export", "events", "--format", fmt).stdout.decode())))
+        assert rows and {row[column] for row in rows} == {"'" + HOSTILE_ID}, fmt
+    gdelt = list(csv.DictReader(io.StringIO(cli("export", "events", "--format", "gdelt").stdout.decode())))
+    assert any(float(row["GoldsteinScale"]) < 0 for row in gdelt)  # a negative number stays a number
