@@ -147,13 +147,26 @@ def gdelt_rows(events: list[Event], urls: dict[str, str | None]) -> Iterator[dic
         }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a cell."""
+
+
+def _cell(value: Any) -> str:
+    """One CSV cell: :func:`_text`, with a text cell a spreadsheet would run as a formula quoted by a
+    leading ``'`` (numbers, negative ones too, stay numbers)."""
+    text = _text(value)
+    if not isinstance(value, int | float) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def write_csv(out: IO[str], columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> int:
-    """Write a header and ``rows`` (cells through :func:`_text`); return the rows written."""
-    writer = csv.DictWriter(out, fieldnames=list(columns))
+    """Write a header and ``rows`` (cells through :func:`_cell`); return the rows written."""
+    writer = csv.DictWriter(out, fieldnames=[_cell(name) for name in columns])
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow({name: _text(value) for name, value in row.items()})
+        writer.writerow({_cell(name): _cell(value) for name, value in row.items()})
         count += 1
     return count
 

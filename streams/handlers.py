@@ -6,6 +6,7 @@ every decision about a record is made here, once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,36 +21,57 @@ from schemas.state import AllianceState, ZoneState
 
 State = AllianceState | ZoneState
 StateGetter = Callable[[str, str], State | None]
+ArticleRecord = tuple[bytes, str, dt.datetime]
+"""An ``articles.raw`` record's value, where it came from, and when it was received."""
+
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+CLOCK_SKEW = dt.timedelta(days=1)
+"""How far past the time of ingest a published date may lie (the publisher's time zone may be ahead)."""
 
 
-def decode_article(value: bytes, origin: str, max_bytes: int) -> Article | DeadLetter:
-    """Parse an ``articles.raw`` record, or say in one line why it cannot be one."""
+def published_problem(published: dt.date | None, received_at: dt.datetime) -> str | None:
+    """Why ``published`` cannot be the date of an article received at ``received_at``, if it cannot."""
+    if published is None:
+        return None
+    if published > (received_at + CLOCK_SKEW).date():
+        return f"published date {published} is after the time of ingest ({received_at:%Y-%m-%dT%H:%M:%SZ})"
+    if published < EARLIEST_PUBLISHED:
+        return f"published date {published} is before {EARLIEST_PUBLISHED}"
+    return None
+
+
+def decode_article(
+    value: bytes, origin: str, max_bytes: int, received_at: dt.datetime
+) -> Article | DeadLetter:
+    """Parse an ``articles.raw`` record received at ``received_at``, or say in one line why it
+    cannot be one (a published date after the time of ingest or before 1900 is a reason)."""
     if len(value) > max_bytes:
         return DeadLetter.of(origin, f"too large ({len(value)} bytes > {max_bytes})", value, "decode")
     try:
-        return Article.loads(value)
+        article = Article.loads(value)
     except orjson.JSONDecodeError as exc:
         return DeadLetter.of(origin, f"malformed JSON: {exc}", value, "decode")
     except ValidationError as exc:
         return DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", value, "decode")
+    if problem := published_problem(article.published, received_at):
+        return DeadLetter.of(origin, problem, value, "decode")
+    return article
 
 
-def extract_article(
-    value: bytes, origin: str, extractor: Extractor, max_bytes: int
-) -> list[Event] | DeadLetter:
+def extract_article(record: ArticleRecord, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:
     """Decode one article record and extract its events."""
-    return extract_articles([(value, origin)], extractor, max_bytes)[0]
+    return extract_articles([record], extractor, max_bytes)[0]
 
 
 def extract_articles(
-    records: Sequence[tuple[bytes, str]], extractor: Extractor, max_bytes: int
+    records: Sequence[ArticleRecord], extractor: Extractor, max_bytes: int
 ) -> list[list[Event] | DeadLetter]:
     """Decode article records and extract their events, all at once when the extractor can; an
     article that fails is retried alone, so that only it goes to the dead letters."""
     out: list[list[Event] | DeadLetter] = []
     todo: list[tuple[int, Article]] = []
-    for value, origin in records:
-        article = decode_article(value, origin, max_bytes)
+    for value, origin, received_at in records:
+        article = decode_article(value, origin, max_bytes, received_at)
         if not isinstance(article, DeadLetter) and article.copy_of is None:
             todo.append((len(out), article))
         # a republished copy stays on articles.raw as a mention, not an independent report
@@ -60,7 +82,7 @@ def extract_articles(
             out[k] = events
         return out
     for k, article in todo:
-        value, origin = records[k]
+        value, origin, _received = records[k]
         try:
             out[k] = extractor.extract(article)
         except Exception as exc:  # one bad article must never stop the pipeline

@@ -17,6 +17,7 @@ made on Kafka is only diffed):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from dataclasses import dataclass
@@ -86,8 +87,9 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     articles = runtime.articles()
     events: dict[str, Event] = {}
     dead = 0
+    now = dt.datetime.now(dt.UTC)
     for start in range(0, len(articles), EXTRACT_BATCH):
-        batch = [(article.dumps(), article.id) for article in articles[start : start + EXTRACT_BATCH]]
+        batch = [(article.dumps(), article.id, now) for article in articles[start : start + EXTRACT_BATCH]]
         for result in handlers.extract_articles(batch, extractor, limit):
             if isinstance(result, list):
                 events.update((event.id, event) for event in result)

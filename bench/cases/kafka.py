@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import os
 import signal
@@ -248,7 +249,8 @@ async def bare_throughput(bootstrap: str, articles: list[Article], extractor: Ex
                         await producer.send(sink, record.value, key=record.key)
                         continue
                     origin = f"{record.topic}[{record.partition}]@{record.offset}"
-                    result = handlers.extract_article(record.value, origin, extractor, max_bytes)
+                    received = dt.datetime.fromtimestamp(record.timestamp / 1000, tz=dt.UTC)
+                    result = handlers.extract_article((record.value, origin, received), extractor, max_bytes)
                     for event in result if isinstance(result, list) else ():
                         await producer.send(sink, event.dumps(), key=event.id.encode())
         await producer.flush()

@@ -16,6 +16,7 @@ MAX_BODY_BYTES = 8_000_000
 HEARTBEAT_S = 15.0
 CLIENT_QUEUE = 1_000
 TAIL_INTERVAL_S = 0.002
+REQUEST_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ApiConfig:
     ``kafka://host:port`` (serve that cluster, laid out by ``kafka``, or by the
     ``ENTENTE_KAFKA_*`` variables when ``None``). ``hosts`` are the names the
     ``Host`` header may carry (loopback names unless told otherwise); ``None`` accepts any.
+    ``request_timeout`` is how long a client has to send a request's head and body.
     """
 
     data_dir: Path
@@ -45,3 +47,4 @@ class ApiConfig:
     broker: str = "embedded"
     kafka: KafkaOptions | None = None
     hosts: frozenset[str] | None = LOOPBACK_HOSTS
+    request_timeout: float = REQUEST_TIMEOUT_S

@@ -24,7 +24,7 @@ from streams.api.openapi import document
 from streams.api.reads import EventFilter, view_fields
 from streams.api.service import Service
 from streams.api.sse import EventStream, last_event_id
-from streams.ingest.files import article_from_json
+from streams.ingest.files import BOM, article_from_object
 from streams.subscribe import ChangeFilter
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -189,20 +189,29 @@ async def article(request: Request) -> Response:
     return json(found.model_dump(mode="json"))
 
 
+def excerpt(record: Any) -> bytes:
+    """``record`` as JSON for a dead letter to quote; nothing when it is nested too deep to encode."""
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:
+        return b""
+
+
 async def post_articles(request: Request) -> Response:
     """Validate and publish one article (an object) or several (an array), as ``entente ingest`` does."""
     running = service(request)
     require_token(request, running.config.token)
     body = await read_body(request, running.config.max_body)
     try:
-        payload = orjson.loads(body)
+        payload = orjson.loads(body.removeprefix(BOM))
     except orjson.JSONDecodeError as exc:
         raise ApiError(400, f"malformed JSON: {exc}") from exc
     records = payload if isinstance(payload, list) else [payload]
     if not records:
         raise ApiError(400, "no articles given: send an object or a non-empty array")
     items = [
-        article_from_json(orjson.dumps(record), f"POST /articles[{n}]") for n, record in enumerate(records)
+        article_from_object(record, f"POST /articles[{n}]", excerpt(record))
+        for n, record in enumerate(records)
     ]
     summary = await running.publish(items)
     reply = summary.as_dict() | {"ids": [item.id for _origin, item in items if isinstance(item, Article)]}

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from agents.reduce.rows import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json
+from streams.cli.context import open_runtime, print_json, replacing
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
-from streams.cli.render import STANCE_STYLE, console
+from streams.cli.render import add_row, console, plain, stance_text
 from streams.runtime.embedded import EmbeddedRuntime
 
 EXIT_UNKNOWN = 1
@@ -26,15 +28,14 @@ def why_table(audit: dict[str, Any]) -> Table:
     """The listed facts of an audit: date, type, direction, contribution or role, article, sentence."""
     pair = audit["table"] == ALLIANCES
     if pair:
-        stance = audit["stance"]
-        title = (
-            f"{audit['key']}: [{STANCE_STYLE.get(stance, 'white')}]{stance}[/] score {audit['score']:.4f}"
-            f" (reference {audit['reference'] or '-'})"
+        title = Text.assemble(
+            f"{plain(audit['key'])}: ",
+            stance_text(audit["stance"]),
+            f" score {audit['score']:.4f} (reference {audit['reference'] or '-'})",
         )
     else:
-        title = (
-            f"{audit['key']}: {audit['status']} since {audit['since'] or '-'} (kind {audit['kind'] or '-'})"
-        )
+        since = f"since {audit['since'] or '-'} (kind {audit['kind'] or '-'})"
+        title = Text(plain(f"{audit['key']}: {audit['status']} {since}"))
     table = Table(title=title, expand=True)
     for column in ("date", "type", "who → whom", "contribution" if pair else "role"):
         table.add_column(column, no_wrap=True, justify="right" if column == "contribution" else "left")
@@ -51,7 +52,7 @@ def why_table(audit: dict[str, Any]) -> Table:
             )
         else:
             detail = item["role"]["kind"] + (f" → {item['role']['step']}" if item["role"]["step"] else "")
-        table.add_row(item["date"] or "-", item["type"], item["direction"], detail, source, item["sentence"])
+        add_row(table, item["date"] or "-", item["type"], item["direction"], detail, source, item["sentence"])
     rest = audit["rest"]
     if pair:
         table.caption = (
@@ -161,8 +162,10 @@ def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: b
         for sign, name in (("+", "events_added"), ("-", "events_removed"), ("~", "events_revised")):
             for event in row[name]:
                 click.echo(
-                    f"    {sign} {event['date'] or '-'} {event['type']} {event['direction']}"
-                    f" [{event['article_id']}] {event['sentence']}"
+                    plain(
+                        f"    {sign} {event['date'] or '-'} {event['type']} {event['direction']}"
+                        f" [{event['article_id']}] {event['sentence']}"
+                    )
                 )
 
 
@@ -175,7 +178,7 @@ def _reextract_summary(report: dict[str, Any]) -> str:
     )
     if "promoted" in report:
         line += f"; promoted: {report['promoted']} changes published"
-    return line + f"\nprojection: {report['projection']}"
+    return plain(line, newlines=True) + f"\nprojection: {plain(report['projection'])}"
 
 
 def _row_line(row: dict[str, Any]) -> str:
@@ -186,7 +189,7 @@ def _row_line(row: dict[str, Any]) -> str:
             return f"{summary['stance']} ({summary['score']:+.4f}, {summary['events']} events)"
         return f"{summary['status']} since {summary['since'] or '-'} ({summary['events']} events)"
 
-    return (
+    return plain(
         f"  {row['change']:<8} {row['table']}[{row['key']}]: {state(row['before'])} → {state(row['after'])}"
     )
 
@@ -221,6 +224,6 @@ def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str
         write(runtime, kind, fmt, out)
         out.flush()
         return
-    with output.open("w", encoding="utf-8", newline="") as out:
+    with replacing(output) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
         count = write(runtime, kind, fmt, out)
     click.echo(f"{count} {kind} written to {output}", err=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 import orjson
@@ -46,3 +50,20 @@ def print_json_line(value: Any) -> None:
     """One compact JSON object a line, flushed at once (for streams)."""
     sys.stdout.buffer.write(orjson.dumps(value, option=orjson.OPT_SORT_KEYS) + b"\n")
     sys.stdout.buffer.flush()
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside ``path`` that replaces it (atomically) when the block ends without
+    an error, and is removed when it raises: ``path`` holds exactly one run's output, or its old one."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.fchmod(fd, 0o666 & ~umask)  # the mode a file opened for writing gets, not mkstemp's 0600
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -18,7 +18,7 @@ from schemas import DeadLetter
 from streams.cli import main
 from streams.cli.context import open_runtime, print_json, settings_for
 from streams.cli.options import broker_option, data_dir_option, json_option
-from streams.cli.render import alliances_table, console, events_table, zones_table
+from streams.cli.render import alliances_table, console, events_table, plain, zones_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runtime.base import Runtime
 from streams.signals import stop_on_signals
@@ -101,7 +101,7 @@ def inputs(paths: tuple[str, ...], max_bytes: int) -> Iterator[Item]:
 def report(summary: IngestSummary, as_json: bool) -> None:
     """Print the rejections (one line each, on stderr) and the summary."""
     for dead in summary.rejected:
-        click.echo(dead.line(), err=True)
+        click.echo(plain(dead.line()), err=True)
     if as_json:
         print_json(summary.as_dict())
     else:
@@ -191,7 +191,7 @@ def ingest(
                 on_progress=None if as_json else render,
             )
         for line in polled.errors:
-            click.echo(line, err=True)
+            click.echo(plain(line), err=True)
         if not as_json:
             click.echo(f"feeds: {polled.line()}")
     report(summary, as_json)

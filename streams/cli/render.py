@@ -1,12 +1,14 @@
-"""Rich tables for events, alliances, zones and changes."""
+"""Rich tables for events, alliances, zones and changes, and text safe to print on a terminal."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from schemas import Change, Event
 
@@ -17,6 +19,28 @@ STANCE_STYLE = {
     "tense": "yellow",
     "hostile": "red",
 }
+
+
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: object, newlines: bool = False) -> str:
+    """``value`` as text safe to print: every C0 and C1 control character (a newline too, unless
+    ``newlines``) is written as its escape (``\\x1b``), so text from articles cannot drive the terminal."""
+    pattern = CONTROL_BUT_NEWLINE if newlines else CONTROL
+    return pattern.sub(lambda found: f"\\x{ord(found[0]):02x}", str(value))
+
+
+def add_row(table: Table, *cells: object) -> None:
+    """Add a row of plain cells (control characters escaped, never read as markup); a :class:`Text`
+    cell is added as it is."""
+    table.add_row(*(cell if isinstance(cell, Text) else Text(plain(cell)) for cell in cells))
+
+
+def stance_text(stance: str) -> Text:
+    """A stance in its colour."""
+    return Text(plain(stance), style=STANCE_STYLE.get(stance, "white"))
 
 
 def _names(values: Iterable[str] | None) -> str:
@@ -34,7 +58,8 @@ def events_table(events: Iterable[Event]) -> Table:
         table.add_column(column, no_wrap=True)
     table.add_column("evidence", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
     for event in events:
-        table.add_row(
+        add_row(
+            table,
             str(event.event_date or "-"),
             event.type.value,
             _dyad(event.source, event.target),
@@ -56,10 +81,10 @@ def alliances_table(rows: Iterable[dict[str, Any]]) -> Table:
             f"{_dyad(r['source'], r['target'])} {r['type']}×{r.get('count', 1)}"
             for r in row.get("relations", [])
         )
-        stance = row["stance"]
-        table.add_row(
+        add_row(
+            table,
             f"{row['a']}–{row['b']}",
-            f"[{STANCE_STYLE.get(stance, 'white')}]{stance}[/]",
+            stance_text(row["stance"]),
             f"{row['score']:.2f}",
             str(row["events"]),
             str(row.get("last") or "-"),
@@ -76,7 +101,8 @@ def zones_table(rows: Iterable[dict[str, Any]]) -> Table:
     for column in ("parties", "deployed", "controlled by"):
         table.add_column(column, overflow="fold", ratio=1, min_width=8)
     for row in rows:
-        table.add_row(
+        add_row(
+            table,
             row["zone"],
             row["status"],
             str(row.get("last") or "-"),
@@ -93,7 +119,7 @@ def change_line(offset: int, change: Change) -> str:
     summary = after.get("stance") or after.get("status") or "removed"
     was = (change.before or {}).get("stance") or (change.before or {}).get("status") or "new"
     cause = f"{len(change.event_ids)} event(s), {change.event_time or '-'}"
-    return f"#{offset} {change.table}[{change.key}] {was} → {summary} ({cause})"
+    return plain(f"#{offset} {change.table}[{change.key}] {was} → {summary} ({cause})")
 
 
 def console() -> Console:

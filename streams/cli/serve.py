@@ -7,6 +7,7 @@ consumer group like ``entente worker --broker ...`` does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def serve(
     """
     import uvicorn
 
-    from streams.api import ApiConfig, create_app
+    from streams.api import ApiConfig
+    from streams.api.server import uvicorn_config
 
     if broker != "embedded" and not broker.startswith(KAFKA_SCHEME):
         raise click.BadParameter(
@@ -93,10 +95,8 @@ def serve(
         click.echo(f"{TOKEN_VARIABLE} is not set: writes are refused", err=True)
     served = data_dir if broker == "embedded" else broker
     click.echo(f"serving {served} on http://{host}:{port}/ (worker {'on' if worker else 'off'})", err=True)
-    uvicorn.run(
-        create_app(config),
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    server = uvicorn.Server(
+        uvicorn_config(config, host=host, port=port, timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     )
+    with contextlib.suppress(KeyboardInterrupt):  # the server re-raises the SIGINT it stopped on
+        server.run()

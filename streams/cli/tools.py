@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
-from typing import IO
 
 import click
 import orjson
 
 from schemas import Article, DeadLetter
 from streams.cli import main
-from streams.cli.context import print_json
+from streams.cli.context import print_json, replacing
+from streams.cli.render import plain
 from streams.config import Settings
 from streams.ingest import read_paths
 
@@ -21,7 +22,7 @@ def articles_of(path: Path, settings: Settings) -> list[Article]:
     articles = []
     for _origin, item in read_paths([path], settings.max_article_bytes):
         if isinstance(item, DeadLetter):
-            click.echo(item.line(), err=True)
+            click.echo(plain(item.line()), err=True)
         else:
             articles.append(item)
     return articles
@@ -43,12 +44,19 @@ def extracted(articles: list[Article], settings: Settings) -> list[dict[str, obj
     required=True,
     help="Articles as JSON Lines (or .txt / a directory).",
 )
-@click.option("--output", type=click.File("wb"), default="-", help="Where to write Event JSON Lines.")
-def extract(input_path: Path, output: IO[bytes]) -> None:
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write Event JSON Lines to FILE (replaced as a whole) instead of standard output.",
+)
+def extract(input_path: Path, output: Path | None) -> None:
     """Extract events without touching any state: one dyad per line as Event JSON."""
     settings = Settings()
-    for event in extracted(articles_of(input_path, settings), settings):
-        output.write(orjson.dumps(event) + b"\n")
+    events = extracted(articles_of(input_path, settings), settings)
+    with contextlib.nullcontext(sys.stdout.buffer) if output is None else replacing(output) as out:
+        for event in events:
+            out.write(orjson.dumps(event) + b"\n")
 
 
 @main.command(name="eval")
@@ -76,7 +84,7 @@ def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, as_json:
     if as_json:
         print_json(result.as_dict(errors=errors, by_type=by_type))
     else:
-        click.echo(result.render(errors=errors, by_type=by_type))
+        click.echo(plain(result.render(errors=errors, by_type=by_type), newlines=True))
 
 
 @main.group()

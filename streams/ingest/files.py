@@ -8,6 +8,8 @@ the input (``path`` or ``path:line``) and the reason; nothing stops the batch.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -23,7 +25,9 @@ Item = tuple[str, Article | DeadLetter]
 
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
 FIELDS = ("id", "title", "text", "published", "source", "url")
+BOM = b"\xef\xbb\xbf"
 
 
 def decode_text(raw: bytes, origin: str) -> str | DeadLetter:
@@ -38,30 +42,40 @@ def decode_text(raw: bytes, origin: str) -> str | DeadLetter:
         return DeadLetter.of(origin, f"invalid UTF-8 at byte {exc.start}", raw)
 
 
+def validated(fields: dict[str, Any], origin: str, raw: bytes) -> Item:
+    """The article of ``fields``, or the dead letter saying which field is wrong."""
+    try:
+        return origin, Article.model_validate(fields)
+    except ValidationError as exc:
+        return origin, DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", raw)
+
+
 def article_from_text(raw: bytes, origin: str, article_id: str | None = None) -> Item:
     """A plain-text article: first non-empty line is the title."""
     text = decode_text(raw, origin)
     if isinstance(text, DeadLetter):
         return origin, text
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
-    return origin, Article(id=article_id or text_id(text), title=title, text=text)
+    return validated({"id": article_id or text_id(text), "title": title, "text": text}, origin, raw)
 
 
 def article_from_json(line: bytes, origin: str) -> Item:
-    """One JSON Lines record; unknown fields are ignored, known ones validated."""
+    """One JSON Lines record (a leading BOM dropped); unknown fields are ignored, known ones validated."""
     try:
-        payload: Any = orjson.loads(line)
+        payload: Any = orjson.loads(line.removeprefix(BOM))
     except orjson.JSONDecodeError as exc:
         return origin, DeadLetter.of(origin, f"malformed JSON: {exc}", line)
+    return article_from_object(payload, origin, line)
+
+
+def article_from_object(payload: Any, origin: str, raw: bytes) -> Item:
+    """One decoded JSON value as an article; ``raw`` is what the dead letter quotes."""
     if not isinstance(payload, dict):
-        return origin, DeadLetter.of(origin, f"expected a JSON object, got {type(payload).__name__}", line)
+        return origin, DeadLetter.of(origin, f"expected a JSON object, got {type(payload).__name__}", raw)
     fields = {name: payload[name] for name in FIELDS if payload.get(name) is not None}
     if isinstance(fields.get("text"), str) and "id" not in fields:
         fields["id"] = text_id(fields["text"])
-    try:
-        return origin, Article.model_validate(fields)
-    except ValidationError as exc:
-        return origin, DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", line)
+    return validated(fields, origin, raw)
 
 
 def read_jsonl(stream: IO[bytes], name: str, max_bytes: int) -> Iterator[Item]:
@@ -89,7 +103,7 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
     """Articles of one file, by its suffix."""
     origin = str(path)
     try:
-        with path.open("rb") as stream:
+        with open_regular(path) as stream:
             if path.suffix.lower() in JSONL_SUFFIXES:
                 yield from read_jsonl(stream, origin, max_bytes)
                 return
@@ -105,29 +119,61 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
         yield origin, DeadLetter.of(origin, f"unsupported file type {path.suffix or '(none)'!r}", raw)
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and the supported files under directories named, in sorted order."""
+def open_regular(path: Path) -> IO[bytes]:
+    """``path`` opened for reading; :class:`OSError` when it is not a regular file (a FIFO would block)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError("not a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def listed(directory: Path) -> tuple[list[Path], list[DeadLetter]]:
+    """The supported files under ``directory``, sorted, and the folders under it that cannot be read."""
+    found: list[Path] = []
+    unreadable: list[DeadLetter] = []
+
+    def refused(exc: OSError) -> None:
+        unreadable.append(DeadLetter.of(str(exc.filename), f"cannot read: {exc.strerror or exc}"))
+
+    for root, _dirs, names in os.walk(directory, onerror=refused):
+        found.extend(
+            Path(root, name)
+            for name in names
+            if Path(name).suffix.lower() in SUFFIXES and Path(root, name).is_file()
+        )
+    return sorted(found), unreadable
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path | DeadLetter]:
+    """Files named, and the supported files under directories named, in sorted order; a directory
+    that cannot be listed, or holds no supported file, is a dead letter."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found, unreadable = listed(path)
+        yield from found
+        yield from unreadable
+        if not found and not unreadable:
+            yield DeadLetter.of(str(path), f"no {', '.join(sorted(SUFFIXES))} file in the directory")
 
 
 def read_paths(paths: Iterable[Path], max_bytes: int) -> Iterator[Item]:
     """Articles of every file and directory in ``paths``."""
     for path in expand(paths):
-        yield from read_file(path, max_bytes)
+        if isinstance(path, DeadLetter):
+            yield path.input, path
+        else:
+            yield from read_file(path, max_bytes)
 
 
 def read_stream(stream: IO[bytes], max_bytes: int, name: str = "<stdin>") -> Iterator[Item]:
-    """Articles from standard input: JSON Lines when it starts with ``{``, else one text article."""
-    head = stream.peek(1)[:1] if hasattr(stream, "peek") else b""
-    if head == b"{":
+    """Articles from standard input: JSON Lines when it starts with ``{`` (after a BOM), else one text
+    article."""
+    head = stream.peek(len(BOM) + 1)[: len(BOM) + 1] if hasattr(stream, "peek") else b""
+    if head.removeprefix(BOM)[:1] == b"{":
         yield from read_jsonl(stream, name, max_bytes)
         return
     raw = read_bounded(stream, name, max_bytes)

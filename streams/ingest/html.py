@@ -20,7 +20,7 @@ from schemas import Article, DeadLetter
 from schemas.article import DateMethod, Provenance
 from schemas.ids import digest, text_id
 from streams.ingest.dedupe import canonical_url, content_hash, outlet_of
-from streams.ingest.files import Item, read_bounded
+from streams.ingest.files import Item, open_regular, read_bounded
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 METADATA_ONLY = {"extensive_search": False, "original_date": True}
@@ -126,7 +126,7 @@ def read_html_file(path: Path, max_bytes: int) -> Iterator[Item]:
     """The article of a saved page (``PAGE.html``)."""
     origin = str(path)
     try:
-        with path.open("rb") as stream:
+        with open_regular(path) as stream:
             raw = read_bounded(stream, origin, max_bytes)
     except OSError as exc:
         yield origin, DeadLetter.of(origin, f"cannot read: {exc.strerror or exc}")

@@ -413,7 +413,7 @@ class EntenteApp:
         publishing = asyncio.ensure_future(self._publish_extracted(stream, ahead))
         try:
             async for records in stream.noack_take(EXTRACT_BATCH, within=window):
-                items = [(record.message.value, origin_of(record)) for record in records]
+                items = [(record.message.value, origin_of(record), received_at(record)) for record in records]
                 queued = asyncio.ensure_future(ahead.put((records, items, self.extract.each(items))))
                 await asyncio.wait((queued, publishing), return_when=asyncio.FIRST_COMPLETED)
                 if publishing.done():  # it only ends by raising: the agent fails with it

@@ -15,6 +15,7 @@ while the worker publishes the events of the last (:meth:`Extraction.each`).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import multiprocessing
 import os
@@ -37,21 +38,23 @@ T = TypeVar("T")
 PARENT_POLL_S = 1.0
 
 
-def extract_records(extractor: Extractor, value: bytes, origin: str, max_bytes: int) -> Extracted:
+def extract_records(
+    extractor: Extractor, value: bytes, origin: str, received_at: dt.datetime, max_bytes: int
+) -> Extracted:
     """:func:`streams.handlers.extract_article`, with each event encoded as its ``events`` record."""
-    result = handlers.extract_article(value, origin, extractor, max_bytes)
+    result = handlers.extract_article((value, origin, received_at), extractor, max_bytes)
     if isinstance(result, DeadLetter):
         return result
     return [(event.id.encode(), event.dumps(), rows_of(event)) for event in result]
 
 
-Item = tuple[bytes, str]
-"""An ``articles.raw`` record's value and where it came from (``topic[partition]@offset``)."""
+Item = handlers.ArticleRecord
+"""An ``articles.raw`` record's value, where it came from (``topic[partition]@offset``) and its time."""
 
 
 def failed(item: Item, exc: Exception) -> DeadLetter:
     """The dead letter of a record whose extraction raised ``exc``."""
-    value, origin = item
+    value, origin, _received = item
     return DeadLetter.of(origin, f"extract failed: {type(exc).__name__}: {exc}", value, "extract")
 
 
@@ -141,9 +144,9 @@ def _exit_without(parent: int) -> None:
     os._exit(0)
 
 
-def _extract_in_child(value: bytes, origin: str, max_bytes: int) -> Extracted:
+def _extract_in_child(value: bytes, origin: str, received_at: dt.datetime, max_bytes: int) -> Extracted:
     assert _extractor is not None, "the child's initializer loads the extractor"
-    return extract_records(_extractor, value, origin, max_bytes)
+    return extract_records(_extractor, value, origin, received_at, max_bytes)
 
 
 def _ready() -> bool:
@@ -196,7 +199,7 @@ class InProcess:
                 return await self._submit(pool, _extract_in_child, *item, self.max_bytes)
             except BrokenProcessPool:
                 self._discard(pool)
-        value, origin = item
+        value, origin, _received = item
         reason = "extraction failed: the extraction process died on this record"
         return DeadLetter.of(origin, reason, value, "extract")
 

@@ -114,7 +114,10 @@ class EmbeddedRuntime:
         is taken, so other writers wait only for the inserts.
         """
         max_bytes = self.settings.max_article_bytes
-        decoded = [(origin, handlers.decode_article(value, origin, max_bytes)) for origin, value in items]
+        now = dt.datetime.now(dt.UTC)
+        decoded = [
+            (origin, handlers.decode_article(value, origin, max_bytes, now)) for origin, value in items
+        ]
         result = PublishResult()
         with self.log.transaction() as writer:
             for origin, article in decoded:
@@ -196,7 +199,7 @@ class EmbeddedRuntime:
         """``articles.raw`` → ``events`` (keyed by event id), rejections → ``articles.dlq``."""
         out = Output()
         results = handlers.extract_articles(
-            [(record.value, record.origin) for record in batch],
+            [(record.value, record.origin, record.timestamp) for record in batch],
             self.extractor,
             self.settings.max_article_bytes,
         )

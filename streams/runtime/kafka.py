@@ -146,7 +146,8 @@ class KafkaRuntime:
         result, seen = PublishResult(), set()
         async with self._producer() as producer:
             for origin, value in items:
-                article = handlers.decode_article(value, origin, self.settings.max_article_bytes)
+                now = dt.datetime.now(dt.UTC)
+                article = handlers.decode_article(value, origin, self.settings.max_article_bytes, now)
                 if isinstance(article, DeadLetter):
                     result.dead_letters.append(await self._send_dead_letter(producer, article))
                 elif article.id in seen:

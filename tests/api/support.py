@@ -16,7 +16,8 @@ import httpx
 import orjson
 import uvicorn
 
-from streams.api import ApiConfig, create_app
+from streams.api import ApiConfig
+from streams.api.server import uvicorn_config
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -45,9 +46,7 @@ def serving(config: ApiConfig) -> Iterator[Server]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(config), log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
-    )
+    server = uvicorn.Server(uvicorn_config(config, timeout_graceful_shutdown=1, lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + STARTUP_S

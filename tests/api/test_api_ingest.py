@@ -88,6 +88,30 @@ def test_all_rejected_is_422_and_malformed_json_400(api: httpx.Client) -> None:
     assert empty.status_code == 400
 
 
+def nested(depth: int) -> bytes:
+    """A JSON value ``depth`` arrays deep."""
+    return b"[" * depth + b"]" * depth
+
+
+def test_a_deeply_nested_item_is_rejected_alone_and_a_too_deep_body_is_400(api: httpx.Client) -> None:
+    before = counts(api)
+    deep = b'{"id": "deep", "text": "x", "title": ' + nested(254) + b"}"
+    stray = b'{"id": "stray", "text": "' + AGREEMENT.encode() + b'", "extra": ' + nested(254) + b"}"
+    batch = (
+        b"\xef\xbb\xbf[" + orjson.dumps(article("nested-1", AGREEMENT)) + b"," + deep + b"," + stray + b"]"
+    )
+    response = api.post("/articles", content=batch, headers=AUTH | {"Content-Type": "application/json"})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert (body["published"], body["rejected"], body["ids"]) == (2, 1, ["nested-1", "stray"])
+    assert body["errors"] == [
+        "rejected input=POST /articles[1] reason=schema violation: title: Input should be a valid string"
+    ]
+    assert counts(api)["entente_dead_letters_total"] == before["entente_dead_letters_total"] + 1
+    too_deep = api.post("/articles", content=nested(2000), headers=AUTH)
+    assert too_deep.status_code == 400 and too_deep.json()["error"].startswith("malformed JSON: ")
+
+
 def test_a_write_without_the_right_token_is_401_and_changes_nothing(api: httpx.Client) -> None:
     before = counts(api)
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic dXNlcjpwYXNz"}):

@@ -128,6 +128,20 @@ def test_extract_writes_event_json_lines(cli: Cli, tmp_path: Path) -> None:
         } <= event.keys()
 
 
+def test_extract_output_holds_exactly_the_events_of_this_run(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "events.jsonl"
+    out.write_bytes(b'{"stale": 1}\n' * 50)
+    quiet = tmp_path / "quiet.jsonl"
+    quiet.write_bytes(b'{"id": "quiet", "text": "Nothing of note happened today."}\n')
+    cli("extract", "--input", str(quiet), "--output", str(out))
+    assert out.read_bytes() == b""
+    cli("extract", "--input", str(SEEDS), "--output", str(out))
+    first = out.read_bytes()
+    cli("extract", "--input", str(SEEDS), "--output", str(out))
+    assert out.read_bytes() == first and b"stale" not in first
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
 def test_help_names_the_environment_variables(cli: Cli) -> None:
     for command in ("ingest", "state", "worker", "replay"):
         text = cli(command, "--help").stdout.decode()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from schemas import Article, DeadLetter, Event, Evidence
 
 LIMIT = 10_000
+NOW = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
 
 
 class Recorder:
@@ -43,8 +45,8 @@ def test_articles_are_extracted_and_copies_are_not() -> None:
     extractor = Recorder()
     original = Article(id="a", text="Talks were held.")
     copy = Article(id="b", text="Talks were held!", copy_of="a")
-    assert len(extract_article(original.dumps(), "t@0", extractor, LIMIT)) == 1
-    assert extract_article(copy.dumps(), "t@1", extractor, LIMIT) == []
+    assert len(extract_article((original.dumps(), "t@0", NOW), extractor, LIMIT)) == 1
+    assert extract_article((copy.dumps(), "t@1", NOW), extractor, LIMIT) == []
     assert extractor.seen == ["a"]
 
 
@@ -57,10 +59,10 @@ def test_bad_records_become_dead_letters_naming_the_record() -> None:
         b'{"id": "x", "text": "' + b"y" * LIMIT + b'"}': "too large",
     }
     for value, reason in cases.items():
-        dead = extract_article(value, "articles.raw@7", Recorder(), LIMIT)
+        dead = extract_article((value, "articles.raw@7", NOW), Recorder(), LIMIT)
         assert isinstance(dead, DeadLetter) and dead.input == "articles.raw@7"
         assert dead.reason.startswith(reason), dead.reason
-    failed = extract_article(Article(id="a", text="t").dumps(), "articles.raw@8", Broken(), LIMIT)
+    failed = extract_article((Article(id="a", text="t").dumps(), "articles.raw@8", NOW), Broken(), LIMIT)
     assert isinstance(failed, DeadLetter) and failed.reason == "extraction failed: RuntimeError: boom"
 
 
@@ -85,10 +87,10 @@ def test_a_batch_is_extracted_at_once_and_a_failure_only_loses_its_article() -> 
     from streams.handlers import extract_articles
 
     extractor = Batched()
-    good = [(Article(id=f"a{n}", text="Talks.").dumps(), f"t@{n}") for n in range(3)]
+    good = [(Article(id=f"a{n}", text="Talks.").dumps(), f"t@{n}", NOW) for n in range(3)]
     results = extract_articles(good, extractor, LIMIT)
     assert [len(r) for r in results] == [1, 1, 1] and extractor.batches == [["a0", "a1", "a2"]]
-    mixed = [good[0], (Article(id="bad", text="x").dumps(), "t@9"), (b"{", "t@10"), good[1]]
+    mixed = [good[0], (Article(id="bad", text="x").dumps(), "t@9", NOW), (b"{", "t@10", NOW), good[1]]
     results = extract_articles(mixed, extractor, LIMIT)
     assert (
         isinstance(results[1], DeadLetter)
@@ -96,3 +98,19 @@ def test_a_batch_is_extracted_at_once_and_a_failure_only_loses_its_article() -> 
     )
     assert isinstance(results[2], DeadLetter) and results[2].reason.startswith("malformed JSON")
     assert [len(results[0]), len(results[3])] == [1, 1]
+
+
+def test_a_published_date_after_the_time_of_ingest_or_before_1900_is_a_dead_letter() -> None:
+    from streams.handlers import decode_article
+
+    def published(date: str) -> Article | DeadLetter:
+        value = Article(id="a", text="Talks.", published=dt.date.fromisoformat(date)).dumps()
+        return decode_article(value, "articles.raw@3", LIMIT, NOW)
+
+    future = published("9999-12-31")
+    assert isinstance(future, DeadLetter) and future.input == "articles.raw@3"
+    assert future.reason.startswith("published date 9999-12-31 is after the time of ingest"), future.reason
+    past = published("1850-01-01")
+    assert isinstance(past, DeadLetter) and past.reason == "published date 1850-01-01 is before 1900-01-01"
+    assert isinstance(published("2024-05-02"), Article)  # a day ahead: the publisher's time zone
+    assert isinstance(published("1900-01-01"), Article)
