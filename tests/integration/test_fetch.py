@@ -12,6 +12,7 @@ from schemas import Article, DeadLetter
 from streams.ingest.fetch import Fetched, Fetcher, FetchFailure, FetchPolicy, Validators
 from streams.ingest.files import Item
 from streams.ingest.live import LiveIngest, ingest_pages, is_page
+from streams.ingest.safety import ANY_ADDRESS
 from tests.support.http_site import Site, article_page, seeds
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -162,7 +163,7 @@ def test_pages_and_saved_files_from_the_command_line_are_ingested_once(tmp_path:
     saved.write_bytes(article_page(second.title, second.paragraphs))
     published: list[Item] = []
     progress = ingest_pages(
-        tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000, allow_private=True
+        tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000, allowed=ANY_ADDRESS
     )
     assert [item.title for _, item in published if isinstance(item, Article)] == [first.title, second.title]
     assert progress.new == 2
