@@ -109,6 +109,16 @@ async def _excerpt(rsp: httpx.Response, size: int = 512) -> bytes:
     return bytes(head[:size])
 
 
+async def check_location(rsp: httpx.Response) -> None:
+    """Refuse a redirect to something that is no URL (httpx would report a connection error)."""
+    if rsp.has_redirect_location:
+        location = rsp.headers["Location"]
+        try:
+            rsp.request.url.join(location).host  # noqa: B018 -- decoding the host is the check
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            raise Refused(f"malformed redirect to {location!r}: {exc}", rsp.status_code) from exc
+
+
 def guarded_transport(backend: GuardedBackend, policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose connection pool opens connections only through ``backend``."""
     transport = httpx.AsyncHTTPTransport(trust_env=False)
@@ -135,6 +145,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": self.policy.user_agent},
+            event_hooks={"response": [check_location]},
         )
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self.policy.per_host)
