@@ -10,7 +10,6 @@ connects outside loopback (the audit hook of :mod:`tests.support.egress`).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,17 +25,10 @@ from streams.ingest.files import Item
 from streams.ingest.html import article_from_html, extract_page, page_date, parse_html, read_html_file
 from streams.ingest.live import LiveIngest, ingest_pages
 from tests.support import egress
-from tests.support.http_site import ATOM, RSS, Site, article_page, seeds
-from tests.support.traps import ALLOWED, OUTSIDE, Traps
+from tests.support.http_site import Site
+from tests.support.traps import ALLOWED, SEED, Traps, assert_untouched, targets, trap_feeds, trap_page
 
 POLICY = FetchPolicy(timeout=20.0, retries=0, allowed=ALLOWED)
-SEED = seeds()[0]
-
-
-@pytest.fixture
-def traps() -> Iterator[Traps]:
-    with Traps() as running:
-        yield running
 
 
 @pytest.fixture
@@ -48,93 +40,8 @@ def site() -> Iterator[Site]:
 @pytest.fixture
 def no_egress() -> Iterator[None]:
     """Refuse (and record) every connection outside loopback; fail the test if one was attempted."""
-    egress.install()
-    before = len(egress.ATTEMPTS)
-    yield
-    assert egress.ATTEMPTS[before:] == []
-
-
-def targets(traps: Traps, path: str) -> list[str]:
-    return [*traps.urls(path), *OUTSIDE]
-
-
-def trap_page(traps: Traps, title: str) -> bytes:
-    """An article page (without a date) whose refresh, canonical link, images and scripts lead to traps."""
-    page = article_page(title, SEED.paragraphs).decode()
-    for url in targets(traps, "/page"):
-        link = html.escape(url)
-        page = page.replace(
-            "</head>",
-            f'<meta http-equiv="refresh" content="0; url={link}"><link rel="canonical" href="{link}">'
-            f'<meta property="og:url" content="{link}"><link rel="stylesheet" href="{link}">'
-            f'<script src="{link}"></script><base href="{link}"></head>',
-        )
-        page = page.replace(
-            "</article>",
-            f'<img src="{link}"><iframe src="{link}"></iframe><a href="{link}">more</a></article>',
-        )
-    return page.encode()
-
-
-def rss_of(items: list[str], head: str = "") -> bytes:
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?>{head}<rss version="2.0" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Traps</title>'
-        f"<link>http://127.0.0.1/</link>{''.join(items)}</channel></rss>"
-    ).encode()
-
-
-def entry(key: str, body: str) -> str:
-    """An RSS item identified by ``key`` (a guid that is no link)."""
-    return f'<item><title>{key}</title>{body}<guid isPermaLink="false">{key}</guid></item>'
-
-
-def trap_feeds(site: Site, traps: Traps) -> list[str]:
-    """Feeds whose every item, one way or another, points at the traps."""
-    items = []
-    for n, url in enumerate(targets(traps, "/link")):
-        link = html.escape(url)
-        text = html.escape(url.replace("/link", "/text.html"))
-        redirect = site.redirect(f"/redirect/{n}", url)
-        items += [
-            entry(f"link {n}", f"<link>{link}</link>"),
-            f'<item><title>guid {n}</title><guid isPermaLink="true">{link}</guid></item>',
-            entry(f"text {n}", f"<description>{text}</description>"),
-            entry(f"content {n}", f"<content:encoded>{text}</content:encoded>"),
-            entry(f"moved {n}", f"<link>{redirect}</link>"),
-        ]
-    page = site.add("/page", trap_page(traps, SEED.title))
-    enclosures = "".join(
-        f'<enclosure url="{html.escape(url)}" length="1" type="audio/mpeg"/>' for url in targets(traps, "/e")
-    )
-    items.append(f"<item><title>{html.escape(SEED.title)}</title><link>{page}</link>{enclosures}</item>")
-    inline = html.escape(trap_page(traps, "Inline").decode())
-    items.append(entry("inline", f"<description>{inline}</description>"))
-    site.add("/traps.xml", rss_of(items), RSS)
-    entity = traps.urls("/entity")[0]
-    site.add(
-        "/entities.xml",
-        rss_of(
-            ["<item><title>&ext;</title><description>&ext;</description></item>"],
-            f'<!DOCTYPE rss [<!ENTITY % dtd SYSTEM "{entity}">%dtd;<!ENTITY ext SYSTEM "{entity}">]>',
-        ),
-        RSS,
-    )
-    site.add(
-        "/based.xml",
-        (
-            f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
-            f'xml:base="{traps.urls("/")[0]}"><title>Based</title><id>based</id>'
-            '<entry><title>Relative</title><id>rel</id><link href="story"/></entry></feed>'
-        ).encode(),
-        ATOM,
-    )
-    moved = [site.redirect(f"/moved/{n}.xml", url) for n, url in enumerate(targets(traps, "/feed.xml"))]
-    return [site.url("/traps.xml"), site.url("/entities.xml"), site.url("/based.xml"), *moved]
-
-
-def assert_untouched(traps: Traps) -> None:
-    assert (traps.connections, traps.requests) == (0, [])
+    with egress.none_leaves():
+        yield
 
 
 async def test_polled_feeds_never_reach_the_traps(

@@ -13,6 +13,8 @@ import ipaddress
 import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 ATTEMPTS: list[str] = []
@@ -52,3 +54,12 @@ def install() -> None:
     if not _installed:
         sys.addaudithook(_hook)
         _installed = True
+
+
+@contextmanager
+def none_leaves() -> Iterator[None]:
+    """Install the hook; fail if the block attempted any connection outside loopback."""
+    install()
+    before = len(ATTEMPTS)
+    yield
+    assert ATTEMPTS[before:] == [], f"connections outside loopback attempted: {ATTEMPTS[before:]}"
