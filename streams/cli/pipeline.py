@@ -111,6 +111,16 @@ def report(summary: IngestSummary, as_json: bool) -> None:
         )
 
 
+def networks_option(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``--allow-network`` values, each checked to be a network in CIDR notation."""
+    from streams.ingest.safety import parse_networks
+
+    try:
+        return tuple(str(network) for network in parse_networks(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help="RSS/Atom feed to poll; repeatable.")
@@ -131,6 +141,14 @@ def report(summary: IngestSummary, as_json: bool) -> None:
 @click.option(
     "--allow-private", is_flag=True, help="Allow fetching from private, loopback and link-local addresses."
 )
+@click.option(
+    "--allow-network",
+    "networks",
+    multiple=True,
+    metavar="CIDR",
+    callback=networks_option,
+    help="Allow fetching from this network although not public (127.0.0.1/32); repeatable.",
+)
 @data_dir_option
 @broker_option
 @json_option
@@ -140,6 +158,7 @@ def ingest(
     feeds_files: tuple[Path, ...],
     interval: float | None,
     allow_private: bool,
+    networks: tuple[str, ...],
     data_dir: Path,
     broker: str,
     as_json: bool,
@@ -156,6 +175,7 @@ def ingest(
     """
     from streams.ingest.live import follow_feeds, ingest_pages, is_page
     from streams.ingest.opml import FeedListError, feed_list
+    from streams.ingest.safety import ANY_ADDRESS
 
     try:
         feed_urls = feed_list(feeds, feeds_files)
@@ -166,6 +186,7 @@ def ingest(
     settings = settings_for(data_dir, broker)
     runtime = open_runtime(data_dir, broker)
     limit = settings.max_article_bytes
+    allowed = ANY_ADDRESS if allow_private else networks
     files = tuple(path for path in paths if not is_page(path))
     summary = ingest_items(runtime, inputs(files, limit), quiet=as_json)
 
@@ -173,7 +194,7 @@ def ingest(
         summary.add(ingest_items(runtime, items, quiet=True))
 
     if pages := [path for path in paths if is_page(path)]:
-        ingest_pages(data_dir, pages, publish, max_bytes=limit, allow_private=allow_private)
+        ingest_pages(data_dir, pages, publish, max_bytes=limit, allowed=allowed)
     if feed_urls:
         status = console().status("polling feeds")
 
@@ -187,7 +208,7 @@ def ingest(
                 publish,
                 interval=interval,
                 max_bytes=limit,
-                allow_private=allow_private,
+                allowed=allowed,
                 on_progress=None if as_json else render,
             )
         for line in polled.errors:

@@ -68,8 +68,14 @@ CREATE TABLE IF NOT EXISTS buckets (
 
 
 def canonical_url(url: str) -> str:
-    """``url`` with scheme and host lower-cased, default port, fragment and tracking parameters dropped."""
-    parts = urlsplit(url.strip())
+    """``url`` with scheme and host lower-cased, default port, fragment and tracking parameters dropped.
+
+    A URL too malformed to split (``http://[::1/``) is its own canonical form.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -89,7 +95,10 @@ def canonical_url(url: str) -> str:
 
 def outlet_of(url: str) -> str:
     """The outlet a URL belongs to: its host, without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host.removeprefix("www.")
 
 

@@ -65,10 +65,20 @@ def _entry_date(entry: feedparser.FeedParserDict) -> dt.date | None:
     return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date()
 
 
+def _link(base: str, href: str | None) -> str | None:
+    """The absolute http(s) link of an entry; a malformed one is kept as given, for the fetcher to refuse."""
+    if not href:
+        return None
+    try:
+        link = urljoin(base, href)
+    except ValueError:
+        link = href
+    # anything else is an id such as urn:... that feedparser offers as the link
+    return link if link.startswith(("http://", "https://")) else None
+
+
 def _entry(entry: feedparser.FeedParserDict, base: str) -> Entry:
-    link = urljoin(base, entry["link"]) if entry.get("link") else None
-    if link is not None and not link.startswith(("http://", "https://")):
-        link = None  # an id such as urn:... that feedparser offers as the link
+    link = _link(base, entry.get("link"))
     contents = entry.get("content") or []
     content = contents[0].get("value") if contents else entry.get("summary")
     key = entry.get("id") or link or digest("entry", entry.get("title"), content)

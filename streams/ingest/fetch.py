@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -110,6 +109,16 @@ async def _excerpt(rsp: httpx.Response, size: int = 512) -> bytes:
     return bytes(head[:size])
 
 
+async def check_location(rsp: httpx.Response) -> None:
+    """Refuse a redirect to something that is no URL (httpx would report a connection error)."""
+    if rsp.has_redirect_location:
+        location = rsp.headers["Location"]
+        try:
+            rsp.request.url.join(location).host  # noqa: B018 -- decoding the host is the check
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            raise Refused(f"malformed redirect to {location!r}: {exc}", rsp.status_code) from exc
+
+
 def guarded_transport(backend: GuardedBackend, policy: FetchPolicy) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose connection pool opens connections only through ``backend``."""
     transport = httpx.AsyncHTTPTransport(trust_env=False)
@@ -136,6 +145,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": self.policy.user_agent},
+            event_hooks={"response": [check_location]},
         )
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self.policy.per_host)
@@ -177,6 +187,8 @@ class Fetcher:
                 current = result
         except Refused as exc:
             return FetchFailure(url, exc.reason, transient=False, status=exc.status, excerpt=exc.excerpt)
+        except (httpx.InvalidURL, UnicodeError) as exc:  # httpx's URL parsing, IDNA included
+            return FetchFailure(url, f"malformed URL {current!r}: {exc}", transient=False)
         except BlockedAddress as exc:
             return FetchFailure(url, str(exc), transient=False)
         except (TimeoutError, httpx.TimeoutException):
@@ -194,15 +206,18 @@ class Fetcher:
             return await self._read(url, rsp, html_only)
 
     def _check_hop(self, url: str, visited: list[str]) -> str:
-        """The host of the next hop, or :class:`Refused` for a loop, too many hops or a bad scheme."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        """The host of the next hop, or :class:`Refused` for a loop, too many hops or a bad scheme
+        (``httpx.InvalidURL`` for a malformed URL; the host itself is checked when connecting)."""
+        parts = httpx.URL(url)
+        if parts.scheme not in ("http", "https") or not parts.host:
             raise Refused(f"unsupported URL {url!r}")
+        if parts.port is not None and not 0 < parts.port < 65536:
+            raise Refused(f"malformed URL {url!r}: port {parts.port} out of range")
         if url in visited:
             raise Refused(f"redirect loop at {url}")
         if len(visited) > self.policy.max_redirects:
             raise Refused(f"too many redirects (over {self.policy.max_redirects})")
-        return parts.hostname
+        return parts.raw_host.decode("ascii")
 
     async def _read(self, url: str, rsp: httpx.Response, html_only: bool) -> Fetched | FetchFailure:
         """The response as :class:`Fetched`, or why it is not acceptable."""

@@ -4,10 +4,14 @@ Extraction is trafilatura's (boilerplate removal) and htmldate's (dates).
 The date is taken, in order, from the page's own date markup (``metadata``),
 from the feed entry that linked to it (``feed``), then from dates in the page
 text (``text``); :class:`Provenance` records which.
+
+Both libraries are given only parsed trees, never text: given a string that
+looks like a URL, htmldate would download it, past the fetcher's address guard.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import htmldate
 import trafilatura
+from lxml.html import HtmlElement
 
 from schemas import Article, DeadLetter
 from schemas.article import DateMethod, Provenance
@@ -59,10 +64,15 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
-    """The main text and metadata of ``html``; ``None`` when it holds no article text."""
+def parse_html(html: bytes | str) -> HtmlElement | None:
+    """The document tree of ``html`` (``None`` when it is not HTML), parsed without fetching anything."""
+    return trafilatura.load_html(html)
+
+
+def extract_page(tree: HtmlElement, url: str | None = None) -> Page | None:
+    """The main text and metadata of a page; ``None`` when it holds no article text."""
     doc = trafilatura.bare_extraction(
-        html,
+        copy.deepcopy(tree),  # trafilatura may clean the tree it is given; the date search needs it whole
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -82,24 +92,25 @@ def extract_page(html: bytes | str, url: str | None = None) -> Page | None:
 
 
 def page_date(
-    page: Page, html: bytes | str, feed_date: dt.date | None
+    page: Page, tree: HtmlElement, feed_date: dt.date | None
 ) -> tuple[dt.date | None, DateMethod | None]:
     """The publication date and how it was found: page metadata, then the feed, then the page text."""
     if page.published is not None:
         return page.published, "metadata"
     if feed_date is not None:
         return feed_date, "feed"
-    found = _date(htmldate.find_date(html, extensive_search=True, original_date=True))
+    found = _date(htmldate.find_date(tree, extensive_search=True, original_date=True))
     return (found, "text") if found is not None else (None, None)
 
 
 def article_from_html(html: bytes | str, input: str, origin: Origin | None = None) -> Article | DeadLetter:
     """One article from a page; a page with no article text becomes a dead letter naming ``input``."""
     origin = origin or Origin()
-    page = extract_page(html, origin.url)
-    if page is None:
+    tree = parse_html(html)
+    page = extract_page(tree, origin.url) if tree is not None else None
+    if tree is None or page is None:
         return DeadLetter.of(input, "no article text found in the page", html)
-    published, method = page_date(page, html, origin.feed_date)
+    published, method = page_date(page, tree, origin.feed_date)
     url = canonical_url(origin.url or page.url) if (origin.url or page.url) else None
     provenance = Provenance(
         feed=origin.feed,

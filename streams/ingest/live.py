@@ -37,7 +37,7 @@ from streams.ingest.feeds import Entry, FeedRecord, FeedState, parse_feed
 from streams.ingest.fetch import Fetcher, FetchFailure, FetchPolicy
 from streams.ingest.files import Item
 from streams.ingest.html import HTML_SUFFIXES, Origin, article_from_html, read_html_file
-from streams.ingest.safety import ANY_ADDRESS, Resolver, system_resolver
+from streams.ingest.safety import Resolver, system_resolver
 from streams.signals import stop_on_signals
 
 Clock = Callable[[], dt.datetime]
@@ -150,14 +150,18 @@ class LiveIngest:
         return self._admit(pending for feed in rounds for pending in feed)
 
     async def fetch_pages(self, urls: Sequence[str]) -> list[Item]:
-        """The articles at ``urls``; URLs already ingested count as duplicates and are not fetched."""
+        """The articles at ``urls``; URLs already ingested count as duplicates and are not fetched.
+
+        No later round tries a page named directly again, so one that cannot be
+        fetched, even for a passing reason, is a dead letter.
+        """
         fresh = []
         for url in urls:
             if self.index.known_url(url) is None:
                 fresh.append(url)
             else:
                 self.progress.duplicates += 1
-        return self._admit(await asyncio.gather(*(self._fetch_page(url) for url in fresh)))
+        return self._admit(await asyncio.gather(*(self._fetch_page(url, last_try=True) for url in fresh)))
 
     def admit(self, items: Iterable[Item]) -> Iterator[Item]:
         """Local items through the same de-duplication: duplicates dropped, copies linked."""
@@ -219,12 +223,15 @@ class LiveIngest:
             return Pending(None, article_from_html(entry.content, input, origin), feed, entry.key)
         return await self._fetch_page(entry.link, origin, entry.key)
 
-    async def _fetch_page(self, link: str, origin: Origin | None = None, key: str | None = None) -> Pending:
+    async def _fetch_page(
+        self, link: str, origin: Origin | None = None, key: str | None = None, *, last_try: bool = False
+    ) -> Pending:
+        """The page at ``link``; a transient failure stays one (to retry) unless this is the ``last_try``."""
         origin = origin or Origin()
         fetched = await self.fetcher.get(link, html_only=True)
         if isinstance(fetched, FetchFailure):
             result: Article | DeadLetter | FetchFailure = fetched
-            if not fetched.transient:
+            if last_try or not fetched.transient:
                 result = DeadLetter.of(link, fetched.reason, fetched.excerpt)
             return Pending(link, result, origin.feed, key)
         origin = dataclasses.replace(
@@ -269,12 +276,6 @@ class LiveIngest:
             self._on_progress(self.progress)
 
 
-def policy_for(allow_private: bool, base: FetchPolicy | None = None) -> FetchPolicy:
-    """``base`` (the defaults when ``None``) with every address allowed when ``allow_private``."""
-    base = base or FetchPolicy()
-    return dataclasses.replace(base, allowed=ANY_ADDRESS) if allow_private else base
-
-
 async def follow(
     live: LiveIngest,
     feeds: Sequence[str],
@@ -303,14 +304,17 @@ def follow_feeds(
     *,
     interval: float | None = None,
     max_bytes: int = FetchPolicy.max_bytes,
-    allow_private: bool = False,
+    allowed: Sequence[str] = (),
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Progress:
-    """Blocking :func:`follow` for the CLI; SIGINT or SIGTERM ends it after the current round."""
+    """Blocking :func:`follow` for the CLI; SIGINT or SIGTERM ends it after the current round.
+
+    ``allowed`` lists the networks (CIDR) that may be fetched from although not public.
+    """
 
     async def run() -> Progress:
         stop = stop_on_signals()
-        policy = policy_for(allow_private, FetchPolicy(max_bytes=max_bytes))
+        policy = FetchPolicy(max_bytes=max_bytes, allowed=tuple(allowed))
         async with LiveIngest(data_dir, policy, on_progress=on_progress) as live:
             return await follow(live, feeds, publish, interval, stop)
 
@@ -328,14 +332,17 @@ def ingest_pages(
     publish: Publish,
     *,
     max_bytes: int,
-    allow_private: bool = False,
+    allowed: Sequence[str] = (),
 ) -> Progress:
-    """Fetch the URLs and read the saved pages among ``pages``, de-duplicated; publish; commit."""
+    """Fetch the URLs and read the saved pages among ``pages``, de-duplicated; publish; commit.
+
+    ``allowed`` lists the networks (CIDR) that may be fetched from although not public.
+    """
     urls = [page for page in pages if page.startswith(("http://", "https://"))]
     files = [Path(page) for page in pages if page not in urls]
 
     async def run() -> Progress:
-        policy = policy_for(allow_private, FetchPolicy(max_bytes=max_bytes))
+        policy = FetchPolicy(max_bytes=max_bytes, allowed=tuple(allowed))
         async with LiveIngest(data_dir, policy) as live:
             items = await live.fetch_pages(urls)
             items.extend(live.admit(item for path in files for item in read_html_file(path, max_bytes)))

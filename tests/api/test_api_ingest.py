@@ -12,6 +12,8 @@ from agents import reduce
 from streams.api import ApiConfig
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.api.support import AGREEMENT, AUTH, Server, article, serving, wait_for
+from tests.support import egress
+from tests.support.traps import Traps, assert_untouched, targets
 
 TWENTY_MB = 20 * 1024 * 1024
 
@@ -177,3 +179,18 @@ def test_a_chunked_body_is_counted_as_it_streams(server: Server) -> None:
     chunk = b"%x\r\n%s\r\n" % (len(piece), piece)
     reply = raw_request(server, head, [chunk] * 9)  # 9 MB sent, never the final chunk
     assert reply.startswith(b"HTTP/1.1 413 ")
+
+
+def test_a_posted_article_with_urls_fetches_nothing(api: httpx.Client) -> None:
+    with egress.none_leaves(), Traps() as traps:
+        urls = targets(traps, "/posted.html")
+        batch = [
+            {**article(f"posted-url-{n}", AGREEMENT), "url": url, "text": f"{AGREEMENT} {url}"}
+            for n, url in enumerate(urls)
+        ]
+        bare = [{**article(f"posted-text-{n}", url), "url": url} for n, url in enumerate(urls)]
+        response = api.post("/articles", json=batch + bare, headers=AUTH)
+        wait_for(lambda: all(value == 0 for value in lag(api).values()))
+        assert_untouched(traps)
+    assert response.status_code == 202
+    assert response.json()["read"] == 2 * len(urls)

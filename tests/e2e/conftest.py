@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli import Cli, run_cli
+from tests.support.traps import traps
+
+__all__ = ["cli", "home", "traps"]
 
 
 @pytest.fixture

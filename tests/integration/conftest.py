@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from streams.log import Log
+from tests.support.traps import traps
+
+__all__ = ["data_dir", "log", "spawn", "traps"]
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -13,6 +13,7 @@ from schemas import Article, DeadLetter
 from streams.ingest.fetch import FetchPolicy
 from streams.ingest.files import Item
 from streams.ingest.live import LiveIngest, Progress, follow, follow_feeds
+from streams.ingest.safety import ANY_ADDRESS
 from tests.support.http_site import (
     ATOM,
     CHROME,
@@ -268,5 +269,5 @@ def test_following_feeds_from_the_command_line_polls_once_without_an_interval(
     tmp_path: Path, site: Site, news: list[str]
 ) -> None:
     published: list[Item] = []
-    progress = follow_feeds(tmp_path, news, published.extend, allow_private=True)
+    progress = follow_feeds(tmp_path, news, published.extend, allowed=ANY_ADDRESS)
     assert (progress.rounds, progress.new, len(published)) == (1, 5, 5)

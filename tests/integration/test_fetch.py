@@ -12,6 +12,7 @@ from schemas import Article, DeadLetter
 from streams.ingest.fetch import Fetched, Fetcher, FetchFailure, FetchPolicy, Validators
 from streams.ingest.files import Item
 from streams.ingest.live import LiveIngest, ingest_pages, is_page
+from streams.ingest.safety import ANY_ADDRESS
 from tests.support.http_site import Site, article_page, seeds
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -162,10 +163,38 @@ def test_pages_and_saved_files_from_the_command_line_are_ingested_once(tmp_path:
     saved.write_bytes(article_page(second.title, second.paragraphs))
     published: list[Item] = []
     progress = ingest_pages(
-        tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000, allow_private=True
+        tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000, allowed=ANY_ADDRESS
     )
     assert [item.title for _, item in published if isinstance(item, Article)] == [first.title, second.title]
     assert progress.new == 2
     again = ingest_pages(tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000)
     assert len(published) == 2 and again.duplicates == 2
     assert [is_page(path) for path in (url, str(saved), "notes.txt", "-")] == [True, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://[::1/", "malformed URL 'http://[::1/': Invalid port"),
+        ("http://a b/", "malformed host 'a%20b'"),
+        ("http://１２７.０.０.１/", "malformed URL 'http://１２７.０.０.１/': Invalid IDNA hostname"),
+        ("http://0177.0.0.1/", "malformed URL 'http://0177.0.0.1/': Invalid IPv4 address"),
+        ("http://2130706433/", "malformed host '2130706433': a number that is not a dotted-quad address"),
+        ("http://127.0.0.1:99999/", "malformed URL 'http://127.0.0.1:99999/': port 99999 out of range"),
+        ("http://xn--/", "malformed URL 'http://xn--/'"),
+    ],
+)
+async def test_a_malformed_url_is_a_one_line_failure_with_no_request(url: str, reason: str) -> None:
+    resolver = StubResolver({})
+    async with Fetcher(POLICY, resolver) as fetcher:
+        result = await fetcher.get(url)
+    assert isinstance(result, FetchFailure) and not result.transient
+    assert result.reason.startswith(reason) and "\n" not in result.reason
+    assert resolver.asked == []
+
+
+async def test_a_redirect_to_no_url_is_refused_as_such(site: Site) -> None:
+    site.redirect("/bad", "http://xn--/")
+    result = await get(site.url("/bad"))
+    assert isinstance(result, FetchFailure) and not result.transient
+    assert result.reason.startswith("malformed redirect to 'http://xn--/'") and result.status == 302

@@ -14,6 +14,7 @@ import datetime as dt
 import email.utils
 import html
 import json
+import socket
 import sys
 import threading
 import time
@@ -170,13 +171,25 @@ class Route:
 
 
 class QuietServer(ThreadingHTTPServer):
-    """A threading server that does not print a client hanging up early (as the fetcher does on purpose)."""
+    """A threading server that counts the connections it accepts and does not print a client hanging up
+    early (as the fetcher does on purpose)."""
 
     daemon_threads = True
+    connections = 0
+
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        self.connections += 1
+        return True
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+class QuietServer6(QuietServer):
+    """:class:`QuietServer` on an IPv6 address."""
+
+    address_family = socket.AF_INET6
 
 
 @dataclass(frozen=True)
@@ -188,7 +201,10 @@ class Request:
 
 
 class Site:
-    """The server: ``with Site() as site: site.add("/feed", rss(...), RSS)``; ``site.url("/feed")``."""
+    """The server: ``with Site() as site: site.add("/feed", rss(...), RSS)``; ``site.url("/feed")``.
+
+    ``host`` is any loopback address, IPv4 or IPv6 (``::1``).
+    """
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
@@ -196,7 +212,7 @@ class Site:
         self.most_at_once = 0
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._server = QuietServer((host, 0), self._handler())
+        self._server = (QuietServer6 if ":" in host else QuietServer)((host, 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> Self:
@@ -210,9 +226,23 @@ class Site:
         self._server.server_close()
 
     @property
+    def host(self) -> str:
+        """The address served, as written in a URL (``127.0.0.1``, ``[::1]``)."""
+        host = str(self._server.server_address[0])
+        return f"[{host}]" if ":" in host else host
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
     def base(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def connections(self) -> int:
+        """How many connections the server accepted."""
+        return self._server.connections
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -281,7 +311,7 @@ class Site:
     def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
         handler.send_response(status)
         for name, value in headers.items():
-            handler.send_header(name, value)
+            handler.send_header(name, value.encode("utf-8").decode("latin-1"))  # a UTF-8 Location as sent
         if status != 304:
             handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()

@@ -1,7 +1,9 @@
-"""The address check: private, link-local and loopback addresses are refused after resolution."""
+"""The address check: private, link-local and loopback addresses are refused after resolution, in every
+form an address can be written in, and hosts that are no names are refused before it."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 
@@ -11,7 +13,9 @@ from streams.ingest.safety import (
     ANY_ADDRESS,
     BlockedAddress,
     GuardedBackend,
+    carried_ipv4,
     checked_addresses,
+    is_public,
     parse_networks,
     system_resolver,
 )
@@ -90,3 +94,80 @@ async def test_the_backend_checks_before_it_connects() -> None:
     assert resolver.asked == ["metadata.internal"]
     with pytest.raises(BlockedAddress, match="unix socket"):
         await backend.connect_unix_socket("/run/docker.sock")
+
+
+@pytest.mark.parametrize(
+    ("host", "carried"),
+    [
+        ("::ffff:127.0.0.2", "127.0.0.2"),  # IPv4-mapped
+        ("::ffff:7f00:2", "127.0.0.2"),
+        ("::7f00:2", None),  # IPv4-compatible
+        ("::10.0.0.1", None),
+        ("64:ff9b::7f00:2", None),  # NAT64
+        ("64:ff9b::a9fe:a9fe", None),
+        ("64:ff9b:1::808:808", None),  # local-use NAT64
+        ("2002:7f00:2::1", None),  # 6to4
+        ("2002:a00:1::", None),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffd", None),  # Teredo, client 127.0.0.2
+        ("fec0::1", None),  # site-local
+    ],
+)
+async def test_ipv6_forms_are_judged_by_the_ipv4_address_they_carry(host: str, carried: str | None) -> None:
+    with pytest.raises(BlockedAddress, match="blocked non-public address") as refused:
+        await checked_addresses(f"[{host}]", 80, RESOLVER)
+    if carried is not None:
+        assert f"({carried})" in str(refused.value)
+    assert not is_public(ipaddress.ip_address(host))
+
+
+@pytest.mark.parametrize(
+    ("address", "carried"),
+    [
+        ("::7f00:2", "127.0.0.2"),
+        ("64:ff9b::a9fe:a9fe", "169.254.169.254"),
+        ("2002:a00:1::", "10.0.0.1"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffd", "127.0.0.2"),
+        ("2606:4700::6810:84e5", None),
+    ],
+)
+def test_the_ipv4_address_an_ipv6_one_carries(address: str, carried: str | None) -> None:
+    found = carried_ipv4(ipaddress.IPv6Address(address))
+    assert (str(found) if found else None) == carried
+
+
+def test_ipv6_forms_carrying_a_public_ipv4_address_pass() -> None:
+    assert all(is_public(ipaddress.ip_address(a)) for a in ("64:ff9b::808:808", "2002:808:808::1"))
+
+
+async def test_a_mapped_address_is_allowed_and_connected_to_as_its_ipv4_address() -> None:
+    loopback = parse_networks(["127.0.0.1/32"])
+    assert await checked_addresses("[::ffff:127.0.0.1]", 80, RESOLVER, loopback) == [
+        ipaddress.IPv4Address("127.0.0.1")
+    ]
+    with pytest.raises(BlockedAddress):
+        await checked_addresses("[::7f00:1]", 80, RESOLVER, loopback)
+
+
+@pytest.mark.parametrize(
+    "host", ["2130706433", "127.1", "0x7f.0.0.1", "0x7f000001", "127.0.0.1.", "0177.0.0.1", "017700000001"]
+)
+async def test_numbers_a_resolver_would_read_as_addresses_are_refused_unresolved(host: str) -> None:
+    resolver = StubResolver({})
+    with pytest.raises(BlockedAddress, match="not a dotted-quad address"):
+        await checked_addresses(host, 80, resolver)
+    assert resolver.asked == []
+
+
+@pytest.mark.parametrize("host", ["a%20b", "a b", "-a.example", "a..example", "", "１２７.０.０.１", "[::1"])
+async def test_hosts_that_are_no_names_are_refused_unresolved(host: str) -> None:
+    resolver = StubResolver({})
+    with pytest.raises(BlockedAddress, match="malformed host"):
+        await checked_addresses(host, 80, resolver)
+    assert resolver.asked == []
+
+
+async def test_an_idn_host_is_resolved_by_its_ascii_name_and_checked() -> None:
+    resolver = StubResolver({"xn--bcher-kva.example": ["10.1.2.3"], "xn--caf-dma.example": ["1.1.1.1"]})
+    with pytest.raises(BlockedAddress, match=r"xn--bcher-kva\.example \(10\.1\.2\.3\)"):
+        await checked_addresses("xn--bcher-kva.example", 80, resolver)
+    assert [str(a) for a in await checked_addresses("xn--caf-dma.example", 80, resolver)] == ["1.1.1.1"]
