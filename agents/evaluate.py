@@ -9,7 +9,7 @@ the keys found in both, where the gold gives a value.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,3 +224,76 @@ def score(gold: Mapping[str, list[EventDict]], predicted: Iterable[EventDict]) -
         false_positives=fps,
         false_negatives=fns,
     )
+
+
+Named = Callable[[str, str], frozenset[str]]
+"""The actors an evidence sentence of an article names (or refers to): ``named(article_id, sentence)``."""
+
+
+def event_actors(event: EventDict) -> tuple[str, ...]:
+    """The actors of one gold event: its ``actors``, else its source and target."""
+    actors = event.get("actors") or [event.get("source"), event.get("target")]
+    return tuple(dict.fromkeys(a for a in actors if a and a != "-"))
+
+
+@dataclass(frozen=True)
+class ActorMiss:
+    """A gold event some of whose actors its evidence sentence was not found to name."""
+
+    article: str
+    type: str
+    missing: tuple[str, ...]
+    evidence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "type": self.type,
+            "missing": list(self.missing),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class ActorCoverage:
+    """How many gold events have every actor found as a mention of their evidence sentence."""
+
+    found: int = 0
+    total: int = 0
+    misses: list[ActorMiss] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.found / self.total if self.total else 0.0
+
+    def as_dict(self, *, errors: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"found": self.found, "events": self.total, "share": round(self.share, 4)}
+        if errors:
+            out["misses"] = [miss.as_dict() for miss in self.misses]
+        return out
+
+    def render(self, *, errors: bool = False) -> str:
+        lines = [f"actors found={self.found} events={self.total} share={self.share:.3f}"]
+        if errors:
+            for miss in self.misses:
+                lines.append(f"MISS {miss.article} {miss.type} {' '.join(miss.missing)}")
+                lines.append(f"    | {miss.evidence}")
+        return "\n".join(lines)
+
+
+def actor_coverage(gold: Mapping[str, list[EventDict]], named: Named) -> ActorCoverage:
+    """The share of gold events whose actors ``named`` finds in their evidence sentence."""
+    coverage = ActorCoverage()
+    for article, events in gold.items():
+        for event in events:
+            actors = event_actors(event)
+            evidence = _evidence_text(event.get("evidence")) or ""
+            if not actors:
+                continue
+            missing = tuple(a for a in actors if a not in named(article, evidence))
+            coverage.total += 1
+            if missing:
+                coverage.misses.append(ActorMiss(article, str(event.get("type")), missing, evidence))
+            else:
+                coverage.found += 1
+    return coverage

@@ -311,6 +311,23 @@ class SpacyExtractor:
                 names.add(match.group(1))
         return names
 
+    def named_in(self, article: Article, evidence: str) -> frozenset[str]:
+        """The actors a sentence of ``article`` names, with those of the sentence before it when the
+        sentence refers back (a pronoun or a group noun): what extraction could link as arguments."""
+        norm = normalise(article.text)
+        wanted = normalise(evidence).text.strip()
+        sents = [s.text for s in sentences(norm, article.title)]
+        at = next((i for i, s in enumerate(sents) if wanted[:60] in s or s[:60] in wanted), None)
+        texts = [wanted] if at is None else sents[max(0, at - 1) : at + 1]
+        docs = [self.nlp.make_doc(text) for text in texts]
+        refers = any(tok.lower_ in self.references for tok in docs[-1])
+        return frozenset(
+            actor
+            for doc in (docs if refers else docs[-1:])
+            for mention in self.finder.raw_mentions(doc, article.published)[0]
+            for actor in mention.actors
+        )
+
     # ------------------------------------------------------------------ mentions
 
     def _mentions(

@@ -74,13 +74,38 @@ def extract(input_path: Path, output: Path | None) -> None:
     "--errors", is_flag=True, help="Print every false positive and false negative with its sentence."
 )
 @click.option("--by-type", is_flag=True, help="Figures per PLOVER type.")
+@click.option(
+    "--actors",
+    is_flag=True,
+    help="Instead: the share of gold events whose actors are all named in their evidence sentence "
+    "(or, where it refers back, the sentence before); --errors lists the misses.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, as_json: bool) -> None:
+def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, actors: bool, as_json: bool) -> None:
     """Precision, recall, F1, zone and date accuracy of the extractor against a gold file."""
-    from agents.evaluate import load_gold, score
+    from agents.evaluate import actor_coverage, load_gold, score
 
     settings = Settings()
-    result = score(load_gold(gold.read_bytes()), extracted(articles_of(input_path, settings), settings))
+    gold_events = load_gold(gold.read_bytes())
+    articles = articles_of(input_path, settings)
+    if actors:
+        from agents.extract import load_extractor
+        from agents.extract.pipeline import SpacyExtractor
+
+        extractor = load_extractor(settings.spacy_model)
+        if not isinstance(extractor, SpacyExtractor):
+            raise click.UsageError("--actors needs the rule-based extractor")
+        by_id = {article.id: article for article in articles}
+        coverage = actor_coverage(
+            {a: events for a, events in gold_events.items() if a in by_id},
+            lambda article, evidence: extractor.named_in(by_id[article], evidence),
+        )
+        if as_json:
+            print_json(coverage.as_dict(errors=errors))
+        else:
+            click.echo(plain(coverage.render(errors=errors), newlines=True))
+        return
+    result = score(gold_events, extracted(articles, settings))
     if as_json:
         print_json(result.as_dict(errors=errors, by_type=by_type))
     else:

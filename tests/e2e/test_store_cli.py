@@ -1,4 +1,4 @@
-"""A damaged store is caught by every command and by ``entente check``; backup, restore, salvage, full disks."""
+"""A damaged store is caught by every command and by ``entente check``; backup, restore, salvage."""
 
 from __future__ import annotations
 

@@ -23,12 +23,18 @@ def build(leaders_csv: Path, ministers_csv: Path, groups_txt: Path, out: Path) -
     header = {
         **pins["leaders"],
         "notes": [
-            "also: {repository} {commit} {path} ({date}; {licence}); gaps: {gaps}".format(**pins["foreign_ministers"]),
-            "format: as actors.leaders.yaml; ids are WD_ and the Wikidata item; roles are Wikidata's office labels.",
+            "also: {repository} {commit} {path} ({date}; {licence}); gaps: {gaps}".format(
+                **pins["foreign_ministers"]
+            ),
+            "format: as actors.leaders.yaml; ids are WD_ and the Wikidata item; "
+            "roles are Wikidata's office labels.",
         ],
     }
     found = groups.groups(groups_txt.read_text(encoding="utf-8"), claimed)
-    group_header = {**pins["groups"], "notes": ["format: as actors.groups.yaml, with countries (ISO alpha-3)."]}
+    group_header = {
+        **pins["groups"],
+        "notes": ["format: as actors.groups.yaml, with countries (ISO alpha-3)."],
+    }
     written = []
     for name, text in (
         ("actors.leaders.generated.yaml", write_yaml(header, "people", "people", people)),
@@ -45,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leaders", type=Path, required=True, help="world-leaders data/wikidata.csv")
     parser.add_argument("--ministers", type=Path, required=True, help="world sources/foreign/wikidata.csv")
     parser.add_argument("--groups", type=Path, required=True, help="Phoenix.MilNonState.actors.txt")
-    parser.add_argument("--out", type=Path, default=DATA, help="directory to write (default: the package data)")
+    parser.add_argument(
+        "--out", type=Path, default=DATA, help="directory to write (default: the package data)"
+    )
     args = parser.parse_args(argv)
     for path in build(args.leaders, args.ministers, args.groups, args.out):
         print(path)

@@ -97,7 +97,12 @@ def write_yaml(header: Mapping[str, Any], kind: str, key: str, entries: Iterable
     lines += [f"kind: {kind}", f"{key}:"]
     for entry in entries:
         flow = yaml.dump(
-            dict(entry), Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=10**6, sort_keys=False
+            dict(entry),
+            Dumper=_Dumper,
+            default_flow_style=True,
+            allow_unicode=True,
+            width=10**6,
+            sort_keys=False,
         )
         lines.append(f"  - {flow.strip()}")
     if lines[-1] == f"{key}:":

@@ -122,7 +122,9 @@ def people(paths: Iterable[Path], claimed: dict[tuple[str, bool], str]) -> list[
         if name_key(hs[0].label, "person") in claimed:
             continue
         names = [
-            t for t in aliases[person] if name_key(t, "person") not in claimed and len(owners[name_key(t, "person")]) == 1
+            t
+            for t in aliases[person]
+            if name_key(t, "person") not in claimed and len(owners[name_key(t, "person")]) == 1
         ]
         if not names:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.evaluate import keys, load_gold, score
+from agents.evaluate import actor_coverage, keys, load_gold, score
+from agents.extract import Extractor
+from agents.extract.pipeline import SpacyExtractor
+from schemas import Article
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "gold" / "score.py"
 
@@ -98,3 +102,33 @@ def test_key_expansion() -> None:
     assert keys({"type": "ASSAULT", "source": "SYR", "target": "SYR"}) == set()
     with pytest.raises(ValueError, match="directed type"):
         keys({"type": "ASSAULT", "actors": ["A", "B"]})
+
+
+def test_actor_coverage_counts_events_whose_actors_are_all_named() -> None:
+    gold = {
+        "a1": [
+            {"type": "AGREE", "actors": ["RUS", "TUR", "IRN"], "evidence": "Russia, Turkey and Iran agreed."},
+            {"type": "ASSAULT", "source": "TUR", "target": "YPG", "evidence": "Turkey shelled them."},
+            {"type": "MOBILIZE", "source": "IRN", "evidence": "Iran held a drill."},
+        ]
+    }
+    named = {"Russia, Turkey and Iran agreed.": {"RUS", "TUR", "IRN"}, "Turkey shelled them.": {"TUR"}}
+    coverage = actor_coverage(gold, lambda _article, sentence: frozenset(named.get(sentence, {"IRN"})))
+    assert (coverage.found, coverage.total) == (2, 3)
+    assert [(m.article, m.type, m.missing) for m in coverage.misses] == [("a1", "ASSAULT", ("YPG",))]
+    assert coverage.as_dict()["share"] == 0.6667
+
+
+def test_actor_coverage_reads_names_and_the_sentence_a_pronoun_points_back_to(extractor: Extractor) -> None:
+    article = Article(
+        id="x1",
+        title="Talks",
+        text="Hamas fighters fired rockets at Israel on Monday. They said the truce had ended.",
+        published=dt.date(2021, 5, 10),
+    )
+    assert isinstance(extractor, SpacyExtractor)
+    assert {"HAMAS", "ISR"} <= extractor.named_in(article, "They said the truce had ended.")
+    assert extractor.named_in(article, "Hamas fighters fired rockets at Israel on Monday.") >= {
+        "HAMAS",
+        "ISR",
+    }
