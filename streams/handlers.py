@@ -20,29 +20,50 @@ from schemas.state import AllianceState, ZoneState
 
 State = AllianceState | ZoneState
 StateGetter = Callable[[str, str], State | None]
+NULL_VALUE = "null value (a tombstone), not a record to process"
+"""Why a record with no value (a Kafka tombstone) is rejected, on every topic a stage reads."""
 
 
-def decode_article(value: bytes, origin: str, max_bytes: int) -> Article | DeadLetter:
+def decode_article(value: bytes | None, origin: str, max_bytes: int) -> Article | DeadLetter:
     """Parse an ``articles.raw`` record, or say in one line why it cannot be one."""
+    if value is None:
+        return DeadLetter.of(origin, NULL_VALUE, value, "decode")
+    if not value:
+        return DeadLetter.of(origin, "empty value", value, "decode")
     if len(value) > max_bytes:
         return DeadLetter.of(origin, f"too large ({len(value)} bytes > {max_bytes})", value, "decode")
     try:
         return Article.loads(value)
     except orjson.JSONDecodeError as exc:
-        return DeadLetter.of(origin, f"malformed JSON: {exc}", value, "decode")
+        return DeadLetter.of(origin, f"malformed JSON: {_not_json(value, exc)}", value, "decode")
     except ValidationError as exc:
         return DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", value, "decode")
 
 
+def undecodable_event(error: ValueError) -> str:
+    """Why a record of events does not decode, in one line."""
+    detail = validation_reason(error) if isinstance(error, ValidationError) else str(error)
+    return f"undecodable event: {type(error).__name__}: {detail}"
+
+
+def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
+    """Why ``value`` is not JSON: where it is not UTF-8, else the parser's message."""
+    try:
+        value.decode()
+    except UnicodeDecodeError as exc:
+        return f"invalid UTF-8 at byte {exc.start}"
+    return str(error)
+
+
 def extract_article(
-    value: bytes, origin: str, extractor: Extractor, max_bytes: int
+    value: bytes | None, origin: str, extractor: Extractor, max_bytes: int
 ) -> list[Event] | DeadLetter:
     """Decode one article record and extract its events."""
     return extract_articles([(value, origin)], extractor, max_bytes)[0]
 
 
 def extract_articles(
-    records: Sequence[tuple[bytes, str]], extractor: Extractor, max_bytes: int
+    records: Sequence[tuple[bytes | None, str]], extractor: Extractor, max_bytes: int
 ) -> list[list[Event] | DeadLetter]:
     """Decode article records and extract their events, all at once when the extractor can; an
     article that fails is retried alone, so that only it goes to the dead letters."""

@@ -37,7 +37,7 @@ T = TypeVar("T")
 PARENT_POLL_S = 1.0
 
 
-def extract_records(extractor: Extractor, value: bytes, origin: str, max_bytes: int) -> Extracted:
+def extract_records(extractor: Extractor, value: bytes | None, origin: str, max_bytes: int) -> Extracted:
     """:func:`streams.handlers.extract_article`, with each event encoded as its ``events`` record."""
     result = handlers.extract_article(value, origin, extractor, max_bytes)
     if isinstance(result, DeadLetter):
@@ -45,8 +45,8 @@ def extract_records(extractor: Extractor, value: bytes, origin: str, max_bytes: 
     return [(event.id.encode(), event.dumps(), rows_of(event)) for event in result]
 
 
-Item = tuple[bytes, str]
-"""An ``articles.raw`` record's value and where it came from (``topic[partition]@offset``)."""
+Item = tuple[bytes | None, str]
+"""An ``articles.raw`` record's value (``None``: a tombstone) and where it is: ``topic[partition]@offset``."""
 
 
 def failed(item: Item, exc: Exception) -> DeadLetter:
@@ -141,7 +141,7 @@ def _exit_without(parent: int) -> None:
     os._exit(0)
 
 
-def _extract_in_child(value: bytes, origin: str, max_bytes: int) -> Extracted:
+def _extract_in_child(value: bytes | None, origin: str, max_bytes: int) -> Extracted:
     assert _extractor is not None, "the child's initializer loads the extractor"
     return extract_records(_extractor, value, origin, max_bytes)
 

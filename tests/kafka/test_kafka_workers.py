@@ -6,8 +6,7 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,10 @@ from streams.kafka.app import KafkaOptions
 from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.articles import made_up_articles, seed_corpus
-from tests.support.kafka import Kafka, unique
+from tests.support.kafka import Kafka, start_worker, unique
 
 pytestmark = pytest.mark.kafka
 
-ENTENTE = Path(sys.executable).with_name("entente")
 TABLE_NAMES = ("alliances", "zones")
 CORPUS = 2000
 
@@ -36,32 +34,6 @@ def extractor() -> Extractor:
 @pytest.fixture
 def options() -> KafkaOptions:
     return KafkaOptions(namespace=f"{unique('ns')}.", partitions=4, commit_interval=0.2, session_timeout=6.0)
-
-
-@pytest.fixture
-def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """The worker processes a test starts; any still alive afterwards is killed."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
-def start_worker(kafka: Kafka, options: KafkaOptions, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
-        "ENTENTE_KAFKA_PARTITIONS": str(options.partitions),
-        "ENTENTE_KAFKA_COMMIT_INTERVAL": str(options.commit_interval),
-        "ENTENTE_KAFKA_SESSION_TIMEOUT": str(options.session_timeout),
-    }
-    command = [str(ENTENTE), "worker", "--broker", f"kafka://{kafka.bootstrap}"]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
 
 
 async def wait_for(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 90.0) -> None:
