@@ -33,8 +33,8 @@ Two guards keep Faust's rebalances from skipping records (both seen to lose reco
 without them): :meth:`EntenteApp._seek_uncommitted_to_start` makes Faust's seek back to the
 committed offsets also cover partitions with no commit yet, and
 :meth:`EntenteApp._hold_flow_until_seek` stops fetching until that seek is done. A Faust app whose
-consumer crashes anyway stops consuming without stopping; :attr:`EntenteApp.crash` says so, and the
-runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRuntime.run_forever`).
+consumer or agent crashes anyway stops committing without stopping; :attr:`EntenteApp.crash` says so,
+and the runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRuntime.run_forever`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import gc
 import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
@@ -346,6 +347,7 @@ class EntenteApp:
     def _watched(self, stage: str, agent: Agent) -> Agent:
         """``agent``, with why it crashed kept for :attr:`crash` (Faust only logs it and starts it again)."""
 
+        @functools.wraps(agent)
         async def watched(stream: StreamT[Any]) -> None:
             try:
                 await agent(stream)
@@ -356,7 +358,6 @@ class EntenteApp:
                     self._agent_crash = crash
                 raise
 
-        watched.__doc__ = agent.__doc__
         return watched
 
     def _seek_uncommitted_to_start(self) -> None:
@@ -433,10 +434,12 @@ class EntenteApp:
 
     @property
     def crash(self) -> BaseException | None:
-        """Why an agent, the app or its consumer crashed, if one did (Faust logs it; the app stops consuming).
+        """Why an agent, the app or its consumer crashed, if one did.
 
-        A crashed agent is a :class:`~streams.runtime.base.WorkerCrashed`: a record it was given
-        raised past the agent's own handling, which a rule of the pipeline forbids.
+        Faust logs it. A crashed app or consumer stops consuming; a crashed agent is started again,
+        but the record it crashed on is never acknowledged, so nothing past it is committed. An
+        agent's crash is a :class:`~streams.runtime.base.WorkerCrashed`: something raised past the
+        agent's own handling of each record, which the pipeline's rules forbid.
         """
         if self._agent_crash is not None:
             return self._agent_crash

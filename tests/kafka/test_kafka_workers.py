@@ -14,6 +14,8 @@ import pytest
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import fold, view
 from schemas import Article, Event
+from streams import topics
+from streams.kafka.admin import TopicSpec, create_topics
 from streams.kafka.app import KafkaOptions
 from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
@@ -132,3 +134,25 @@ async def test_a_worker_rides_out_a_broker_restart(
         assert [view(row) for row in await runtime.astate(table)] == [
             view(row) for _key, row in sorted(tables[table].items())
         ]
+
+
+async def test_a_worker_whose_agent_crashed_exits_on_sigterm_with_one_line_about_the_crash(
+    kafka: Kafka, options: KafkaOptions, workers: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    """The cluster refuses every change (``state.changes`` made to take records of 64 bytes at most),
+    so the reduce agent crashes on its first batch, and again in every app that replaces it."""
+    changes = options.topic(topics.CHANGES)
+    await create_topics(kafka.bootstrap, [TopicSpec(changes, 1, {"max.message.bytes": "64"})])
+    runtime = KafkaRuntime(kafka.bootstrap, options=options)
+    await runtime.apublish_articles((article.id, article.dumps()) for article in made_up_articles(2))
+    log = tmp_path / "worker.log"
+    workers.append(start_worker(kafka, options, log))
+
+    async def crashed() -> bool:
+        return "worker restarting: WorkerCrashed: the reduce agent crashed" in log.read_text()
+
+    await wait_for(crashed, "the reduce agent did not crash", timeout=180)
+    workers[0].send_signal(signal.SIGTERM)
+    assert workers[0].wait(timeout=120) == 1, log.read_text()
+    last = log.read_text().splitlines()[-1]
+    assert last.startswith("worker stopped after a crash: the reduce agent crashed: MessageSizeTooLargeError")
