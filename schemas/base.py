@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 
 class Message(BaseModel):
@@ -15,6 +15,14 @@ class Message(BaseModel):
 
     SCHEMA_VERSION: ClassVar[int] = 1
     schema_version: int = 1
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, version: int) -> int:
+        """Refuse a payload a newer schema wrote: this version cannot know what its fields mean."""
+        if version > cls.SCHEMA_VERSION:
+            raise ValueError(f"version {version} is newer than {cls.SCHEMA_VERSION}, the newest known here")
+        return version
 
     def dumps(self) -> bytes:
         """Serialise to compact JSON bytes (keys in field order, ``None`` kept)."""

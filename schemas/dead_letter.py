@@ -24,8 +24,10 @@ class DeadLetter(Message):
         return f"rejected input={self.input} reason={self.reason}"
 
     @classmethod
-    def of(cls, input: str, reason: str, payload: bytes | str = b"", stage: str = "ingest") -> DeadLetter:
-        """A dead letter with a safe, bounded excerpt of the offending payload."""
-        raw = payload.encode("utf-8", "replace") if isinstance(payload, str) else payload
+    def of(
+        cls, input: str, reason: str, payload: bytes | str | None = b"", stage: str = "ingest"
+    ) -> DeadLetter:
+        """A dead letter with a safe, bounded excerpt of the offending payload (none of a null one)."""
+        raw = payload.encode("utf-8", "replace") if isinstance(payload, str) else payload or b""
         excerpt = raw[:EXCERPT_LIMIT].decode("utf-8", "replace")
         return cls(input=input, reason=reason, stage=stage, excerpt=excerpt, size=len(raw))

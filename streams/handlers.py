@@ -21,8 +21,11 @@ from schemas.state import AllianceState, ZoneState
 
 State = AllianceState | ZoneState
 StateGetter = Callable[[str, str], State | None]
-ArticleRecord = tuple[bytes, str, dt.datetime]
-"""An ``articles.raw`` record's value, where it came from, and when it was received."""
+ArticleRecord = tuple[bytes | None, str, dt.datetime]
+"""An ``articles.raw`` record's value (``None``: a tombstone), where it came from, when it was received."""
+
+NULL_VALUE = "null value (a tombstone), not a record to process"
+"""Why a record with no value (a Kafka tombstone) is rejected, on every topic a stage reads."""
 
 EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
 CLOCK_SKEW = dt.timedelta(days=1)
@@ -41,21 +44,40 @@ def published_problem(published: dt.date | None, received_at: dt.datetime) -> st
 
 
 def decode_article(
-    value: bytes, origin: str, max_bytes: int, received_at: dt.datetime
+    value: bytes | None, origin: str, max_bytes: int, received_at: dt.datetime
 ) -> Article | DeadLetter:
     """Parse an ``articles.raw`` record received at ``received_at``, or say in one line why it
     cannot be one (a published date after the time of ingest or before 1900 is a reason)."""
+    if value is None:
+        return DeadLetter.of(origin, NULL_VALUE, value, "decode")
+    if not value:
+        return DeadLetter.of(origin, "empty value", value, "decode")
     if len(value) > max_bytes:
         return DeadLetter.of(origin, f"too large ({len(value)} bytes > {max_bytes})", value, "decode")
     try:
         article = Article.loads(value)
     except orjson.JSONDecodeError as exc:
-        return DeadLetter.of(origin, f"malformed JSON: {exc}", value, "decode")
+        return DeadLetter.of(origin, f"malformed JSON: {_not_json(value, exc)}", value, "decode")
     except ValidationError as exc:
         return DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", value, "decode")
     if problem := published_problem(article.published, received_at):
         return DeadLetter.of(origin, problem, value, "decode")
     return article
+
+
+def undecodable_event(error: ValueError) -> str:
+    """Why a record of events does not decode, in one line."""
+    detail = validation_reason(error) if isinstance(error, ValidationError) else str(error)
+    return f"undecodable event: {type(error).__name__}: {detail}"
+
+
+def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
+    """Why ``value`` is not JSON: where it is not UTF-8, else the parser's message."""
+    try:
+        value.decode()
+    except UnicodeDecodeError as exc:
+        return f"invalid UTF-8 at byte {exc.start}"
+    return str(error)
 
 
 def extract_article(record: ArticleRecord, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:

@@ -20,7 +20,7 @@ from streams.cli.context import open_runtime, print_json, settings_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, console, events_table, plain, zones_table
 from streams.ingest import Item, read_paths, read_stream
-from streams.runtime.base import Runtime
+from streams.runtime.base import Runtime, WorkerCrashed
 from streams.signals import stop_on_signals
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 BATCH = 500
 EXIT_REJECTED = 1
+EXIT_CRASHED = 1
 
 
 @dataclass
@@ -241,7 +242,11 @@ def run(paths: tuple[str, ...], data_dir: Path, broker: str, as_json: bool) -> N
 @data_dir_option
 @broker_option
 def worker(data_dir: Path, broker: str) -> None:
-    """Process articles and events continuously until SIGINT or SIGTERM (then stop cleanly)."""
+    """Process articles and events continuously until SIGINT or SIGTERM (then stop cleanly).
+
+    Exit 1 if a stage crashed on a record meanwhile (Kafka: the worker restarts the stage and
+    goes on; its last line names the crash).
+    """
     runtime = open_runtime(data_dir, broker)
     # errors of Faust and its clients (a crashed consumer), and what the worker does about them
     logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -252,7 +257,11 @@ def worker(data_dir: Path, broker: str) -> None:
         await runtime.run_forever(stop)
 
     click.echo(f"worker on {broker} ({data_dir}); Ctrl-C to stop", err=True)
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except WorkerCrashed as crash:
+        click.echo(f"worker stopped after a crash: {crash}", err=True)
+        sys.exit(EXIT_CRASHED)
     click.echo("worker stopped", err=True)
 
 

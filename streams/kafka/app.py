@@ -33,8 +33,8 @@ Two guards keep Faust's rebalances from skipping records (both seen to lose reco
 without them): :meth:`EntenteApp._seek_uncommitted_to_start` makes Faust's seek back to the
 committed offsets also cover partitions with no commit yet, and
 :meth:`EntenteApp._hold_flow_until_seek` stops fetching until that seek is done. A Faust app whose
-consumer crashes anyway stops consuming without stopping; :attr:`EntenteApp.crash` says so, and the
-runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRuntime.run_forever`).
+consumer or agent crashes anyway stops committing without stopping; :attr:`EntenteApp.crash` says so,
+and the runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRuntime.run_forever`).
 """
 
 from __future__ import annotations
@@ -42,13 +42,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import gc
-from collections.abc import AsyncGenerator, Mapping
+import warnings
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 import orjson
+from faust.exceptions import AlreadyConfiguredWarning
 from faust.types import EventT, StreamT, TopicT
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +62,7 @@ from agents.reduce.rows import view
 from schemas import AllianceState, Change, DeadLetter, Event, ZoneState
 from streams import topics
 from streams.config import Settings
+from streams.handlers import NULL_VALUE, undecodable_event
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.codec import MessageCodec
@@ -74,7 +78,7 @@ from streams.kafka.stored import (
     index,
     split_row,
 )
-from streams.runtime.base import RunStats
+from streams.runtime.base import RunStats, WorkerCrashed
 from streams.topology import EXTRACT, REDUCE
 
 TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
@@ -176,12 +180,27 @@ class KafkaOptions(BaseSettings):
         ]
 
 
-def carried(value: bytes) -> list[Event]:
+def carried(value: bytes | None) -> list[Event]:
     """The events a record of the rows' stream carries: a JSON array of them (or one event alone)."""
+    if value is None:
+        raise ValueError(NULL_VALUE)
     payloads = orjson.loads(value)
     if not isinstance(payloads, list):
         payloads = [payloads]
     return [Event.from_payload(payload) for payload in payloads]
+
+
+def not_a_row(key: bytes | None) -> str | None:
+    """Why a record of the rows' stream keyed ``key`` goes to no row (``table:key``), or ``None``."""
+    if key is None:
+        return "no row: the record has no key"
+    try:
+        table = split_row(key)[0]
+    except UnicodeDecodeError:
+        table = ""
+    if table not in TABLES:
+        return f"no row: the key {key[:100]!r} names no row of {', '.join(TABLES)}"
+    return None
 
 
 def origin_of(event: EventT) -> str:
@@ -195,6 +214,7 @@ def received_at(event: EventT) -> dt.datetime:
     return dt.datetime.fromtimestamp(event.message.timestamp, tz=dt.UTC)
 
 
+Agent = Callable[[StreamT[Any]], Awaitable[None]]
 Extracting = tuple[list[EventT], list[Item], AsyncGenerator[Extracted, None]]
 """A batch of ``articles.raw`` records handed to the extractor: the records, their items, their results."""
 
@@ -317,10 +337,28 @@ class EntenteApp:
         """Rows this worker built or read since partitions were last revoked, with their last views."""
         self._fact_keys: dict[bytes, set[bytes]] | None = None
         """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
+        self._agent_crash: WorkerCrashed | None = None
         self.app.on_partitions_revoked.connect(self._forget_rows)
         self.app.on_rebalance_complete.connect(self._hold_flow_until_seek)
-        self.app.agent(self.articles, name=EXTRACT.name, concurrency=1)(self._extract)
-        self.app.agent(self.by_row, name=REDUCE.name, concurrency=1)(self._reduce)
+        agents = ((self.articles, EXTRACT, self._extract), (self.by_row, REDUCE, self._reduce))
+        for source, stage, agent in agents:
+            self.app.agent(source, name=stage.name, concurrency=1)(self._watched(stage.name, agent))
+
+    def _watched(self, stage: str, agent: Agent) -> Agent:
+        """``agent``, with why it crashed kept for :attr:`crash` (Faust only logs it and starts it again)."""
+
+        @functools.wraps(agent)
+        async def watched(stream: StreamT[Any]) -> None:
+            try:
+                await agent(stream)
+            except Exception as exc:
+                if self._agent_crash is None:
+                    crash = WorkerCrashed(f"the {stage} agent crashed: {type(exc).__name__}: {exc}")
+                    crash.__cause__ = exc
+                    self._agent_crash = crash
+                raise
+
+        return watched
 
     def _seek_uncommitted_to_start(self) -> None:
         """Make Faust's "seek to committed" seek a source partition without a commit (or at 0) to its start.
@@ -382,12 +420,29 @@ class EntenteApp:
         gc.freeze()
 
     async def stop(self) -> None:
-        """Stop consuming, flush the producer and leave the group."""
+        """Stop consuming, flush the producer and leave the group.
+
+        After a crash, the records a crashed agent had taken are never acknowledged, and Faust
+        would wait for them forever: it is told not to. They are not committed, so whoever reads
+        their partition next reads them again.
+        """
+        if self.crash is not None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", AlreadyConfiguredWarning)
+                self.app.conf.stream_wait_empty = False
         await self.app.stop()
 
     @property
     def crash(self) -> BaseException | None:
-        """Why the app or its consumer crashed, if one did (Faust logs it and stops consuming)."""
+        """Why an agent, the app or its consumer crashed, if one did.
+
+        Faust logs it. A crashed app or consumer stops consuming; a crashed agent is started again,
+        but the record it crashed on is never acknowledged, so nothing past it is committed. An
+        agent's crash is a :class:`~streams.runtime.base.WorkerCrashed`: something raised past the
+        agent's own handling of each record, which the pipeline's rules forbid.
+        """
+        if self._agent_crash is not None:
+            return self._agent_crash
         for service in (self.app, self.app.consumer):
             if service.crashed:
                 return service.crash_reason or RuntimeError("crashed")
@@ -469,11 +524,16 @@ class EntenteApp:
         loop = asyncio.get_running_loop()
         async for records in stream.take_events(REDUCE_BATCH, within=self.options.reduce_window):
             began = loop.time()
+            done = Reduced()
             groups: dict[bytes, list[EventT]] = {}
             for record in records:
-                groups.setdefault(record.message.key, []).append(record)
+                if (astray := not_a_row(record.message.key)) is not None:
+                    dead = DeadLetter.of(origin_of(record), astray, record.message.value, REDUCE.name)
+                    done.dead.append((dead, record))
+                else:
+                    groups.setdefault(record.message.key, []).append(record)
             rows = self._rows
-            done = self._reduce_rows([self._held(row, group) for row, group in groups.items()])
+            self._reduce_rows([self._held(row, group) for row, group in groups.items()], done)
             building = loop.time() - began
             for dead, record in done.dead:
                 await self._dead_letter(dead, record)
@@ -507,9 +567,8 @@ class EntenteApp:
             if self._fact_keys is not None:
                 self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
-    def _reduce_rows(self, batches: list[RowBatch]) -> Reduced:
-        """Every row of a batch with its events applied."""
-        out = Reduced()
+    def _reduce_rows(self, batches: list[RowBatch], out: Reduced) -> None:
+        """Every row of a batch with its events applied, added to ``out``."""
         for batch in batches:
             try:
                 events = self._events_of(batch, out)
@@ -521,7 +580,6 @@ class EntenteApp:
                     (DeadLetter.of(origin_of(record), reason, record.message.value, REDUCE.name), record)
                     for record in batch.records
                 )
-        return out
 
     @staticmethod
     def _events_of(batch: RowBatch, out: Reduced) -> list[tuple[Event, EventT]]:
@@ -532,14 +590,12 @@ class EntenteApp:
             try:
                 events.extend((event, record) for event in carried(value))
             except ValueError as exc:
-                reason = f"undecodable event: {type(exc).__name__}: {exc}"
+                reason = undecodable_event(exc)
                 out.dead.append((DeadLetter.of(origin_of(record), reason, value, REDUCE.name), record))
         return events
 
     def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
         """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
-        if batch.table not in TABLES:
-            raise ValueError(f"unknown table {batch.table!r}")
         held, before = batch.grown, batch.view
         if held is None and batch.held is not None:
             state = assemble(TABLES[batch.table], batch.held, batch.facts)

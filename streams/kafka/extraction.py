@@ -39,7 +39,7 @@ PARENT_POLL_S = 1.0
 
 
 def extract_records(
-    extractor: Extractor, value: bytes, origin: str, received_at: dt.datetime, max_bytes: int
+    extractor: Extractor, value: bytes | None, origin: str, received_at: dt.datetime, max_bytes: int
 ) -> Extracted:
     """:func:`streams.handlers.extract_article`, with each event encoded as its ``events`` record."""
     result = handlers.extract_article((value, origin, received_at), extractor, max_bytes)
@@ -49,7 +49,8 @@ def extract_records(
 
 
 Item = handlers.ArticleRecord
-"""An ``articles.raw`` record's value, where it came from (``topic[partition]@offset``) and its time."""
+"""An ``articles.raw`` record's value (``None``: a tombstone), where it came from
+(``topic[partition]@offset``) and its time."""
 
 
 def failed(item: Item, exc: Exception) -> DeadLetter:
@@ -144,7 +145,9 @@ def _exit_without(parent: int) -> None:
     os._exit(0)
 
 
-def _extract_in_child(value: bytes, origin: str, received_at: dt.datetime, max_bytes: int) -> Extracted:
+def _extract_in_child(
+    value: bytes | None, origin: str, received_at: dt.datetime, max_bytes: int
+) -> Extracted:
     assert _extractor is not None, "the child's initializer loads the extractor"
     return extract_records(_extractor, value, origin, received_at, max_bytes)
 

@@ -4,13 +4,43 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from agents.extract import Extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from schemas.base import Message
 from streams.config import Settings
+
+M = TypeVar("M", bound=Message)
+Headers = Sequence[tuple[str, bytes]]
+"""A record's headers as Kafka clients give them: ``(name, value)`` pairs."""
+
+
+class Valued(Protocol):
+    """A record of either log: what it holds."""
+
+    @property
+    def value(self) -> bytes | None: ...
+
+
+R = TypeVar("R", bound=Valued)
+
+
+def decoded(records: Iterable[R], model: type[M]) -> list[tuple[R, M]]:
+    """The records that decode as ``model``, each with its message, in the order given.
+
+    A record written in another shape (by a foreign producer, :meth:`Runtime.publish_raw`) is left
+    out: the stage that read it has put it on ``articles.dlq``.
+    """
+    out = []
+    for record in records:
+        try:
+            out.append((record, model.loads(record.value)))
+        except ValueError:
+            continue
+    return out
 
 
 @dataclass
@@ -55,6 +85,10 @@ class RunStats:
         )
 
 
+class WorkerCrashed(RuntimeError):
+    """A stage of a running worker raised past its handling of a record; the message says which and why."""
+
+
 class Runtime(Protocol):
     """The operations the CLI, the API and the conformance suite use, on either runtime."""
 
@@ -71,6 +105,11 @@ class Runtime(Protocol):
 
     def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
         """Put a rejection found before publishing (e.g. by ingest) on ``articles.dlq``."""
+        ...
+
+    def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
+        """Put one record on ``topic`` (one of :data:`streams.topics.ALL`) as it is, unchecked, as any
+        producer of the log could: the stage reading it handles whatever it holds."""
         ...
 
     def run_until_idle(self) -> RunStats:

@@ -36,7 +36,7 @@ from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
 from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, record_ms, timestamp, wait
 from streams.log.audit_index import index_rows
-from streams.runtime.base import PublishResult, RunStats
+from streams.runtime.base import Headers, PublishResult, RunStats, decoded
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
 Reducer = Callable[[Event, StateGetter], Reduced]
@@ -136,6 +136,20 @@ class EmbeddedRuntime:
         with self.log.transaction() as writer:
             _dead_letter(writer, dead_letter)
 
+    def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
+        """Append one record to ``topic`` as it is, unchecked, for the stage reading it to handle.
+
+        The log keeps keys and headers as text (bytes that are not UTF-8 replaced) and holds no
+        null value: a tombstone goes straight to ``articles.dlq``, with the reason the Kafka
+        stages give one (:data:`streams.handlers.NULL_VALUE`).
+        """
+        with self.log.transaction() as writer:
+            if value is None:
+                _dead_letter(writer, DeadLetter.of(topic, handlers.NULL_VALUE, value, "publish"))
+                return
+            text = None if key is None else key.decode(errors="replace")
+            writer.append(topic, text, value, {name: data.decode(errors="replace") for name, data in headers})
+
     # -- processing ---------------------------------------------------------------
 
     def run_until_idle(self) -> RunStats:
@@ -232,8 +246,7 @@ class EmbeddedRuntime:
             try:
                 reduced = self._reducer(Event.loads(record.value), get)
             except (orjson.JSONDecodeError, ValidationError) as exc:
-                reason = f"undecodable event: {type(exc).__name__}: {exc}"
-                out.dead_letter(_unreducible(record, reason))
+                out.dead_letter(_unreducible(record, handlers.undecodable_event(exc)))
                 continue
             except Exception as exc:  # one bad event must never stop the pipeline
                 out.dead_letter(_unreducible(record, f"reduce failed: {type(exc).__name__}: {exc}"))
@@ -257,7 +270,7 @@ class EmbeddedRuntime:
 
     def events(self) -> list[Event]:
         """Every live event, in log order."""
-        return [Event.loads(record.value) for record in self.event_records()]
+        return [event for _record, event in decoded(self.event_records(), Event)]
 
     def event_records(self) -> list[Record]:
         """The ``events`` records of the live events (see :data:`LIVE_EVENTS`), in log order."""
@@ -266,7 +279,7 @@ class EmbeddedRuntime:
     def events_known_at(self, when: dt.datetime) -> list[Event]:
         """The live events whose record was written to the log by ``when`` (ingestion time; naive: UTC)."""
         limit = record_ms(when)
-        return [Event.loads(record.value) for record in self.event_records() if record.ts <= limit]
+        return [event for record, event in decoded(self.event_records(), Event) if record.ts <= limit]
 
     def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
         """One stored state row, or ``None``."""
@@ -279,7 +292,7 @@ class EmbeddedRuntime:
 
     def articles(self) -> list[Article]:
         """Every published article, in log order."""
-        return [Article.loads(record.value) for record in self.log.read(topics.ARTICLES)]
+        return [article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)]
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
         """``(offset, change)`` of every change after offset ``after`` (all when ``None``)."""

@@ -36,7 +36,7 @@ from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.kafka.stored import FACTS, assemble, index
 from streams.log import record_ms
-from streams.runtime.base import PublishResult, RunStats
+from streams.runtime.base import Headers, PublishResult, RunStats, WorkerCrashed, decoded
 
 KAFKA_SCHEME = "kafka://"
 CRASH_POLL_S = 0.5
@@ -57,18 +57,8 @@ def _blocking(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _decoded(records: Iterable[ConsumerRecord], model: type[M]) -> list[tuple[ConsumerRecord, M]]:
-    """Records that decode as ``model``, in log order (timestamp, then partition and offset).
-
-    A record a foreign producer wrote in another shape is left out: the worker has already put it
-    on ``articles.dlq``.
-    """
-    out = []
-    for record in sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)):
-        try:
-            out.append((record, model.loads(record.value)))
-        except ValueError:
-            continue
-    return out
+    """Records that decode as ``model``, in log order (timestamp, then partition and offset)."""
+    return decoded(sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)), model)
 
 
 def _first_of_each(items: Iterable[E]) -> list[E]:
@@ -171,6 +161,22 @@ class KafkaRuntime:
         async with self._producer() as producer:
             await self._send_dead_letter(producer, dead_letter)
 
+    def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
+        """Send one record to ``topic`` as it is; see :meth:`apublish_raw`."""
+        _blocking(self.apublish_raw(topic, key, value, headers))
+
+    async def apublish_raw(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()
+    ) -> None:
+        """Send one record to ``topic`` as it is, unchecked, as any Kafka client could.
+
+        One over ``max.message.bytes`` never reaches the cluster: the producer refuses it with
+        :class:`aiokafka.errors.MessageSizeTooLargeError`, raised here.
+        """
+        await self.ensure_topics()
+        async with self._producer() as producer:
+            await producer.send_and_wait(self.topic(topic), value, key=key, headers=list(headers))
+
     @asynccontextmanager
     async def _producer(self) -> AsyncIterator[AIOKafkaProducer]:
         producer = AIOKafkaProducer(
@@ -225,17 +231,24 @@ class KafkaRuntime:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Process input as it arrives until ``stop`` is set, then commit and leave the group.
 
-        A Faust app that crashes stops consuming without stopping; it is stopped and a new one
-        joins the group, which goes on from the committed offsets.
+        A Faust app whose consumer or agent crashes stops committing without stopping; it is
+        stopped and a new one joins the group, which goes on from the committed offsets. Once
+        stopped, raise :class:`~streams.runtime.base.WorkerCrashed` if an agent crashed meanwhile:
+        every record is meant to be handled inside the agents, so that is a fault to report.
         """
+        crashed: WorkerCrashed | None = None
         while not stop.is_set():
             crash = None
             async with self._running() as app:
                 while not stop.is_set() and (crash := app.crash) is None:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), CRASH_POLL_S)
+            if isinstance(crash, WorkerCrashed):
+                crashed = crash
             if crash is not None and not stop.is_set():
                 logger.warning("worker restarting: %s: %s", type(crash).__name__, crash)
+        if crashed is not None:
+            raise crashed
 
     async def lag(self) -> list[int]:
         """Records not yet committed by each stage, in topology order (extract, reduce)."""

@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+from aiokafka.errors import MessageSizeTooLargeError
+
 from agents.extract import Extractor
 from agents.reduce import fold, view
 from schemas import Article, DeadLetter
+from streams import topics
 from streams.runtime.base import Runtime
+from streams.runtime.kafka import KafkaRuntime
+from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
 
 SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
 TABLE_NAMES = ("alliances", "zones")
@@ -32,9 +38,10 @@ def facts(runtime: Runtime) -> dict[str, list[list[str]]]:
     }
 
 
-def seed_state(extractor: Extractor) -> tuple[Views, dict[str, list[list[str]]]]:
-    """The views and event ids of the rows the seeds' events fold into."""
-    tables = fold(event for _origin, line in seed_items() for event in extractor.extract(Article.loads(line)))
+def seed_state(extractor: Extractor, *more: Article) -> tuple[Views, dict[str, list[list[str]]]]:
+    """The views and event ids of the rows the events of the seeds (and of ``more``) fold into."""
+    articles = [*(Article.loads(line) for _origin, line in seed_items()), *more]
+    tables = fold(event for article in articles for event in extractor.extract(article))
     rows = {table: [row for _key, row in sorted(tables[table].items())] for table in TABLE_NAMES}
     return (
         {table: [view(row) for row in rows[table]] for table in TABLE_NAMES},
@@ -92,6 +99,40 @@ def test_poison_goes_to_the_dead_letter_queue_with_a_reason_and_the_rest_is_proc
     assert reasons["bad.jsonl:3"].startswith("malformed JSON")
     assert reasons["feed.xml"] == "fetch failed: 404"
     assert all(dead.received_at is not None for dead in runtime.dead_letters())
+    assert all(views(runtime).values())
+
+
+def test_every_poison_record_put_raw_on_articles_raw_is_dead_lettered_beside_the_good_ones(
+    runtime: Runtime, extractor: Extractor
+) -> None:
+    """Records as any producer can write them, mixed with good ones: each poison one is a dead letter."""
+    seeds = seed_items()
+    for number, case in enumerate(ARTICLES):
+        runtime.publish_raw(topics.ARTICLES, case.key, case.value, case.headers)
+        if number < len(seeds):
+            runtime.publish_articles(seeds[number : number + 1])
+    runtime.run_until_idle()
+
+    assert unanswered(ARTICLES, runtime.dead_letters()) == ([], [])
+    expected_views, expected_facts = seed_state(extractor, KEYLESS)
+    assert views(runtime) == expected_views
+    assert facts(runtime) == expected_facts
+
+
+def test_a_record_over_the_brokers_limit_is_refused_on_kafka_and_dead_lettered_on_the_embedded_log(
+    runtime: Runtime,
+) -> None:
+    """Kafka refuses the sender, so no record reaches the cluster; the embedded log takes and rejects it."""
+    refused = isinstance(runtime, KafkaRuntime)
+    if refused:
+        with pytest.raises(MessageSizeTooLargeError, match="max_request_size"):
+            runtime.publish_raw(topics.ARTICLES, OVERSIZED.key, OVERSIZED.value)
+    else:
+        runtime.publish_raw(topics.ARTICLES, OVERSIZED.key, OVERSIZED.value)
+    runtime.publish_articles(seed_items())
+    runtime.run_until_idle()
+
+    assert unanswered([] if refused else [OVERSIZED], runtime.dead_letters()) == ([], [])
     assert all(views(runtime).values())
 
 

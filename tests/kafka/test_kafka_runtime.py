@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import signal
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -12,7 +14,8 @@ from pathlib import Path
 import jsonschema
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import Tables, fold, view
@@ -20,12 +23,13 @@ from agents.reduce.rows import key_of
 from schemas import Article, Change
 from schemas.export import SCHEMA_DIR
 from streams import topics
-from streams.kafka.admin import read_topic
+from streams.kafka.admin import admin_client, read_topic
 from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.stored import FACTS, decode_facts, facts_key, row_of
 from streams.runtime.kafka import KafkaRuntime
-from tests.support.kafka import Kafka, rewind, unique
+from tests.support.kafka import Kafka, rewind, start_worker, unique
+from tests.support.poison import ARTICLES, GOOD_EVENT, KEYLESS, OVERSIZED, ROW, ROWS, unanswered
 
 pytestmark = pytest.mark.kafka
 
@@ -135,30 +139,72 @@ def test_invalid_articles_are_refused_at_publishing_with_a_reason(runtime: Kafka
     assert lines[1].startswith("rejected input=in.jsonl:2 reason=schema violation: text")
 
 
-async def test_poison_records_become_dead_letters_and_the_worker_goes_on(runtime: KafkaRuntime) -> None:
+async def test_every_poison_record_a_kafka_client_can_send_is_dead_lettered_by_a_worker_that_goes_on(
+    runtime: KafkaRuntime,
+    kafka: Kafka,
+    workers: list[subprocess.Popen[bytes]],
+    extractor: Extractor,
+    tmp_path: Path,
+) -> None:
+    """The table of poison records sent raw onto ``articles.raw`` between the seeds, to ``entente worker``."""
     await runtime.ensure_topics()
-    raw, rows = runtime.topic(topics.ARTICLES), runtime.options.by_row
-    huge = orjson.dumps({"id": "huge", "text": "Turkey shelled Manbij. " * 900_000})
-    good = Article(id="good", text="Turkish troops shelled Kurdish fighters near Manbij.").dumps()
+    raw = runtime.topic(topics.ARTICLES)
+    seeds = [Article.loads(line) for _origin, line in seed_items()]
+    sent = 0
     async with AIOKafkaProducer(
-        bootstrap_servers=runtime.bootstrap, max_request_size=MAX_MESSAGE_BYTES
+        bootstrap_servers=runtime.bootstrap, max_request_size=2 * MAX_MESSAGE_BYTES
     ) as producer:
-        for value in (b"\xff{not json", b'{"id": "no-text"}', huge, good):
-            await producer.send_and_wait(raw, value, partition=0)
-        await producer.send_and_wait(rows, b'{"type": "ASSAULT"}', key=b"zones:MANBIJ", partition=1)
+        with pytest.raises(MessageSizeTooLargeError):  # by the broker: this producer would send it
+            await producer.send_and_wait(raw, OVERSIZED.value, key=OVERSIZED.key, partition=0)
+        for case, good in itertools.zip_longest(ARTICLES, seeds):
+            if case is not None:
+                headers = list(case.headers)
+                await producer.send_and_wait(raw, case.value, key=case.key, headers=headers, partition=0)
+                sent += 1
+            if good is not None:
+                await producer.send_and_wait(raw, good.dumps(), key=good.id.encode(), partition=0)
+                sent += 1
 
-    async with worker(runtime):
+    log = tmp_path / "worker.log"
+    workers.append(start_worker(kafka, runtime.options, log))
+    await runtime.wait_idle(timeout=300)
+    workers[0].send_signal(signal.SIGTERM)
+    assert workers[0].wait(timeout=60) == 0, log.read_text()
+
+    assert unanswered(ARTICLES, await runtime.adead_letters()) == ([], [])
+    expected = fold(event for article in (*seeds, KEYLESS) for event in extractor.extract(article))
+    assert views(runtime) == fold_views(expected)
+    output = log.read_text()
+    assert "Crashed" not in output and "restarting" not in output, output
+    assert output.splitlines()[-1] == "worker stopped"
+    async with admin_client(runtime.bootstrap) as admin:
+        committed = await admin.list_consumer_group_offsets(
+            runtime.options.app_id, partitions=[TopicPartition(raw, 0)]
+        )
+    assert committed[TopicPartition(raw, 0)].offset == sent
+
+
+async def test_every_poison_record_on_the_rows_stream_is_dead_lettered_and_reduce_goes_on(
+    runtime: KafkaRuntime,
+) -> None:
+    """The table of poison records sent raw to the reduce stage's input, with a good one after them."""
+    await runtime.ensure_topics()
+    rows = runtime.options.by_row
+    async with AIOKafkaProducer(bootstrap_servers=runtime.bootstrap) as producer:
+        for case in ROWS:
+            await producer.send_and_wait(rows, case.value, key=case.key, headers=list(case.headers))
+        good = orjson.dumps([GOOD_EVENT.model_dump(mode="json")])
+        await producer.send_and_wait(rows, good, key=ROW)
+
+    async with worker(runtime):  # raises if an agent crashed
         await runtime.wait_idle(timeout=120)
 
-    assert len(huge) > 20_000_000
-    reasons = {dead.input: (dead.stage, dead.reason) for dead in await runtime.adead_letters()}
-    assert reasons[f"{raw}[0]@0"][1].startswith("malformed JSON")
-    assert reasons[f"{raw}[0]@1"][1].startswith("schema violation: text")
-    assert reasons[f"{raw}[0]@2"][1].startswith(f"too large ({len(huge)} bytes")
-    stage, reason = reasons[f"{rows}[1]@0"]
-    assert stage == "reduce"
-    assert reason.startswith("undecodable event")
-    assert [row.zone for row in await runtime.astate("zones")] == ["MANBIJ"]
+    dead = await runtime.adead_letters()
+    assert unanswered(ROWS, dead) == ([], [])
+    assert {letter.stage for letter in dead} == {"reduce"}
+    assert all("\n" not in letter.reason for letter in dead)
+    [zone] = await runtime.astate("zones")
+    assert (zone.zone, [fact.event_id for fact in zone.facts]) == ("MANBIJ", [GOOD_EVENT.id])
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,16 @@ import pytest
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import fold, view
 from schemas import Article, Event
+from streams import topics
+from streams.kafka.admin import TopicSpec, create_topics
 from streams.kafka.app import KafkaOptions
 from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.articles import made_up_articles, seed_corpus
-from tests.support.kafka import Kafka, unique
+from tests.support.kafka import Kafka, start_worker, unique
 
 pytestmark = pytest.mark.kafka
 
-ENTENTE = Path(sys.executable).with_name("entente")
 TABLE_NAMES = ("alliances", "zones")
 CORPUS = 2000
 
@@ -36,32 +36,6 @@ def extractor() -> Extractor:
 @pytest.fixture
 def options() -> KafkaOptions:
     return KafkaOptions(namespace=f"{unique('ns')}.", partitions=4, commit_interval=0.2, session_timeout=6.0)
-
-
-@pytest.fixture
-def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """The worker processes a test starts; any still alive afterwards is killed."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
-def start_worker(kafka: Kafka, options: KafkaOptions, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
-        "ENTENTE_KAFKA_PARTITIONS": str(options.partitions),
-        "ENTENTE_KAFKA_COMMIT_INTERVAL": str(options.commit_interval),
-        "ENTENTE_KAFKA_SESSION_TIMEOUT": str(options.session_timeout),
-    }
-    command = [str(ENTENTE), "worker", "--broker", f"kafka://{kafka.bootstrap}"]
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
 
 
 async def wait_for(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 90.0) -> None:
@@ -160,3 +134,25 @@ async def test_a_worker_rides_out_a_broker_restart(
         assert [view(row) for row in await runtime.astate(table)] == [
             view(row) for _key, row in sorted(tables[table].items())
         ]
+
+
+async def test_a_worker_whose_agent_crashed_exits_on_sigterm_with_one_line_about_the_crash(
+    kafka: Kafka, options: KafkaOptions, workers: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    """The cluster refuses every change (``state.changes`` made to take records of 64 bytes at most),
+    so the reduce agent crashes on its first batch, and again in every app that replaces it."""
+    changes = options.topic(topics.CHANGES)
+    await create_topics(kafka.bootstrap, [TopicSpec(changes, 1, {"max.message.bytes": "64"})])
+    runtime = KafkaRuntime(kafka.bootstrap, options=options)
+    await runtime.apublish_articles((article.id, article.dumps()) for article in made_up_articles(2))
+    log = tmp_path / "worker.log"
+    workers.append(start_worker(kafka, options, log))
+
+    async def crashed() -> bool:
+        return "worker restarting: WorkerCrashed: the reduce agent crashed" in log.read_text()
+
+    await wait_for(crashed, "the reduce agent did not crash", timeout=180)
+    workers[0].send_signal(signal.SIGTERM)
+    assert workers[0].wait(timeout=120) == 1, log.read_text()
+    last = log.read_text().splitlines()[-1]
+    assert last.startswith("worker stopped after a crash: the reduce agent crashed: MessageSizeTooLargeError")

@@ -10,17 +10,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer
 
 from streams.kafka.admin import TopicSpec, create_topics, partitions_of
+from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import BrokerConfig, BrokerError, LocalBroker, free_ports
 
 TopicFactory = Callable[..., Awaitable[str]]
+ENTENTE = Path(sys.executable).with_name("entente")
 
 
 @dataclass(frozen=True)
@@ -111,3 +115,30 @@ async def rewind(bootstrap: str, group: str, topic_names: list[str]) -> None:
         await consumer.commit(dict.fromkeys(partitions, 0))
     finally:
         await consumer.stop()
+
+
+@pytest.fixture
+def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """The worker processes a test starts; any still alive afterwards is killed."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def start_worker(kafka: Kafka, options: KafkaOptions, log: Path) -> subprocess.Popen[bytes]:
+    """``entente worker`` on the broker in the layout of ``options``, its output appended to ``log``."""
+    env = {
+        **os.environ,
+        "ENTENTE_KAFKA_NAMESPACE": options.namespace,
+        "ENTENTE_KAFKA_PARTITIONS": str(options.partitions),
+        "ENTENTE_KAFKA_COMMIT_INTERVAL": str(options.commit_interval),
+        "ENTENTE_KAFKA_SESSION_TIMEOUT": str(options.session_timeout),
+    }
+    command = [str(ENTENTE), "worker", "--broker", f"kafka://{kafka.bootstrap}"]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
