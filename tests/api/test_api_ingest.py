@@ -112,6 +112,7 @@ def test_a_deeply_nested_item_is_rejected_alone_and_a_too_deep_body_is_400(api: 
     assert counts(api)["entente_dead_letters_total"] == before["entente_dead_letters_total"] + 1
     too_deep = api.post("/articles", content=nested(2000), headers=AUTH)
     assert too_deep.status_code == 400 and too_deep.json()["error"].startswith("malformed JSON: ")
+    wait_for(lambda: all(value == 0 for value in lag(api).values()))
 
 
 def test_a_write_without_the_right_token_is_401_and_changes_nothing(api: httpx.Client) -> None:
