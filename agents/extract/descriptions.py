@@ -131,38 +131,55 @@ class Describer:
     def resolve(
         self, docs: list[Doc], mentions: list[list[Mention]], country: str | None, unnamed: frozenset[str]
     ) -> None:
-        """Add to each sentence's mentions (in place) its descriptions that the article resolves."""
+        """Add to each sentence's mentions (in place) its descriptions that the article resolves; a
+        state's name or adjective before a group's description ("Syrian rebels") becomes part of the
+        description's mention when the description resolves."""
         salience = Salience()
         for doc, found in zip(docs, mentions, strict=True):
-            covered = {i: m for m in found for i in range(m.start, m.end)}
-            spans = sorted(self._spans(doc, covered, unnamed), key=lambda s: s.start)
+            spans = self._spans(doc, found, unnamed)
             added: list[Mention] = []
             for mention in sorted(found, key=lambda m: m.start):
-                while spans and spans[0].start < mention.start:
-                    added += self._mention(spans.pop(0), salience, country)
+                while spans and spans[0][0].start < mention.start:
+                    added += self._mention(*spans.pop(0), salience, country)
                 salience.add(mention)
-            for span in spans:
-                added += self._mention(span, salience, country)
-            if added:
-                found.extend(added)
-                found.sort(key=lambda m: m.start)
+            for span, state in spans:
+                added += self._mention(span, state, salience, country)
+            kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
+            found[:] = sorted(kept + added, key=lambda m: m.start)
 
-    def _spans(self, doc: Doc, covered: dict[int, Mention], unnamed: frozenset[str]) -> list[Span]:
-        """Descriptions that no name gives an actor: not part of a name; not after a name or its
-        possessive, across capitalised words ("Syria's army", "the SDF's Arab fighters"), unless the
-        name only qualifies ("pro-Russian separatists"); not before a name ("the rebel alliance
-        Tahrir al-Sham") or "of" or "from" and a name ("the government of Mali"); not of an unnamed
-        group ("tribal fighters") or a number ("F-16 fighters")."""
-        found = filter_spans(Span(doc, s, e, label=k) for k, s, e in self.matcher(doc))
-        return [span for span in found if not self._named_beside(doc, span, covered, unnamed)]
+    def _spans(
+        self, doc: Doc, found: list[Mention], unnamed: frozenset[str]
+    ) -> list[tuple[Span, Mention | None]]:
+        """Descriptions that no name gives an actor, in order, each with the state named just before
+        it when it describes a group ("Syrian rebels", "Venezuela's opposition"). Not part of a name;
+        not after another name or its possessive, across capitalised words ("Syria's army", "the
+        SDF's Arab fighters"), unless the name only qualifies ("pro-Russian separatists"); not before a
+        name ("the rebel alliance Tahrir al-Sham") or "of" or "from" and a name ("the government of
+        Mali"); not of an unnamed group ("tribal fighters") or a number ("F-16 fighters")."""
+        covered = {i: m for m in found for i in range(m.start, m.end)}
+        out: list[tuple[Span, Mention | None]] = []
+        for span in filter_spans(Span(doc, s, e, label=k) for k, s, e in self.matcher(doc)):
+            if self._unnamed(doc, span, covered, unnamed):
+                continue
+            name = self._name_before(doc, span, covered)
+            if name is None:
+                out.append((span, None))
+            elif span.label_ != "state" and not name.person and set(name.actors) <= self.states:
+                out.append((span, name))
+        return sorted(out, key=lambda s: s[0].start)
 
     @staticmethod
-    def _named_beside(doc: Doc, span: Span, covered: dict[int, Mention], unnamed: frozenset[str]) -> bool:
+    def _unnamed(doc: Doc, span: Span, covered: dict[int, Mention], unnamed: frozenset[str]) -> bool:
         if any(i in covered for i in range(span.start, span.end)):
             return True
         previous = doc[span.start - 1] if span.start else None
         if previous is not None and (previous.lower_ in unnamed or any(c.isdigit() for c in previous.text)):
             return True
+        after = span.end + 1 if span.end < len(doc) and doc[span.end].lower_ in ("of", "from") else span.end
+        return after in covered
+
+    @staticmethod
+    def _name_before(doc: Doc, span: Span, covered: dict[int, Mention]) -> Mention | None:
         before = span.start - 1
         while (
             span.start - before <= 2
@@ -173,17 +190,18 @@ class Describer:
             before -= 1
         if before >= 1 and doc[before].lower_ in ("'s", "'"):
             before -= 1
-        if before >= 0 and before in covered and not dependent_name(doc, covered[before]):
-            return True
-        after = span.end + 1 if span.end < len(doc) and doc[span.end].lower_ in ("of", "from") else span.end
-        return after in covered
+        name = covered.get(before)
+        return None if name is None or dependent_name(doc, name) else name
 
-    def _mention(self, span: Span, salience: Salience, country: str | None) -> list[Mention]:
-        actor = self._actor(span.label_, salience, country)
-        if actor is None:
-            return []
+    def _mention(
+        self, span: Span, state: Mention | None, salience: Salience, country: str | None
+    ) -> list[Mention]:
+        """The description's mention, over the state named before it if any; none when the article
+        gives it no actor (then the state's own mention stays: "Peruvian fighters")."""
+        actor = self._actor(span.label_, salience, state.actors[0] if state else country)
+        start = state.start if state else span.start
         plural = span[-1].lower_.endswith("s")
-        return [Mention(span.start, span.end, (actor,), "description", plural=plural)]
+        return [Mention(start, span.end, (actor,), "description", plural=plural)] if actor else []
 
     def _actor(self, kind: str, salience: Salience, country: str | None) -> str | None:
         if kind == "state":

@@ -9,6 +9,7 @@ import pytest
 
 from agents.extract import Extractor
 from agents.extract.pipeline import SpacyExtractor
+from agents.kb import KnowledgeBase
 from schemas import Article, Event
 from tests.unit.agents.conftest import triples
 
@@ -35,6 +36,13 @@ def test_a_description_takes_the_group_named_earlier_in_the_article(extract: Ext
 def test_rebels_elsewhere_are_the_group_named_there(extract: Extract) -> None:
     found = triples(extract("Houthi fighters seized a ship. The United States struck the rebels in Yemen."))
     assert found == {("ASSAULT", "USA", "HOUTHIS")}
+
+
+def test_a_nationality_beside_rebels_says_whose_group_they_are(extract: Extract) -> None:
+    found = triples(
+        extract("Houthi fighters seized a ship on Monday. Saudi jets bombed Yemeni rebels near the port.")
+    )
+    assert found == {("ASSAULT", "SAU", "HOUTHIS")}
 
 
 def test_the_junta_is_the_state_the_article_is_about(extract: Extract) -> None:
@@ -93,3 +101,19 @@ def test_named_in_resolves_descriptions_through_the_article(extractor: Extractor
     )
     assert isinstance(extractor, SpacyExtractor)
     assert extractor.named_in(article, "Israeli jets later struck the militants in Gaza.") >= {"ISR", "HAMAS"}
+
+
+@pytest.mark.parametrize(
+    ("name", "actor"),
+    [
+        ("Mossad", "ISR"),
+        ("Israel Defence Forces", "ISR"),
+        ("Bundeswehr", "DEU"),
+        ("Government of National Accord", "LBY"),
+        ("People's Liberation Army", "CHN"),
+        ("Self-Defense Forces", "JPN"),
+        ("Defense Department", "USA"),
+    ],
+)
+def test_institutions_name_their_state(kb: KnowledgeBase, name: str, actor: str) -> None:
+    assert {n.ref for n in kb.names if n.text.lower() == name.lower()} == {actor}
