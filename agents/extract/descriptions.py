@@ -22,9 +22,10 @@ from agents.extract.mentions import Mention, dependent_name
 from agents.kb import KnowledgeBase
 from agents.kb.fold import name_form
 
-CLASSES = ("armed", "rebels", "opposition", "state")
-"""``armed`` and ``rebels``: the group that the class ``describes`` in the article's country, else
-the most often named group so far that acts there, else the most often named group; ``opposition``:
+CLASSES = ("armed", "rebels", "separatists", "opposition", "state")
+"""``armed``, ``rebels`` and ``separatists``: the groups that the class ``describes`` in the article's
+country (the most often named of them so far, else all), else the most often named group so far
+that acts there, else the most often named group; ``opposition``:
 an ``<ISO>_OPP`` named so far, else the country's; ``state``: the state the article is mainly about."""
 ACTOR_WEIGHT = 0.25
 """What a state named as an actor counts for the article's country, against a place in it."""
@@ -64,12 +65,11 @@ class Describer:
         for kind, phrases in words.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(phrases)])
         self.states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
-        self.defaults = {
-            (kind, country): actor.id
-            for actor in kb.actors.values()
-            for kind in actor.describes
-            for country in actor.countries
-        }
+        self.defaults: dict[tuple[str, str], tuple[str, ...]] = {}
+        for actor in kb.actors.values():
+            for kind in actor.describes:
+                for country in actor.countries:
+                    self.defaults[kind, country] = (*self.defaults.get((kind, country), ()), actor.id)
 
     def country(self, docs: list[Doc], mentions: list[list[Mention]], zones: Iterable[str]) -> str | None:
         """The state the article is mainly about: where it places things ("in Mali", the places and
@@ -198,24 +198,26 @@ class Describer:
     ) -> list[Mention]:
         """The description's mention, over the state named before it if any; none when the article
         gives it no actor (then the state's own mention stays: "Peruvian fighters")."""
-        actor = self._actor(span.label_, salience, state.actors[0] if state else country)
+        actors = self._actors(span.label_, salience, state.actors[0] if state else country)
         start = state.start if state else span.start
-        plural = span[-1].lower_.endswith("s")
-        return [Mention(start, span.end, (actor,), "description", plural=plural)] if actor else []
+        plural = span[-1].lower_.endswith("s") or len(actors) > 1
+        return [Mention(start, span.end, actors, "description", plural=plural)] if actors else []
 
-    def _actor(self, kind: str, salience: Salience, country: str | None) -> str | None:
+    def _actors(self, kind: str, salience: Salience, country: str | None) -> tuple[str, ...]:
         if kind == "state":
-            return country
-        own_opposition = f"{country}_OPP" if country and f"{country}_OPP" in self.kb.actors else None
+            return (country,) if country else ()
         if kind == "opposition":
             named = [a for a in salience.counts if a.endswith("_OPP") and self._acts_in(a, country)]
-            return salience.most(named) or own_opposition
+            own = f"{country}_OPP" if country and f"{country}_OPP" in self.kb.actors else None
+            found = salience.most(named) or own
+            return (found,) if found else ()
+        defaults = self.defaults.get((kind, country or ""), ())
         groups = [a for a in salience.counts if self.kb.actors[a].kind == "group"]
-        return (
-            self.defaults.get((kind, country or ""))
-            or salience.most(a for a in groups if self._acts_in(a, country))
-            or salience.most(groups)
-        )
+        named = salience.most(a for a in groups if a in defaults)
+        if named or defaults:
+            return (named,) if named else defaults
+        found = salience.most(a for a in groups if self._acts_in(a, country)) or salience.most(groups)
+        return (found,) if found else ()
 
     def _acts_in(self, actor: str, country: str | None) -> bool:
         countries = self.kb.actors[actor].countries

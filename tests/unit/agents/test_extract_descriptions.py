@@ -82,6 +82,15 @@ def test_separatists_backed_by_a_state_are_not_that_state(extract: Extract) -> N
     assert found == {("ASSAULT", "DPR", "UKR")}
 
 
+def test_separatists_unnamed_are_every_breakaway_authority_of_the_country(extract: Extract) -> None:
+    found = triples(
+        extract(
+            "Fighting flared in eastern Ukraine on Monday. Kyiv accused the separatists of shelling Mariupol."
+        )
+    )
+    assert found == {("ACCUSE", "UKR", "DPR"), ("ACCUSE", "UKR", "LPR")}
+
+
 @pytest.mark.parametrize(
     "text",
     [
