@@ -16,90 +16,56 @@ from tests.unit.agents.conftest import triples
 Extract = Callable[..., list[Event]]
 
 
-def test_a_nationality_beside_a_force_names_its_state(extract: Extract) -> None:
-    found = triples(
-        extract("Chinese coast guard ships fired water cannon at a Philippine vessel near the shoal.")
-    )
-    assert found == {("ASSAULT", "CHN", "PHL")}
+CASES = {
+    "a nationality beside a force names its state": (
+        "Chinese coast guard ships fired water cannon at a Philippine vessel near the shoal.",
+        {("ASSAULT", "CHN", "PHL")},
+    ),
+    "a description takes the group named earlier in the article": (
+        "Boko Haram fighters raided a village in Borno on Monday. "
+        "Nigerian troops attacked the militants near the border.",
+        {("ASSAULT", "NGA", "BOKO_HARAM")},
+    ),
+    "rebels elsewhere are the group named there": (
+        "Houthi fighters seized a ship. The United States struck the rebels in Yemen.",
+        {("ASSAULT", "USA", "HOUTHIS")},
+    ),
+    "a nationality beside rebels says whose group they are": (
+        "Houthi fighters seized a ship on Monday. Saudi jets bombed Yemeni rebels near the port.",
+        {("ASSAULT", "SAU", "HOUTHIS")},
+    ),
+    "the junta is the state the article is about": (
+        "Heavy fighting continued in Mali this week. The junta accused France of supporting terrorism.",
+        {("ACCUSE", "MLI", "FRA")},
+    ),
+    "the opposition of another country": (
+        "Protests spread across Venezuela on Monday. The opposition accused the government of fraud.",
+        {("ACCUSE", "VEN_OPP", "VEN")},
+    ),
+    "rebels in an article about Syria are the Syrian opposition": (
+        "Heavy shelling hit Idlib on Sunday. Russian jets bombed the rebels near Saraqeb.",
+        {("ASSAULT", "RUS", "SYR_OPP")},
+    ),
+    "rebels with nothing to go by are no actor": ("The rebels attacked a government convoy.", set()),
+    "separatists backed by a state are not that state": (
+        "The Donetsk People's Republic declared independence from Ukraine. "
+        "Pro-Russian separatists shelled Ukrainian troops near Mariupol.",
+        {("ASSAULT", "DPR", "UKR")},
+    ),
+    "separatists unnamed are every breakaway authority of the country": (
+        "Fighting flared in eastern Ukraine on Monday. Kyiv accused the separatists of shelling Mariupol.",
+        {("ACCUSE", "UKR", "DPR"), ("ACCUSE", "UKR", "LPR")},
+    ),
+    "tribal fighters are an unnamed group": ("Tribal fighters attacked an army base in Mali.", set()),
+    "gunmen are an unnamed group": ("Gunmen attacked Malian soldiers.", set()),
+}
 
 
-def test_a_description_takes_the_group_named_earlier_in_the_article(extract: Extract) -> None:
-    found = triples(
-        extract(
-            "Boko Haram fighters raided a village in Borno on Monday. "
-            "Nigerian troops attacked the militants near the border."
-        )
-    )
-    assert ("ASSAULT", "NGA", "BOKO_HARAM") in found
-
-
-def test_rebels_elsewhere_are_the_group_named_there(extract: Extract) -> None:
-    found = triples(extract("Houthi fighters seized a ship. The United States struck the rebels in Yemen."))
-    assert found == {("ASSAULT", "USA", "HOUTHIS")}
-
-
-def test_a_nationality_beside_rebels_says_whose_group_they_are(extract: Extract) -> None:
-    found = triples(
-        extract("Houthi fighters seized a ship on Monday. Saudi jets bombed Yemeni rebels near the port.")
-    )
-    assert found == {("ASSAULT", "SAU", "HOUTHIS")}
-
-
-def test_the_junta_is_the_state_the_article_is_about(extract: Extract) -> None:
-    found = triples(
-        extract(
-            "Heavy fighting continued in Mali this week. The junta accused France of supporting terrorism."
-        )
-    )
-    assert found == {("ACCUSE", "MLI", "FRA")}
-
-
-def test_the_opposition_of_another_country(extract: Extract) -> None:
-    found = triples(
-        extract("Protests spread across Venezuela on Monday. The opposition accused the government of fraud.")
-    )
-    assert found == {("ACCUSE", "VEN_OPP", "VEN")}
-
-
-def test_rebels_in_an_article_about_syria_are_the_syrian_opposition(extract: Extract) -> None:
-    found = triples(
-        extract("Heavy shelling hit Idlib on Sunday. Russian jets bombed the rebels near Saraqeb.")
-    )
-    assert found == {("ASSAULT", "RUS", "SYR_OPP")}
-
-
-def test_rebels_with_nothing_to_go_by_are_no_actor(extract: Extract) -> None:
-    assert triples(extract("The rebels attacked a government convoy.")) == set()
-
-
-def test_separatists_backed_by_a_state_are_not_that_state(extract: Extract) -> None:
-    found = triples(
-        extract(
-            "The Donetsk People's Republic declared independence from Ukraine. "
-            "Pro-Russian separatists shelled Ukrainian troops near Mariupol."
-        )
-    )
-    assert found == {("ASSAULT", "DPR", "UKR")}
-
-
-def test_separatists_unnamed_are_every_breakaway_authority_of_the_country(extract: Extract) -> None:
-    found = triples(
-        extract(
-            "Fighting flared in eastern Ukraine on Monday. Kyiv accused the separatists of shelling Mariupol."
-        )
-    )
-    assert found == {("ACCUSE", "UKR", "DPR"), ("ACCUSE", "UKR", "LPR")}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Tribal fighters attacked an army base in Mali.",
-        "Gunmen attacked Malian soldiers.",
-    ],
-)
-def test_an_unnamed_group_is_no_actor(extract: Extract, text: str) -> None:
-    assert triples(extract(text)) == set()
+@pytest.mark.parametrize(("text", "expected"), CASES.values(), ids=CASES.keys())
+def test_descriptions_resolve_in_the_article(
+    extract: Extract, text: str, expected: set[tuple[str, str, str | None]]
+) -> None:
+    assert triples(extract(text)) == expected
 
 
 def test_named_in_resolves_descriptions_through_the_article(extractor: Extractor) -> None:
