@@ -88,7 +88,8 @@ def test_named_in_resolves_descriptions_through_the_article(extractor: Extractor
         ("People's Liberation Army", "CHN"),
         ("Self-Defense Forces", "JPN"),
         ("Defense Department", "USA"),
+        ("Republic of Crimea", "CRIMEA"),
     ],
 )
-def test_institutions_name_their_state(kb: KnowledgeBase, name: str, actor: str) -> None:
+def test_institutions_and_authorities_have_their_ids(kb: KnowledgeBase, name: str, actor: str) -> None:
     assert {n.ref for n in kb.names if n.text.lower() == name.lower()} == {actor}
