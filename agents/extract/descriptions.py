@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from agents.extract.mentions import Mention, dependent_name
+from agents.extract.rules import Lexicon
 from agents.kb import KnowledgeBase
 from agents.kb.fold import name_form
 
@@ -53,16 +54,17 @@ class Salience:
 class Describer:
     """Finds descriptions in an article's sentences and gives each the actor the article means."""
 
-    def __init__(
-        self, nlp: Language, kb: KnowledgeBase, words: dict[str, frozenset[str]], locative: frozenset[str]
-    ) -> None:
-        unknown = set(words) - set(CLASSES)
-        if unknown:
-            raise ValueError(f"descriptions: unknown classes {sorted(unknown)} (expected {CLASSES})")
+    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> None:
+        classes = set(lexicon.descriptions) | {c for a in kb.actors.values() for c in a.describes}
+        if classes - set(CLASSES):
+            raise ValueError(
+                f"descriptions: unknown classes {sorted(classes - set(CLASSES))} (expected {CLASSES})"
+            )
         self.kb = kb
-        self.locative = locative
+        self.locative = lexicon.locative_preps
+        self.unnamed = lexicon.unnamed_modifiers
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for kind, phrases in words.items():
+        for kind, phrases in lexicon.descriptions.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(phrases)])
         self.states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
         self.defaults: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -128,15 +130,13 @@ class Describer:
             i = end
         return out
 
-    def resolve(
-        self, docs: list[Doc], mentions: list[list[Mention]], country: str | None, unnamed: frozenset[str]
-    ) -> None:
+    def resolve(self, docs: list[Doc], mentions: list[list[Mention]], country: str | None) -> None:
         """Add to each sentence's mentions (in place) its descriptions that the article resolves; a
         state's name or adjective before a group's description ("Syrian rebels") becomes part of the
         description's mention when the description resolves."""
         salience = Salience()
         for doc, found in zip(docs, mentions, strict=True):
-            spans = self._spans(doc, found, unnamed)
+            spans = self._spans(doc, found)
             added: list[Mention] = []
             for mention in sorted(found, key=lambda m: m.start):
                 while spans and spans[0][0].start < mention.start:
@@ -147,9 +147,7 @@ class Describer:
             kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
             found[:] = sorted(kept + added, key=lambda m: m.start)
 
-    def _spans(
-        self, doc: Doc, found: list[Mention], unnamed: frozenset[str]
-    ) -> list[tuple[Span, Mention | None]]:
+    def _spans(self, doc: Doc, found: list[Mention]) -> list[tuple[Span, Mention | None]]:
         """Descriptions that no name gives an actor, in order, each with the state named just before
         it when it describes a group ("Syrian rebels", "Venezuela's opposition"). Not part of a name;
         not after another name or its possessive, across capitalised words ("Syria's army", "the
@@ -159,7 +157,7 @@ class Describer:
         covered = {i: m for m in found for i in range(m.start, m.end)}
         out: list[tuple[Span, Mention | None]] = []
         for span in filter_spans(Span(doc, s, e, label=k) for k, s, e in self.matcher(doc)):
-            if self._unnamed(doc, span, covered, unnamed):
+            if self._unnamed(doc, span, covered):
                 continue
             name = self._name_before(doc, span, covered)
             if name is None:
@@ -168,12 +166,13 @@ class Describer:
                 out.append((span, name))
         return sorted(out, key=lambda s: s[0].start)
 
-    @staticmethod
-    def _unnamed(doc: Doc, span: Span, covered: dict[int, Mention], unnamed: frozenset[str]) -> bool:
+    def _unnamed(self, doc: Doc, span: Span, covered: dict[int, Mention]) -> bool:
         if any(i in covered for i in range(span.start, span.end)):
             return True
         previous = doc[span.start - 1] if span.start else None
-        if previous is not None and (previous.lower_ in unnamed or any(c.isdigit() for c in previous.text)):
+        if previous is not None and (
+            previous.lower_ in self.unnamed or any(c.isdigit() for c in previous.text)
+        ):
             return True
         after = span.end + 1 if span.end < len(doc) and doc[span.end].lower_ in ("of", "from") else span.end
         return after in covered

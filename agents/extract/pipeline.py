@@ -119,7 +119,7 @@ class SpacyExtractor:
         self.version = version
         self.lexicon = rules.lexicon
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
-        self.describer = Describer(nlp, kb, rules.lexicon.descriptions, rules.lexicon.locative_preps)
+        self.describer = Describer(nlp, kb, rules.lexicon)
         self.tagger = FastTagger(
             nlp, frozenset(w for t in rules.triggers for w in (*t.lemmas, *t.object) if "-" in w)
         )
@@ -189,7 +189,7 @@ class SpacyExtractor:
         self._choose_alternatives(docs, mentions)
         zones = [z for r in raw for _, _, z in r[1] if z is not None]
         country = self.describer.country(docs, mentions, zones)
-        self.describer.resolve(docs, mentions, country, self.lexicon.unnamed_modifiers)
+        self.describer.resolve(docs, mentions, country)
         candidates = self._candidates(docs, [bool(r[0]) for r in raw])
         return Prepared(norm, sents, docs, raw, candidates)
 
