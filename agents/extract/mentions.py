@@ -199,14 +199,6 @@ class MentionFinder:
 
     # ---------------------------------------------------------------- pruning on the parse
 
-    def _dependent_name(self, doc: Doc, mention: Mention) -> bool:
-        """ "pro-Ankara", "Iran-backed": a name inside a modifier is not the actor."""
-        before = doc[mention.start - 2 : mention.start] if mention.start >= 2 else None
-        if before is not None and before[0].lower_ in ("pro", "anti") and before[1].text == "-":
-            return True
-        after = doc[mention.end : mention.end + 2]
-        return len(after) == 2 and after[0].text == "-" and after[1].lower_ in DEPENDENT_SUFFIXES
-
     def _head_of_adjective(self, token: Token) -> Token:
         while token.dep_ == "conj" and token.head.pos_ in ("ADJ", "PROPN", "NOUN") and token.head.i < token.i:
             token = token.head
@@ -226,7 +218,7 @@ class MentionFinder:
     ) -> bool:
         """Whether a matched name is an actor here (not a place, a modifier or an attribute)."""
         root = doc[mention.start : mention.end].root
-        if self._dependent_name(doc, mention) and self._modifies_actor(doc, mention, covered, trigger_lemmas):
+        if dependent_name(doc, mention) and self._modifies_actor(doc, mention, covered, trigger_lemmas):
             return False
         if self._describes_other(root, mention, covered) and not self._possessor_of_a_pair(doc, mention):
             return False
@@ -360,6 +352,15 @@ class MentionFinder:
         if (person, plural) == (mention.person, mention.plural):
             return mention
         return Mention(mention.start, mention.end, mention.actors, mention.kind, person=person, plural=plural)
+
+
+def dependent_name(doc: Doc, mention: Mention) -> bool:
+    """ "pro-Ankara", "Iran-backed": a name inside a modifier is not the actor."""
+    before = doc[mention.start - 2 : mention.start] if mention.start >= 2 else None
+    if before is not None and before[0].lower_ in ("pro", "anti") and before[1].text == "-":
+        return True
+    after = doc[mention.end : mention.end + 2]
+    return len(after) == 2 and after[0].text == "-" and after[1].lower_ in DEPENDENT_SUFFIXES
 
 
 def _lemma(tok: Token) -> str:

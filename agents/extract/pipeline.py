@@ -15,6 +15,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from agents.extract.dates import DateMention, find_dates, is_historical
+from agents.extract.descriptions import Describer
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
@@ -118,6 +119,7 @@ class SpacyExtractor:
         self.version = version
         self.lexicon = rules.lexicon
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
+        self.describer = Describer(nlp, kb, rules.lexicon)
         self.tagger = FastTagger(
             nlp, frozenset(w for t in rules.triggers for w in (*t.lemmas, *t.object) if "-" in w)
         )
@@ -183,7 +185,11 @@ class SpacyExtractor:
         sents = sentences(norm, article.title)
         docs = [self.nlp.make_doc(s.text) for s in sents]
         raw = [self.finder.raw_mentions(doc, article.published) for doc in docs]
-        self._choose_alternatives(docs, [r[0] for r in raw])
+        mentions = [r[0] for r in raw]
+        self._choose_alternatives(docs, mentions)
+        zones = [z for r in raw for _, _, z in r[1] if z is not None]
+        country = self.describer.country(docs, mentions, zones)
+        self.describer.resolve(docs, mentions, country)
         candidates = self._candidates(docs, [bool(r[0]) for r in raw])
         return Prepared(norm, sents, docs, raw, candidates)
 
@@ -314,17 +320,18 @@ class SpacyExtractor:
     def named_in(self, article: Article, evidence: str) -> frozenset[str]:
         """The actors a sentence of ``article`` names, with those of the sentence before it when the
         sentence refers back (a pronoun or a group noun): what extraction could link as arguments."""
-        norm = normalise(article.text)
+        prepared = self._prepare(article)
         wanted = normalise(evidence).text.strip()
-        sents = [s.text for s in sentences(norm, article.title)]
-        at = next((i for i, s in enumerate(sents) if wanted[:60] in s or s[:60] in wanted), None)
-        texts = [wanted] if at is None else sents[max(0, at - 1) : at + 1]
-        docs = [self.nlp.make_doc(text) for text in texts]
-        refers = any(tok.lower_ in self.references for tok in docs[-1])
+        texts = [s.text for s in prepared.sents]
+        at = next((i for i, s in enumerate(texts) if wanted[:60] in s or s[:60] in wanted), None)
+        if at is None:
+            doc = self.nlp.make_doc(wanted)
+            return frozenset(a for m in self.finder.raw_mentions(doc, article.published)[0] for a in m.actors)
+        refers = any(tok.lower_ in self.references for tok in prepared.docs[at])
         return frozenset(
             actor
-            for doc in (docs if refers else docs[-1:])
-            for mention in self.finder.raw_mentions(doc, article.published)[0]
+            for i in range(max(0, at - 1) if refers else at, at + 1)
+            for mention in prepared.raw[i][0]
             for actor in mention.actors
         )
 

@@ -86,6 +86,8 @@ class Lexicon:
     agreement_nouns: frozenset[str]
     readiness: frozenset[str]
     light_verbs: frozenset[str]
+    descriptions: dict[str, frozenset[str]] = field(default_factory=dict)
+    unnamed_modifiers: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -194,6 +196,8 @@ def load_rules() -> Rules:
         agreement_nouns=_words(lex["agreement_nouns"]),
         readiness=_words(lex["readiness"]),
         light_verbs=_words(lex["light_verbs"]),
+        descriptions={str(k): _words(v) for k, v in lex["descriptions"].items()},
+        unnamed_modifiers=_words(lex["unnamed_modifiers"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])

@@ -140,7 +140,11 @@ def _load_listed(builder: _Builder, doc: dict[str, Any], where: str, key: str, k
         countries = tuple(
             str(c) for c in _require(entry.get("countries") or [], list, f"{where}: {actor_id}")
         )
-        builder.actor(Actor(actor_id, str(entry.get("name", actor_id)), kind, countries), where)  # type: ignore[arg-type]
+        describes = tuple(
+            str(c) for c in _require(entry.get("describes") or [], list, f"{where}: {actor_id}.describes")
+        )
+        name = str(entry.get("name", actor_id))
+        builder.actor(Actor(actor_id, name, kind, countries, describes), where)  # type: ignore[arg-type]
         for text in [entry.get("name", actor_id), *(entry.get("aliases") or [])]:
             builder.name(text, "name", actor_id, f"{where}: {actor_id}")
         shared = _require(entry.get("means_when_named") or {}, dict, f"{where}: {actor_id}.means_when_named")
@@ -179,7 +183,7 @@ def _load_zones(builder: _Builder, doc: dict[str, Any], where: str) -> None:
         zone_id = str(_require(entry.get("id"), str, f"{where}: zones[{i}].id"))
         if zone_id in builder.zones:
             raise KnowledgeBaseError(f"{where}: duplicate zone id {zone_id!r}")
-        builder.zones[zone_id] = Zone(zone_id, str(entry.get("name", zone_id)))
+        builder.zones[zone_id] = Zone(zone_id, str(entry.get("name", zone_id)), str(doc.get("state", "")))
         for text in [entry.get("name", zone_id), *(entry.get("aliases") or [])]:
             builder.name(text, "zone", zone_id, f"{where}: {zone_id}")
     for text in _require(doc.get("no_zone", []), list, f"{where}: no_zone"):

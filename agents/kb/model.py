@@ -23,6 +23,9 @@ class Actor:
     kind: ActorKind
     countries: tuple[str, ...] = ()
     """For a group or breakaway authority: the states (alpha-3) it acts in."""
+    describes: tuple[str, ...] = ()
+    """Classes of descriptions ("rebels") that mean this group in an article about one of its
+    countries that names no other fitting group."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,11 @@ class Person:
 
 @dataclass(frozen=True)
 class Zone:
-    """A Syrian zone of the guidelines."""
+    """A zone of the guidelines, in ``state`` (alpha-3)."""
 
     id: str
     name: str
+    state: str = ""
 
 
 @dataclass(frozen=True)

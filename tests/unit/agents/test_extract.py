@@ -76,7 +76,7 @@ def test_demonyms_count_only_for_agents(extract: Extract) -> None:
 def test_backed_adjective_is_no_event_but_a_clause_is(extract: Extract) -> None:
     assert triples(extract("Iran-backed militias shelled the village.")) == set()
     assert ("SUPPORT", "TUR", "SYR_OPP") in triples(
-        extract("The rebels, who are backed by Turkey, held the hill.")
+        extract("The rebels, who are backed by Turkey, held the hill near Idlib.")
     )
 
 
@@ -96,7 +96,7 @@ def test_capture_is_coercion_against_the_holder(extract: Extract) -> None:
 
 def test_mediation_pairs_the_parties(extract: Extract) -> None:
     found = triples(
-        extract("Kazakhstan has mediated talks between the Syrian government and the opposition.")
+        extract("Kazakhstan has mediated talks between the Syrian government and the Syrian opposition.")
     )
     assert ("CONSULT", "SYR", "SYR_OPP") in found
     assert not {t for t in found if "KAZ" in t}
@@ -278,7 +278,7 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             {("COOPERATE", "HEZBOLLAH", "SYR")},
         ),
         ("Turkey and the US will jointly patrol the border strip.", {("COOPERATE", "TUR", "USA")}),
-        ("The rebels claimed Russia had bombed a market.", {("ACCUSE", "SYR_OPP", "RUS")}),
+        ("The rebels claimed Russia had bombed a market in Idlib.", {("ACCUSE", "SYR_OPP", "RUS")}),
         ("Damascus does not accept the Kurdish proposal.", set()),
         ("Ankara will not tolerate YPG fighters on its border.", {("THREATEN", "TUR", "YPG")}),
         ("Backed by Iran, the Syrian army advanced on the town.", {("SUPPORT", "IRN", "SYR")}),
@@ -302,12 +302,12 @@ def test_seeds_quality_gate(extractor: Extractor) -> None:
             {("ASSAULT", "TUR", "YPG")},
         ),
         (
-            "Russia, Iran and Turkey signed a memorandum on safe zones. "
+            "Russia, Iran and Turkey signed a memorandum on safe zones in Syria. "
             "Parts of the rebel delegation protested that the plan favoured the government.",
             {("PROTEST", "SYR_OPP", "RUS"), ("PROTEST", "SYR_OPP", "IRN"), ("PROTEST", "SYR_OPP", "TUR")},
         ),
         (
-            "Moscow and Ankara reached a truce. Weeks later, the rebels objected to the truce.",
+            "Moscow and Ankara reached a truce in Idlib. Weeks later, the rebels objected to the truce.",
             {("REJECT", "SYR_OPP", "RUS"), ("REJECT", "SYR_OPP", "TUR")},
         ),
         (
