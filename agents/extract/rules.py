@@ -200,7 +200,10 @@ def load_rules() -> Rules:
         unnamed_modifiers=_words(lex["unnamed_modifiers"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
-    triggers = tuple(_trigger(raw) for raw in _read("plover.yaml")["rules"])
+    generated = _read("cameo.yaml")
+    for lemma, forms in (generated.get("irregular") or {}).items():
+        lexicon.irregular.setdefault(str(lemma), tuple(str(f) for f in forms))
+    triggers = tuple(_trigger(raw) for raw in (*_read("plover.yaml")["rules"], *generated["rules"]))
     ids = [t.id for t in triggers]
     if len(ids) != len(set(ids)):
         raise RuleError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
