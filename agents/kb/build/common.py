@@ -70,9 +70,22 @@ def _pycountry_id(label: str) -> str | None:
         return None
 
 
+BIG_PLACE = 100_000
+"""A city at least this populous, or a subdivision, is a place its name alone means."""
+
+
 @lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(load_places())
+def _places() -> dict[str, int]:
+    """Each place name with the population of its most populous city (a subdivision counts as big)."""
+    return {
+        name: max(p.population if p.kind == "city" else BIG_PLACE for p in found)
+        for name, found in load_places().items()
+    }
+
+
+def big_place(text: str) -> bool:
+    """A single word naming a subdivision or a big city ("Muscat"), which should not name a person."""
+    return " " not in text.strip() and _places().get(name_form(text.strip()).lower(), 0) >= BIG_PLACE
 
 
 @lru_cache(maxsize=1)

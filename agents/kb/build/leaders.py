@@ -14,7 +14,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from agents.kb.build.common import common_word, name_key, state_id, tidy
+from agents.kb.build.common import big_place, common_word, name_key, state_id, tidy
 from agents.kb.build.offices import office_kind
 
 _ROMAN = re.compile(r"^[IVX]+$")
@@ -197,7 +197,7 @@ def _aliases(label: str, given: frozenset[str]) -> list[str]:
         and zipf_frequency(last.lower(), "en") < SURNAME_ZIPF
     ):
         out.append(last)
-    return [name for name in dict.fromkeys(out) if not common_word(name)]
+    return [name for name in dict.fromkeys(out) if not common_word(name) and not big_place(name)]
 
 
 def people(holdings: Iterable[Holding], claimed: dict[tuple[str, str | bool], str]) -> list[dict[str, Any]]:
