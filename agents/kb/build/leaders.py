@@ -181,16 +181,19 @@ def _clip(holdings: Iterable[Holding]) -> list[Holding]:
 
 SURNAME_ZIPF = 3.3
 """A surname alone is a name only when rarer than this in English text (wordfreq's Zipf scale)."""
+FAMILY_NAME_FIRST = frozenset({"CHN"})
+"""States whose office holders' names put the family name first ("Xi Jinping"): no last word alone."""
 
 
-def _aliases(label: str, given: frozenset[str]) -> list[str]:
+def _aliases(label: str, given: frozenset[str], family_first: bool = False) -> list[str]:
     out = [label]
     if " of " in label:  # "Abdullah II of Jordan" -> "Abdullah II"
         out.append(label.split(" of ")[0])
     words = out[-1].split()
     last = words[-1] if len(words) >= 2 else ""
     if (
-        len(last) >= 4
+        not family_first
+        and len(last) >= 4
         and not _ROMAN.match(last)
         and "-" not in last  # "Moon Jae-in": the family name comes first
         and last.lower() not in given
@@ -210,8 +213,10 @@ def people(holdings: Iterable[Holding], claimed: dict[tuple[str, str | bool], st
         p: list(dict.fromkeys(n for h in hs for n in (h.label, *h.variants))) for p, hs in by_person.items()
     }
     given = frozenset(n.split()[0].lower() for names in labels.values() for n in names)
+    family_first = {p for p, hs in by_person.items() if any(h.state in FAMILY_NAME_FIRST for h in hs)}
     aliases = {
-        p: list(dict.fromkeys(a for n in names for a in _aliases(n, given))) for p, names in labels.items()
+        p: list(dict.fromkeys(a for n in names for a in _aliases(n, given, p in family_first)))
+        for p, names in labels.items()
     }
     owners: dict[tuple[str, bool], set[str]] = {}
     for person, names in aliases.items():

@@ -100,16 +100,18 @@ def test_a_tenure_known_to_the_day_replaces_one_known_to_the_year_and_crowns_of_
     assert _tenures(people(found, {})) == {"Denys Shmyhal": [("2020-03-04", None, "UKR")]}
 
 
-def test_a_surname_is_an_alias_unless_it_names_a_big_place_or_another_holder() -> None:
+def test_a_surname_is_an_alias_unless_it_names_a_big_place_or_another_holder_or_comes_first() -> None:
     found = [
         _holding("Q1", "Maia Sandu", "2020-12-24", None, state="MDA"),
         _holding("Q2", "Joseph Muscat", "2013-03-09", "2020-01-13", state="MLT"),  # Oman's capital
         _holding("Q3", "Ion Chicu", "2019-11-14", "2020-12-31", state="MDA"),
         _holding("Q4", "Vlad Chicu", "2001-01-01", "2002-01-01", state="ROU"),
+        _holding("Q5", "Li Keqiang", "2013-03-15", "2023-03-11", state="CHN"),  # the family name first
     ]
     assert {e["name"]: e["aliases"] for e in people(found, {})} == {
         "Maia Sandu": ["Maia Sandu", "Sandu"],
         "Joseph Muscat": ["Joseph Muscat"],
         "Ion Chicu": ["Ion Chicu"],
         "Vlad Chicu": ["Vlad Chicu"],
+        "Li Keqiang": ["Li Keqiang"],
     }
