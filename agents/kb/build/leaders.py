@@ -41,7 +41,7 @@ def _day(value: str, *, end: bool = False) -> dt.date | None:
     if re.fullmatch(r"\d{4}s", value):
         decade = int(value[:3]) * 10
         return dt.date(decade + 9, 12, 31) if end else dt.date(decade, 1, 1)
-    if re.fullmatch(r"\d{4}", value):
+    if re.fullmatch(r"\d{1,4}", value):
         return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
     if re.fullmatch(r"\d{4}-\d{2}", value):
         year, month = int(value[:4]), int(value[5:])
@@ -162,7 +162,17 @@ def _clip(holdings: Iterable[Holding]) -> list[Holding]:
     dating the same tenure to the day; holdings left empty are dropped."""
     by_office: dict[tuple[str, str], list[Holding]] = {}
     order = sorted(
-        set(holdings), key=lambda h: (h.state, h.kind, h.start, h.person, h.office, h.end or dt.date.max)
+        set(holdings),
+        key=lambda h: (
+            h.state,
+            h.kind,
+            h.start,
+            h.person,
+            h.office,
+            h.end or dt.date.max,
+            h.label,
+            h.variants,
+        ),
     )
     for holding in _one_state_at_a_time(order):
         by_office.setdefault((holding.state, holding.kind), []).append(holding)
@@ -172,8 +182,14 @@ def _clip(holdings: Iterable[Holding]) -> list[Holding]:
         for h in held:
             if h.precise or not any(o.precise and o.person == h.person and _overlap(o, h) for o in held):
                 first = longest.setdefault((h.person, h.start), h)
-                if (first.end or dt.date.max) < (h.end or dt.date.max):
-                    longest[h.person, h.start] = replace(first, end=h.end)
+                if first is not h:
+                    end = max(first.end or dt.date.max, h.end or dt.date.max)
+                    names = tuple(
+                        n for n in dict.fromkeys((*first.variants, h.label, *h.variants)) if n != first.label
+                    )
+                    longest[h.person, h.start] = replace(
+                        first, end=None if end == dt.date.max else end, variants=names
+                    )
         run = list(longest.values())
         kept += [replace(h, start=start, end=end) for h in run for start, end in _spans(h, run)]
     return kept

@@ -30,6 +30,7 @@ def _documents() -> dict[str, dict]:
 def test_the_build_reproduces_its_output_byte_for_byte(tmp_path: Path) -> None:
     build(
         SAMPLES / "leaders.sample.csv",
+        SAMPLES / "leaders-2021.sample.csv",
         SAMPLES / "ministers.sample.csv",
         SAMPLES / "groups.sample.txt",
         SAMPLES / "holders",
