@@ -15,6 +15,7 @@ from wordfreq import zipf_frequency
 from agents.kb.fold import name_form
 from agents.kb.load import DATA_FILES, build_kb
 from agents.kb.model import is_case_sensitive
+from agents.kb.places import load_places
 
 COMMON_WORD_ZIPF = 4.0
 """A word at least this frequent in English (wordfreq's Zipf scale) is a common word."""
@@ -34,20 +35,57 @@ _STATE_LABELS = {
     "kosovo": "XKX",
     "palestine": "PSE",
     "taiwan": "TWN",
+    "republic of china": "TWN",
     "turkey": "TUR",
+    "republic of turkey": "TUR",
+    "belgians": "BEL",
 }
 
 
 def state_id(label: str) -> str | None:
     """The alpha-3 id of a state's English label (pycountry's names, the knowledge base's), or None."""
-    key = label.strip().lower()
+    key = re.sub(r"^st\.? ", "saint ", label.strip().lower())  # "St Kitts and Nevis"
     if key in _STATE_LABELS:
         return _STATE_LABELS[key]
     try:
-        return pycountry.countries.lookup(label.strip()).alpha_3
+        return pycountry.countries.lookup(key).alpha_3
     except LookupError:
         ref = hand_names().get(name_key(label))
         return ref if ref in _states() else None
+
+
+def country_id(label: str) -> str | None:
+    """The alpha-3 id of the state ``label`` names as a country, never through one of its cities or
+    regions ("Washington", "Abu Dhabi"), which the hand-listed files file under their states."""
+    if name_form(label.strip()).lower() in _places() and _pycountry_id(label) is None:
+        return None
+    return state_id(label)
+
+
+def _pycountry_id(label: str) -> str | None:
+    key = re.sub(r"^st\.? ", "saint ", label.strip().lower())
+    try:
+        return _STATE_LABELS.get(key) or pycountry.countries.lookup(key).alpha_3
+    except LookupError:
+        return None
+
+
+BIG_PLACE = 100_000
+"""A city at least this populous, or a subdivision, is a place its name alone means."""
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, int]:
+    """Each place name with the population of its most populous city (a subdivision counts as big)."""
+    return {
+        name: max(p.population if p.kind == "city" else BIG_PLACE for p in found)
+        for name, found in load_places().items()
+    }
+
+
+def big_place(text: str) -> bool:
+    """A single word naming a subdivision or a big city ("Muscat"), which should not name a person."""
+    return " " not in text.strip() and _places().get(name_form(text.strip()).lower(), 0) >= BIG_PLACE
 
 
 @lru_cache(maxsize=1)

@@ -30,8 +30,10 @@ def _documents() -> dict[str, dict]:
 def test_the_build_reproduces_its_output_byte_for_byte(tmp_path: Path) -> None:
     build(
         SAMPLES / "leaders.sample.csv",
+        SAMPLES / "leaders-2021.sample.csv",
         SAMPLES / "ministers.sample.csv",
         SAMPLES / "groups.sample.txt",
+        SAMPLES / "holders",
         tmp_path,
     )
     for expected in sorted((SAMPLES / "expected").iterdir()):
@@ -158,6 +160,47 @@ def test_a_leader_resolves_through_tenure_across_a_handover(kb: KnowledgeBase) -
     assert leader.actor_on(dt.date(2019, 3, 1)) == "TALIBAN"
     assert leader.actor_on(dt.date(2022, 3, 1)) == "AFG"
     assert kb.people["WD_Q27654948"].actor_on(dt.date(2021, 6, 1)) == "SDN"  # generated from Wikidata
+
+
+def test_a_foreign_minister_who_became_president_acts_for_his_state_only_in_office(kb: KnowledgeBase) -> None:
+    poroshenko = kb.people["WD_Q58077"]  # Ukraine's foreign minister 2009-2010, president 2014-2019
+    assert poroshenko.actor_on(dt.date(2009, 12, 1)) == "UKR"
+    assert poroshenko.actor_on(dt.date(2012, 6, 1)) is None
+    assert poroshenko.actor_on(dt.date(2016, 1, 1)) == "UKR"
+    assert poroshenko.actor_on(dt.date(2020, 1, 1)) is None
+
+
+def test_defence_ministers_and_heads_of_state_before_2021_are_known(kb: KnowledgeBase) -> None:
+    assert kb.people["WD_Q43944"].actor_on(dt.date(2010, 1, 1)) == "AFG"  # Hamid Karzai, president 2004-2014
+    assert kb.people["WD_Q359689"].actor_on(dt.date(2004, 1, 1)) == "ISR"  # Shaul Mofaz, defence 2002-2006
+    assert kb.people["WD_Q4392444"].actor_on(dt.date(2022, 6, 1)) == "UKR"  # Oleksii Reznikov, defence 2021-
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "present", "absent"),
+    [
+        (
+            "Poroshenko accused Russia of sending troops into Donbas.",
+            dt.date(2015, 2, 1),
+            {"UKR", "RUS"},
+            set(),
+        ),
+        ("Poroshenko accused Russia of sending troops into Donbas.", dt.date(2021, 2, 1), set(), {"UKR"}),
+        (
+            "Defence Minister Andriy Taran accused Russia of massing troops.",
+            dt.date(2021, 4, 1),
+            {"UKR"},
+            set(),
+        ),
+        ("Andriy Taran accused Russia of massing troops.", dt.date(2022, 4, 1), set(), {"UKR"}),
+        ("Shaul Mofaz threatened Syria with retaliation.", dt.date(2003, 5, 1), {"ISR", "SYR"}, set()),
+    ],
+)
+def test_a_name_acts_for_its_state_only_during_the_tenure(
+    extract: Callable[..., list[Event]], text: str, published: dt.date, present: set[str], absent: set[str]
+) -> None:
+    actors = _actors(extract(text, published=published))
+    assert present <= actors and not absent & actors, actors
 
 
 def test_places_locate_and_never_act(kb: KnowledgeBase) -> None:
