@@ -1,0 +1,114 @@
+"""The parties of symmetric events beyond their trigger's own roles: the mediators and brokers of
+talks and deals ("Qatari-brokered", "talks mediated by Egypt", "under the auspices of the UN")."""
+
+from __future__ import annotations
+
+import itertools
+
+from spacy.tokens import Doc, Token
+
+from agents.extract.mentions import Mention
+from agents.extract.roles import RoleFinder, Roles
+from agents.extract.rules import Lexicon, Trigger
+from schemas.event import SYMMETRIC_TYPES, Event, PloverType
+
+MEDIATED = frozenset({PloverType.AGREE, PloverType.CONSULT})
+"""Types whose mediators are parties: a brokered deal, mediated talks."""
+
+
+def _top(tok: Token) -> Token:
+    """The first member of the coordination a token is in ("by Egypt and Qatar": Egypt)."""
+    while tok.dep_ == "conj" and tok.head != tok:
+        tok = tok.head
+    return tok
+
+
+def _is(tok: Token, words: frozenset[str]) -> bool:
+    """Whether a token's lemma or form is one of ``words`` (the tagger reads "auspices" as "auspex")."""
+    return tok.lemma_.lower() in words or tok.lower_ in words
+
+
+def _mediating(tok: Token, doc: Doc, end: int, lex: Lexicon) -> bool:
+    """Whether a mention (its root ``tok``, its end ``end``) names a mediator."""
+    if end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in lex.mediator_marks:
+        return True  # "Qatari-brokered", "Egypt-led talks"
+    top = _top(tok)
+    head = top.head
+    if top.dep_ == "pobj" and head.lower_ == "by" and _is(head.head, lex.mediating_verbs):
+        return True  # "talks mediated by Egypt"
+    if top.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, lex.mediator_nouns):
+        return True  # "under the auspices of the UN", "with the help of Norway"
+    if top.dep_ == "poss" and _is(head, lex.mediator_nouns):
+        return True  # "Turkey's mediation"
+    if any(c.dep_ in ("compound", "appos", "amod") and _is(c, lex.mediator_nouns) for c in tok.children):
+        return True  # "mediator Egypt"
+    if top.dep_ == "appos" and _is(head, lex.mediator_nouns):
+        return True  # "the mediator, Egypt"
+    if top.dep_ == "nsubj" and any(  # "with Norway acting as intermediary"
+        _is(o, lex.mediator_nouns)
+        for prep in head.children
+        if prep.dep_ == "prep" and prep.lower_ == "as"
+        for o in prep.children
+        if o.dep_ == "pobj"
+    ):
+        return True
+    relative = [c for c in tok.children if c.dep_ == "relcl"]  # "China, which brokered the deal"
+    return any(_is(v, lex.mediating_verbs) for v in relative)
+
+
+def mediators(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[str]:
+    """The actors a sentence names as mediators or brokers."""
+    found: dict[str, None] = {}
+    for mention in mentions:
+        if mention.kind in ("pronoun", "group"):
+            continue
+        root = doc[mention.start : mention.end].root
+        if _mediating(root, doc, mention.end, lex):
+            found.update(dict.fromkeys(mention.actors))
+    return list(found)
+
+
+def join_mediators(doc: Doc, mentions: list[Mention], events: list[Event], lex: Lexicon) -> list[Event]:
+    """The sentence's events, each deal or talks joined by the mediators the sentence names: a
+    mediator is party to the deal and consults each side (and the other mediators)."""
+    brokers = mediators(doc, mentions, lex)
+    if not brokers:
+        return events
+    out = list(events)
+    seen = {(e.evidence.start, e.type, e.source, e.target) for e in events}
+    for event in events:
+        if event.type not in MEDIATED or event.target is None:
+            continue
+        group = sorted({event.source, event.target, *brokers})
+        for a, b in itertools.combinations(group, 2):
+            key = (event.evidence.start, event.type, a, b)
+            if key not in seen:
+                seen.add(key)
+                out.append(Event.model_validate({**event.model_dump(), "source": a, "target": b}))
+    return out
+
+
+def complete_roles(
+    tok: Token,
+    rule: Trigger,
+    roles: Roles,
+    finder: RoleFinder,
+    verbs: set[str],
+    brokers: list[str],
+    context: tuple[str, ...],
+) -> None:
+    """Fill in the parties a symmetric trigger's own roles leave out: the subject of a verb of the
+    same type that governs it through a preposition ("agreed to a ceasefire with Y", "agreed on talks
+    with Y"); and, for a deal the sentence names a broker of but fewer than two parties ("the truce
+    proposed by mediator X"), the parties of the deal of the last sentences."""
+    if rule.type not in SYMMETRIC_TYPES or tok.pos_ != "NOUN":
+        return
+    prep, verb = tok.head, tok.head.head
+    governed = tok.dep_ == "pobj" and prep.dep_ == "prep" and verb.pos_ == "VERB"
+    if not roles.sources and governed and verb.lemma_.lower() in verbs:
+        roles.sources, _ = finder.subject(verb)
+        roles.inherited = True
+    named = set(roles.sources) | set(roles.targets) | set(roles.partners)
+    if rule.type == PloverType.AGREE and brokers and len(named | set(brokers)) < 3:
+        roles.partners += [*context, *brokers]
+        roles.inherited = True

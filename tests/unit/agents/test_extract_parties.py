@@ -1,0 +1,84 @@
+"""The parties of symmetric events: mediators and brokers, deals a verb of the same type governs,
+and the parties of an unnamed deal whose broker a sentence names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas import Event
+from tests.unit.agents.conftest import triples
+
+Extract = Callable[..., list[Event]]
+
+
+def pairs(events: list[Event], kind: str) -> set[frozenset[str]]:
+    return {frozenset((s, t)) for k, s, t in triples(events) if k == kind and t}
+
+
+def every_pair(*actors: str) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for a in actors for b in actors if a < b}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actors"),
+    [
+        ("Chile and Peru signed a Norwegian-brokered truce on Monday.", "AGREE", ("CHL", "NOR", "PER")),
+        (
+            "The talks between Chile and Peru were mediated by Norway and Sweden.",
+            "CONSULT",
+            ("CHL", "NOR", "PER", "SWE"),
+        ),
+        (
+            "Kenya and Somalia held talks in Nairobi under the auspices of the African Union.",
+            "CONSULT",
+            ("AU", "KEN", "SOM"),
+        ),
+        ("Kenya reached a deal with Somalia with the help of Qatar.", "AGREE", ("KEN", "QAT", "SOM")),
+        (
+            "Armenia and Azerbaijan agreed to a ceasefire as a result of Turkey's mediation.",
+            "AGREE",
+            ("ARM", "AZE", "TUR"),
+        ),
+        (
+            "Qatari-led negotiations between Chile and Peru resumed on Tuesday.",
+            "CONSULT",
+            ("CHL", "PER", "QAT"),
+        ),
+        (
+            "Talks between Chile and Peru hosted by Brazil ended without a deal.",
+            "CONSULT",
+            ("BRA", "CHL", "PER"),
+        ),
+    ],
+)
+def test_mediators_are_parties(extract: Extract, text: str, kind: str, actors: tuple[str, ...]) -> None:
+    assert pairs(extract(text), kind) == every_pair(*actors)
+
+
+def test_mediators_acting_as_intermediaries(extract: Extract) -> None:
+    found = extract(
+        "The prisoner swap was negotiated between Kenya and Somalia, with Norway acting as intermediary."
+    )
+    assert every_pair("KEN", "NOR", "SOM") <= pairs(found, "CONSULT")
+
+
+def test_a_deal_a_verb_of_the_same_type_governs(extract: Extract) -> None:
+    assert pairs(extract("Egypt has agreed to a ceasefire with Sudan."), "AGREE") == every_pair("EGY", "SDN")
+
+
+def test_an_unnamed_deal_with_a_broker_takes_the_parties_of_the_last_sentences(extract: Extract) -> None:
+    text = "Ethiopia agreed to a truce with Eritrea. The truce, proposed by mediator Egypt, began on Friday."
+    assert pairs(extract(text), "AGREE") == every_pair("EGY", "ERI", "ETH")
+    text = "Ethiopia signed a truce with Eritrea on Monday. Kenya, which brokered the deal, welcomed it."
+    assert every_pair("ERI", "ETH", "KEN") <= pairs(extract(text), "AGREE")
+
+
+def test_no_mediator_no_extra_party(extract: Extract) -> None:
+    found = extract("Chile and Peru signed a truce on Monday, which Brazil welcomed.")
+    assert pairs(found, "AGREE") == every_pair("CHL", "PER")
+
+
+def test_a_broker_without_a_deal_in_context_makes_no_pair(extract: Extract) -> None:
+    assert not pairs(extract("The truce, proposed by mediator Egypt, took effect on Friday."), "AGREE")
