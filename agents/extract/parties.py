@@ -88,6 +88,11 @@ def join_mediators(doc: Doc, mentions: list[Mention], events: list[Event], lex: 
     return out
 
 
+def _names_makers(verb: Token) -> bool:
+    """Whether a participle names who made its deal ("signed between", "agreed by")."""
+    return any(c.dep_ in ("prep", "agent") and c.lower_ in ("between", "among", "by") for c in verb.children)
+
+
 def complete_roles(
     tok: Token,
     rule: Trigger,
@@ -100,8 +105,16 @@ def complete_roles(
     """Fill in the parties a symmetric trigger's own roles leave out: the subject of a verb of the
     same type that governs it through a preposition ("agreed to a ceasefire with Y", "agreed on talks
     with Y"); and, for a deal the sentence names a broker of but fewer than two parties ("the truce
-    proposed by mediator X"), the parties of the deal of the last sentences."""
-    if rule.type not in SYMMETRIC_TYPES or tok.pos_ != "NOUN":
+    proposed by mediator X"), the parties of the deal of the last sentences. A deal whose participle
+    names its makers ("the accord signed between Y and Z") takes no parties from the verb above it."""
+    if rule.type not in SYMMETRIC_TYPES:
+        return
+    by = any(c.dep_ == "agent" or c.lower_ == "by" for c in tok.children)  # its own agent are its makers
+    participle = tok.dep_ == "acl" and _names_makers(tok) and not by
+    made = participle or any(c.dep_ == "acl" and _names_makers(c) for c in tok.children)
+    if made and roles.inherited:  # "criticised the accord signed between Y and Z": not the critic's
+        roles.sources = []
+    if tok.pos_ != "NOUN":
         return
     prep, verb = tok.head, tok.head.head
     governed = tok.dep_ == "pobj" and prep.dep_ == "prep" and verb.pos_ == "VERB"
@@ -112,3 +125,40 @@ def complete_roles(
     if rule.type == PloverType.AGREE and brokers and len(named | set(brokers)) < 3:
         roles.partners += [*context, *brokers]
         roles.inherited = True
+
+
+def _requested_deal(tok: Token, lex: Lexicon, requests: set[str]) -> bool:
+    """Whether a deal noun is what a request asks for ("called for a ceasefire", "urged a truce")."""
+    if not _is(tok, lex.agreement_nouns) or tok.head.pos_ not in ("VERB", "ADP"):
+        return False
+    if tok.dep_ == "pobj" and tok.head.lower_ == "for":
+        return tok.head.head.pos_ == "VERB" and tok.head.head.lemma_.lower() in requests
+    return tok.dep_ == "dobj" and tok.head.lemma_.lower() in lex.requesting_verbs
+
+
+def requested_parties(
+    tok: Token,
+    rule: Trigger,
+    roles: Roles,
+    finder: RoleFinder,
+    lex: Lexicon,
+    requests: set[str],
+    adversaries: dict[str, str],
+) -> None:
+    """A deal someone calls for is no deal yet among the callers; the request goes to the sides it
+    would bind: those its phrase names ("a ceasefire in the A-B conflict"), else the sides of the
+    fighting of the last sentences."""
+    if rule.type in SYMMETRIC_TYPES and _requested_deal(tok, lex, requests):
+        roles.sources, roles.targets, roles.partners = [], [], []
+        return
+    if rule.type != PloverType.REQUEST or roles.targets or not roles.sources:
+        return
+    deals = [c for p in tok.children if p.dep_ == "prep" for c in p.children if c.dep_ == "pobj"]
+    deals += [c for c in tok.children if c.dep_ == "dobj"]
+    for deal in deals:
+        if _requested_deal(deal, lex, requests):
+            named = [a for a in finder.actors(deal) if a not in roles.sources]
+            sides = named or [a for pair in adversaries.items() for a in pair if a not in roles.sources]
+            roles.targets = list(dict.fromkeys(sides))
+            roles.inherited = not named
+            return

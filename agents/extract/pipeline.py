@@ -26,7 +26,7 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
-from agents.extract.parties import complete_roles, join_mediators, mediators
+from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
@@ -133,6 +133,9 @@ class SpacyExtractor:
         for rule in rules.triggers:
             if "VERB" in rule.pos and not rule.object:
                 self.verbs_of.setdefault(rule.type, set()).update(rule.lemmas)
+        self.requests = {
+            w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
+        }
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(self.trigger_lemmas)
         self.trigger_matcher = Matcher(nlp.vocab)
@@ -629,6 +632,7 @@ class SpacyExtractor:
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
             complete_roles(tok, rule, roles, finder, self.verbs_of.get(rule.type, set()), brokers, parties)
+            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
             if (

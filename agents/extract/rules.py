@@ -91,6 +91,7 @@ class Lexicon:
     mediator_nouns: frozenset[str] = frozenset()
     mediating_verbs: frozenset[str] = frozenset()
     mediator_marks: frozenset[str] = frozenset()
+    requesting_verbs: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -204,6 +205,7 @@ def load_rules() -> Rules:
         mediator_nouns=_words(lex["mediator_nouns"]),
         mediating_verbs=_words(lex["mediating_verbs"]),
         mediator_marks=_words(lex["mediator_marks"]),
+        requesting_verbs=_words(lex["requesting_verbs"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")

@@ -82,3 +82,32 @@ def test_no_mediator_no_extra_party(extract: Extract) -> None:
 
 def test_a_broker_without_a_deal_in_context_makes_no_pair(extract: Extract) -> None:
     assert not pairs(extract("The truce, proposed by mediator Egypt, took effect on Friday."), "AGREE")
+
+
+def test_a_deal_called_for_is_a_request_to_the_sides_it_would_bind(extract: Extract) -> None:
+    found = triples(extract("Kenya urged a ceasefire between Ethiopia and Eritrea."))
+    assert found == {("REQUEST", "KEN", "ERI"), ("REQUEST", "KEN", "ETH")}
+    found = triples(
+        extract("Chile, Peru and Brazil jointly called for a truce between Bolivia and Paraguay.")
+    )
+    assert not {t for t in found if t[0] == "AGREE"}
+    assert ("REQUEST", "CHL", "BOL") in found
+
+
+def test_a_truce_called_for_goes_to_the_sides_of_the_fighting(extract: Extract) -> None:
+    found = triples(
+        extract("Ethiopian troops shelled Eritrean positions. The UN called for an urgent truce.")
+    )
+    assert {("REQUEST", "UN", "ERI"), ("REQUEST", "UN", "ETH")} <= found
+
+
+def test_a_deal_reached_between_many_parties(extract: Extract) -> None:
+    found = extract("He vowed to block the deal, reached between Chile and Peru, Bolivia and Brazil.")
+    assert pairs(found, "AGREE") == every_pair("BOL", "BRA", "CHL", "PER")
+
+
+def test_the_makers_a_participle_names_are_the_only_parties(extract: Extract) -> None:
+    found = extract("Chile criticised the accord signed between Peru and Bolivia.")
+    assert pairs(found, "AGREE") == every_pair("BOL", "PER")
+    found = extract("The truce agreed by Chile and Peru in May held.")
+    assert pairs(found, "AGREE") == every_pair("CHL", "PER")
