@@ -93,6 +93,19 @@ def _names_makers(verb: Token) -> bool:
     return any(c.dep_ in ("prep", "agent") and c.lower_ in ("between", "among", "by") for c in verb.children)
 
 
+def _clause_subject(tok: Token, finder: RoleFinder) -> list[str]:
+    """The subject of the clause a prepositional phrase belongs to ("A and B swapped prisoners as a
+    result of X's mediation": A and B)."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ not in ("pobj", "prep") or cur.head == cur:
+            return []
+        cur = cur.head
+        if cur.pos_ == "VERB":
+            return finder.subject(cur)[0]
+    return []
+
+
 def complete_roles(
     tok: Token,
     rule: Trigger,
@@ -106,7 +119,9 @@ def complete_roles(
     same type that governs it through a preposition ("agreed to a ceasefire with Y", "agreed on talks
     with Y"); and, for a deal the sentence names a broker of but fewer than two parties ("the truce
     proposed by mediator X"), the parties of the deal of the last sentences. A deal whose participle
-    names its makers ("the accord signed between Y and Z") takes no parties from the verb above it."""
+    names its makers ("the accord signed between Y and Z") takes no parties from the verb above it. A
+    mediation that names no sides mediates between the subject of its clause ("Y and Z swapped
+    prisoners through X's mediation")."""
     if rule.type not in SYMMETRIC_TYPES:
         return
     by = any(c.dep_ == "agent" or c.lower_ == "by" for c in tok.children)  # its own agent are its makers
@@ -114,6 +129,8 @@ def complete_roles(
     made = participle or any(c.dep_ == "acl" and _names_makers(c) for c in tok.children)
     if made and roles.inherited:  # "criticised the accord signed between Y and Z": not the critic's
         roles.sources = []
+    if rule.mediation and not roles.partners and tok.pos_ == "NOUN":
+        roles.partners = [a for a in _clause_subject(tok, finder) if a not in roles.sources]
     if tok.pos_ != "NOUN":
         return
     prep, verb = tok.head, tok.head.head

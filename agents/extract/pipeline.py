@@ -236,8 +236,7 @@ class SpacyExtractor:
                     adversaries.pairs,
                     parties.actors,
                 )
-                found = join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon)
-                for event in found:
+                for event in join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon):
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
                         continue
                     key = (event.evidence.start, event.type, event.source, event.target)

@@ -111,3 +111,9 @@ def test_the_makers_a_participle_names_are_the_only_parties(extract: Extract) ->
     assert pairs(found, "AGREE") == every_pair("BOL", "PER")
     found = extract("The truce agreed by Chile and Peru in May held.")
     assert pairs(found, "AGREE") == every_pair("CHL", "PER")
+
+
+def test_a_mediation_without_named_sides_mediates_between_its_clause_subject(extract: Extract) -> None:
+    found = extract("Chile and Peru exchanged 50 prisoners on Monday as a result of Norway's mediation.")
+    assert pairs(found, "CONSULT") == every_pair("CHL", "NOR", "PER")
+    assert not pairs(extract("Turkey offered its mediation on Monday."), "CONSULT")
