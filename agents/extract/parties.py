@@ -111,7 +111,7 @@ def complete_roles(
     rule: Trigger,
     roles: Roles,
     finder: RoleFinder,
-    verbs: set[str],
+    verbs: dict[PloverType, set[str]],
     brokers: list[str],
     context: tuple[str, ...],
 ) -> None:
@@ -121,7 +121,8 @@ def complete_roles(
     proposed by mediator X"), the parties of the deal of the last sentences. A deal whose participle
     names its makers ("the accord signed between Y and Z") takes no parties from the verb above it. A
     mediation that names no sides mediates between the subject of its clause ("Y and Z swapped
-    prisoners through X's mediation")."""
+    prisoners through X's mediation"). Talks that made a deal and name fewer than two sides ("the
+    deal, reached after years of negotiations") are among the parties of the deal of the last sentences."""
     if rule.type not in SYMMETRIC_TYPES:
         return
     by = any(c.dep_ == "agent" or c.lower_ == "by" for c in tok.children)  # its own agent are its makers
@@ -135,13 +136,23 @@ def complete_roles(
         return
     prep, verb = tok.head, tok.head.head
     governed = tok.dep_ == "pobj" and prep.dep_ == "prep" and verb.pos_ == "VERB"
-    if not roles.sources and governed and verb.lemma_.lower() in verbs:
+    if not roles.sources and governed and verb.lemma_.lower() in verbs.get(rule.type, ()):
         roles.sources, _ = finder.subject(verb)
         roles.inherited = True
     named = set(roles.sources) | set(roles.targets) | set(roles.partners)
     if rule.type == PloverType.AGREE and brokers and len(named | set(brokers)) < 3:
         roles.partners += [*context, *brokers]
         roles.inherited = True
+    elif rule.type == PloverType.CONSULT and len(named) < 2 and _leads_to_deal(tok, finder.lexicon):
+        roles.partners += context  # "the deal, reached after four years of negotiations"
+        roles.inherited = True
+
+
+def _leads_to_deal(tok: Token, lex: Lexicon) -> bool:
+    """Whether talks are those that made a deal: a deal or its making governs them."""
+    return any(
+        _is(t, lex.deal_verbs if t.pos_ == "VERB" else lex.agreement_nouns) for t in list(tok.ancestors)[:4]
+    )
 
 
 def _requested_deal(tok: Token, lex: Lexicon, requests: set[str]) -> bool:

@@ -92,6 +92,7 @@ class Lexicon:
     mediating_verbs: frozenset[str] = frozenset()
     mediator_marks: frozenset[str] = frozenset()
     requesting_verbs: frozenset[str] = frozenset()
+    deal_verbs: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -206,6 +207,7 @@ def load_rules() -> Rules:
         mediating_verbs=_words(lex["mediating_verbs"]),
         mediator_marks=_words(lex["mediator_marks"]),
         requesting_verbs=_words(lex["requesting_verbs"]),
+        deal_verbs=_words(lex["deal_verbs"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")

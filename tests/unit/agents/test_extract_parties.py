@@ -117,3 +117,10 @@ def test_a_mediation_without_named_sides_mediates_between_its_clause_subject(ext
     found = extract("Chile and Peru exchanged 50 prisoners on Monday as a result of Norway's mediation.")
     assert pairs(found, "CONSULT") == every_pair("CHL", "NOR", "PER")
     assert not pairs(extract("Turkey offered its mediation on Monday."), "CONSULT")
+
+
+def test_the_talks_that_made_a_deal_are_among_its_parties(extract: Extract) -> None:
+    text = "Chile signed a treaty with Peru on Monday. Reached after long talks, it ends a border dispute."
+    assert pairs(extract(text), "CONSULT") == every_pair("CHL", "PER")
+    unrelated = "Chile signed a treaty with Peru on Monday. Bolivia made a trip to Lima for talks."
+    assert not {p for p in pairs(extract(unrelated), "CONSULT") if "BOL" not in p}
