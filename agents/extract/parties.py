@@ -93,6 +93,33 @@ def _names_makers(verb: Token) -> bool:
     return any(c.dep_ in ("prep", "agent") and c.lower_ in ("between", "among", "by") for c in verb.children)
 
 
+def _coagents(tok: Token, finder: RoleFinder) -> list[str]:
+    """Who acts together with the subject of the trigger's clause ("X, together with Y, signed",
+    "X and Y, along with Z, held talks", "X joined Y in talks")."""
+    verb = tok
+    for _ in range(2):
+        if verb.pos_ in ("VERB", "AUX") or verb.head == verb:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX") or (
+        verb != tok and verb.lemma_.lower() not in finder.lexicon.light_verbs
+    ):
+        return []  # "organised a meeting between Y and Z along with W": W organised, did not meet
+    out: list[str] = []
+    if tok.dep_ == "pobj" and tok.head.head == verb and verb.lemma_.lower() in finder.lexicon.joining_verbs:
+        out += [a for c in verb.children if c.dep_ == "dobj" for a in finder.actors(c)]
+    words = finder.lexicon.coagent_words
+    holders = [verb, *(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass"))]
+    for holder in holders:
+        for prep in holder.children:
+            if prep.lower_ in words:  # "along with Z": with under along
+                prep = next((c for c in prep.children if c.lower_ == "with"), prep)
+            elif not (prep.lower_ == "with" and any(c.lower_ in words for c in prep.children)):
+                continue
+            out += [a for o in prep.children if o.dep_ == "pobj" for a in finder.actors(o)]
+    return out
+
+
 def _clause_subject(tok: Token, finder: RoleFinder) -> list[str]:
     """The subject of the clause a prepositional phrase belongs to ("A and B swapped prisoners as a
     result of X's mediation": A and B)."""
@@ -132,6 +159,7 @@ def complete_roles(
         roles.sources = []
     if rule.mediation and not roles.partners and tok.pos_ == "NOUN":
         roles.partners = [a for a in _clause_subject(tok, finder) if a not in roles.sources]
+    roles.sources += [a for a in _coagents(tok, finder) if a not in roles.sources]
     if tok.pos_ != "NOUN":
         return
     prep, verb = tok.head, tok.head.head

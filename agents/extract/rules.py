@@ -93,6 +93,7 @@ class Lexicon:
     mediator_marks: frozenset[str] = frozenset()
     requesting_verbs: frozenset[str] = frozenset()
     deal_verbs: frozenset[str] = frozenset()
+    coagent_words: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -208,6 +209,7 @@ def load_rules() -> Rules:
         mediator_marks=_words(lex["mediator_marks"]),
         requesting_verbs=_words(lex["requesting_verbs"]),
         deal_verbs=_words(lex["deal_verbs"]),
+        coagent_words=_words(lex["coagent_words"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")

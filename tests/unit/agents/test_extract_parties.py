@@ -124,3 +124,20 @@ def test_the_talks_that_made_a_deal_are_among_its_parties(extract: Extract) -> N
     assert pairs(extract(text), "CONSULT") == every_pair("CHL", "PER")
     unrelated = "Chile signed a treaty with Peru on Monday. Bolivia made a trip to Lima for talks."
     assert not {p for p in pairs(extract(unrelated), "CONSULT") if "BOL" not in p}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Chile, together with Peru, signed an accord with Bolivia.", "AGREE"),
+        ("Chile joined Peru in talks with Bolivia.", "CONSULT"),
+        ("Chile and Peru, along with Bolivia, held talks on Monday.", "CONSULT"),
+    ],
+)
+def test_co_agents_are_parties(extract: Extract, text: str, kind: str) -> None:
+    assert pairs(extract(text), kind) == every_pair("BOL", "CHL", "PER")
+
+
+def test_who_organises_talks_along_with_others_is_no_party(extract: Extract) -> None:
+    text = "Brazil offered to organise a meeting between Chile and Peru along with Bolivia."
+    assert not {p for p in pairs(extract(text), "CONSULT") if "BOL" in p}
