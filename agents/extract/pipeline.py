@@ -26,6 +26,7 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
+from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
@@ -128,6 +129,13 @@ class SpacyExtractor:
         for rule in rules.triggers:  # in file order; the rank below puts priorities first
             for lemma in rule.lemmas:
                 self.rules_by_word.setdefault(lemma, []).append(rule)
+        self.verbs_of: dict[PloverType, set[str]] = {}
+        for rule in rules.triggers:
+            if "VERB" in rule.pos and not rule.object:
+                self.verbs_of.setdefault(rule.type, set()).update(rule.lemmas)
+        self.requests = {
+            w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
+        }
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(self.trigger_lemmas)
         self.trigger_matcher = Matcher(nlp.vocab)
@@ -228,7 +236,7 @@ class SpacyExtractor:
                     adversaries.pairs,
                     parties.actors,
                 )
-                for event in found:
+                for event in join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon):
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
                         continue
                     key = (event.evidence.start, event.type, event.source, event.target)
@@ -608,6 +616,7 @@ class SpacyExtractor:
         historical = is_historical(sent.text, day, dates[False])
         out: list[Event] = []
         named = {i for m in mentions if m.kind not in ("pronoun", "group") for i in range(m.start, m.end)}
+        brokers = mediators(doc, mentions, self.lexicon)
         for tok, matched in matches:
             rule: Trigger | None = matched
             blocked = self._blocked(tok)
@@ -619,8 +628,10 @@ class SpacyExtractor:
                 rule = None
             if tok.i in named or rule is None:
                 continue
-            mediated = tok.head.lemma_.lower() in ("mediate", "broker", "sponsor", "facilitate", "host")
+            mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
+            complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
+            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
             if (

@@ -88,6 +88,12 @@ class Lexicon:
     light_verbs: frozenset[str]
     descriptions: dict[str, frozenset[str]] = field(default_factory=dict)
     unnamed_modifiers: frozenset[str] = frozenset()
+    mediator_nouns: frozenset[str] = frozenset()
+    mediating_verbs: frozenset[str] = frozenset()
+    mediator_marks: frozenset[str] = frozenset()
+    requesting_verbs: frozenset[str] = frozenset()
+    deal_verbs: frozenset[str] = frozenset()
+    coagent_words: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -198,6 +204,12 @@ def load_rules() -> Rules:
         light_verbs=_words(lex["light_verbs"]),
         descriptions={str(k): _words(v) for k, v in lex["descriptions"].items()},
         unnamed_modifiers=_words(lex["unnamed_modifiers"]),
+        mediator_nouns=_words(lex["mediator_nouns"]),
+        mediating_verbs=_words(lex["mediating_verbs"]),
+        mediator_marks=_words(lex["mediator_marks"]),
+        requesting_verbs=_words(lex["requesting_verbs"]),
+        deal_verbs=_words(lex["deal_verbs"]),
+        coagent_words=_words(lex["coagent_words"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")
