@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from agents.extract.dates import DateMention, find_dates, is_historical
 from agents.extract.descriptions import Describer
+from agents.extract.holders import Holders
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
@@ -209,6 +210,9 @@ class SpacyExtractor:
         events: dict[tuple[object, ...], Event] = {}
         adversaries = Adversaries()
         parties = Parties()
+        holders = Holders(self.lexicon.holding_words)
+        for i, doc in sorted(parsed.items()):
+            holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
         for i, sent in enumerate(sents):
             doc = parsed.get(i)
             zones = raw[i][1]
@@ -227,6 +231,7 @@ class SpacyExtractor:
                     norm,
                     adversaries.pairs,
                     parties.actors,
+                    holders,
                 )
                 for event in found:
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
@@ -588,10 +593,11 @@ class SpacyExtractor:
         norm: Normalised,
         adversaries: dict[str, str],
         parties: tuple[str, ...],
+        holders: Holders,
     ) -> list[Event]:
         if not mentions or self._opinion(doc, commentators):
             return []
-        finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns)
+        finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns, holders)
         local_adversaries = dict(adversaries)
         matches = self._triggers(doc)
         for tok, rule in matches:

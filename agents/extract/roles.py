@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from agents.extract.holders import Holders
 from agents.extract.mentions import RELATIVES, Mention
 from agents.extract.rules import Lexicon, Trigger
 from schemas.event import PloverType
@@ -78,8 +79,10 @@ class RoleFinder:
         lexicon: Lexicon,
         agentive: frozenset[str] = frozenset(),
         events: frozenset[str] = frozenset(),
+        holders: Holders | None = None,
     ) -> None:
         self.lexicon = lexicon
+        self.holders = holders
         self.agentive = agentive
         self.events = events
         self.by_token: dict[int, Mention] = {}
@@ -254,6 +257,8 @@ class RoleFinder:
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
+        if not roles.targets and roles.sources and rule.type in HOSTILE and self.holders is not None:
+            roles.targets = [a for place in self._places(tok) for a in self.holders.of(place, self)]
         if not roles.targets and rule.type == PloverType.THREATEN:
             clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
             while clauses:  # "vowed to keep striking Iranian forces"
@@ -460,6 +465,19 @@ class RoleFinder:
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
+
+    def _places(self, tok: Token) -> list[Token]:
+        """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,
+        the object of its place prepositions, or of those of the light verb that launches it."""
+        anchors = [tok]
+        if tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+            anchors.append(tok.head)  # "launched an assault on the town"
+        places = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] if tok.pos_ == "VERB" else []
+        for anchor in anchors:
+            for prep in anchor.children:
+                if prep.dep_ == "prep" and prep.lower_ in self.lexicon.place_preps:
+                    places += [o for o in prep.children if o.dep_ == "pobj"]
+        return places
 
     def _purpose_objects(self, tok: Token) -> list[str]:
         """ "launched an offensive to drive insurgents out": the object of the purpose clause."""

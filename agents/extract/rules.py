@@ -88,6 +88,8 @@ class Lexicon:
     light_verbs: frozenset[str]
     descriptions: dict[str, frozenset[str]] = field(default_factory=dict)
     unnamed_modifiers: frozenset[str] = frozenset()
+    holding_words: frozenset[str] = frozenset()
+    place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -198,6 +200,8 @@ def load_rules() -> Rules:
         light_verbs=_words(lex["light_verbs"]),
         descriptions={str(k): _words(v) for k, v in lex["descriptions"].items()},
         unnamed_modifiers=_words(lex["unnamed_modifiers"]),
+        holding_words=_words(lex["holding_words"]),
+        place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")

@@ -1,0 +1,66 @@
+"""Arguments linked beyond a trigger's own dependents: event nouns a nationality modifies, the holder
+of an attacked or captured place, and the victim who says it was attacked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas import Event
+from tests.unit.agents.conftest import triples
+
+Extract = Callable[..., list[Event]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dozens died during the Chilean bombardment of Peruvian positions.", ("ASSAULT", "CHL", "PER")),
+        ("A Chilean onslaught against Peruvian border posts began at dawn.", ("ASSAULT", "CHL", "PER")),
+    ],
+)
+def test_a_nationality_names_who_does_an_attack_noun(
+    extract: Extract, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(extract(text))
+
+
+def test_a_nationality_still_names_no_conflict(extract: Extract) -> None:
+    assert triples(extract("The Chilean conflict's toll rose again.")) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Russian jets kept pounding the western districts of Daraa province, which are dominated "
+            "by fighters of the Islamic State.",
+            ("ASSAULT", "RUS", "ISIS"),
+        ),
+        ("Syrian troops seized the ISIS-held village of Umm Tinah.", ("COERCE", "SYR", "ISIS")),
+        (
+            "The Syrian army captured the town of Kafr Nabl. "
+            "Kafr Nabl, which had been under the control of rebels, lies on a highway.",
+            ("COERCE", "SYR", "SYR_OPP"),
+        ),
+        (
+            "Kafr Nabl is in the control of ISIS, residents say. "
+            "The Syrian army shelled Kafr Nabl on Monday.",
+            ("ASSAULT", "SYR", "ISIS"),
+        ),
+        (
+            "Turkish jets launched strikes on Tel Rifaat, which the YPG controls.",
+            ("ASSAULT", "TUR", "YPG"),
+        ),
+    ],
+)
+def test_the_holder_of_a_place_is_the_target_of_its_attack_or_capture(
+    extract: Extract, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(extract(text))
+
+
+def test_a_place_nobody_is_said_to_hold_gives_no_target(extract: Extract) -> None:
+    found = triples(extract("The Syrian army shelled Kafr Nabl on Monday."))
+    assert not any(t == "ASSAULT" for t, _, _ in found)
