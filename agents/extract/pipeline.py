@@ -542,6 +542,16 @@ class SpacyExtractor:
             clause = clause.head
         return []
 
+    @staticmethod
+    def _victims(tok: Token, finder: RoleFinder, roles: Roles, adversaries: dict[str, str]) -> list[str]:
+        """Who says they were attacked: the reporter of a hostile act who is its target or the
+        attacker's adversary ("a Peruvian spokesman said Chilean jets bombed the border posts")."""
+        return [
+            reporter
+            for reporter in finder.reporter(tok, direct=True)
+            if reporter in roles.targets or any(adversaries.get(s) == reporter for s in roles.sources)
+        ]
+
     def _opinion(self, doc: Doc, commentators: set[str]) -> bool:
         lex = self.lexicon
         for tok in doc:
@@ -646,7 +656,7 @@ class SpacyExtractor:
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
             if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
                 perpetrators = dict.fromkeys(roles.sources)
-                claimants = self._claimant(tok, finder)
+                claimants = self._claimant(tok, finder) + self._victims(tok, finder, roles, local_adversaries)
                 found += [(PloverType.ACCUSE, c, p) for c in claimants for p in perpetrators if c != p]
             for kind, source, target in found:
                 conf = 0.6 if roles.inherited else 0.8

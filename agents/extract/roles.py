@@ -234,7 +234,7 @@ class RoleFinder:
         ):
             roles.sources = self._preceding(tok)
         if rule.reported:
-            roles.sources = self._reporter(tok)
+            roles.sources = self.reporter(tok)
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []
@@ -349,7 +349,7 @@ class RoleFinder:
         roles.targets += self._prep_objects(tok, rule.targets - {"of"})
         roles.partners += self._prep_objects(tok, SYMMETRIC_PREPS)
         if rule.type in SYMMETRIC and len(set(roles.sources + roles.partners)) == 1 and roles.partners:
-            roles.sources += self._reporter(tok)  # "X announced that a deal with Y was reached"
+            roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
         if rule.modifier_is == "target" and tok.dep_ == "appos":
             roles.targets += self.actors(tok.head, deep=False)
         if not roles.sources and not stop_inherit:
@@ -439,10 +439,16 @@ class RoleFinder:
             break
         return found
 
-    def _reporter(self, tok: Token) -> list[str]:
-        """The subject of the reporting verb whose clause holds ``tok``."""
+    def reporter(self, tok: Token, direct: bool = False) -> list[str]:
+        """The subject of the reporting verb whose clause holds ``tok``; when ``direct``, only when
+        no more than one verb stands between them ("said X was hit by an attack carried out by Y",
+        not "said X wrote to apologise for the attack")."""
         clause = tok
+        verbs = 0
         for _ in range(4):
+            verbs += clause.pos_ == "VERB" and clause != tok
+            if direct and verbs > 1:
+                break
             if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.speech_verbs:
                 return self.subject(clause.head)[0]
             if clause.head == clause:

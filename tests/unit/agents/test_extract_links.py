@@ -64,3 +64,20 @@ def test_the_holder_of_a_place_is_the_target_of_its_attack_or_capture(
 def test_a_place_nobody_is_said_to_hold_gives_no_target(extract: Extract) -> None:
     found = triples(extract("The Syrian army shelled Kafr Nabl on Monday."))
     assert not any(t == "ASSAULT" for t, _, _ in found)
+
+
+def test_a_victim_saying_it_was_attacked_accuses_the_attacker(extract: Extract) -> None:
+    found = triples(extract("A Peruvian army spokesman said Chilean jets had bombed Peruvian border posts."))
+    assert {("ACCUSE", "PER", "CHL"), ("ASSAULT", "CHL", "PER")} <= found
+
+
+def test_a_bystander_reporting_an_attack_accuses_nobody(extract: Extract) -> None:
+    found = triples(extract("Bolivian officials said Chilean jets had bombed Peruvian border posts."))
+    assert not any(t == "ACCUSE" for t, _, _ in found)
+
+
+def test_an_attack_a_victim_reports_someone_regretting_is_no_accusation(extract: Extract) -> None:
+    found = triples(
+        extract("Lima said the Chilean president wrote to apologise for the bombing of a Peruvian jet.")
+    )
+    assert not any(t == "ACCUSE" for t, _, _ in found)
