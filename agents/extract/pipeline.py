@@ -610,6 +610,8 @@ class SpacyExtractor:
         finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns, holders)
         local_adversaries = dict(adversaries)
         matches = self._triggers(doc)
+        attackers: dict[str, None] = {}
+        victims: dict[str, None] = {}
         for tok, rule in matches:
             if rule.type in HOSTILE and self._blocked(tok) is None:
                 roles = finder.roles(tok, rule)
@@ -617,6 +619,15 @@ class SpacyExtractor:
                     for target in roles.targets:
                         if source != target:
                             local_adversaries[source] = target
+                if not roles.targets:
+                    attackers.update(dict.fromkeys(roles.sources))
+                elif not roles.sources and any(c.dep_ == "auxpass" for c in tok.children):
+                    victims.update(dict.fromkeys(roles.targets))  # "were killed", "was hit"
+        if len(attackers) == 1 and len(victims) == 1 and attackers.keys() != victims.keys():
+            # "two soldiers of Y were killed after X launched strikes": one side each, one pair
+            (attacker,), (victim,) = attackers, victims
+            local_adversaries.setdefault(attacker, victim)
+            local_adversaries.setdefault(victim, attacker)
         start, end = norm.span(sent.start, sent.end)
         evidence = Evidence(text=article.text[start:end], start=start, end=end)
         day = article.published

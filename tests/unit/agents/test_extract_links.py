@@ -81,3 +81,17 @@ def test_an_attack_a_victim_reports_someone_regretting_is_no_accusation(extract:
         extract("Lima said the Chilean president wrote to apologise for the bombing of a Peruvian jet.")
     )
     assert not any(t == "ACCUSE" for t, _, _ in found)
+
+
+def test_victims_and_attackers_of_one_sentence_pair_up(extract: Extract) -> None:
+    found = triples(
+        extract("Two Peruvian soldiers were killed on Monday after Chile launched strikes against smugglers.")
+    )
+    assert ("ASSAULT", "CHL", "PER") in found
+
+
+def test_victims_do_not_pair_with_two_attackers(extract: Extract) -> None:
+    found = triples(
+        extract("Two Peruvian soldiers were killed as Chile and Bolivia launched strikes against smugglers.")
+    )
+    assert not any(t == "ASSAULT" and s in ("CHL", "BOL") for t, s, _ in found)
