@@ -12,6 +12,7 @@ from agents.extract.mentions import RELATIVES
 
 if TYPE_CHECKING:
     from agents.extract.roles import RoleFinder
+    from agents.extract.rules import Lexicon
 
 STATE_PREPS = frozenset({"in", "under"})
 """Prepositions of a holding noun that states who holds ("in the control of", "under ISIS control")."""
@@ -22,8 +23,9 @@ NAME_PARTS = frozenset({"-", "al", "el", "ad", "as", "ash", "ar"})
 class Holders:
     """The holders of the places one article names, read off its parsed sentences."""
 
-    def __init__(self, words: frozenset[str]) -> None:
-        self.words = words
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.words = lexicon.holding_words
+        self.strongholds = lexicon.stronghold_nouns
         self.places: dict[str, list[str]] = {}
 
     def read(self, doc: Doc, finder: RoleFinder) -> None:
@@ -31,13 +33,20 @@ class Holders:
         for tok in doc:
             if tok.pos_ in ("NOUN", "PROPN"):
                 self._remember(tok, self.stated(tok, finder), finder)
-            elif tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("relcl", "acl"):
+                if tok.lemma_.lower() in self.strongholds:  # "the rebel stronghold of Douma"
+                    owners = self._owners(tok, finder)
+                    for prep in tok.children:
+                        if prep.dep_ == "prep" and prep.lower_ == "of":
+                            for place in prep.children:
+                                self._remember(place, owners, finder)
+            elif tok.pos_ in ("VERB", "AUX"):
                 subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-                for subject in subjects:
-                    self._remember(subject, self._predicate(tok, finder), finder)
+                if tok.dep_ not in ("relcl", "acl"):
+                    for subject in subjects:
+                        self._remember(subject, self._predicate(tok, finder), finder)
                 if tok.lemma_.lower() in self.words and not any(c.dep_ == "auxpass" for c in tok.children):
-                    holders = [a for s in subjects for a in finder.actors(s, open_of=False)]
-                    for obj in tok.children:  # "the SDF holds Manbij"
+                    holders = finder.subject(tok)[0]
+                    for obj in tok.children:  # "the SDF holds Manbij", "Hamas, which has ruled Gaza"
                         if obj.dep_ == "dobj":
                             self._remember(obj, holders, finder)
 
@@ -48,7 +57,8 @@ class Holders:
         ]
 
     def stated(self, noun: Token, finder: RoleFinder) -> list[str]:
-        """Holders the noun phrase states: "ISIS-held", "controlled by", "which were in the control of"."""
+        """Holders the noun phrase states: "ISIS-held", "controlled by", "which were in the control of",
+        "a stronghold of"."""
         out: list[str] = []
         nouns = [noun, *(c for c in noun.children if c.dep_ == "conj")]
         nouns += [o for n in nouns for c in n.children if c.lower_ == "of" for o in c.children]
@@ -58,10 +68,13 @@ class Holders:
                     out += self._predicate(child, finder)
                 elif child.dep_ == "amod" and child.lemma_.lower() in self.words:
                     out += finder.actors(child)
+                elif child.dep_ == "appos" and child.lemma_.lower() in self.strongholds:
+                    out += self._owners(child, finder)
         return list(dict.fromkeys(out))
 
     def _predicate(self, verb: Token, finder: RoleFinder) -> list[str]:
-        """Holders a clause says hold its subject: "held by X", "which X controls", "is under X's control"."""
+        """Holders a clause says hold its subject: "held by X", "which X controls", "is under X's control",
+        "was the last bastion of X"."""
         out: list[str] = []
         holding = verb.lemma_.lower() in self.words
         for child in verb.children:
@@ -69,16 +82,25 @@ class Holders:
                 out += [a for o in child.children for a in finder.actors(o, open_of=False)]
             elif holding and child.dep_ == "nsubj" and verb.dep_ == "relcl" and child.lower_ not in RELATIVES:
                 out += finder.actors(child, open_of=False)
+            elif child.dep_ == "attr" and child.lemma_.lower() in self.strongholds:
+                out += self._owners(child, finder)
             elif child.dep_ == "prep" and child.lower_ in STATE_PREPS:
                 for noun in child.children:
                     if noun.dep_ == "pobj" and noun.lemma_.lower() in self.words:
-                        out += [
-                            a
-                            for c in noun.children
-                            for o in ([c] if c.dep_ in ("poss", "compound") else c.children)
-                            if o.dep_ in ("poss", "compound") or (c.lower_ == "of" and o.dep_ == "pobj")
-                            for a in finder.actors(o)
-                        ]
+                        out += self._owners(noun, finder)
+        return out
+
+    @staticmethod
+    def _owners(noun: Token, finder: RoleFinder) -> list[str]:
+        """Whose a control or a stronghold is: "ISIS control", "the rebels' bastion", "a bastion of ISIS";
+        an "of" phrase only when it is an actor's name itself, not a place ("the enclave of Afrin, Syria")."""
+        out: list[str] = []
+        for child in noun.children:
+            if child.dep_ in ("poss", "compound", "amod"):
+                out += finder.actors(child)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                named = [finder.by_token[o.i] for o in child.children if o.i in finder.by_token]
+                out += [a for mention in named for a in mention.actors]
         return out
 
     def _remember(self, place: Token, holders: list[str], finder: RoleFinder) -> None:

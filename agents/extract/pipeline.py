@@ -210,7 +210,7 @@ class SpacyExtractor:
         events: dict[tuple[object, ...], Event] = {}
         adversaries = Adversaries()
         parties = Parties()
-        holders = Holders(self.lexicon.holding_words)
+        holders = Holders(self.lexicon)
         for i, doc in sorted(parsed.items()):
             holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
         for i, sent in enumerate(sents):

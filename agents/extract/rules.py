@@ -89,6 +89,7 @@ class Lexicon:
     descriptions: dict[str, frozenset[str]] = field(default_factory=dict)
     unnamed_modifiers: frozenset[str] = frozenset()
     holding_words: frozenset[str] = frozenset()
+    stronghold_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -201,6 +202,7 @@ def load_rules() -> Rules:
         descriptions={str(k): _words(v) for k, v in lex["descriptions"].items()},
         unnamed_modifiers=_words(lex["unnamed_modifiers"]),
         holding_words=_words(lex["holding_words"]),
+        stronghold_nouns=_words(lex["stronghold_nouns"]),
         place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )

@@ -53,6 +53,22 @@ def test_a_nationality_still_names_no_conflict(extract: Extract) -> None:
             "Turkish jets launched strikes on Tel Rifaat, which the YPG controls.",
             ("ASSAULT", "TUR", "YPG"),
         ),
+        (
+            "Saudi jets bombed the port of Midi, a major stronghold of the Houthis, on Monday.",
+            ("ASSAULT", "SAU", "HOUTHIS"),
+        ),
+        (
+            "Midi was the last bastion of the Houthis. Saudi troops captured Midi on Monday.",
+            ("COERCE", "SAU", "HOUTHIS"),
+        ),
+        (
+            "Saudi troops captured the Houthi stronghold of Midi. Saudi jets later bombed Midi again.",
+            ("ASSAULT", "SAU", "HOUTHIS"),
+        ),
+        (
+            "ISIS, which has ruled Raqqa since 2014, lost ground. Syrian jets bombed Raqqa on Monday.",
+            ("ASSAULT", "SYR", "ISIS"),
+        ),
     ],
 )
 def test_the_holder_of_a_place_is_the_target_of_its_attack_or_capture(
@@ -61,9 +77,15 @@ def test_the_holder_of_a_place_is_the_target_of_its_attack_or_capture(
     assert expected in triples(extract(text))
 
 
-def test_a_place_nobody_is_said_to_hold_gives_no_target(extract: Extract) -> None:
-    found = triples(extract("The Syrian army shelled Kafr Nabl on Monday."))
-    assert not any(t == "ASSAULT" for t, _, _ in found)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Syrian army shelled Kafr Nabl on Monday.",
+        "Syrian rebels shelled the enclave of Afrin, Syria, on Monday.",
+    ],
+)
+def test_a_place_nobody_is_said_to_hold_gives_no_target(extract: Extract, text: str) -> None:
+    assert not any(t == "ASSAULT" for t, _, _ in triples(extract(text)))
 
 
 def test_a_victim_saying_it_was_attacked_accuses_the_attacker(extract: Extract) -> None:
