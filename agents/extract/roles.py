@@ -268,6 +268,9 @@ class RoleFinder:
                     if obj.dep_ == "dobj":
                         roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
                 roles.targets += self._prep_objects(clause, THREAT_PREPS)
+        if not roles.targets and rule.type == PloverType.REQUEST:
+            named = {id(m): m for t in self._truces(tok) for x in t.subtree if (m := self.by_token.get(x.i))}
+            roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
         if rule.untargeted and not roles.sources and tok.pos_ == "VERB":
             roles.sources = self._movers(tok, roles.targets)
         return roles
@@ -484,6 +487,12 @@ class RoleFinder:
                 if prep.dep_ == "prep" and prep.lower_ in self.lexicon.place_preps:
                     places += [o for o in prep.children if o.dep_ == "pobj"]
         return places
+
+    def _truces(self, tok: Token) -> list[Token]:
+        """What a request asks the sides of a fight to make: "called for a truce", "urged an end to"."""
+        objects = [c for c in tok.children if c.dep_ == "dobj"]
+        objects += [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "for" for o in c.children]
+        return [o for o in objects if o.lemma_.lower() in self.lexicon.truce_nouns]
 
     def _purpose_objects(self, tok: Token) -> list[str]:
         """ "launched an offensive to drive insurgents out": the object of the purpose clause."""

@@ -117,3 +117,29 @@ def test_victims_do_not_pair_with_two_attackers(extract: Extract) -> None:
         extract("Two Peruvian soldiers were killed as Chile and Bolivia launched strikes against smugglers.")
     )
     assert not any(t == "ASSAULT" and s in ("CHL", "BOL") for t, s, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chile and Bolivia called for an immediate ceasefire in the raging Peru-Ecuador conflict.",
+            {("REQUEST", "CHL", "PER"), ("REQUEST", "CHL", "ECU"), ("REQUEST", "BOL", "PER")},
+        ),
+        ("The UN called for an end to Chile's offensive.", {("REQUEST", "UN", "CHL")}),
+        (
+            "The war between Chile and Peru has killed thousands.",
+            {("ASSAULT", "CHL", "PER"), ("ASSAULT", "PER", "CHL")},
+        ),
+    ],
+)
+def test_a_call_for_a_truce_goes_to_the_sides_it_names(
+    extract: Extract, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    assert expected <= triples(extract(text))
+
+
+def test_a_conflict_named_after_one_country_has_no_sides(extract: Extract) -> None:
+    assert not any(
+        t == "REQUEST" for t, _, _ in triples(extract("Peru called for a truce in the Syria conflict."))
+    )
