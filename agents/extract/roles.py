@@ -174,8 +174,11 @@ class RoleFinder:
         if passive:
             found = self._agents(verb)
         else:
-            found = [
-                a for c in verb.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, open_of=False)
+            found = [  # not the sides of a war that is the subject ("the Chile-Peru war left thousands dead")
+                a
+                for c in verb.children
+                if c.dep_ in SUBJECT_DEPS and c.lemma_.lower() not in self.lexicon.war_nouns
+                for a in self.actors(c, open_of=False)
             ]
             if not found and _finite(verb) and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children):
                 found = self._preceding(verb)  # the parse gave the verb no subject
@@ -341,6 +344,8 @@ class RoleFinder:
             roles.targets += compounds
         elif len(set(compounds)) >= 2 or rule.type not in SYMMETRIC:
             roles.sources += compounds
+            if len(set(compounds)) >= 2 and tok.lemma_.lower() in self.lexicon.war_nouns:
+                roles.targets += compounds  # "the Israel-Hamas war": each side attacks the other
         roles.sources += self._prep_objects(tok, frozenset({"by"}))
         of = self._prep_objects(tok, frozenset({"of"}))
         if rule.of_is == "source":
@@ -471,6 +476,8 @@ class RoleFinder:
             own = self.by_token.get(obj.i)
             for t in obj.subtree:
                 mention = self.by_token.get(t.i)
+                if any(a.lemma_.lower() in self.lexicon.war_nouns for a in t.ancestors):
+                    continue  # "fled the Peru-Ecuador war": its sides do not move
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
