@@ -16,6 +16,24 @@ Extract = Callable[..., list[Event]]
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("Strikes by Chile on Peruvian positions continued overnight.", ("ASSAULT", "CHL", "PER")),
+        ("Chile's offensive against Peru began at dawn.", ("ASSAULT", "CHL", "PER")),
+        ("Peruvian troops were shelled by Chile on Monday.", ("ASSAULT", "CHL", "PER")),
+        ("Chile, which attacked Peru last year, denied the report.", ("ASSAULT", "CHL", "PER")),
+        ("Chile launched strikes on Peru, killing dozens of soldiers.", ("ASSAULT", "CHL", "PER")),
+        ("Chile vowed to retaliate against Peru.", ("THREATEN", "CHL", "PER")),
+        ("Chile massed troops on the border and shelled Peruvian positions.", ("ASSAULT", "CHL", "PER")),
+    ],
+)
+def test_arguments_reach_nouns_passives_relatives_and_shared_subjects(
+    extract: Extract, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Dozens died during the Chilean bombardment of Peruvian positions.", ("ASSAULT", "CHL", "PER")),
         ("A Chilean onslaught against Peruvian border posts began at dawn.", ("ASSAULT", "CHL", "PER")),
     ],
