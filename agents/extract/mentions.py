@@ -267,8 +267,8 @@ class MentionFinder:
             if head.i in covered or head.pos_ == "PROPN":
                 return head.i not in zone_tokens
             lemma = _lemma(head)
-            if lemma in lex.place_nouns:
-                return False
+            if lemma in lex.place_nouns:  # "the Syria conflict"; but the sides of "the Peru-Ecuador conflict"
+                return _hyphen_listed(doc, mention, covered)
             if (
                 lemma in topic_lemmas
                 and root.dep_ == "compound"
@@ -361,6 +361,14 @@ def dependent_name(doc: Doc, mention: Mention) -> bool:
         return True
     after = doc[mention.end : mention.end + 2]
     return len(after) == 2 and after[0].text == "-" and after[1].lower_ in DEPENDENT_SUFFIXES
+
+
+def _hyphen_listed(doc: Doc, mention: Mention, covered: dict[int, Mention]) -> bool:
+    """ "Peru-Ecuador": a name joined by a hyphen to another name."""
+    after = mention.end + 1 < len(doc) and doc[mention.end].text == "-" and mention.end + 1 in covered
+    return after or (
+        mention.start >= 2 and doc[mention.start - 1].text == "-" and mention.start - 2 in covered
+    )
 
 
 def _lemma(tok: Token) -> str:

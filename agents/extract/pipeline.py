@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 
 from agents.extract.dates import DateMention, find_dates, is_historical
 from agents.extract.descriptions import Describer
+from agents.extract.holders import Holders
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
@@ -217,6 +218,9 @@ class SpacyExtractor:
         events: dict[tuple[object, ...], Event] = {}
         adversaries = Adversaries()
         parties = Parties()
+        holders = Holders(self.lexicon)
+        for i, doc in sorted(parsed.items()):
+            holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
         for i, sent in enumerate(sents):
             doc = parsed.get(i)
             zones = raw[i][1]
@@ -235,6 +239,7 @@ class SpacyExtractor:
                     norm,
                     adversaries.pairs,
                     parties.actors,
+                    holders,
                 )
                 for event in join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon):
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
@@ -545,6 +550,16 @@ class SpacyExtractor:
             clause = clause.head
         return []
 
+    @staticmethod
+    def _victims(tok: Token, finder: RoleFinder, roles: Roles, adversaries: dict[str, str]) -> list[str]:
+        """Who says they were attacked: the reporter of a hostile act who is its target or the
+        attacker's adversary ("a Peruvian spokesman said Chilean jets bombed the border posts")."""
+        return [
+            reporter
+            for reporter in finder.reporter(tok, direct=True)
+            if reporter in roles.targets or any(adversaries.get(s) == reporter for s in roles.sources)
+        ]
+
     def _opinion(self, doc: Doc, commentators: set[str]) -> bool:
         lex = self.lexicon
         for tok in doc:
@@ -596,12 +611,15 @@ class SpacyExtractor:
         norm: Normalised,
         adversaries: dict[str, str],
         parties: tuple[str, ...],
+        holders: Holders,
     ) -> list[Event]:
         if not mentions or self._opinion(doc, commentators):
             return []
-        finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns)
+        finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns, holders)
         local_adversaries = dict(adversaries)
         matches = self._triggers(doc)
+        attackers: dict[str, None] = {}
+        victims: dict[str, None] = {}
         for tok, rule in matches:
             if rule.type in HOSTILE and self._blocked(tok) is None:
                 roles = finder.roles(tok, rule)
@@ -609,6 +627,15 @@ class SpacyExtractor:
                     for target in roles.targets:
                         if source != target:
                             local_adversaries[source] = target
+                if not roles.targets:
+                    attackers.update(dict.fromkeys(roles.sources))
+                elif not roles.sources and any(c.dep_ == "auxpass" for c in tok.children):
+                    victims.update(dict.fromkeys(roles.targets))  # "were killed", "was hit"
+        if len(attackers) == 1 and len(victims) == 1 and attackers.keys() != victims.keys():
+            # "two soldiers of Y were killed after X launched strikes": one side each, one pair
+            (attacker,), (victim,) = attackers, victims
+            local_adversaries.setdefault(attacker, victim)
+            local_adversaries.setdefault(victim, attacker)
         start, end = norm.span(sent.start, sent.end)
         evidence = Evidence(text=article.text[start:end], start=start, end=end)
         day = article.published
@@ -651,7 +678,7 @@ class SpacyExtractor:
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
             if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
                 perpetrators = dict.fromkeys(roles.sources)
-                claimants = self._claimant(tok, finder)
+                claimants = self._claimant(tok, finder) + self._victims(tok, finder, roles, local_adversaries)
                 found += [(PloverType.ACCUSE, c, p) for c in claimants for p in perpetrators if c != p]
             for kind, source, target in found:
                 conf = 0.6 if roles.inherited else 0.8

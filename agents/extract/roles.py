@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from agents.extract.holders import Holders
 from agents.extract.mentions import RELATIVES, Mention
 from agents.extract.rules import Lexicon, Trigger
 from schemas.event import PloverType
@@ -78,8 +79,10 @@ class RoleFinder:
         lexicon: Lexicon,
         agentive: frozenset[str] = frozenset(),
         events: frozenset[str] = frozenset(),
+        holders: Holders | None = None,
     ) -> None:
         self.lexicon = lexicon
+        self.holders = holders
         self.agentive = agentive
         self.events = events
         self.by_token: dict[int, Mention] = {}
@@ -171,8 +174,11 @@ class RoleFinder:
         if passive:
             found = self._agents(verb)
         else:
-            found = [
-                a for c in verb.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, open_of=False)
+            found = [  # not the sides of a war that is the subject ("the Chile-Peru war left thousands dead")
+                a
+                for c in verb.children
+                if c.dep_ in SUBJECT_DEPS and c.lemma_.lower() not in self.lexicon.war_nouns
+                for a in self.actors(c, open_of=False)
             ]
             if not found and _finite(verb) and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children):
                 found = self._preceding(verb)  # the parse gave the verb no subject
@@ -231,7 +237,7 @@ class RoleFinder:
         ):
             roles.sources = self._preceding(tok)
         if rule.reported:
-            roles.sources = self._reporter(tok)
+            roles.sources = self.reporter(tok)
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []
@@ -254,6 +260,8 @@ class RoleFinder:
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
+        if not roles.targets and roles.sources and rule.type in HOSTILE and self.holders is not None:
+            roles.targets = [a for place in self._places(tok) for a in self.holders.of(place, self)]
         if not roles.targets and rule.type == PloverType.THREATEN:
             clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
             while clauses:  # "vowed to keep striking Iranian forces"
@@ -263,6 +271,9 @@ class RoleFinder:
                     if obj.dep_ == "dobj":
                         roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
                 roles.targets += self._prep_objects(clause, THREAT_PREPS)
+        if not roles.targets and rule.type == PloverType.REQUEST:
+            named = {id(m): m for t in self._truces(tok) for x in t.subtree if (m := self.by_token.get(x.i))}
+            roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
         if rule.untargeted and not roles.sources and tok.pos_ == "VERB":
             roles.sources = self._movers(tok, roles.targets)
         return roles
@@ -333,6 +344,8 @@ class RoleFinder:
             roles.targets += compounds
         elif len(set(compounds)) >= 2 or rule.type not in SYMMETRIC:
             roles.sources += compounds
+            if len(set(compounds)) >= 2 and tok.lemma_.lower() in self.lexicon.war_nouns:
+                roles.targets += compounds  # "the Israel-Hamas war": each side attacks the other
         roles.sources += self._prep_objects(tok, frozenset({"by"}))
         of = self._prep_objects(tok, frozenset({"of"}))
         if rule.of_is == "source":
@@ -344,7 +357,7 @@ class RoleFinder:
         roles.targets += self._prep_objects(tok, rule.targets - {"of"})
         roles.partners += self._prep_objects(tok, SYMMETRIC_PREPS)
         if rule.type in SYMMETRIC and len(set(roles.sources + roles.partners)) == 1 and roles.partners:
-            roles.sources += self._reporter(tok)  # "X announced that a deal with Y was reached"
+            roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
         if rule.modifier_is == "target" and tok.dep_ == "appos":
             roles.targets += self.actors(tok.head, deep=False)
         if not roles.sources and not stop_inherit:
@@ -434,10 +447,16 @@ class RoleFinder:
             break
         return found
 
-    def _reporter(self, tok: Token) -> list[str]:
-        """The subject of the reporting verb whose clause holds ``tok``."""
+    def reporter(self, tok: Token, direct: bool = False) -> list[str]:
+        """The subject of the reporting verb whose clause holds ``tok``; when ``direct``, only when
+        no more than one verb stands between them ("said X was hit by an attack carried out by Y",
+        not "said X wrote to apologise for the attack")."""
         clause = tok
+        verbs = 0
         for _ in range(4):
+            verbs += clause.pos_ == "VERB" and clause != tok
+            if direct and verbs > 1:
+                break
             if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.speech_verbs:
                 return self.subject(clause.head)[0]
             if clause.head == clause:
@@ -457,9 +476,30 @@ class RoleFinder:
             own = self.by_token.get(obj.i)
             for t in obj.subtree:
                 mention = self.by_token.get(t.i)
+                if any(a.lemma_.lower() in self.lexicon.war_nouns for a in t.ancestors):
+                    continue  # "fled the Peru-Ecuador war": its sides do not move
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
+
+    def _places(self, tok: Token) -> list[Token]:
+        """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,
+        the object of its place prepositions, or of those of the light verb that launches it."""
+        anchors = [tok]
+        if tok.dep_ in ("dobj", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+            anchors.append(tok.head)  # "launched an assault on the town"
+        places = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] if tok.pos_ == "VERB" else []
+        for anchor in anchors:
+            for prep in anchor.children:
+                if prep.dep_ == "prep" and prep.lower_ in self.lexicon.place_preps:
+                    places += [o for o in prep.children if o.dep_ == "pobj"]
+        return places
+
+    def _truces(self, tok: Token) -> list[Token]:
+        """What a request asks the sides of a fight to make: "called for a truce", "urged an end to"."""
+        objects = [c for c in tok.children if c.dep_ == "dobj"]
+        objects += [o for c in tok.children if c.dep_ == "prep" and c.lower_ == "for" for o in c.children]
+        return [o for o in objects if o.lemma_.lower() in self.lexicon.truce_nouns]
 
     def _purpose_objects(self, tok: Token) -> list[str]:
         """ "launched an offensive to drive insurgents out": the object of the purpose clause."""

@@ -94,6 +94,11 @@ class Lexicon:
     requesting_verbs: frozenset[str] = frozenset()
     deal_verbs: frozenset[str] = frozenset()
     coagent_words: frozenset[str] = frozenset()
+    holding_words: frozenset[str] = frozenset()
+    stronghold_nouns: frozenset[str] = frozenset()
+    truce_nouns: frozenset[str] = frozenset()
+    war_nouns: frozenset[str] = frozenset()
+    place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -210,6 +215,11 @@ def load_rules() -> Rules:
         requesting_verbs=_words(lex["requesting_verbs"]),
         deal_verbs=_words(lex["deal_verbs"]),
         coagent_words=_words(lex["coagent_words"]),
+        holding_words=_words(lex["holding_words"]),
+        stronghold_nouns=_words(lex["stronghold_nouns"]),
+        truce_nouns=_words(lex["truce_nouns"]),
+        war_nouns=_words(lex["war_nouns"]),
+        place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")
