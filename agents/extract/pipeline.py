@@ -165,6 +165,9 @@ class SpacyExtractor:
             for lemma in rule.lemmas:
                 for form in surface_forms(lemma, rules.lexicon.irregular):
                     self.forms.setdefault(form, []).append(needs)
+        self.sport = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(rules.lexicon.sport_words))) + r")\b", re.IGNORECASE
+        )
         self.references = set(PRONOUNS) | {
             form for noun in rules.lexicon.group_nouns for form in surface_forms(noun, {})
         }
@@ -302,13 +305,16 @@ class SpacyExtractor:
 
     def _candidates(self, docs: list[Doc], named: list[bool]) -> list[int]:
         """Sentences worth parsing: a trigger word (with its required object word, if any) and
-        an actor, or a pronoun or group reference shortly after an actor was named."""
+        an actor, or a pronoun or group reference shortly after an actor was named; none that
+        tells of sport."""
         out = []
         last_named = -10
         for i, doc in enumerate(docs):
             if named[i]:
                 last_named = i
             elif i - last_named > 3 or not any(t.lower_ in self.references for t in doc):
+                continue
+            if self.sport.search(doc.text):
                 continue
             words = {t.lower_ for t in doc}
             for word in words & self.forms.keys():

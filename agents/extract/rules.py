@@ -88,6 +88,7 @@ class Lexicon:
     light_verbs: frozenset[str]
     descriptions: dict[str, frozenset[str]] = field(default_factory=dict)
     unnamed_modifiers: frozenset[str] = frozenset()
+    sport_words: frozenset[str] = frozenset()
     mediator_nouns: frozenset[str] = frozenset()
     mediating_verbs: frozenset[str] = frozenset()
     mediator_marks: frozenset[str] = frozenset()
@@ -209,6 +210,7 @@ def load_rules() -> Rules:
         light_verbs=_words(lex["light_verbs"]),
         descriptions={str(k): _words(v) for k, v in lex["descriptions"].items()},
         unnamed_modifiers=_words(lex["unnamed_modifiers"]),
+        sport_words=_words(lex["sport_words"]),
         mediator_nouns=_words(lex["mediator_nouns"]),
         mediating_verbs=_words(lex["mediating_verbs"]),
         mediator_marks=_words(lex["mediator_marks"]),
