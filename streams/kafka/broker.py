@@ -116,8 +116,15 @@ def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
 
 
 def cluster_id() -> str:
-    """A fresh KRaft cluster id: 16 random bytes, url-safe base64 without padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A fresh KRaft cluster id: 16 random bytes, url-safe base64 without padding.
+
+    Like Kafka's own ``Uuid.randomUuid``, an id starting with ``-`` is drawn again: the storage
+    tool would read it as an option.
+    """
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not found.startswith("-"):
+            return found
 
 
 @dataclass(frozen=True)
