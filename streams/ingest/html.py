@@ -7,11 +7,12 @@ text (``text``); :class:`Provenance` records which.
 
 Both libraries are given only parsed trees, never text: given a string that
 looks like a URL, htmldate would download it, past the fetcher's address guard.
+trafilatura may clean the tree it is given, so the search for dates in the page
+text, the only step that needs the page whole once more, parses it again.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,9 +71,10 @@ def parse_html(html: bytes | str) -> HtmlElement | None:
 
 
 def extract_page(tree: HtmlElement, url: str | None = None) -> Page | None:
-    """The main text and metadata of a page; ``None`` when it holds no article text."""
+    """The main text and metadata of a page; ``None`` when it holds no article text. ``tree`` may be
+    left cleaned."""
     doc = trafilatura.bare_extraction(
-        copy.deepcopy(tree),  # trafilatura may clean the tree it is given; the date search needs it whole
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -92,13 +94,17 @@ def extract_page(tree: HtmlElement, url: str | None = None) -> Page | None:
 
 
 def page_date(
-    page: Page, tree: HtmlElement, feed_date: dt.date | None
+    page: Page, html: bytes | str, feed_date: dt.date | None
 ) -> tuple[dt.date | None, DateMethod | None]:
-    """The publication date and how it was found: page metadata, then the feed, then the page text."""
+    """The publication date and how it was found: page metadata, then the feed, then the text of the
+    page ``html``, which only then is parsed anew."""
     if page.published is not None:
         return page.published, "metadata"
     if feed_date is not None:
         return feed_date, "feed"
+    tree = parse_html(html)
+    if tree is None:
+        return None, None
     found = _date(htmldate.find_date(tree, extensive_search=True, original_date=True))
     return (found, "text") if found is not None else (None, None)
 
@@ -110,7 +116,7 @@ def article_from_html(html: bytes | str, input: str, origin: Origin | None = Non
     page = extract_page(tree, origin.url) if tree is not None else None
     if tree is None or page is None:
         return DeadLetter.of(input, "no article text found in the page", html)
-    published, method = page_date(page, tree, origin.feed_date)
+    published, method = page_date(page, html, origin.feed_date)
     url = canonical_url(origin.url or page.url) if (origin.url or page.url) else None
     provenance = Provenance(
         feed=origin.feed,

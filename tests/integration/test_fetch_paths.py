@@ -96,7 +96,7 @@ def test_trafilatura_htmldate_and_feedparser_given_a_url_as_text_fetch_nothing(
             parsed += 1
             page = extract_page(tree)
             assert page is not None and page.text.strip() == url
-            assert page_date(page, tree, None)[1] in ("text", None)
+            assert page_date(page, url, None)[1] in ("text", None)
             htmldate.find_date(tree, extensive_search=True, original_date=True)
             assert trafilatura.bare_extraction(tree, with_metadata=True) is not None
         kind = Article if tree is not None else DeadLetter
