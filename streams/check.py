@@ -18,7 +18,15 @@ from agents import reduce
 from schemas import Event
 from streams import topics
 from streams.log.audit_index import AUDIT_FILE, INDEXED
-from streams.log.store import LOG_FILE, LOG_FORMAT, CorruptRecord, DamagedStore, checksum, decode_record
+from streams.log.store import (
+    BUSY_TIMEOUT_S,
+    LOG_FILE,
+    LOG_FORMAT,
+    CorruptRecord,
+    DamagedStore,
+    checksum,
+    decode_record,
+)
 from streams.runtime.embedded import LIVE_EVENTS, TABLES
 from streams.topology import REDUCE
 
@@ -35,7 +43,7 @@ def databases(data_dir: Path) -> list[Path]:
 
 def connect(path: Path) -> sqlite3.Connection:
     """A plain connection to one database, which neither creates nor migrates anything."""
-    return sqlite3.connect(path, timeout=60.0, isolation_level=None)
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
 
 def file_findings(name: Path, path: Path) -> Iterator[Finding]:
