@@ -11,6 +11,7 @@ import datetime as dt
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import TypedDict
 
 import orjson
 
@@ -29,6 +30,15 @@ SIDE_FILES = ("", "-wal", "-shm", "-journal")
 PAGE = 500
 
 
+class Manifest(TypedDict):
+    """What ``manifest.json`` of a backup records."""
+
+    created: str
+    log_format: int
+    databases: list[str]
+    ends: dict[str, int]
+
+
 class BackupError(RuntimeError):
     """A backup or restore that was refused, with the reason."""
 
@@ -44,7 +54,7 @@ def copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def backup(data_dir: Path, target: Path) -> dict[str, object]:
+def backup(data_dir: Path, target: Path) -> Manifest:
     """Copy every database of ``data_dir`` into the new directory ``target``; return its manifest."""
     if not _empty(target):
         raise BackupError(f"{target} is not empty")
@@ -54,12 +64,12 @@ def backup(data_dir: Path, target: Path) -> dict[str, object]:
     for path in sorted(found, key=lambda path: path == data_dir / LOG_FILE):
         copy_database(path, target / path.relative_to(data_dir))
     with closing(connect(target / LOG_FILE)) as db:
-        manifest = {
-            "created": dt.datetime.now(dt.UTC).isoformat(),
-            "log_format": LOG_FORMAT,
-            "databases": [str(path.relative_to(data_dir)) for path in found],
-            "ends": ends(db),
-        }
+        manifest = Manifest(
+            created=dt.datetime.now(dt.UTC).isoformat(),
+            log_format=LOG_FORMAT,
+            databases=[str(path.relative_to(data_dir)) for path in found],
+            ends=ends(db),
+        )
     (target / MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return manifest
 

@@ -53,8 +53,8 @@ def backup(path: Path, data_dir: Path, as_json: bool) -> None:
     if as_json:
         print_json(manifest)
     else:
-        ends = ", ".join(f"{topic} {end}" for topic, end in sorted(manifest["ends"].items()))  # type: ignore[attr-defined]
-        click.echo(f"backed up {len(manifest['databases'])} databases to {path}: {ends}")  # type: ignore[arg-type]
+        ends = ", ".join(f"{topic} {end}" for topic, end in sorted(manifest["ends"].items()))
+        click.echo(f"backed up {len(manifest['databases'])} databases to {path}: {ends}")
 
 
 @main.command()
