@@ -3,7 +3,8 @@
 ``python -m bench.cases.extract [--count 2000] [--batch 64]``: the seeds and dev articles are
 repeated (with fresh ids) until ``count`` articles, extracted one by one and then in batches
 (``extract_many``, as the runtimes call it); figures are wall-clock and per-CPU-second rates, the
-share of time spent in the spaCy parse, and the time a fresh process needs to load the extractor.
+share of time spent in the spaCy parse, and the medians over ``--startup-runs`` fresh processes of the
+time (wall-clock and CPU) to load the extractor, and to load the knowledge base alone.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -27,9 +29,15 @@ ARTICLE_FIELDS = ("id", "title", "text", "published", "source", "url")
 CORPORA = ("seeds/seeds.jsonl", "dev/dev.jsonl")
 COUNT = 2000
 BATCH = 64
-STARTUP = (
-    "import time; began = time.perf_counter(); from agents.extract import load_extractor; "
-    "load_extractor(); print(time.perf_counter() - began)"
+STARTUP_RUNS = 5
+LOADS = {
+    "startup": "from agents.extract import load_extractor; load_extractor()",
+    "kb_load": "from agents.kb import load_kb; load_kb()",
+}
+"""What a fresh process times: the extractor, and the knowledge base alone, each with its imports."""
+TIMED = (
+    "import time; wall, cpu = time.perf_counter(), time.process_time(); {}; "
+    "print(time.perf_counter() - wall, time.process_time() - cpu)"
 )
 
 
@@ -67,13 +75,20 @@ class TimedParser:
             yield doc
 
 
-def startup_seconds() -> float:
-    """Import and load the extractor in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", STARTUP], check=True, capture_output=True, text=True)
-    return float(out.stdout.strip().splitlines()[-1])
+def load_seconds(code: str, runs: int) -> dict[str, float]:
+    """Median wall-clock and CPU seconds of ``code`` in ``runs`` fresh interpreters."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", TIMED.format(code)], check=True, capture_output=True, text=True
+        )
+        wall, cpu = out.stdout.strip().splitlines()[-1].split()
+        walls.append(float(wall))
+        cpus.append(float(cpu))
+    return {"s": statistics.median(walls), "cpu_s": statistics.median(cpus)}
 
 
-def run(count: int = COUNT, batch: int = BATCH) -> dict[str, float]:
+def run(count: int = COUNT, batch: int = BATCH, startup_runs: int = STARTUP_RUNS) -> dict[str, float]:
     articles = corpus(count)
     extractor = build_extractor(DEFAULT_MODEL, EXTRACTOR_VERSION)
     timed = TimedParser(extractor.nlp)
@@ -97,7 +112,8 @@ def run(count: int = COUNT, batch: int = BATCH) -> dict[str, float]:
             f"{name}.mb_per_cpu_s": size / cpu / 1e6,
             f"{name}.parser_share": timed.seconds / wall,
         }
-    figures["startup_s"] = startup_seconds()
+    for name, code in LOADS.items():
+        figures |= {f"{name}_{unit}": value for unit, value in load_seconds(code, startup_runs).items()}
     return figures
 
 
@@ -105,8 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cases.extract", description=__doc__)
     parser.add_argument("--count", type=int, default=COUNT, help=f"articles to extract (default {COUNT})")
     parser.add_argument("--batch", type=int, default=BATCH, help=f"articles per batch (default {BATCH})")
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=STARTUP_RUNS,
+        help=f"fresh processes whose median load times are given (default {STARTUP_RUNS})",
+    )
     args = parser.parse_args(argv)
-    for key, value in run(args.count, args.batch).items():
+    for key, value in run(args.count, args.batch, args.startup_runs).items():
         print(f"{key:<30} {value:,.3f}")
     return 0
 
