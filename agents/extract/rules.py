@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from agents.kb.cache import cached
 from agents.kb.load import YAML_LOADER
 from schemas.event import PloverType
+
+FILES = ("lexicon.yaml", "plover.yaml", "cameo.yaml")
+"""The rule files: the shared word lists, the hand-written rules, the generated ones."""
 
 
 class RuleError(ValueError):
@@ -174,9 +179,12 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
     )
 
 
+def _text(name: str) -> str:
+    return (resources.files("agents.extract") / "rules" / name).read_text(encoding="utf-8")
+
+
 def _read(name: str) -> dict[str, Any]:
-    text = (resources.files("agents.extract") / "rules" / name).read_text(encoding="utf-8")
-    doc = yaml.load(text, Loader=YAML_LOADER)
+    doc = yaml.load(_text(name), Loader=YAML_LOADER)
     if not isinstance(doc, dict):
         raise RuleError(f"{name}: expected a mapping")
     return doc
@@ -184,7 +192,13 @@ def _read(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    """The package's rules, checked and cached."""
+    """The package's rules; cached in memory and, compiled, on disk (see :mod:`agents.kb.cache`)."""
+    code = Path(__file__).read_text(encoding="utf-8")
+    return cached("rules", [code, *map(_text, FILES)], build_rules)
+
+
+def build_rules() -> Rules:
+    """The package's rules, read from :data:`FILES` and checked."""
     lex = _read("lexicon.yaml")
     lexicon = Lexicon(
         agent_nouns=_words(lex["agent_nouns"]),

@@ -1,4 +1,5 @@
-"""A compiled knowledge base kept on disk, keyed by a hash of everything it was built from."""
+"""Compiled data (the knowledge base, the extraction rules) kept on disk, keyed by a hash of everything
+it was built from."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def cached(prefix: str, parts: Iterable[str], make: Callable[[], T]) -> T:
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)  # the cache is written by this user only
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
         pass
     value = make()
     try:
