@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
 from agents.kb import KnowledgeBase
 
@@ -156,12 +157,9 @@ class MentionFinder:
         self.lexicon = lexicon
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        by_key: dict[tuple[str, bool], list[Doc]] = {}
-        for name in kb.names:
-            key = (f"{name.kind}|{name.ref}", name.case_sensitive)
-            by_key.setdefault(key, []).append(nlp.make_doc(name.text))
-        for (key, sensitive), docs in by_key.items():
-            (self.exact if sensitive else self.lower).add(key, docs)
+        for (key, sensitive), patterns in name_patterns(nlp, kb.names).items():
+            # the stub knows only Docs; spaCy keeps (and unpickles) a pattern as these hashes
+            (self.exact if sensitive else self.lower).add(key, patterns)  # type: ignore[arg-type]
 
     def spans(self, doc: Doc) -> list[Span]:
         """Longest non-overlapping name matches, labelled ``kind|ref``."""

@@ -37,7 +37,7 @@ from agents.kb.fold import name_form
 from schemas import Article
 from schemas.event import SYMMETRIC_TYPES, Event, Evidence, Modality, PloverType
 
-EXCLUDED_PIPES = ("ner",)
+EXCLUDED_PIPES = ("ner", "senter")
 PARSE_BATCH = 256
 """Sentences per parser batch."""
 POS_GROUPS = {"AUX": "VERB", "PROPN": "NOUN"}
