@@ -5,16 +5,21 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
 
 from schemas import Article, DeadLetter
+from streams.accuracy import REPORT
 from streams.cli import main
 from streams.cli.context import print_json, replacing
 from streams.cli.render import plain
 from streams.config import Settings
 from streams.ingest import read_paths
+
+if TYPE_CHECKING:
+    from agents.extract.pipeline import SpacyExtractor
 
 
 def articles_of(path: Path, settings: Settings) -> list[Article]:
@@ -28,12 +33,23 @@ def articles_of(path: Path, settings: Settings) -> list[Article]:
     return articles
 
 
-def extracted(articles: list[Article], settings: Settings) -> list[dict[str, object]]:
+def extracted(articles: list[Article], settings: Settings) -> list[dict[str, Any]]:
     """Event dicts for every article, in article order."""
     from agents.extract import load_extractor
+    from streams.accuracy import events_of
+
+    return events_of(load_extractor(settings.spacy_model), articles)
+
+
+def rule_extractor(settings: Settings) -> SpacyExtractor:
+    """The rule-based extractor, which alone can say which actors a sentence names."""
+    from agents.extract import load_extractor
+    from agents.extract.pipeline import SpacyExtractor
 
     extractor = load_extractor(settings.spacy_model)
-    return [event.model_dump(mode="json") for article in articles for event in extractor.extract(article)]
+    if not isinstance(extractor, SpacyExtractor):
+        raise click.UsageError("--actors and --report need the rule-based extractor")
+    return extractor
 
 
 @main.command()
@@ -60,14 +76,11 @@ def extract(input_path: Path, output: Path | None) -> None:
 
 
 @main.command(name="eval")
-@click.option(
-    "--gold", type=click.Path(exists=True, path_type=Path), required=True, help="Gold events JSONL."
-)
+@click.option("--gold", type=click.Path(exists=True, path_type=Path), help="Gold events JSONL.")
 @click.option(
     "--input",
     "input_path",
     type=click.Path(exists=True, path_type=Path),
-    required=True,
     help="The gold file's articles as JSON Lines.",
 )
 @click.option(
@@ -80,26 +93,41 @@ def extract(input_path: Path, output: Path | None) -> None:
     help="Instead: the share of gold events whose actors are all named in their evidence sentence "
     "(or, where it refers back, the sentence before); --errors lists the misses.",
 )
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="[PATH]",
+    is_flag=False,
+    flag_value=REPORT,
+    default=None,
+    help="Instead: score every gold set of tests/data (and the halves of dev-world) and write the "
+    f"accuracy report to PATH (default {REPORT}).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, actors: bool, as_json: bool) -> None:
+def evaluate(
+    gold: Path | None,
+    input_path: Path | None,
+    errors: bool,
+    by_type: bool,
+    actors: bool,
+    report: Path | None,
+    as_json: bool,
+) -> None:
     """Precision, recall, F1, zone and date accuracy of the extractor against a gold file."""
-    from agents.evaluate import actor_coverage, load_gold, score
+    from agents.evaluate import load_gold, score
 
     settings = Settings()
+    if report is not None:
+        write_report(report, settings)
+        return
+    if gold is None or input_path is None:
+        raise click.UsageError("--gold and --input are required, unless --report")
     gold_events = load_gold(gold.read_bytes())
     articles = articles_of(input_path, settings)
     if actors:
-        from agents.extract import load_extractor
-        from agents.extract.pipeline import SpacyExtractor
+        from streams.accuracy import actor_share
 
-        extractor = load_extractor(settings.spacy_model)
-        if not isinstance(extractor, SpacyExtractor):
-            raise click.UsageError("--actors needs the rule-based extractor")
-        by_id = {article.id: article for article in articles}
-        coverage = actor_coverage(
-            {a: events for a, events in gold_events.items() if a in by_id},
-            lambda article, evidence: extractor.named_in(by_id[article], evidence),
-        )
+        coverage = actor_share(rule_extractor(settings), gold_events, articles)
         if as_json:
             print_json(coverage.as_dict(errors=errors))
         else:
@@ -110,6 +138,17 @@ def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, actors: 
         print_json(result.as_dict(errors=errors, by_type=by_type))
     else:
         click.echo(plain(result.render(errors=errors, by_type=by_type), newlines=True))
+
+
+def write_report(path: Path, settings: Settings) -> None:
+    """Write the accuracy report (:mod:`streams.accuracy`) to ``path``, replaced as a whole."""
+    from agents.extract import EXTRACTOR_VERSION
+    from streams.accuracy import measure, render
+
+    figures = measure(rule_extractor(settings), lambda corpus: articles_of(corpus, settings))
+    with replacing(path) as out:
+        out.write(render(figures, EXTRACTOR_VERSION, settings.spacy_model).encode())
+    click.echo(str(path))
 
 
 @main.group()
