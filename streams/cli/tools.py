@@ -11,7 +11,7 @@ import click
 import orjson
 
 from schemas import Article, DeadLetter
-from streams.accuracy import REPORT
+from streams.accuracy import REPORT, events_of
 from streams.cli import main
 from streams.cli.context import print_json, replacing
 from streams.cli.render import plain
@@ -36,7 +36,6 @@ def articles_of(path: Path, settings: Settings) -> list[Article]:
 def extracted(articles: list[Article], settings: Settings) -> list[dict[str, Any]]:
     """Event dicts for every article, in article order."""
     from agents.extract import load_extractor
-    from streams.accuracy import events_of
 
     return events_of(load_extractor(settings.spacy_model), articles)
 
