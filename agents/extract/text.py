@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agents.extract.layout import glued_lead, run_on, unwrap
 from agents.kb.fold import fold_char
 
 
@@ -61,7 +62,7 @@ _BOILERPLATE = re.compile(
     r"|.{0,60}\bcan also be accessed\b|we use cookies|.{0,30}\bnewsletter\b|file photo|most read|trending"
     r"|more from|recommended|tags:|topics:|our standards|.{0,40}trust principles|print this|email this"
     r"|(?:facebook|twitter|whatsapp|linkedin|telegram|email|print)(?:\W+(?:facebook|twitter|whatsapp|linkedin"
-    r"|telegram|email|print))*\W*$)",
+    r"|telegram|email|print))*\W*$)(?![a-z])",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
@@ -77,11 +78,12 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+)*(?:,\s*[A-Z][a-zA-Z]+)?"
+    r"^(?:[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+)*(?:,\s*[A-Z][a-zA-Z]+(?:\.?\s+\d{1,2})?)?"
     r"(?:\s*\([^)]{1,40}\))?\s*(?:--|-|:)\s+"
     r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+-\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}:\s+"
     r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+-\s+(?=[A-Z]))"
 )
+_CLOSED = re.compile(r"[.!?\"']\s*$")
 _SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     {
@@ -133,7 +135,7 @@ _ABBREVIATIONS = frozenset(
 
 def _is_headline(line: str) -> bool:
     """A short line without closing punctuation, most of whose words are capitalised."""
-    if re.search(r"[.!?\"']\s*$", line):
+    if _CLOSED.search(line):
         return False
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", line)]
     if not words or len(words) > 25:
@@ -149,8 +151,10 @@ def is_boilerplate(line: str, title: str | None) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    if title and stripped.rstrip(".") == " ".join(title.split()).rstrip("."):
-        return True
+    if end := _title_end(stripped, title):
+        rest = stripped[end:].strip(" .")
+        if not rest or (len(rest.split()) <= 2 and not _CLOSED.search(stripped)):
+            return True
     if _BOILERPLATE.match(stripped) or stripped.count(" / ") >= 2 or stripped.count("·") >= 2:
         return True
     if any(c.isdigit() for c in stripped) and not _DATE_WORDS.sub("", stripped).strip():
@@ -163,21 +167,40 @@ def is_boilerplate(line: str, title: str | None) -> bool:
 def _split_line(line: str) -> list[tuple[int, int]]:
     """Sentence spans within one line, not splitting after an abbreviation or an initial."""
     spans, start = [], 0
-    for match in _SPLIT.finditer(line):
-        before = line[start : match.start()].rstrip("\"')]")
+    cuts = sorted([(m.start(), m.end()) for m in _SPLIT.finditer(line)] + [(p, p) for p in run_on(line)])
+    for end, restart in cuts:
+        before = line[start:end].rstrip("\"')]")
         last = before.split()[-1].strip("([\"'").rstrip(".").lower() if before.split() else ""
         if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or "." in last:
             continue
-        spans.append((start, match.start()))
-        start = match.end()
+        spans.append((start, end))
+        start = restart
     spans.append((start, len(line)))
     return [(s, e) for s, e in spans if line[s:e].strip()]
+
+
+def _title_end(line: str, title: str | None) -> int:
+    """The length of the title a line opens with, or 0."""
+    head = " ".join(title.split()).rstrip(".") if title else ""
+    return len(head) if head and line.startswith(head) else 0
+
+
+def _title_run_on(line: str, title: str | None) -> int:
+    """Where the lead starts in a line that runs the title into a capitalised sentence, or 0."""
+    end = _title_end(line, title)
+    rest = line[end:].lstrip()
+    return len(line) - len(rest) if end and rest[:1].isupper() else 0
+
+
+def _lead_start(line: str, title: str | None) -> int:
+    """Where the lead starts in a first line that opens with the headline run into it, or 0."""
+    return _title_run_on(line, title) or glued_lead(line, _is_headline)
 
 
 def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
     """The article's sentences, boilerplate dropped, datelines cut off, offsets into the original."""
     out: list[Sentence] = []
-    text = norm.text
+    text = unwrap(norm.text)
     pos = 0
     folded_title = "".join(fold_char(c) for c in title) if title else None
     for line_no, line in enumerate(text.split("\n")):
@@ -191,6 +214,8 @@ def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
             dateline and dateline.group(0).strip()[0].isupper() and "-" in dateline.group(0)
         ):
             offset = dateline.end()
+        if not out:
+            offset = max(offset, _lead_start(line, folded_title))
         for start, end in _split_line(line[offset:]):
             s, e = line_start + offset + start, line_start + offset + end
             while s < e and text[s].isspace():

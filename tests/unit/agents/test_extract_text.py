@@ -73,3 +73,70 @@ def test_photo_captions_are_flagged() -> None:
     text = "Two ministers (L) shake hands in Vienna. (AFP photo)\nThe ministers met on Friday."
     flagged = [s.caption for s in sentences(normalise(text))]
     assert flagged[0] and not flagged[-1]
+
+
+def test_hard_wrapped_copy_is_joined_before_splitting() -> None:
+    text = (
+        "MONTEVALE, March 3 - The defence ministers of two neighbouring\n"
+        "states agreed on Tuesday to open a hotline between their armies\n"
+        "after a week of border incidents. The agreement was signed in a\n"
+        "lakeside hotel near the frontier and will be reviewed in a year.\n"
+        "\n"
+        "Officials said the talks would resume in April."
+    )
+    got = [s.text for s in sentences(normalise(text))]
+    assert got == [
+        "The defence ministers of two neighbouring states agreed on Tuesday to open a hotline between"
+        " their armies after a week of border incidents.",
+        "The agreement was signed in a lakeside hotel near the frontier and will be reviewed in a year.",
+        "Officials said the talks would resume in April.",
+    ]
+
+
+def test_a_line_broken_mid_sentence_is_joined_in_web_text() -> None:
+    text = "The envoy met the rebel commanders in the\nnorthern town on Sunday, aides said."
+    assert [s.text for s in sentences(normalise(text))] == [
+        "The envoy met the rebel commanders in the northern town on Sunday, aides said."
+    ]
+
+
+def test_paragraphs_of_web_text_stay_apart() -> None:
+    text = (
+        "The foreign minister arrived in the capital late on Monday for two days of talks with officials.\n"
+        "He is expected to sign a trade agreement and discuss the dispute over fishing rights in the gulf."
+    )
+    assert len(sentences(normalise(text))) == 2
+
+
+def test_a_headline_run_into_the_lead_is_cut_off() -> None:
+    title = "Ministers Agree Hotline After Border Clashes"
+    text = f"{title} The defence ministers agreed on Tuesday to open a hotline."
+    assert [s.text for s in sentences(normalise(text), title=title)] == [
+        "The defence ministers agreed on Tuesday to open a hotline."
+    ]
+    glued = "Leaders Gather For Summit On Water RightsThe leaders of three states met on Friday."
+    assert [s.text for s in sentences(normalise(glued))] == ["The leaders of three states met on Friday."]
+
+
+def test_a_title_line_with_a_stray_word_is_not_a_sentence() -> None:
+    title = "Navy ships shadow tanker in disputed strait"
+    text = f"{title} video\nThe navy said two ships followed the tanker."
+    assert [s.text for s in sentences(normalise(text), title)] == [
+        "The navy said two ships followed the tanker."
+    ]
+
+
+def test_a_photo_credit_run_into_a_sentence_is_split_off() -> None:
+    text = "The minister said the strikes would harm relations with the capital.JANE ROE / AFP - Getty Images"
+    got = [s.text for s in sentences(normalise(text))]
+    assert got[0] == "The minister said the strikes would harm relations with the capital."
+    assert got[1] == "JANE ROE / AFP - Getty Images"
+
+
+def test_a_sentence_that_starts_like_a_page_widget_is_kept() -> None:
+    for line in (
+        "Following the talks, the defence minister announced that no operation would take place.",
+        "Shared concerns about the dam brought the two governments back to the table.",
+        "Updates to the ceasefire map were published by the monitors on Sunday.",
+    ):
+        assert not is_boilerplate(line, None), line
