@@ -240,8 +240,6 @@ def test_every_zone_has_a_centre_and_a_known_state(kb: KnowledgeBase) -> None:
         assert zone.latitude is not None and -90 <= zone.latitude <= 90, zone.id
         assert zone.longitude is not None and -180 <= zone.longitude <= 180, zone.id
         assert zone.state == "" or kb.actors[zone.state].kind == "state", zone.id
-    coded = {z.id for z in kb.zones.values() if z.coded}
-    assert coded == {"IDLIB", "AFRIN", "EASTERN_GHOUTA", "DARAA", "HOMS", "MANBIJ", "EUPHRATES_EAST"}
     assert {"GAZA", "DONBAS", "KASHMIR", "SOUTH_CHINA_SEA", "TIGRAY", "RED_SEA"} <= set(kb.zones)
 
 
