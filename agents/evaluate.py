@@ -58,6 +58,28 @@ class Miss:
         return {"article": self.article, "key": list(self.key), "evidence": list(self.evidence)}
 
 
+@dataclass(frozen=True)
+class AttributeMiss:
+    """A matched event whose zone or date differs from the gold's: what the gold wants, what came."""
+
+    article: str
+    key: Key
+    attribute: str
+    wanted: tuple[str, ...]
+    got: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "key": list(self.key),
+            "attribute": self.attribute,
+            "wanted": list(self.wanted),
+            "got": list(self.got),
+            "evidence": list(self.evidence),
+        }
+
+
 @dataclass
 class Counts:
     """True positives, false positives and false negatives, with the derived figures."""
@@ -102,6 +124,7 @@ class EvalResult:
     by_type: dict[str, Counts] = field(default_factory=dict)
     false_positives: list[Miss] = field(default_factory=list)
     false_negatives: list[Miss] = field(default_factory=list)
+    attribute_misses: list[AttributeMiss] = field(default_factory=list)
 
     @property
     def zone_accuracy(self) -> float | None:
@@ -127,6 +150,7 @@ class EvalResult:
         if errors:
             out["false_positives"] = [m.as_dict() for m in self.false_positives]
             out["false_negatives"] = [m.as_dict() for m in self.false_negatives]
+            out["attribute_misses"] = [m.as_dict() for m in self.attribute_misses]
         return out
 
     def render(self, *, errors: bool = False, by_type: bool = False) -> str:
@@ -147,6 +171,12 @@ class EvalResult:
                 for miss in misses:
                     lines.append(f"{label} {miss.article} {' '.join(miss.key)}")
                     lines.extend(f"    | {text}" for text in miss.evidence)
+            for wrong in self.attribute_misses:
+                wanted, got = ",".join(wrong.wanted), ",".join(wrong.got) or "-"
+                lines.append(
+                    f"{wrong.attribute.upper()} {wrong.article} {' '.join(wrong.key)} want={wanted} got={got}"
+                )
+                lines.extend(f"    | {text}" for text in wrong.evidence)
         return "\n".join(lines)
 
 
@@ -188,6 +218,7 @@ def score(gold: Mapping[str, list[EventDict]], predicted: Iterable[EventDict]) -
     per_article: dict[str, dict[str, Any]] = {}
     fps: list[Miss] = []
     fns: list[Miss] = []
+    wrong: list[AttributeMiss] = []
     for article, events in gold.items():
         gold_attr, pred_attr = _attributes(events), _attributes(pred[article])
         g = set().union(*(keys(e) for e in events)) if events else set()
@@ -208,12 +239,19 @@ def score(gold: Mapping[str, list[EventDict]], predicted: Iterable[EventDict]) -
             "fp": sorted(map(list, p - g)),
             "fn": sorted(map(list, g - p)),
         }
-        for key in g & p:
+        for key in sorted(g & p):
             for name, hits in (("zone", zone), ("date", date)):
-                want = gold_attr[key][name]
+                want, got = gold_attr[key][name], pred_attr[key][name]
                 if want:
                     hits[1] += 1
-                    hits[0] += bool(want & pred_attr[key][name])
+                    hits[0] += bool(want & got)
+                    if not want & got:
+                        evidence = tuple(sorted(gold_attr[key]["evidence"]))
+                        wrong.append(
+                            AttributeMiss(
+                                article, key, name, tuple(sorted(want)), tuple(sorted(got)), evidence
+                            )
+                        )
     return EvalResult(
         articles=len(gold),
         counts=total,
@@ -223,6 +261,7 @@ def score(gold: Mapping[str, list[EventDict]], predicted: Iterable[EventDict]) -
         by_type=dict(by_type),
         false_positives=fps,
         false_negatives=fns,
+        attribute_misses=wrong,
     )
 
 

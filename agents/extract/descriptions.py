@@ -93,7 +93,7 @@ class Describer:
             for state, weight in self._places(doc, taken):
                 count(state, weight)
         for zone in zones:
-            if state := self.kb.zones[zone].state:
+            if self.kb.zones[zone].coded and (state := self.kb.zones[zone].state):
                 count(state, 1.0)
         return max(counts, key=lambda s: (counts[s], -order[s]), default=None)
 

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from agents.extract.dates import DateMention, find_dates, is_historical
+from agents.extract.dates import DateMention, find_dates, is_historical, next_story_day
 from agents.extract.descriptions import Describer
 from agents.extract.holders import Holders
 from agents.extract.mentions import (
@@ -222,6 +222,7 @@ class SpacyExtractor:
         adversaries = Adversaries()
         parties = Parties()
         holders = Holders(self.lexicon)
+        story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
             holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
         for i, sent in enumerate(sents):
@@ -243,6 +244,7 @@ class SpacyExtractor:
                     adversaries.pairs,
                     parties.actors,
                     holders,
+                    story_day,
                 )
                 for event in join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon):
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
@@ -256,6 +258,7 @@ class SpacyExtractor:
                 parties.record(i, found)
             adversaries.expire(i)
             parties.expire(i)
+            story_day = next_story_day(sent.text, article.published, story_day)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:
                 last_zone = real_zones[-1][2]
@@ -618,6 +621,7 @@ class SpacyExtractor:
         adversaries: dict[str, str],
         parties: tuple[str, ...],
         holders: Holders,
+        story_day: dt.date | None = None,
     ) -> list[Event]:
         if not mentions or self._opinion(doc, commentators):
             return []
@@ -674,7 +678,7 @@ class SpacyExtractor:
             if rule.type in OPPOSING and not roles.targets and self._about_agreement(tok):
                 roles.targets = [p for p in parties if p not in roles.sources]
             modality = self._modality(tok)
-            when = self._date(tok, doc, dates[modality == "planned"], day, modality, historical)
+            when = self._date(tok, doc, dates[modality == "planned"], story_day or day, modality, historical)
             old = when is not None and day is not None and (day - when).days > 92
             if old or (historical and when is None and modality == "asserted"):
                 modality = "historical"
@@ -729,7 +733,7 @@ class SpacyExtractor:
         tok: Token, doc: Doc, dates: list[DateMention], day: dt.date | None, modality: str, historical: bool
     ) -> dt.date | None:
         """The day the sentence gives the trigger: a date in the trigger's own phrase first, then one in
-        its clause, then the nearest; with none, news of the day takes the published date."""
+        its clause, then the nearest; with none, news of the day takes ``day``, the day the story is at."""
         own = [d for d in dates if not _dates_other_noun(tok, doc, d)]
         if own:
             return _closest_date(tok, doc, own).day

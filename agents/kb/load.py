@@ -28,6 +28,7 @@ DATA_FILES = (
     "actors.leaders.yaml",
     "actors.world.yaml",
     "zones.yaml",
+    "zones.world.yaml",
 )
 """The package's hand-listed data files, in load order."""
 
@@ -183,7 +184,12 @@ def _load_zones(builder: _Builder, doc: dict[str, Any], where: str) -> None:
         zone_id = str(_require(entry.get("id"), str, f"{where}: zones[{i}].id"))
         if zone_id in builder.zones:
             raise KnowledgeBaseError(f"{where}: duplicate zone id {zone_id!r}")
-        builder.zones[zone_id] = Zone(zone_id, str(entry.get("name", zone_id)), str(doc.get("state", "")))
+        at = entry.get("at") or [None, None]
+        if len(at) != 2 or not all(c is None or isinstance(c, int | float) for c in at):
+            raise KnowledgeBaseError(f"{where}: {zone_id}: at must be [latitude, longitude]")
+        state = str(entry.get("state", doc.get("state", "")))
+        coded = bool(doc.get("coded", False))
+        builder.zones[zone_id] = Zone(zone_id, str(entry.get("name", zone_id)), state, *at, coded=coded)
         for text in [entry.get("name", zone_id), *(entry.get("aliases") or [])]:
             builder.name(text, "zone", zone_id, f"{where}: {zone_id}")
     for text in _require(doc.get("no_zone", []), list, f"{where}: no_zone"):

@@ -63,11 +63,16 @@ class Person:
 
 @dataclass(frozen=True)
 class Zone:
-    """A zone of the guidelines, in ``state`` (alpha-3)."""
+    """A zone: one of the guidelines' Syrian zones or a contested area of another conflict, in ``state``
+    (alpha-3; empty for waters and areas no one state holds), with the coordinates of its centre."""
 
     id: str
     name: str
     state: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    coded: bool = False
+    """Whether the annotation guidelines code events with this zone (the Syrian zones)."""
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,16 @@ def test_misses_carry_their_evidence() -> None:
     }
 
 
+def test_a_matched_event_on_another_day_is_listed_with_both_days() -> None:
+    gold = {"a": [{"type": "AGREE", "source": "GRC", "target": "CYP", "date": "2019-05-06", "evidence": "x"}]}
+    result = score(
+        gold, [{"article_id": "a", "type": "AGREE", "source": "GRC", "target": "CYP", "date": "2019-05-08"}]
+    )
+    (wrong,) = result.attribute_misses
+    assert (wrong.attribute, wrong.wanted, wrong.got) == ("date", ("2019-05-06",), ("2019-05-08",))
+    assert "DATE a AGREE CYP GRC want=2019-05-06 got=2019-05-08" in result.render(errors=True)
+
+
 def test_key_expansion() -> None:
     assert keys({"type": "consult", "actors": ["B", "A", "C", "A"]}) == {
         ("CONSULT", "A", "B"),

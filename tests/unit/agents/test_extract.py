@@ -195,6 +195,18 @@ def test_dates_resolve_against_published(extract: Extract) -> None:
     assert today.date == published and today.reported == published
 
 
+def test_a_sentence_with_no_day_takes_the_day_the_story_is_at(extract: Extract) -> None:
+    published = dt.date(2019, 5, 8)  # a Wednesday
+    text = (
+        "Greece and Cyprus signed a fisheries accord on Monday. "
+        "The accord, reached in Nicosia after long talks, opens the shared waters to both fleets."
+    )
+    assert {e.date for e in extract(text, published) if e.type == "AGREE"} == {dt.date(2019, 5, 6)}
+    older = "Greece and Cyprus signed a fisheries accord on April 2. Greece and Cyprus also agreed on joint patrols."
+    dates = sorted(e.date for e in extract(older, published) if e.type == "AGREE")
+    assert dates == [dt.date(2019, 4, 2), published]
+
+
 def test_relative_days_need_a_published_date(extract: Extract) -> None:
     (event,) = extract("Putin met Rouhani on Monday.", published=None)
     assert event.date is None and event.reported is None

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from wordfreq import zipf_frequency
 
-from agents.kb import KnowledgeBase
+from agents.kb import KnowledgeBase, load_kb
 from agents.kb.build.__main__ import build
 from agents.kb.build.common import COMMON_WORD_ZIPF
 from agents.kb.load import DATA_FILES, GENERATED_FILES
@@ -233,3 +233,40 @@ def test_world_sentences_name_their_actors(
     extract: Callable[..., list[Event]], text: str, expected: set[str]
 ) -> None:
     assert expected <= _actors(extract(text, published=dt.date(2023, 3, 1)))
+
+
+def test_every_zone_has_a_centre_and_a_known_state(kb: KnowledgeBase) -> None:
+    for zone in kb.zones.values():
+        assert zone.latitude is not None and -90 <= zone.latitude <= 90, zone.id
+        assert zone.longitude is not None and -180 <= zone.longitude <= 180, zone.id
+        assert zone.state == "" or kb.actors[zone.state].kind == "state", zone.id
+    assert {"GAZA", "DONBAS", "KASHMIR", "SOUTH_CHINA_SEA", "TIGRAY", "RED_SEA"} <= set(kb.zones)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Israeli jets struck Hamas positions in the Gaza Strip on Tuesday.", "GAZA"),
+        (
+            "Chinese coast guard ships fired water cannon at a Philippine boat near Scarborough Shoal.",
+            "SOUTH_CHINA_SEA",
+        ),
+        ("Indian and Pakistani troops exchanged fire across the Line of Control.", "KASHMIR"),
+        ("Turkish drones struck Syrian army positions near Idlib.", "IDLIB"),
+    ],
+)
+def test_events_in_a_contested_area_carry_its_zone(
+    extract: Callable[..., list[Event]], text: str, zone: str
+) -> None:
+    events = extract(text, published=dt.date(2023, 3, 1))
+    assert events and {e.zone for e in events} == {zone}
+
+
+def test_a_users_zone_file_adds_a_zone(tmp_path: Path) -> None:
+    extra = tmp_path / "zones.mine.yaml"
+    extra.write_text(
+        "kind: zones\nzones:\n  - {id: ESSEQUIBO, name: Essequibo, state: GUY, at: [6.5, -59.5]}\n",
+        encoding="utf-8",
+    )
+    zone = load_kb([extra]).zones["ESSEQUIBO"]
+    assert (zone.state, zone.latitude, zone.longitude, zone.coded) == ("GUY", 6.5, -59.5, False)
