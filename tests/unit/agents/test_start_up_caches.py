@@ -12,6 +12,7 @@ from agents.extract.phrases import name_patterns, tokenized
 from agents.extract.pipeline import SpacyExtractor
 from agents.extract.rules import build_rules, load_rules
 from agents.kb import KnowledgeBase
+from agents.kb.cache import KEEP, cached
 
 SENTENCES = (
     "The U.S. envoy met Hezbollah's and the PKK's negotiators in Ankara on Tuesday.",
@@ -63,3 +64,12 @@ def test_name_patterns_match_as_patterns_made_of_docs(extractor: Extractor, kb: 
         assert sorted(finder.lower(doc)) == sorted(lower(doc))
         assert sorted(finder.exact(doc)) == sorted(exact(doc))
     assert any(finder.exact(doc) for doc in docs) and any(finder.lower(doc) for doc in docs)
+
+
+def test_a_compiled_file_not_used_lately_is_removed(cache_dir: Path) -> None:
+    cached("t", ["kept"], lambda: "kept")
+    for n in range(KEEP + 1):
+        cached("t", [str(n)], lambda n=n: str(n))
+        assert cached("t", ["kept"], lambda: "rebuilt") == "kept"  # read, so used lately
+    assert len(list(cache_dir.glob("t-*.pickle"))) == KEEP
+    assert cached("t", ["0"], lambda: "rebuilt") == "rebuilt"
