@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agents.extract.dates import MONTHS
 from agents.extract.layout import glued_lead, run_on, unwrap
 from agents.kb.fold import fold_char
 
@@ -77,10 +78,13 @@ _DATE_WORDS = re.compile(
     r"|am|pm|gmt|utc|updated|published|posted|last|on|at|st|nd|rd|th)\b|[\W\d_]+",
     re.IGNORECASE,
 )
+_MONTHS = "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=True))
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+)*(?:,\s*[A-Z][a-zA-Z]+(?:\.?\s+\d{1,2})?)?"
     r"(?:\s*\([^)]{1,40}\))?\s*(?:--|-|:)\s+"
     r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+-\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}:\s+"
+    rf"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,\s+\d{{4}})?(?:\s*\([^)]{{1,40}}\))?"
+    r"\s*(?::|-|--)\s+"
     r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+-\s+(?=[A-Z]))"
 )
 _CLOSED = re.compile(r"[.!?\"']\s*$")
@@ -159,7 +163,9 @@ def is_boilerplate(line: str, title: str | None) -> bool:
         return True
     if any(c.isdigit() for c in stripped) and not _DATE_WORDS.sub("", stripped).strip():
         return True
-    if "|" in stripped and len(stripped) < 80:
+    if ("|" in stripped and len(stripped) < 80) or (
+        len(stripped.split()) <= 2 and not _CLOSED.search(stripped)
+    ):
         return True
     return _is_headline(stripped)
 
@@ -211,7 +217,7 @@ def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
         offset = 0
         dateline = _DATELINE.match(line)
         if (dateline and out == []) or (
-            dateline and dateline.group(0).strip()[0].isupper() and "-" in dateline.group(0)
+            dateline and dateline.group(0).strip()[0].isupper() and re.search(r"[-\d]", dateline.group(0))
         ):
             offset = dateline.end()
         if not out:

@@ -140,3 +140,17 @@ def test_a_sentence_that_starts_like_a_page_widget_is_kept() -> None:
         "Updates to the ceasefire map were published by the monitors on Sunday.",
     ):
         assert not is_boilerplate(line, None), line
+
+
+def test_datelines_with_a_day_are_cut_off_wherever_the_lead_starts() -> None:
+    for text in (
+        "Byline-XYZ\nValletta, Mar 4: Malta and Tunisia signed a maritime accord on Monday.",
+        "Valletta, March 4 (Agency)-- Malta and Tunisia signed a maritime accord on Monday.",
+        "Tuesday, March 5, 2024 - Malta and Tunisia signed a maritime accord on Monday.",
+    ):
+        assert [s.text for s in sentences(normalise(text))] == [
+            "Malta and Tunisia signed a maritime accord on Monday."
+        ], text
+    assert [s.text for s in sentences(normalise("Valletta, the capital, was quiet."))] == [
+        "Valletta, the capital, was quiet."
+    ]
