@@ -550,7 +550,12 @@ def _antecedent(
         if tok.dep_ in ("poss", "nsubj"):  # "Washington stepped up its support for the YPG": the subject's
             subjects = [m for m in singles if tok.doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")]
             singles = subjects or singles
-        return singles[-1].actors if singles else (context.singles[-1],) if context.singles else ()
+        if singles:
+            return singles[-1].actors
+        last = context.subjects[-1] if context.subjects else ()
+        if tok.dep_ == "nsubj" and len(last) == 1 and last[0] in context.singles[-3:]:
+            return last  # "Turkey raids the PKK. It has also sent troops": the subject goes on
+        return (context.singles[-1],) if context.singles else ()
     options: list[tuple[int, tuple[str, ...]]] = [(m.end, m.actors) for m in before if m.plural]
     options += [(end, g) for end, g in local_groups if end <= tok.i]
     if options:

@@ -78,7 +78,7 @@ def extract(input_path: Path, output: Path | None) -> None:
     "--actors",
     is_flag=True,
     help="Instead: the share of gold events whose actors are all named in their evidence sentence "
-    "(or, where it refers back, the sentence before); --errors lists the misses.",
+    "or its references resolved as extraction resolves them; --errors lists the misses.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def evaluate(gold: Path, input_path: Path, errors: bool, by_type: bool, actors: bool, as_json: bool) -> None:
