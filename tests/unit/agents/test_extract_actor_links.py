@@ -68,3 +68,35 @@ def test_a_description_before_its_group_is_named_takes_the_group_the_article_nam
 def test_a_subject_pronoun_goes_on_with_the_last_subject(extractor: Extractor) -> None:
     text = "Turkey shelled PKK hideouts in the mountains of Iraq. It has also flown commandos to the border."
     assert _named(extractor, text, "It has also flown commandos to the border.") == {"TUR"}
+
+
+def test_an_object_pronoun_with_no_antecedent_in_its_sentence_is_the_last_subject(
+    extractor: Extractor,
+) -> None:
+    text = "Kataib Hezbollah is a militia raised with money from Iran. Washington blacklisted it in 2009."
+    assert _named(extractor, text, "Washington blacklisted it in 2009.") == {"USA", "KATAIB_HEZBOLLAH"}
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "expected"),
+    [
+        (
+            "Regime forces shelled districts of Aleppo held by the Syrian opposition. "
+            "The regime later said its troops had taken the citadel.",
+            "The regime later said its troops had taken the citadel.",
+            {"SYR"},
+        ),
+        ("Emirati forces and Rwandan troops guarded the airport.", None, {"ARE", "RWA"}),
+        (
+            "Islamic State West Africa Province raided an army base in Borno state of Nigeria. "
+            "Nigerian jets then bombed the jihadists in their camps.",
+            "Nigerian jets then bombed the jihadists in their camps.",
+            {"NGA", "ISIS"},
+        ),
+    ],
+    ids=["the regime is the state of the article", "a nationality with forces", "an affiliate's jihadists"],
+)
+def test_descriptions_resolve_in_their_context(
+    extractor: Extractor, text: str, sentence: str | None, expected: set[str]
+) -> None:
+    assert _named(extractor, text, sentence or text) == expected
