@@ -201,6 +201,8 @@ def test_defence_ministers_and_heads_of_state_before_2021_are_known(kb: Knowledg
         ),
         ("Andriy Taran accused Russia of massing troops.", dt.date(2022, 4, 1), set(), {"UKR"}),
         ("Shaul Mofaz threatened Syria with retaliation.", dt.date(2003, 5, 1), {"ISR", "SYR"}, set()),
+        ("Pistorius accused Russia of shelling Ukrainian ports.", dt.date(2023, 6, 1), {"DEU", "RUS"}, set()),
+        ("Pistorius accused Russia of shelling Ukrainian ports.", dt.date(2021, 6, 1), set(), {"DEU"}),
     ],
 )
 def test_a_name_acts_for_its_state_only_during_the_tenure(
