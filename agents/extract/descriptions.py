@@ -67,6 +67,11 @@ class Describer:
         for kind, phrases in lexicon.descriptions.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(phrases)])
         self.states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
+        adjectives = {(n.text, n.ref) for n in kb.names if n.kind == "adjective"}
+        self.peoples = frozenset(
+            n.text.lower() for n in kb.names if n.kind == "name" and (n.text[:-1], n.ref) in adjectives
+        )
+        """ "the Ukrainians": a state's people, which do not make the article about that state."""
         self.defaults: dict[tuple[str, str], tuple[str, ...]] = {}
         for actor in kb.actors.values():
             for kind in actor.describes:
@@ -86,6 +91,8 @@ class Describer:
 
         for doc, found in zip(docs, mentions, strict=True):
             for mention in found:
+                if doc[mention.start : mention.end].text.lower() in self.peoples:
+                    continue
                 for actor in mention.actors:
                     if actor in self.states:
                         count(actor, 1.0 if self._placed(doc, mention) else ACTOR_WEIGHT)
@@ -134,16 +141,19 @@ class Describer:
         """Add to each sentence's mentions (in place) its descriptions that the article resolves; a
         state's name or adjective before a group's description ("Syrian rebels") becomes part of the
         description's mention when the description resolves."""
+        article = Salience()
+        for mention in (m for found in mentions for m in found):
+            article.add(mention)
         salience = Salience()
         for doc, found in zip(docs, mentions, strict=True):
             spans = self._spans(doc, found)
             added: list[Mention] = []
             for mention in sorted(found, key=lambda m: m.start):
                 while spans and spans[0][0].start < mention.start:
-                    added += self._mention(*spans.pop(0), salience, country)
+                    added += self._mention(*spans.pop(0), (salience, article), country)
                 salience.add(mention)
             for span, state in spans:
-                added += self._mention(span, state, salience, country)
+                added += self._mention(span, state, (salience, article), country)
             kept = [m for m in found if not any(a.start <= m.start and m.end <= a.end for a in added)]
             found[:] = sorted(kept + added, key=lambda m: m.start)
 
@@ -193,11 +203,15 @@ class Describer:
         return None if name is None or dependent_name(doc, name) else name
 
     def _mention(
-        self, span: Span, state: Mention | None, salience: Salience, country: str | None
+        self, span: Span, state: Mention | None, saliences: tuple[Salience, Salience], country: str | None
     ) -> list[Mention]:
         """The description's mention, over the state named before it if any; none when the article
-        gives it no actor (then the state's own mention stays: "Peruvian fighters")."""
-        actors = self._actors(span.label_, salience, state.actors[0] if state else country)
+        gives it no actor (then the state's own mention stays: "Peruvian fighters"). What was named
+        so far decides; when that names no fitting actor, what the whole article names does ("the
+        insurgency" in a lead that names the group later)."""
+        where = state.actors[0] if state else country
+        so_far, article = saliences
+        actors = self._actors(span.label_, so_far, where) or self._actors(span.label_, article, where)
         start = state.start if state else span.start
         plural = span[-1].lower_.endswith("s") or len(actors) > 1
         return [Mention(start, span.end, actors, "description", plural=plural)] if actors else []

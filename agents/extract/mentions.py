@@ -548,7 +548,9 @@ def _antecedent(
         if tok.dep_ in ("poss", "nsubj"):  # "Washington stepped up its support for the YPG": the subject's
             subjects = [m for m in singles if tok.doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")]
             singles = subjects or singles
-        return singles[-1].actors if singles else (context.singles[-1],) if context.singles else ()
+        if singles:
+            return singles[-1].actors
+        return _last_subject(context) or ((context.singles[-1],) if context.singles else ())
     options: list[tuple[int, tuple[str, ...]]] = [(m.end, m.actors) for m in before if m.plural]
     options += [(end, g) for end, g in local_groups if end <= tok.i]
     if options:
@@ -559,6 +561,13 @@ def _antecedent(
     if subjects:  # "the council confirmed the withdrawal of their troops"
         return subjects[-1].actors
     return context.many[-1] if context.many else ()
+
+
+def _last_subject(context: Context) -> tuple[str, ...]:
+    """The last sentence's subject when it is one actor still talked of: who "it" in a sentence that
+    names no one before it goes on with ("Turkey raids the PKK. It has also sent troops")."""
+    last = context.subjects[-1] if context.subjects else ()
+    return last if len(last) == 1 and last[0] in context.singles[-3:] else ()
 
 
 def _group_size(tok: Token, lexicon: Lexicon) -> int | None:

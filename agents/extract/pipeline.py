@@ -63,6 +63,8 @@ class Prepared:
     raw: list[tuple[list[Mention], list[tuple[int, int, str | None]]]]
     candidates: list[int]
     parsed: dict[int, Doc] = field(default_factory=dict)
+    linked: dict[int, list[Mention]] = field(default_factory=dict)
+    """Per parsed sentence, the mentions its arguments are linked from, references resolved."""
 
 
 @dataclass
@@ -174,6 +176,7 @@ class SpacyExtractor:
         nouns = "|".join(sorted(rules.lexicon.commentator_nouns)) + "|analysts|experts|professors"
         self.commentator_before = re.compile(_COMMENTATOR_NAME.replace("{nouns}", nouns))
         self.commentator_after = re.compile(_NAMED_COMMENTATOR.replace("{nouns}", nouns), re.IGNORECASE)
+        self._read: tuple[Article, Prepared] | None = None
 
     # ------------------------------------------------------------------ entry point
 
@@ -232,6 +235,7 @@ class SpacyExtractor:
                 context.remember(raw[i][0], adjacent_groups(docs[i], raw[i][0]))
             else:
                 mentions = self._mentions(doc, raw[i][0], zones, context)
+                prepared.linked[i] = mentions
                 found = self._events(
                     doc,
                     sent,
@@ -340,21 +344,24 @@ class SpacyExtractor:
         return names
 
     def named_in(self, article: Article, evidence: str) -> frozenset[str]:
-        """The actors a sentence of ``article`` names, with those of the sentence before it when the
-        sentence refers back (a pronoun or a group noun): what extraction could link as arguments."""
-        prepared = self._prepare(article)
-        wanted = normalise(evidence).text.strip()
-        texts = [s.text for s in prepared.sents]
-        at = next((i for i, s in enumerate(texts) if wanted[:60] in s or s[:60] in wanted), None)
-        if at is None:
+        """The actors a sentence of ``article`` names or refers to (pronouns, group nouns and
+        descriptions resolved as extraction resolves them): what extraction could link as arguments.
+        Every sentence is parsed, as if each were a candidate; the last article's reading is kept."""
+        if self._read is None or self._read[0] is not article:
+            prepared = self._prepare(article)
+            prepared.candidates = list(range(len(prepared.docs)))
+            docs = self.nlp.pipe(prepared.docs, disable=SKIPPED_PIPES, batch_size=PARSE_BATCH)
+            prepared.parsed = {i: self.tagger(doc) for i, doc in enumerate(docs)}
+            self._assemble(article, prepared)
+            self._read = (article, prepared)
+        prepared = self._read[1]
+        spanned = _spanned([s.text for s in prepared.sents], normalise(evidence).text.strip())
+        if not spanned:
+            wanted = normalise(evidence).text.strip()
             doc = self.nlp.make_doc(wanted)
             return frozenset(a for m in self.finder.raw_mentions(doc, article.published)[0] for a in m.actors)
-        refers = any(tok.lower_ in self.references for tok in prepared.docs[at])
         return frozenset(
-            actor
-            for i in range(max(0, at - 1) if refers else at, at + 1)
-            for mention in prepared.raw[i][0]
-            for actor in mention.actors
+            a for i in spanned for m in [*prepared.raw[i][0], *prepared.linked.get(i, [])] for a in m.actors
         )
 
     # ------------------------------------------------------------------ mentions
@@ -760,6 +767,19 @@ class SpacyExtractor:
         if zones:
             return None
         return last_zone
+
+
+def _spanned(texts: list[str], wanted: str) -> list[int]:
+    """The sentences an evidence text spans: those it holds whole, with the one it starts in and the
+    one it ends in; else the first that holds it."""
+    whole = [i for i, text in enumerate(texts) if text[:60] in wanted]
+    if not whole:
+        return [i for i, text in enumerate(texts) if wanted[:60] in text][:1]
+    before = [whole[0] - 1] if whole[0] and wanted[:60] in texts[whole[0] - 1] else []
+    last = whole[-1]
+    rest = wanted.rpartition(texts[last])[2].strip()
+    after = [last + 1] if rest and last + 1 < len(texts) and texts[last + 1].startswith(rest) else []
+    return before + whole + after
 
 
 def _clause_verb(tok: Token) -> Token:

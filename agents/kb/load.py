@@ -86,7 +86,18 @@ class _Builder:
         if known is None or known.kind == "adjective":  # a noun form also serves as an adjective
             self.names[key] = name
 
+    def demonym_plurals(self) -> None:
+        """A state's people in the plural stand for the state ("the Ukrainians", "the Israelis"):
+        each one-word adjective in "-an" or "-i" gives a name in "-s" that nothing else claims."""
+        for name in list(self.names.values()):
+            text = name.text
+            if name.kind == "adjective" and text.isalpha() and text.endswith(("an", "i")):
+                plural = f"{text}s"
+                if (plural.lower(), False) not in self.names and (plural, True) not in self.names:
+                    self.name(plural, "name", name.ref, f"plural of {text!r}")
+
     def build(self) -> KnowledgeBase:
+        self.demonym_plurals()
         for name in self.names.values():
             if name.kind in ("name", "adjective") and name.ref not in self.actors:
                 raise KnowledgeBaseError(f"name {name.text!r} refers to unknown actor {name.ref!r}")

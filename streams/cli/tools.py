@@ -90,7 +90,7 @@ def extract(input_path: Path, output: Path | None) -> None:
     "--actors",
     is_flag=True,
     help="Instead: the share of gold events whose actors are all named in their evidence sentence "
-    "(or, where it refers back, the sentence before); --errors lists the misses.",
+    "or its references resolved as extraction resolves them; --errors lists the misses.",
 )
 @click.option(
     "--report",

@@ -162,6 +162,13 @@ def test_a_leader_resolves_through_tenure_across_a_handover(kb: KnowledgeBase) -
     assert kb.people["WD_Q27654948"].actor_on(dt.date(2021, 6, 1)) == "SDN"  # generated from Wikidata
 
 
+def test_a_prime_minister_who_returned_acts_for_his_state_in_both_terms_only(kb: KnowledgeBase) -> None:
+    netanyahu = kb.people["NETANYAHU"]  # handed over in June 2021, back at the end of 2022
+    assert netanyahu.actor_on(dt.date(2020, 5, 1)) == "ISR"
+    assert netanyahu.actor_on(dt.date(2022, 3, 1)) is None
+    assert netanyahu.actor_on(dt.date(2023, 11, 1)) == "ISR"
+
+
 def test_a_foreign_minister_who_became_president_acts_for_his_state_only_in_office(kb: KnowledgeBase) -> None:
     poroshenko = kb.people["WD_Q58077"]  # Ukraine's foreign minister 2009-2010, president 2014-2019
     assert poroshenko.actor_on(dt.date(2009, 12, 1)) == "UKR"
@@ -194,6 +201,8 @@ def test_defence_ministers_and_heads_of_state_before_2021_are_known(kb: Knowledg
         ),
         ("Andriy Taran accused Russia of massing troops.", dt.date(2022, 4, 1), set(), {"UKR"}),
         ("Shaul Mofaz threatened Syria with retaliation.", dt.date(2003, 5, 1), {"ISR", "SYR"}, set()),
+        ("Pistorius accused Russia of shelling Ukrainian ports.", dt.date(2023, 6, 1), {"DEU", "RUS"}, set()),
+        ("Pistorius accused Russia of shelling Ukrainian ports.", dt.date(2021, 6, 1), set(), {"DEU"}),
     ],
 )
 def test_a_name_acts_for_its_state_only_during_the_tenure(
