@@ -1,0 +1,46 @@
+"""Who takes part in talks or a deal the text has already named: actors said to be involved in them
+("X and Y were also involved in the talks", "Z took part in the negotiations") join their known
+participants."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from agents.extract.roles import RoleFinder, Roles
+from agents.extract.rules import Trigger
+from schemas.event import SYMMETRIC_TYPES
+
+JOINING_PREPS = frozenset({"in", "at"})
+
+
+def _involvement(tok: Token, finder: RoleFinder) -> Token | None:
+    """The word that says who takes part in the talks ``tok`` names ("involved in", "took part in",
+    "present at"), if any."""
+    if tok.dep_ != "pobj" or tok.head.lower_ not in JOINING_PREPS:
+        return None
+    words = finder.lexicon.involvement_words
+    head = tok.head.head
+    if head.lemma_.lower() == "part" and head.dep_ == "dobj":
+        head = head.head  # "took part in": "in" under "part"
+    named = {head.lemma_.lower(), head.lower_} | {c.lemma_.lower() for c in head.children if c.dep_ == "dobj"}
+    return head if named & words else None
+
+
+def joined_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder, known: tuple[str, ...]) -> None:
+    """Actors involved in talks or a deal join those the trigger names, else those of the talks or
+    deal of the last sentences ("The United States was also involved in the talks")."""
+    if rule.type not in SYMMETRIC_TYPES or tok.pos_ != "NOUN":
+        return
+    verb = _involvement(tok, finder)
+    if verb is None:
+        return
+    joined = [
+        a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in finder.actors(c, open_of=False)
+    ]
+    if not joined:
+        return
+    named = set(roles.targets) | set(roles.partners)
+    roles.sources = list(dict.fromkeys([*joined, *roles.sources]))
+    if len(named) < 2:
+        roles.partners += [a for a in known if a not in joined]
+        roles.inherited = True

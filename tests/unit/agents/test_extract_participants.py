@@ -1,0 +1,61 @@
+"""The participants of symmetric events named in lists, groups and earlier sentences: every pair
+among them consults or agrees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas import Event
+from tests.unit.agents.conftest import triples
+
+Extract = Callable[..., list[Event]]
+
+
+def pairs(events: list[Event], kind: str) -> set[frozenset[str]]:
+    return {frozenset((s, t)) for k, s, t in triples(events) if k == kind and t}
+
+
+def every_pair(*actors: str) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for a in actors for b in actors if a < b}
+
+
+def test_a_list_of_titled_leaders_with_a_possessive_all_take_part(extract: Extract) -> None:
+    text = (
+        "Russian President Vladimir Putin, Turkey's Recep Tayyip Erdogan, French President Emmanuel "
+        "Macron and German Chancellor Angela Merkel held talks in Istanbul on Saturday."
+    )
+    assert pairs(extract(text), "CONSULT") == every_pair("DEU", "FRA", "RUS", "TUR")
+
+
+def test_a_descriptive_apposition_is_no_participant(extract: Extract) -> None:
+    found = extract("Putin, a close friend of Lukashenko and Xi, met Macron on Monday.")
+    assert pairs(found, "CONSULT") == every_pair("FRA", "RUS")
+
+
+def test_a_group_acts_as_the_members_it_names(extract: Extract) -> None:
+    text = "A group comprising envoys from Kenya, Ethiopia and the African Union met Sudanese officials."
+    assert pairs(extract(text), "CONSULT") == every_pair("AU", "ETH", "KEN", "SDN")
+
+
+def test_who_is_involved_in_the_talks_joins_their_participants(extract: Extract) -> None:
+    text = "Chile and Peru held talks in Lima on Monday. Brazil and Bolivia were also involved in the talks."
+    assert pairs(extract(text), "CONSULT") == every_pair("BOL", "BRA", "CHL", "PER")
+    text = "Talks between Chile and Peru resumed in Lima on Monday. Brazil took part in the negotiations."
+    assert pairs(extract(text), "CONSULT") == every_pair("BRA", "CHL", "PER")
+
+
+def test_the_mediator_of_the_last_talks_is_among_their_participants(extract: Extract) -> None:
+    text = (
+        "Norwegian-led negotiations between Chile and Peru resumed on Monday. "
+        "Brazil was also involved in the negotiations."
+    )
+    assert pairs(extract(text), "CONSULT") == every_pair("BRA", "CHL", "NOR", "PER")
+
+
+def test_involvement_without_known_talks_makes_no_pair(extract: Extract) -> None:
+    assert not pairs(extract("Brazil was also involved in the talks, officials said."), "CONSULT")
+
+
+def test_talks_that_went_on_for_weeks_happened(extract: Extract) -> None:
+    text = "The accord ended weeks of talks between Chile and Peru."
+    assert pairs(extract(text), "CONSULT") == every_pair("CHL", "PER")
