@@ -1,6 +1,6 @@
 """Who takes part in talks or a deal the text has already named: actors said to be involved in them
 ("X and Y were also involved in the talks", "Z took part in the negotiations") join their known
-participants."""
+participants, and a deal or talks with no maker named are those of the known participants."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from spacy.tokens import Token
 
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Trigger
-from schemas.event import SYMMETRIC_TYPES
+from schemas.event import SYMMETRIC_TYPES, PloverType
 
 JOINING_PREPS = frozenset({"in", "at"})
+REMEMBERED = frozenset({PloverType.AGREE, PloverType.CONSULT})
+"""Types whose unnamed makers are the parties of the deal or talks of the last sentences."""
 
 
 def _involvement(tok: Token, finder: RoleFinder) -> Token | None:
@@ -44,3 +46,24 @@ def joined_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder, kn
     if len(named) < 2:
         roles.partners += [a for a in known if a not in joined]
         roles.inherited = True
+
+
+def _generic(noun: Token) -> bool:
+    """Whether a noun names deals or talks of a kind, not ones the reader knows ("under agreements
+    with Damascus", "talks with rebels")."""
+    return noun.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in noun.children)
+
+
+def remembered_parties(tok: Token, rule: Trigger, roles: Roles, known: tuple[str, ...]) -> None:
+    """A deal or talks that name no maker and only the side they are "with" ("the agreement with
+    Moscow", "the breakthrough negotiated with China") are those of the parties of the deal or talks
+    of the last sentences, who made them with that side."""
+    if rule.type not in REMEMBERED or roles.sources or not known:
+        return
+    named = set(roles.targets) | set(roles.partners)
+    if len(named) != 1 or not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        return
+    if _generic(tok):
+        return
+    roles.partners += [a for a in known if a not in named]
+    roles.inherited = True

@@ -38,8 +38,8 @@ def _mediating(tok: Token, doc: Doc, end: int, lex: Lexicon) -> bool:
         return True  # "talks mediated by Egypt"
     if top.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, lex.mediator_nouns):
         return True  # "under the auspices of the UN", "with the help of Norway"
-    if top.dep_ == "poss" and _is(head, lex.mediator_nouns):
-        return True  # "Turkey's mediation"
+    if top.dep_ in ("poss", "amod", "compound") and _is(head, lex.mediator_nouns):
+        return True  # "Turkey's mediation", "Egyptian mediation"
     if any(c.dep_ in ("compound", "appos", "amod") and _is(c, lex.mediator_nouns) for c in tok.children):
         return True  # "mediator Egypt"
     if top.dep_ == "appos" and _is(head, lex.mediator_nouns):
@@ -63,6 +63,8 @@ def mediators(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[str]:
         if mention.kind in ("pronoun", "group"):
             continue
         root = doc[mention.start : mention.end].root
+        if root.dep_ == "amod" and not _is(root.head, lex.mediator_nouns):
+            root = root.head  # "with the mediation of the Egyptian side": the side mediates
         if _mediating(root, doc, mention.end, lex):
             found.update(dict.fromkeys(mention.actors))
     return list(found)

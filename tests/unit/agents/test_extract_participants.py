@@ -59,3 +59,28 @@ def test_involvement_without_known_talks_makes_no_pair(extract: Extract) -> None
 def test_talks_that_went_on_for_weeks_happened(extract: Extract) -> None:
     text = "The accord ended weeks of talks between Chile and Peru."
     assert pairs(extract(text), "CONSULT") == every_pair("CHL", "PER")
+
+
+def test_a_deal_with_one_side_named_is_made_by_the_parties_of_the_last_sentences(extract: Extract) -> None:
+    text = (
+        "Chile and Peru signed a fishing accord on Monday. "
+        "The agreement with Bolivia on river water failed to materialise."
+    )
+    assert pairs(extract(text), "AGREE") == every_pair("BOL", "CHL", "PER")
+    text = (
+        "Ethiopia and Kenya agreed on Monday to reopen their border. "
+        "The breakthrough, negotiated with Djibouti, ends a long dispute."
+    )
+    assert pairs(extract(text), "CONSULT") == every_pair("DJI", "ETH", "KEN")
+
+
+def test_deals_of_a_kind_are_not_the_parties_own(extract: Extract) -> None:
+    text = "Chile and Peru signed a fishing accord. Rebels were moved north under agreements with Bolivia."
+    assert pairs(extract(text), "AGREE") == every_pair("CHL", "PER")
+
+
+def test_a_mediator_named_by_its_nationality(extract: Extract) -> None:
+    found = extract("Chile and Peru held talks in Lima with the mediation of the Brazilian side.")
+    assert pairs(found, "CONSULT") == every_pair("BRA", "CHL", "PER")
+    found = extract("Chile and Peru agreed to a truce after Brazilian mediation.")
+    assert pairs(found, "AGREE") == every_pair("BRA", "CHL", "PER")
