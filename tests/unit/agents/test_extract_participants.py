@@ -84,3 +84,10 @@ def test_a_mediator_named_by_its_nationality(extract: Extract) -> None:
     assert pairs(found, "CONSULT") == every_pair("BRA", "CHL", "PER")
     found = extract("Chile and Peru agreed to a truce after Brazilian mediation.")
     assert pairs(found, "AGREE") == every_pair("BRA", "CHL", "PER")
+
+
+def test_a_named_grouping_of_states_takes_part_as_its_members(extract: Extract) -> None:
+    found = extract("Envoys of the E3 held talks with Iran in Oslo on Tuesday.")
+    assert pairs(found, "CONSULT") == every_pair("DEU", "FRA", "GBR", "IRN")
+    found = extract("The Minsk Group co-chairs met the foreign ministers of Armenia and Azerbaijan.")
+    assert pairs(found, "CONSULT") == every_pair("ARM", "AZE", "FRA", "RUS", "USA")
