@@ -18,10 +18,15 @@ REMEMBERED = frozenset({PloverType.AGREE, PloverType.CONSULT})
 def _involvement(tok: Token, finder: RoleFinder) -> Token | None:
     """The word that says who takes part in the talks ``tok`` names ("involved in", "took part in",
     "present at"), if any."""
-    if tok.dep_ != "pobj" or tok.head.lower_ not in JOINING_PREPS:
+    prep = tok.head
+    if tok.dep_ == "dobj" and prep.dep_ == "pcomp":
+        prep = prep.head  # "involved in drawing up the deal"
+    elif tok.dep_ != "pobj":
+        return None
+    if prep.lower_ not in JOINING_PREPS:
         return None
     words = finder.lexicon.involvement_words
-    head = tok.head.head
+    head = prep.head
     if head.lemma_.lower() == "part" and head.dep_ == "dobj":
         head = head.head  # "took part in": "in" under "part"
     named = {head.lemma_.lower(), head.lower_} | {c.lemma_.lower() for c in head.children if c.dep_ == "dobj"}
@@ -36,9 +41,11 @@ def joined_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder, kn
     verb = _involvement(tok, finder)
     if verb is None:
         return
-    joined = [
-        a for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for a in finder.actors(c, open_of=False)
-    ]
+    if verb.dep_ == "acl":  # "the presidents, involved in the talks"
+        joined = finder.actors(verb.head, open_of=False)
+    else:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        joined = [a for c in subjects for a in finder.actors(c, open_of=False)]
     if not joined:
         return
     named = set(roles.targets) | set(roles.partners)
@@ -67,3 +74,24 @@ def remembered_parties(tok: Token, rule: Trigger, roles: Roles, known: tuple[str
         return
     roles.partners += [a for a in known if a not in named]
     roles.inherited = True
+
+
+def deal_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder) -> None:
+    """Talks a deal was made after or in ("agreed the terms with Y after long talks") are among all
+    the deal's parties: the verb's subject and those it made the deal with."""
+    if rule.type != PloverType.CONSULT or tok.pos_ != "NOUN" or tok.dep_ != "pobj":
+        return
+    verb = next((t for t in list(tok.ancestors)[:5] if t.pos_ == "VERB"), None)
+    if verb is None or verb.lemma_.lower() not in finder.lexicon.deal_verbs:
+        return
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    partners = [
+        a
+        for h in holders
+        for p in h.children
+        if p.dep_ == "prep" and p.lower_ == "with"
+        for o in p.children
+        if o.dep_ == "pobj"
+        for a in finder.actors(o)
+    ]
+    roles.partners += [a for a in partners if a not in roles.partners]

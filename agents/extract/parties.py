@@ -173,7 +173,12 @@ def complete_roles(
     if rule.type == PloverType.AGREE and brokers and len(named | set(brokers)) < 3:
         roles.partners += [*context, *brokers]
         roles.inherited = True
-    elif rule.type == PloverType.CONSULT and len(named) < 2 and _leads_to_deal(tok, finder.lexicon):
+    elif (
+        rule.type == PloverType.CONSULT
+        and len(named) < 2
+        and tok.dep_ != "compound"  # "the contact group agreed": a kind of group, no talks
+        and _leads_to_deal(tok, finder.lexicon)
+    ):
         roles.partners += context  # "the deal, reached after four years of negotiations"
         roles.inherited = True
 

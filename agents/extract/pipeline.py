@@ -27,7 +27,7 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
-from agents.extract.participants import joined_talks, remembered_parties
+from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
@@ -678,8 +678,12 @@ class SpacyExtractor:
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
-            joined_talks(tok, rule, roles, finder, talks)
+            told = tuple(
+                dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target))
+            )
+            joined_talks(tok, rule, roles, finder, tuple(a for a in told if a) or talks)
             remembered_parties(tok, rule, roles, talks)
+            deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]

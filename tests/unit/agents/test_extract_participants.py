@@ -91,3 +91,21 @@ def test_a_named_grouping_of_states_takes_part_as_its_members(extract: Extract) 
     assert pairs(found, "CONSULT") == every_pair("DEU", "FRA", "GBR", "IRN")
     found = extract("The Minsk Group co-chairs met the foreign ministers of Armenia and Azerbaijan.")
     assert pairs(found, "CONSULT") == every_pair("ARM", "AZE", "FRA", "RUS", "USA")
+
+
+def test_leaders_involved_in_making_a_deal_are_its_parties(extract: Extract) -> None:
+    text = (
+        "Chile and Peru signed a border treaty, announced the Bolivian and Brazilian presidents, "
+        "involved in drafting the deal."
+    )
+    assert pairs(extract(text), "AGREE") == every_pair("BOL", "BRA", "CHL", "PER")
+
+
+def test_talks_a_deal_was_made_after_are_among_all_its_parties(extract: Extract) -> None:
+    found = extract("Chile agreed the terms with Peru after long talks in Lima.")
+    assert pairs(found, "CONSULT") == every_pair("CHL", "PER")
+
+
+def test_a_contact_group_is_no_talks(extract: Extract) -> None:
+    text = "Chile and Peru signed a treaty. The contact group of Bolivian officials agreed on a date."
+    assert not pairs(extract(text), "CONSULT")
