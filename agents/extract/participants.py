@@ -35,8 +35,14 @@ def _involvement(tok: Token, finder: RoleFinder) -> Token | None:
 
 def joined_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder, known: tuple[str, ...]) -> None:
     """Actors involved in talks or a deal join those the trigger names, else those of the talks or
-    deal of the last sentences ("The United States was also involved in the talks")."""
+    deal of the last sentences ("The United States was also involved in the talks"); talks that
+    involve or bring together actors have them as participants ("the talks involved X, Y and Z")."""
     if rule.type not in SYMMETRIC_TYPES or tok.pos_ != "NOUN":
+        return
+    lex = finder.lexicon
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in lex.involvement_words | lex.membership_verbs:
+        objects = [c for c in tok.head.children if c.dep_ in ("dobj", "npadvmod")]  # "involved X and Y"
+        roles.partners += [a for c in objects for a in finder.actors(c, deep=False)]
         return
     verb = _involvement(tok, finder)
     if verb is None:

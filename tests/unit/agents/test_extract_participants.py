@@ -6,17 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schemas import Event
-from tests.unit.agents.conftest import triples
+from tests.unit.agents.test_extract_parties import every_pair, pairs
 
 Extract = Callable[..., list[Event]]
-
-
-def pairs(events: list[Event], kind: str) -> set[frozenset[str]]:
-    return {frozenset((s, t)) for k, s, t in triples(events) if k == kind and t}
-
-
-def every_pair(*actors: str) -> set[frozenset[str]]:
-    return {frozenset((a, b)) for a in actors for b in actors if a < b}
 
 
 def test_a_list_of_titled_leaders_with_a_possessive_all_take_part(extract: Extract) -> None:
@@ -109,3 +101,9 @@ def test_talks_a_deal_was_made_after_are_among_all_its_parties(extract: Extract)
 def test_a_contact_group_is_no_talks(extract: Extract) -> None:
     text = "Chile and Peru signed a treaty. The contact group of Bolivian officials agreed on a date."
     assert not pairs(extract(text), "CONSULT")
+
+
+def test_talks_that_involve_actors_have_them_as_participants(extract: Extract) -> None:
+    found = extract("The summit in Lima brought together Chile, Peru and Bolivia.")
+    assert pairs(found, "CONSULT") == every_pair("BOL", "CHL", "PER")
+    assert not extract("The deal includes the release of 50 prisoners held by Chile.")
