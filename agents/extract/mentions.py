@@ -181,6 +181,9 @@ class MentionFinder:
             if kind == "no_zone":
                 zones.append((span.start, span.end, None))
                 continue
+            if kind == "grouping":  # "the E3": its members, as a list of names
+                actors.append(Mention(span.start, span.end, self.kb.groupings[ref], "name", plural=True))
+                continue
             actor = ref if kind != "person" else self.kb.people[ref].actor_on(day)
             if actor is None:
                 continue

@@ -38,8 +38,8 @@ def _mediating(tok: Token, doc: Doc, end: int, lex: Lexicon) -> bool:
         return True  # "talks mediated by Egypt"
     if top.dep_ == "pobj" and head.lower_ == "of" and _is(head.head, lex.mediator_nouns):
         return True  # "under the auspices of the UN", "with the help of Norway"
-    if top.dep_ == "poss" and _is(head, lex.mediator_nouns):
-        return True  # "Turkey's mediation"
+    if top.dep_ in ("poss", "amod", "compound") and _is(head, lex.mediator_nouns):
+        return True  # "Turkey's mediation", "Egyptian mediation"
     if any(c.dep_ in ("compound", "appos", "amod") and _is(c, lex.mediator_nouns) for c in tok.children):
         return True  # "mediator Egypt"
     if top.dep_ == "appos" and _is(head, lex.mediator_nouns):
@@ -63,6 +63,8 @@ def mediators(doc: Doc, mentions: list[Mention], lex: Lexicon) -> list[str]:
         if mention.kind in ("pronoun", "group"):
             continue
         root = doc[mention.start : mention.end].root
+        if root.dep_ == "amod" and not _is(root.head, lex.mediator_nouns):
+            root = root.head  # "with the mediation of the Egyptian side": the side mediates
         if _mediating(root, doc, mention.end, lex):
             found.update(dict.fromkeys(mention.actors))
     return list(found)
@@ -171,7 +173,12 @@ def complete_roles(
     if rule.type == PloverType.AGREE and brokers and len(named | set(brokers)) < 3:
         roles.partners += [*context, *brokers]
         roles.inherited = True
-    elif rule.type == PloverType.CONSULT and len(named) < 2 and _leads_to_deal(tok, finder.lexicon):
+    elif (
+        rule.type == PloverType.CONSULT
+        and len(named) < 2
+        and tok.dep_ != "compound"  # "the contact group agreed": a kind of group, no talks
+        and _leads_to_deal(tok, finder.lexicon)
+    ):
         roles.partners += context  # "the deal, reached after four years of negotiations"
         roles.inherited = True
 

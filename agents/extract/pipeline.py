@@ -27,6 +27,7 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
+from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
@@ -69,15 +70,17 @@ class Prepared:
 
 @dataclass
 class Parties:
-    """Who agreed in the last sentences: the parties to "the deal" an actor later opposes."""
+    """Who agreed (or, with ``kinds``, met) in the last sentences: the parties to "the deal" an actor
+    later opposes, the participants of "the talks" others join."""
 
     actors: tuple[str, ...] = ()
     since: int = 0
     span: int = 8
+    kinds: frozenset[PloverType] = frozenset({PloverType.AGREE})
 
     def record(self, index: int, events: list[Event]) -> None:
-        """Remember the parties of the agreements a sentence states."""
-        agreed = {a for e in events if e.type == PloverType.AGREE for a in (e.source, e.target) if a}
+        """Remember the parties of the agreements (or talks) a sentence states."""
+        agreed = {a for e in events if e.type in self.kinds for a in (e.source, e.target) if a}
         if agreed:
             self.actors = tuple(sorted(agreed))
             self.since = index
@@ -224,6 +227,7 @@ class SpacyExtractor:
         events: dict[tuple[object, ...], Event] = {}
         adversaries = Adversaries()
         parties = Parties()
+        talks = Parties(kinds=frozenset({PloverType.AGREE, PloverType.CONSULT}))
         holders = Holders(self.lexicon)
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
@@ -249,8 +253,10 @@ class SpacyExtractor:
                     parties.actors,
                     holders,
                     story_day,
+                    talks.actors,
                 )
-                for event in join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon):
+                joined = join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon)
+                for event in joined:
                     if sent.caption and not {event.source, event.target or event.source} <= body_actors:
                         continue
                     key = (event.evidence.start, event.type, event.source, event.target)
@@ -260,9 +266,11 @@ class SpacyExtractor:
                 context.remember(named, groups, self._subject(doc, mentions))
                 adversaries.record(i, found)
                 parties.record(i, found)
+                talks.record(i, joined)
             adversaries.expire(i)
             parties.expire(i)
             story_day = next_story_day(sent.text, article.published, story_day)
+            talks.expire(i)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:
                 last_zone = real_zones[-1][2]
@@ -516,7 +524,12 @@ class SpacyExtractor:
                     "potential",
                 ):
                     return "hypothetical"
-            if below is not None and below.dep_ in COMPLEMENTS and t.lemma_.lower() in lex.irrealis_heads:
+            if (
+                below is not None
+                and below.dep_ in COMPLEMENTS
+                and t.lemma_.lower() in lex.irrealis_heads
+                and not _spanned(tok, lex.duration_nouns)
+            ):
                 return "irrealis"
         if (
             tok.dep_ == "pobj"
@@ -629,6 +642,7 @@ class SpacyExtractor:
         parties: tuple[str, ...],
         holders: Holders,
         story_day: dt.date | None = None,
+        talks: tuple[str, ...] = (),
     ) -> list[Event]:
         if not mentions or self._opinion(doc, commentators):
             return []
@@ -675,6 +689,12 @@ class SpacyExtractor:
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
+            told = tuple(
+                dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target))
+            )
+            joined_talks(tok, rule, roles, finder, tuple(a for a in told if a) or talks)
+            remembered_parties(tok, rule, roles, talks)
+            deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
@@ -780,6 +800,11 @@ def _spanned(texts: list[str], wanted: str) -> list[int]:
     rest = wanted.rpartition(texts[last])[2].strip()
     after = [last + 1] if rest and last + 1 < len(texts) and texts[last + 1].startswith(rest) else []
     return before + whole + after
+
+
+def _lasted(tok: Token, durations: frozenset[str]) -> bool:
+    """ "ended weeks of talks": an event that lasted a span of time has happened."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in durations
 
 
 def _clause_verb(tok: Token) -> Token:

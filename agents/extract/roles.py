@@ -124,12 +124,15 @@ class RoleFinder:
                 if child.dep_ == "acl" and child.lemma_.lower() in HOLDING:
                     stack.extend((o, True) for a in child.children if a.dep_ == "agent" for o in a.children)
                     continue
+                if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.membership_verbs:
+                    stack.extend((o, True) for o in child.children if o.dep_ in ("dobj", "prep"))
+                    continue  # "a contact group comprising X, Y and Z": its members
                 if child.dep_ in CLAUSE_DEPS:
                     continue
                 loyal = child.lower_ == "to" and t.pos_ == "ADJ"  # "forces loyal to Assad"
                 if child.dep_ == "prep" and not loyal and (child.lower_ not in HARVEST_PREPS or not opens):
                     continue
-                if child.dep_ == "appos" and child.i not in self.by_token:
+                if child.dep_ == "appos" and child.i not in self.by_token and not _listed(child):
                     continue
                 stack.append((child, opens and child.dep_ in ("prep", "pobj")))
         return list(dict.fromkeys(out))
@@ -510,6 +513,12 @@ class RoleFinder:
             ):
                 out += [a for c in clause.children if c.dep_ == "dobj" for a in self.actors(c)]
         return out
+
+
+def _listed(appos: Token) -> bool:
+    """Whether an apposition is a list the parse hung on its first member: a name that heads a
+    coordination ("X, Country's Y, Z and W held talks": Y, Z and W are no description of X)."""
+    return appos.pos_ == "PROPN" and any(c.dep_ == "conj" for c in appos.children)
 
 
 def _finite(verb: Token) -> bool:

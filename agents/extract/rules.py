@@ -105,6 +105,9 @@ class Lexicon:
     truce_nouns: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
+    membership_verbs: frozenset[str] = frozenset()
+    involvement_words: frozenset[str] = frozenset()
+    duration_nouns: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -236,6 +239,9 @@ def build_rules() -> Rules:
         truce_nouns=_words(lex["truce_nouns"]),
         war_nouns=_words(lex["war_nouns"]),
         place_preps=_words(lex["place_preps"]),
+        membership_verbs=_words(lex["membership_verbs"]),
+        involvement_words=_words(lex["involvement_words"]),
+        duration_nouns=_words(lex["duration_nouns"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")

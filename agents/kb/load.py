@@ -27,6 +27,7 @@ DATA_FILES = (
     "actors.international.yaml",
     "actors.leaders.yaml",
     "actors.world.yaml",
+    "actors.groupings.yaml",
     "zones.yaml",
     "zones.world.yaml",
 )
@@ -65,6 +66,7 @@ class _Builder:
         self.names: dict[tuple[str, bool], Name] = {}
         self.sources: list[str] = []
         self.alternatives: dict[str, tuple[str, ...]] = {}
+        self.groupings: dict[str, tuple[str, ...]] = {}
 
     def actor(self, actor: Actor, where: str, *, replace: bool = False) -> None:
         if actor.id in self.actors and not replace:
@@ -111,6 +113,10 @@ class _Builder:
             for other in others:
                 if other not in self.actors:
                     raise KnowledgeBaseError(f"name {text!r}: alternative names unknown actor {other!r}")
+        for grouping, members in self.groupings.items():
+            for member in members:
+                if member not in self.actors:
+                    raise KnowledgeBaseError(f"grouping {grouping!r}: unknown member {member!r}")
         ordered = sorted(self.names.values(), key=lambda n: (n.kind, n.ref, n.text))
         return KnowledgeBase(
             self.actors,
@@ -120,6 +126,7 @@ class _Builder:
             tuple(self.sources),
             self.alternatives,
             load_places(),
+            self.groupings,
         )
 
 
@@ -207,12 +214,25 @@ def _load_zones(builder: _Builder, doc: dict[str, Any], where: str) -> None:
         builder.name(text, "no_zone", "-", f"{where}: no_zone")
 
 
+def _load_groupings(builder: _Builder, doc: dict[str, Any], where: str) -> None:
+    for i, entry in enumerate(_require(doc.get("groupings", []), list, f"{where}: groupings")):
+        entry = _require(entry, dict, f"{where}: groupings[{i}]")
+        grouping = str(_require(entry.get("id"), str, f"{where}: groupings[{i}].id"))
+        members = _require(entry.get("members"), list, f"{where}: {grouping}.members")
+        if grouping in builder.groupings:
+            raise KnowledgeBaseError(f"{where}: duplicate grouping id {grouping!r}")
+        builder.groupings[grouping] = tuple(str(m) for m in members)
+        for text in _require(entry.get("aliases") or [], list, f"{where}: {grouping}.aliases"):
+            builder.name(text, "grouping", grouping, f"{where}: {grouping}")
+
+
 _LOADERS = {
     "states": _load_states,
     "groups": lambda b, d, w: _load_listed(b, d, w, "groups", "group"),
     "organisations": lambda b, d, w: _load_listed(b, d, w, "organisations", "organisation"),
     "people": _load_people,
     "zones": _load_zones,
+    "groupings": _load_groupings,
 }
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 from agents.kb.fold import name_form
 
 ActorKind = Literal["state", "group", "organisation"]
-NameKind = Literal["name", "adjective", "person", "zone", "no_zone"]
+NameKind = Literal["name", "adjective", "person", "zone", "no_zone", "grouping"]
 
 
 @dataclass(frozen=True)
@@ -120,14 +120,17 @@ class KnowledgeBase:
     ("Kurdish forces" is the YPG, but the SDF in an article that names the SDF and not the YPG)."""
     places: Mapping[str, tuple[Place, ...]] = field(default_factory=dict)
     """Subdivisions and cities by lower-cased folded name, most populous first; never actors."""
+    groupings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Named groupings of states the news uses as one actor ("the E3"), by id: the actors they stand for."""
 
     def __post_init__(self) -> None:
-        for attr in ("actors", "people", "zones", "alternatives", "places"):
+        for attr in ("actors", "people", "zones", "alternatives", "places", "groupings"):
             object.__setattr__(self, attr, MappingProxyType(dict(getattr(self, attr))))
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         mappings = (dict(self.actors), dict(self.people), dict(self.zones))
-        return (type(self), (*mappings, self.names, self.sources, dict(self.alternatives), dict(self.places)))
+        rest = (dict(self.alternatives), dict(self.places), dict(self.groupings))
+        return (type(self), (*mappings, self.names, self.sources, *rest))
 
     def locate(self, name: str) -> Place | None:
         """The place a name most likely means (a subdivision, else the most populous city), if known."""

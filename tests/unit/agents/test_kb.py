@@ -106,6 +106,12 @@ def test_user_file_extends_the_knowledge_base(tmp_path: Path) -> None:
     assert "LIWA_X" not in load_kb().actors
 
 
+def test_groupings_of_states_stand_for_their_members(kb: KnowledgeBase) -> None:
+    assert kb.groupings["E3"] == ("FRA", "DEU", "GBR")
+    assert ("grouping", "P5_1") in _refs(kb, "P5+1")
+    assert all(m in kb.actors for members in kb.groupings.values() for m in members)
+
+
 def test_a_description_may_mean_another_group(kb: KnowledgeBase) -> None:
     assert ("name", "YPG") in _refs(kb, "Kurdish forces")
     assert kb.alternatives["kurdish forces"] == ("SDF",)
@@ -124,6 +130,10 @@ def test_a_description_may_mean_another_group(kb: KnowledgeBase) -> None:
         (
             "kind: groups\ngroups:\n  - {id: NEW_GROUP, means_when_named: {NOWHERE: [New Fighters]}}\n",
             "alternative names unknown actor 'NOWHERE'",
+        ),
+        (
+            "kind: groupings\ngroupings:\n  - {id: TRIO, aliases: [the Trio], members: [FRA, NOWHERE]}\n",
+            "grouping 'TRIO': unknown member 'NOWHERE'",
         ),
         ("kind: weather\n", "unknown kind"),
         ("kind: [unclosed\n", "invalid YAML"),
