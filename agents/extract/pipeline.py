@@ -30,6 +30,7 @@ from agents.extract.mentions import (
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
+from agents.extract.speech import announced_attack, appraisal_roles, negated, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
@@ -120,6 +121,7 @@ class SpacyExtractor:
         self.rules = rules
         self.version = version
         self.lexicon = rules.lexicon
+        self.speech = rules.lexicon.speech_verbs
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
         self.describer = Describer(nlp, kb, rules.lexicon)
         self.tagger = FastTagger(
@@ -252,6 +254,7 @@ class SpacyExtractor:
                 named = [m for m in mentions if m.kind not in ("pronoun", "group")]
                 groups = [g for _, g in conj_groups(doc, mentions)] + [self._participants(e) for e in found]
                 context.remember(named, groups, self._subject(doc, mentions))
+                context.authored(found)
                 adversaries.record(i, found)
                 parties.record(i, found)
             adversaries.expire(i)
@@ -400,6 +403,10 @@ class SpacyExtractor:
             return False
         if rule.xcomp is not None and rule.xcomp != any(c.dep_ == "xcomp" for c in children):
             return False
+        if rule.direct_object and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in children
+        ):
+            return False  # "welcomed the decision" is no visit
         particles = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "advmod", "agent")}
         if rule.particle and not particles & rule.particle:
             return False
@@ -556,16 +563,6 @@ class SpacyExtractor:
             clause = clause.head
         return []
 
-    @staticmethod
-    def _victims(tok: Token, finder: RoleFinder, roles: Roles, adversaries: dict[str, str]) -> list[str]:
-        """Who says they were attacked: the reporter of a hostile act who is its target or the
-        attacker's adversary ("a Peruvian spokesman said Chilean jets bombed the border posts")."""
-        return [
-            reporter
-            for reporter in finder.reporter(tok, direct=True)
-            if reporter in roles.targets or any(adversaries.get(s) == reporter for s in roles.sources)
-        ]
-
     def _opinion(self, doc: Doc, commentators: set[str]) -> bool:
         lex = self.lexicon
         for tok in doc:
@@ -652,7 +649,7 @@ class SpacyExtractor:
         brokers = mediators(doc, mentions, self.lexicon)
         for tok, matched in matches:
             rule: Trigger | None = matched
-            blocked = self._blocked(tok)
+            blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
             if blocked == "negated" and matched.negated is not None:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
             elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
@@ -662,7 +659,9 @@ class SpacyExtractor:
             if tok.i in named or rule is None:
                 continue
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
-            roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
+            roles = appraisal_roles(tok, rule, finder, self.speech) or finder.roles(
+                tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT
+            )
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:
@@ -684,8 +683,22 @@ class SpacyExtractor:
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
             if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
                 perpetrators = dict.fromkeys(roles.sources)
-                claimants = self._claimant(tok, finder) + self._victims(tok, finder, roles, local_adversaries)
-                found += [(PloverType.ACCUSE, c, p) for c in claimants for p in perpetrators if c != p]
+                found += [
+                    (PloverType.ACCUSE, c, p)
+                    for c in self._claimant(tok, finder)
+                    for p in perpetrators
+                    if c != p
+                ]
+                found += [
+                    (PloverType.ACCUSE, c, p)
+                    for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
+                ]
+                found += [
+                    (PloverType.THREATEN, s, t)
+                    for s in announced_attack(tok, finder, roles)
+                    for t in dict.fromkeys(roles.targets)
+                    if s != t
+                ]
             for kind, source, target in found:
                 conf = 0.6 if roles.inherited else 0.8
                 out.append(

@@ -98,6 +98,8 @@ class Lexicon:
     holding_words: frozenset[str] = frozenset()
     stronghold_nouns: frozenset[str] = frozenset()
     truce_nouns: frozenset[str] = frozenset()
+    act_nouns: frozenset[str] = frozenset()
+    word_nouns: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -220,6 +222,8 @@ def load_rules() -> Rules:
         holding_words=_words(lex["holding_words"]),
         stronghold_nouns=_words(lex["stronghold_nouns"]),
         truce_nouns=_words(lex["truce_nouns"]),
+        act_nouns=_words(lex["act_nouns"]),
+        word_nouns=_words(lex["word_nouns"]),
         war_nouns=_words(lex["war_nouns"]),
         place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
