@@ -47,7 +47,8 @@ HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE, PloverType.THREATEN}
 COMPLEMENTS = frozenset({"xcomp", "ccomp", "dobj", "nsubjpass", "oprd", "pcomp", "acomp", "conj"})
 """Dependencies by which a clause or noun is what a governing word wants, fears or prevents."""
 CONTEXT_TARGETED = frozenset({PloverType.CONCEDE, PloverType.COERCE, PloverType.ASSAULT})
-"""Types whose unnamed target is the source's adversary of the last sentences."""
+"""Types whose unnamed target is the source's adversary of the last sentences; so is a denial's
+(``denial_words``: "denied harming civilians"), whose unnamed source is not."""
 OPPOSING = frozenset({PloverType.REJECT, PloverType.PROTEST})
 """Types whose unnamed target, when they oppose an agreement, is the agreement's parties."""
 _COMMENTATOR_NAME = r"((?:[A-Z][\w'-]+ ){0,2}[A-Z][\w'-]+),? (?:an? |the )?(?:[\w-]+ ){0,4}(?:{nouns})\b"
@@ -664,7 +665,8 @@ class SpacyExtractor:
             )
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
-            if rule.type in CONTEXT_TARGETED and not roles.targets:
+            denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
+            if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
             if (
                 rule.type in CONTEXT_TARGETED and not roles.sources

@@ -100,6 +100,7 @@ class Lexicon:
     truce_nouns: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
     word_nouns: frozenset[str] = frozenset()
+    denial_words: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -224,6 +225,7 @@ def load_rules() -> Rules:
         truce_nouns=_words(lex["truce_nouns"]),
         act_nouns=_words(lex["act_nouns"]),
         word_nouns=_words(lex["word_nouns"]),
+        denial_words=_words(lex["denial_words"]),
         war_nouns=_words(lex["war_nouns"]),
         place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},

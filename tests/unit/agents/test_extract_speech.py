@@ -128,3 +128,8 @@ def test_welcoming_a_decision_is_no_visit(extract: Extract) -> None:
 )
 def test_a_reported_attack(extract: Extract, text: str, event: tuple[str, str, str]) -> None:
     assert event in triples(extract(text))
+
+
+def test_a_denial_answers_the_denier_s_adversary(extract: Extract) -> None:
+    text = "Chilean jets bombed Peruvian border posts on Sunday. Chile denied harming civilians."
+    assert ("REJECT", "CHL", "PER") in triples(extract(text))
