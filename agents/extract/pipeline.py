@@ -30,7 +30,7 @@ from agents.extract.mentions import (
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
-from agents.extract.speech import announced_attack, appraisal_roles, negated, reported_attackers
+from agents.extract.speech import announced_threats, appraisal_roles, negated, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
@@ -697,9 +697,9 @@ class SpacyExtractor:
                 ]
                 found += [
                     (PloverType.THREATEN, s, t)
-                    for s in announced_attack(tok, finder, roles)
-                    for t in dict.fromkeys(roles.targets)
-                    if s != t
+                    for s, t in announced_threats(
+                        tok, finder, roles, modality == "planned", local_adversaries
+                    )
                 ]
             for kind, source, target in found:
                 conf = 0.6 if roles.inherited else 0.8

@@ -11,7 +11,6 @@ from schemas.event import PloverType
 
 PREDICATES = ("acomp", "attr", "oprd")
 """Dependencies of a word said of a subject or an object ("was illegal", "called it a provocation")."""
-FUTURE = frozenset({"will", "would", "'ll", "shall"})
 
 
 def appraised(tok: Token) -> Token | None:
@@ -53,22 +52,18 @@ def negated(tok: Token) -> str | None:
     return "negated" if any(c.dep_ == "neg" for c in tok.children) else None
 
 
-def announced_attack(tok: Token, finder: RoleFinder, roles: Roles) -> list[str]:
-    """Who announces an attack of their own yet to come ("Peru said the war against Chile would
-    resume"): the reporter, when the attack is the reporter's or, named by a noun, no one else's, and a
-    future governs it."""
+def announced_threats(
+    tok: Token, finder: RoleFinder, roles: Roles, planned: bool, adversaries: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(reporter, target) for an attack of one's own announced to come ("Peru said the war against
+    Chile would resume"): the reporter's, or, named by a noun, no one else's; its unnamed target is the
+    reporter's adversary of the last sentences ("said the offensive will go on")."""
     reporters = finder.reporter(tok)
     own = set(roles.sources) <= set(reporters) if roles.sources else tok.pos_ == "NOUN"
-    if not reporters or not own:
+    if not planned or not reporters or not own:
         return []
-    clause = tok
-    for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in FUTURE for c in clause.children):
-            return reporters
-        if clause.dep_ == "ccomp" or clause.head == clause:
-            break
-        clause = clause.head
-    return []
+    targets = roles.targets or [adversaries[r] for r in reporters if r in adversaries]
+    return [(r, t) for r in reporters for t in dict.fromkeys(targets) if r != t]
 
 
 def reported_attackers(

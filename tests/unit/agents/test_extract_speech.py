@@ -133,3 +133,11 @@ def test_a_reported_attack(extract: Extract, text: str, event: tuple[str, str, s
 def test_a_denial_answers_the_denier_s_adversary(extract: Extract) -> None:
     text = "Chilean jets bombed Peruvian border posts on Sunday. Chile denied harming civilians."
     assert ("REJECT", "CHL", "PER") in triples(extract(text))
+
+
+def test_an_announced_attack_with_no_target_threatens_the_last_adversary(extract: Extract) -> None:
+    text = (
+        "Chilean jets bombed Peruvian border posts on Sunday. "
+        "Chile's president said the offensive would go on until the border is safe."
+    )
+    assert ("THREATEN", "CHL", "PER") in triples(extract(text))

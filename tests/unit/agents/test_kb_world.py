@@ -162,6 +162,12 @@ def test_a_leader_resolves_through_tenure_across_a_handover(kb: KnowledgeBase) -
     assert kb.people["WD_Q27654948"].actor_on(dt.date(2021, 6, 1)) == "SDN"  # generated from Wikidata
 
 
+def test_a_leader_back_in_office_acts_for_his_state_again(kb: KnowledgeBase) -> None:
+    netanyahu = kb.people["NETANYAHU"]
+    assert netanyahu.actor_on(dt.date(2022, 1, 1)) is None
+    assert netanyahu.actor_on(dt.date(2023, 11, 1)) == "ISR"
+
+
 def test_a_foreign_minister_who_became_president_acts_for_his_state_only_in_office(kb: KnowledgeBase) -> None:
     poroshenko = kb.people["WD_Q58077"]  # Ukraine's foreign minister 2009-2010, president 2014-2019
     assert poroshenko.actor_on(dt.date(2009, 12, 1)) == "UKR"
