@@ -20,6 +20,7 @@ from agents.extract.holders import Holders
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
+    VERBAL,
     Context,
     Mention,
     MentionFinder,
@@ -30,7 +31,7 @@ from agents.extract.mentions import (
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
-from agents.extract.speech import announced_threats, appraisal_roles, negated, reported_attackers
+from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
@@ -651,7 +652,14 @@ class SpacyExtractor:
         for tok, matched in matches:
             rule: Trigger | None = matched
             blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
-            if blocked == "negated" and matched.negated is not None:
+            demanded = (
+                matched.type not in VERBAL
+                and obliged(self._chain(tok), self.lexicon.deontic_aux)
+                and bool(finder.reporter(tok))
+            )
+            if demanded:  # "Peru must withdraw its troops, Chile said": what one demands of another
+                rule = dataclasses.replace(matched, type=PloverType.REQUEST, id=f"{matched.id}:demanded")
+            elif blocked == "negated" and matched.negated is not None:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
             elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
                 rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
@@ -663,6 +671,8 @@ class SpacyExtractor:
             roles = appraisal_roles(tok, rule, finder, self.speech) or finder.roles(
                 tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT
             )
+            if demanded:
+                roles = Roles(sources=finder.reporter(tok), targets=roles.sources)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words

@@ -101,6 +101,7 @@ class Lexicon:
     act_nouns: frozenset[str] = frozenset()
     word_nouns: frozenset[str] = frozenset()
     denial_words: frozenset[str] = frozenset()
+    deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -226,6 +227,7 @@ def load_rules() -> Rules:
         act_nouns=_words(lex["act_nouns"]),
         word_nouns=_words(lex["word_nouns"]),
         denial_words=_words(lex["denial_words"]),
+        deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),
         place_preps=_words(lex["place_preps"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},

@@ -47,6 +47,11 @@ def appraisal_roles(tok: Token, rule: Trigger, finder: RoleFinder, speech: froze
     return Roles(sources=[s for s in sources if s not in targets], targets=targets)
 
 
+def obliged(chain: list[Token], deontic: frozenset[str]) -> bool:
+    """Whether a modal of obligation governs the trigger ("must withdraw", "should end its offensive")."""
+    return any(c.dep_ == "aux" and c.lower_ in deontic for t in chain for c in t.children)
+
+
 def negated(tok: Token) -> str | None:
     """An appraisal holds whatever governs it ("stop its illegal raids"), unless it is itself negated."""
     return "negated" if any(c.dep_ == "neg" for c in tok.children) else None

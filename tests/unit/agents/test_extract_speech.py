@@ -141,3 +141,20 @@ def test_an_announced_attack_with_no_target_threatens_the_last_adversary(extract
         "Chile's president said the offensive would go on until the border is safe."
     )
     assert ("THREATEN", "CHL", "PER") in triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        (  # what a reporter says another must do is a request to it, not the act
+            "Peru must withdraw its troops from the border, Chile said.",
+            {("REQUEST", "CHL", "PER")},
+        ),
+        ("Chile said Peru should end its offensive.", {("REQUEST", "CHL", "PER")}),
+        ("Peru must withdraw its troops from the border.", {("RETREAT", "PER", None)}),  # no reporter
+    ],
+)
+def test_an_obligation_a_reporter_states(
+    extract: Extract, text: str, events: set[tuple[str, str, str | None]]
+) -> None:
+    assert triples(extract(text)) == events
