@@ -20,6 +20,7 @@ from spacy.util import filter_spans
 
 from agents.extract.mentions import Mention, dependent_name
 from agents.extract.rules import Lexicon
+from agents.extract.speakers import quoted
 from agents.kb import KnowledgeBase
 from agents.kb.fold import name_form
 
@@ -163,12 +164,14 @@ class Describer:
         not after another name or its possessive, across capitalised words ("Syria's army", "the
         SDF's Arab fighters"), unless the name only qualifies ("pro-Russian separatists"); not before a
         name ("the rebel alliance Tahrir al-Sham") or "of" or "from" and a name ("the government of
-        Mali"); not of an unnamed group ("tribal fighters") or a number ("F-16 fighters")."""
+        Mali"); not an armed group's description in a quotation (a speaker's label); not of an unnamed
+        group ("tribal fighters") or a number ("F-16 fighters")."""
         covered = {i: m for m in found for i in range(m.start, m.end)}
         out: list[tuple[Span, Mention | None]] = []
+        inside = quoted(doc)
         for span in filter_spans(Span(doc, s, e, label=k) for k, s, e in self.matcher(doc)):
-            if self._unnamed(doc, span, covered):
-                continue
+            if self._unnamed(doc, span, covered) or (span.label_ == "armed" and span.start in inside):
+                continue  # "terrorists" in a speaker's words is the speaker's label for a foe
             name = self._name_before(doc, span, covered)
             if name is None:
                 out.append((span, None))

@@ -9,6 +9,7 @@ actors named before, through :class:`Context`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -18,7 +19,9 @@ from spacy.util import filter_spans
 
 from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
+from agents.extract.speakers import FIRST_PERSON, attributed_speaker, first_person, quoted
 from agents.kb import KnowledgeBase
+from schemas.event import SYMMETRIC_TYPES, Event, PloverType
 
 PRONOUNS = {
     "he": "person",
@@ -39,6 +42,18 @@ RELATIVES = frozenset({"who", "which", "that", "whom", "whose"})
 REPORTING = frozenset(
     {"announce", "warn", "vow", "indicate", "pledge", "promise", "deny", "threaten", "decide"}
 )
+VERBAL = frozenset(
+    {
+        PloverType.ACCUSE,
+        PloverType.REJECT,
+        PloverType.REQUEST,
+        PloverType.THREATEN,
+        PloverType.PROTEST,
+        PloverType.SUPPORT,
+    }
+)
+"""Types of events that are words, not acts."""
+DEFINITE = frozenset({"the", "this", "that", "these", "those", "such"})
 STATE_NOUNS = frozenset({"country", "kingdom", "republic", "emirate"})
 PEOPLE_GROUPS = frozenset({"leader", "president", "minister", "counterpart", "chief", "man", "premier"})
 PERSON_NOUNS = frozenset(
@@ -132,11 +147,51 @@ class Context:
     """Plural referents (groups, plural names, plural subjects), most recent last."""
     people: list[str] = field(default_factory=list)
     singles: list[str] = field(default_factory=list)
+    speaker: tuple[str, ...] = ()
+    """Who spoke the last quotation, for "we" in a quotation that goes on without attribution."""
+    spoke: int = -10
+    seen: int = 0
+    """Sentences remembered so far; ``spoke`` is the one that named the speaker."""
+
+    acts: tuple[str, ...] = ()
+    """Who did the last act a sentence told ("the move", "the decision" refer back to them)."""
+    words: tuple[str, ...] = ()
+    """Who said the last accusation, demand or threat ("the claim", "the statement")."""
+    authored_at: dict[str, int] = field(default_factory=dict)
+
+    def authored(self, events: Iterable[Event]) -> None:
+        """Record who did the acts and who said the words a sentence tells."""
+        acts = [e for e in events if e.type not in VERBAL and e.type != PloverType.CONSULT]
+        words = [e for e in events if e.type in VERBAL]
+        if acts:
+            symmetric = [a for e in acts if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a]
+            self.acts = tuple(
+                dict.fromkeys([*(e.source for e in acts if e.type not in SYMMETRIC_TYPES), *symmetric])
+            )
+            self.authored_at["acts"] = self.seen
+        if words:
+            self.words = tuple(dict.fromkeys(e.source for e in words))
+            self.authored_at["words"] = self.seen
+
+    def author(self, kind: str, span: int = 4) -> tuple[str, ...]:
+        """Who did the last acts (``kind`` "acts") or said the last words ("words"), at most ``span``
+        sentences ago."""
+        recent = self.seen - self.authored_at.get(kind, -span - 1) <= span
+        return (self.acts if kind == "acts" else self.words) if recent else ()
+
+    def speak(self, speaker: tuple[str, ...]) -> None:
+        """Record who the sentence being read attributes its words to."""
+        self.speaker, self.spoke = speaker, self.seen
+
+    def last_speaker(self, span: int = 2) -> tuple[str, ...]:
+        """The speaker named at most ``span`` sentences ago."""
+        return self.speaker if self.seen - self.spoke <= span else ()
 
     def remember(
         self, mentions: list[Mention], groups: list[tuple[str, ...]], subject: tuple[str, ...] = ()
     ) -> None:
         """Record a sentence's mentions, in order, and the actors its main clause is about."""
+        self.seen += 1
         named = [m for m in mentions if m.kind not in ("pronoun", "group")]
         if subject:
             self.subjects.append(subject)
@@ -460,6 +515,16 @@ def resolve_references(
             if last:
                 out.append(Mention(tok.i, tok.i + 1, (last[-1],), "group"))
             continue
+        if (
+            tok.lemma_.lower() in lexicon.act_nouns | lexicon.word_nouns
+            and _bare_definite(tok)
+            and not any(c.i in taken for c in tok.subtree)
+        ):
+            kind = "words" if tok.lemma_.lower() in lexicon.word_nouns else "acts"
+            author = _author(tok, mentions) or context.author(kind)
+            if author:  # "Serbia refused to recognise the move": the move of whoever made it
+                out.append(Mention(tok.i, tok.i + 1, author, "group"))
+            continue
         size = _group_size(tok, lexicon)
         if size is not None and tok.lemma_.lower() in PEOPLE_GROUPS:
             people = [
@@ -478,7 +543,27 @@ def resolve_references(
             fitting = [g for g in candidates if size == 0 or len(g) == size]
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
-    return out
+    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, lexicon.speech_verbs | REPORTING)
+
+
+def _speaker_mentions(
+    doc: Doc, mentions: list[Mention], taken: set[int], context: Context, speech: frozenset[str]
+) -> list[Mention]:
+    """Mentions for "we", "our" and "I" inside a quotation: the speaker its attribution names, else
+    the speaker of the quotation just before."""
+    inside = quoted(doc)
+    by_token = {i: m.actors for m in mentions for i in range(m.start, m.end)}
+    named = attributed_speaker(doc, by_token, inside, speech)
+    if named is not None:
+        context.speak(named)
+    speaker = context.last_speaker() if named is None else named
+    if not speaker:
+        return []
+    return [
+        Mention(t.i, t.i + 1, speaker, "pronoun", plural=FIRST_PERSON[t.lower_])
+        for t in first_person(doc, taken)
+        if t.i in inside
+    ]
 
 
 def _clause_subject(
@@ -505,6 +590,38 @@ def _clause_subject(
             ]
             return tuple(dict.fromkeys(a for m in fitting for a in m.actors))
     return ()
+
+
+def _bare_definite(tok: Token) -> bool:
+    """ "the move", "this decision": a definite noun that says nothing of whose it is."""
+    return (
+        tok.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+        and not any(
+            c.dep_ in ("poss", "compound", "nmod")
+            or (c.dep_ in ("prep", "agent") and c.lower_ in ("of", "by"))
+            for c in tok.children
+        )
+    )
+
+
+def _author(tok: Token, mentions: list[Mention]) -> tuple[str, ...]:
+    """Who made the act a bare definite noun refers back to, when an earlier clause of the sentence
+    (not the one the noun is in) tells it: that clause's subject."""
+    own: set[int] = set()
+    verb = tok
+    while verb.head != verb and verb.dep_ not in ("conj", "advcl", "parataxis"):
+        verb = verb.head
+        own |= {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+    earlier = [
+        m
+        for m in mentions
+        if m.end <= tok.i
+        and m.kind != "pronoun"
+        and m.start not in own
+        and tok.doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
+    ]
+    return earlier[-1].actors if earlier else ()
 
 
 def _bound_to_other(tok: Token, taken: set[int]) -> bool:

@@ -20,6 +20,7 @@ from agents.extract.holders import Holders
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
+    VERBAL,
     Context,
     Mention,
     MentionFinder,
@@ -31,6 +32,7 @@ from agents.extract.participants import deal_talks, joined_talks, remembered_par
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
+from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
@@ -47,7 +49,8 @@ HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE, PloverType.THREATEN}
 COMPLEMENTS = frozenset({"xcomp", "ccomp", "dobj", "nsubjpass", "oprd", "pcomp", "acomp", "conj"})
 """Dependencies by which a clause or noun is what a governing word wants, fears or prevents."""
 CONTEXT_TARGETED = frozenset({PloverType.CONCEDE, PloverType.COERCE, PloverType.ASSAULT})
-"""Types whose unnamed target is the source's adversary of the last sentences."""
+"""Types whose unnamed target is the source's adversary of the last sentences; so is a denial's
+(``denial_words``: "denied harming civilians"), whose unnamed source is not."""
 OPPOSING = frozenset({PloverType.REJECT, PloverType.PROTEST})
 """Types whose unnamed target, when they oppose an agreement, is the agreement's parties."""
 _COMMENTATOR_NAME = r"((?:[A-Z][\w'-]+ ){0,2}[A-Z][\w'-]+),? (?:an? |the )?(?:[\w-]+ ){0,4}(?:{nouns})\b"
@@ -125,6 +128,7 @@ class SpacyExtractor:
         self.rules = rules
         self.version = version
         self.lexicon = rules.lexicon
+        self.speech = rules.lexicon.speech_verbs
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
         self.describer = Describer(nlp, kb, rules.lexicon)
         self.tagger = FastTagger(
@@ -264,6 +268,7 @@ class SpacyExtractor:
                 named = [m for m in mentions if m.kind not in ("pronoun", "group")]
                 groups = [g for _, g in conj_groups(doc, mentions)] + [self._participants(e) for e in found]
                 context.remember(named, groups, self._subject(doc, mentions))
+                context.authored(found)
                 adversaries.record(i, found)
                 parties.record(i, found)
                 talks.record(i, joined)
@@ -418,6 +423,10 @@ class SpacyExtractor:
             return False
         if rule.xcomp is not None and rule.xcomp != any(c.dep_ == "xcomp" for c in children):
             return False
+        if rule.direct_object and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in children
+        ):
+            return False  # "welcomed the decision" is no visit
         particles = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "advmod", "agent")}
         if rule.particle and not particles & rule.particle:
             return False
@@ -579,16 +588,6 @@ class SpacyExtractor:
             clause = clause.head
         return []
 
-    @staticmethod
-    def _victims(tok: Token, finder: RoleFinder, roles: Roles, adversaries: dict[str, str]) -> list[str]:
-        """Who says they were attacked: the reporter of a hostile act who is its target or the
-        attacker's adversary ("a Peruvian spokesman said Chilean jets bombed the border posts")."""
-        return [
-            reporter
-            for reporter in finder.reporter(tok, direct=True)
-            if reporter in roles.targets or any(adversaries.get(s) == reporter for s in roles.sources)
-        ]
-
     def _opinion(self, doc: Doc, commentators: set[str]) -> bool:
         lex = self.lexicon
         for tok in doc:
@@ -677,8 +676,15 @@ class SpacyExtractor:
         brokers = mediators(doc, mentions, self.lexicon)
         for tok, matched in matches:
             rule: Trigger | None = matched
-            blocked = self._blocked(tok)
-            if blocked == "negated" and matched.negated is not None:
+            blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
+            demanded = (
+                matched.type not in VERBAL
+                and obliged(self._chain(tok), self.lexicon.deontic_aux)
+                and bool(finder.reporter(tok))
+            )
+            if demanded:  # "Peru must withdraw its troops, Chile said": what one demands of another
+                rule = dataclasses.replace(matched, type=PloverType.REQUEST, id=f"{matched.id}:demanded")
+            elif blocked == "negated" and matched.negated is not None:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
             elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
                 rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
@@ -687,7 +693,11 @@ class SpacyExtractor:
             if tok.i in named or rule is None:
                 continue
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
-            roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
+            roles = appraisal_roles(tok, rule, finder, self.speech) or finder.roles(
+                tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT
+            )
+            if demanded:
+                roles = Roles(sources=finder.reporter(tok), targets=roles.sources)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             told = tuple(
                 dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target))
@@ -696,7 +706,8 @@ class SpacyExtractor:
             remembered_parties(tok, rule, roles, talks)
             deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
-            if rule.type in CONTEXT_TARGETED and not roles.targets:
+            denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
+            if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
             if (
                 rule.type in CONTEXT_TARGETED and not roles.sources
@@ -715,8 +726,22 @@ class SpacyExtractor:
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
             if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
                 perpetrators = dict.fromkeys(roles.sources)
-                claimants = self._claimant(tok, finder) + self._victims(tok, finder, roles, local_adversaries)
-                found += [(PloverType.ACCUSE, c, p) for c in claimants for p in perpetrators if c != p]
+                found += [
+                    (PloverType.ACCUSE, c, p)
+                    for c in self._claimant(tok, finder)
+                    for p in perpetrators
+                    if c != p
+                ]
+                found += [
+                    (PloverType.ACCUSE, c, p)
+                    for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
+                ]
+                found += [
+                    (PloverType.THREATEN, s, t)
+                    for s, t in announced_threats(
+                        tok, finder, roles, modality == "planned", local_adversaries
+                    )
+                ]
             for kind, source, target in found:
                 conf = 0.6 if roles.inherited else 0.8
                 out.append(

@@ -265,9 +265,9 @@ class RoleFinder:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE and self.holders is not None:
             roles.targets = [a for place in self._places(tok) for a in self.holders.of(place, self)]
-        if not roles.targets and rule.type == PloverType.THREATEN:
+        if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
             clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
-            while clauses:  # "vowed to keep striking Iranian forces"
+            while clauses:  # "vowed to keep striking Iranian forces", "refused to recognise the move"
                 clause = clauses.pop()
                 clauses += [c for c in clause.children if c.dep_ == "xcomp"]
                 for obj in clause.children:

@@ -103,6 +103,10 @@ class Lexicon:
     holding_words: frozenset[str] = frozenset()
     stronghold_nouns: frozenset[str] = frozenset()
     truce_nouns: frozenset[str] = frozenset()
+    act_nouns: frozenset[str] = frozenset()
+    word_nouns: frozenset[str] = frozenset()
+    denial_words: frozenset[str] = frozenset()
+    deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     membership_verbs: frozenset[str] = frozenset()
@@ -237,6 +241,10 @@ def build_rules() -> Rules:
         holding_words=_words(lex["holding_words"]),
         stronghold_nouns=_words(lex["stronghold_nouns"]),
         truce_nouns=_words(lex["truce_nouns"]),
+        act_nouns=_words(lex["act_nouns"]),
+        word_nouns=_words(lex["word_nouns"]),
+        denial_words=_words(lex["denial_words"]),
+        deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),
         place_preps=_words(lex["place_preps"]),
         membership_verbs=_words(lex["membership_verbs"]),
