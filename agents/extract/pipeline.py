@@ -537,7 +537,7 @@ class SpacyExtractor:
                 below is not None
                 and below.dep_ in COMPLEMENTS
                 and t.lemma_.lower() in lex.irrealis_heads
-                and not _spanned(tok, lex.duration_nouns)
+                and not _lasted(tok, lex.duration_nouns)
             ):
                 return "irrealis"
         if (
