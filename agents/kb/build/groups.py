@@ -14,6 +14,7 @@ from agents.kb.build.common import common_word, name_key
 
 _CODE = re.compile(r"\[([A-Z]+)(\s+[^\]]*)?\]")
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{2,})\)")
+_ACRONYM_ALIAS = re.compile(r"[A-Z][A-Z0-9-]{2,}")
 _ORGANISED = re.compile(
     r"\b(army|front|brigades?|movement|group|party|organi[sz]ation|league|council|forces?|militias?|jihad|"
     r"liberation|revolutionary|cells?|battalions?|committee|union|alliance|network|mujahideen|commandos|"
@@ -75,7 +76,21 @@ def _names(entry: Entry) -> list[str]:
         if len(words) >= 2 or (len(text) >= 4 and not common_word(text)):
             out.append(text)
         out += [a for a in _ACRONYM.findall(token) if not common_word(a)]
-    return list(dict.fromkeys(out))
+    spelled = [n for n in out if len(n.split()) >= 2]
+    return list(dict.fromkeys(n for n in out if not _ACRONYM_ALIAS.fullmatch(n) or _abbreviates(n, spelled)))
+
+
+def _abbreviates(acronym: str, names: list[str]) -> bool:
+    """Whether ``acronym`` is made of the initials of one of ``names``, in order, from its first word:
+    "INLA" of "Irish National Liberation Army", not "PLA" of it."""
+    letters = acronym.replace("-", "")
+    for name in names:
+        initials = [w[0].upper() for w in re.split(r"[\s-]+", name) if w]
+        if initials and initials[0] == letters[0]:
+            rest = iter(initials[1:])
+            if all(letter in rest for letter in letters[1:]):
+                return True
+    return False
 
 
 def _ident(name: str) -> str:
