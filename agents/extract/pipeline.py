@@ -28,7 +28,7 @@ from agents.extract.mentions import (
     resolve_references,
 )
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
-from agents.extract.roles import RoleFinder, Roles
+from agents.extract.roles import RoleFinder, Roles, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.text import Normalised, Sentence, normalise, sentences
@@ -137,6 +137,8 @@ class SpacyExtractor:
         self.requests = {
             w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
         }
+        self.asking = frozenset(self.requests & rules.lexicon.irrealis_heads)
+        """Request verbs whose clause is what is asked for ("demanded that the ships leave")."""
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(self.trigger_lemmas)
         self.trigger_matcher = Matcher(nlp.vocab)
@@ -449,7 +451,7 @@ class SpacyExtractor:
         return any(
             c.dep_ == "prep"
             and c.lower_ in rule.particle
-            and any(o.lemma_.lower() in rule.object for o in c.children)
+            and any(o.lemma_.lower() in rule.object for o in objects_through(c))
             for c in tok.children
         )
 
@@ -508,6 +510,12 @@ class SpacyExtractor:
                     return "hypothetical"
             if below is not None and below.dep_ in COMPLEMENTS and t.lemma_.lower() in lex.irrealis_heads:
                 return "irrealis"
+        if (
+            chain[-1].dep_ == "ccomp"
+            and chain[-1].head.lemma_.lower() in self.asking
+            and all(t.dep_ != "advcl" for t in chain)
+        ):
+            return "irrealis"  # "demanded that the ships leave": asked for, not done
         if (
             tok.dep_ == "pobj"
             and tok.head.lower_ == "of"

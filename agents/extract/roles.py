@@ -271,6 +271,8 @@ class RoleFinder:
                     if obj.dep_ == "dobj":
                         roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
                 roles.targets += self._prep_objects(clause, THREAT_PREPS)
+        if rule.type == PloverType.REJECT and (parties := self._accord_parties(tok, rule)):
+            roles.targets = parties
         if not roles.targets and rule.type == PloverType.REQUEST:
             named = {id(m): m for t in self._truces(tok) for x in t.subtree if (m := self.by_token.get(x.i))}
             roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
@@ -360,7 +362,7 @@ class RoleFinder:
             roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
         if rule.modifier_is == "target" and tok.dep_ == "appos":
             roles.targets += self.actors(tok.head, deep=False)
-        if not roles.sources and not stop_inherit:
+        if not roles.sources and not stop_inherit and not self._names_other(tok, rule):
             anchor = tok
             while (
                 anchor.dep_ == "pobj"
@@ -412,6 +414,14 @@ class RoleFinder:
                     a for c in verb.head.children if c.dep_ == "nsubjpass" for a in self.actors(c)
                 ]
         return roles
+
+    def _names_other(self, tok: Token, rule: Trigger) -> bool:
+        """Whether the noun's "of" phrase names who acts and that is no actor ("the evacuation of
+        civilians", "the entry of aid"): then the clause's subject does not act it."""
+        return rule.of_is == "source" and any(
+            c.dep_ == "prep" and c.lower_ == "of" and not self._prep_objects(tok, frozenset({"of"}))
+            for c in tok.children
+        )
 
     def _governing_subject(self, noun: Token) -> list[str]:
         """The subject of the verb a noun's prepositional phrase hangs from, through a few nouns."""
@@ -469,6 +479,9 @@ class RoleFinder:
         "fighters left the rebel-held sector"; not a place left ("fled Syria") nor a pronoun."""
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl":
             return patients
+        events = self.events | self.lexicon.war_nouns
+        if any(c.dep_ in SUBJECT_DEPS and c.lemma_.lower() in events for c in verb.children):
+            return []  # "the war left thousands dead": an event leaves nothing
         movers: list[str] = []
         for obj in verb.children:
             if obj.dep_ != "dobj":
@@ -495,6 +508,17 @@ class RoleFinder:
                     places += [o for o in prep.children if o.dep_ == "pobj"]
         return places
 
+    def _accord_parties(self, tok: Token, rule: Trigger) -> list[str]:
+        """Who else is party to the agreement one leaves or rejects ("withdrew from the accord with Iran")."""
+        accords = [
+            o
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in rule.targets | rule.particle
+            for o in objects_through(c)
+            if o.lemma_.lower() in self.lexicon.agreement_nouns
+        ]
+        return [a for accord in accords for a in self._prep_objects(accord, SYMMETRIC_PREPS)]
+
     def _truces(self, tok: Token) -> list[Token]:
         """What a request asks the sides of a fight to make: "called for a truce", "urged an end to"."""
         objects = [c for c in tok.children if c.dep_ == "dobj"]
@@ -510,6 +534,11 @@ class RoleFinder:
             ):
                 out += [a for c in clause.children if c.dep_ == "dobj" for a in self.actors(c)]
         return out
+
+
+def objects_through(prep: Token) -> list[Token]:
+    """The objects of a preposition, or of a compound one ("out of", "away from")."""
+    return [o for p in (prep, *(c for c in prep.children if c.dep_ == "prep")) for o in p.children]
 
 
 def _finite(verb: Token) -> bool:
