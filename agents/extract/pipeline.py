@@ -671,6 +671,8 @@ class SpacyExtractor:
                 continue
             mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
+            if rule.no_recipient and roles.targets:
+                continue  # "sent tanks to Ukraine": aid to Ukraine, no deployment
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:

@@ -47,6 +47,7 @@ class Trigger:
     both_ways: bool = False
     mediation: bool = False
     companion: bool = False
+    no_recipient: bool = False
     direct_object: bool = False
     reported: bool = False
     negated: PloverType | None = None
@@ -164,6 +165,7 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
         both_ways=bool(raw.get("both_ways", False)),
         mediation=bool(raw.get("mediation", False)),
         companion=bool(raw.get("companion", False)),
+        no_recipient=bool(raw.get("no_recipient", False)),
         direct_object=bool(raw.get("direct_object", False)),
         reported=bool(raw.get("reported", False)),
         negated=PloverType(raw["negated"]) if raw.get("negated") else None,

@@ -72,3 +72,20 @@ def test_a_movement_of_non_actors_is_nobody_s_retreat_or_deployment(extract: Ext
 
 def test_a_movement_of_an_actor_named_in_of_still_counts(extract: Extract) -> None:
     assert ("RETREAT", "CHL", None) in triples(extract("Lima welcomed the withdrawal of Chilean troops."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Germany agreed on Monday to send Leopard tanks to Poland.",
+        "Norway will dispatch missiles to Finland next week.",
+    ],
+)
+def test_hardware_sent_to_an_actor_is_aid_and_no_deployment(extract: Extract, text: str) -> None:
+    found = triples(extract(text))
+    assert {t for t in found if t[0] == "AID"}
+    assert not {t for t in found if t[0] == "MOBILIZE"}
+
+
+def test_hardware_sent_to_a_place_is_a_deployment(extract: Extract) -> None:
+    assert ("MOBILIZE", "CHL", None) in triples(extract("Chile sent two warships to the disputed waters."))
