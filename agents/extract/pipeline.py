@@ -31,6 +31,7 @@ from agents.extract.parties import complete_roles, join_mediators, mediators, re
 from agents.extract.roles import RoleFinder, Roles, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
+from agents.extract.territory import entry_into_held_ground
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
 from agents.kb.fold import name_form
@@ -673,6 +674,7 @@ class SpacyExtractor:
             roles = finder.roles(tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT)
             if rule.no_recipient and roles.targets:
                 continue  # "sent tanks to Ukraine": aid to Ukraine, no deployment
+            rule = entry_into_held_ground(tok, rule, roles, finder, self.lexicon)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
             if rule.type in CONTEXT_TARGETED and not roles.targets:

@@ -260,8 +260,8 @@ class RoleFinder:
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
-        if not roles.targets and roles.sources and rule.type in HOSTILE and self.holders is not None:
-            roles.targets = [a for place in self._places(tok) for a in self.holders.of(place, self)]
+        if not roles.targets and roles.sources and rule.type in HOSTILE:
+            roles.targets = self.holders_of_places(tok)
         if not roles.targets and rule.type == PloverType.THREATEN:
             clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
             while clauses:  # "vowed to keep striking Iranian forces"
@@ -494,6 +494,12 @@ class RoleFinder:
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
+
+    def holders_of_places(self, tok: Token) -> list[str]:
+        """Who holds the places an attack, a capture or an entry is done to."""
+        if self.holders is None:
+            return []
+        return [a for place in self._places(tok) for a in self.holders.of(place, self)]
 
     def _places(self, tok: Token) -> list[Token]:
         """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,

@@ -97,6 +97,7 @@ class Lexicon:
     deal_verbs: frozenset[str] = frozenset()
     coagent_words: frozenset[str] = frozenset()
     holding_words: frozenset[str] = frozenset()
+    entering_verbs: frozenset[str] = frozenset()
     stronghold_nouns: frozenset[str] = frozenset()
     truce_nouns: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
@@ -220,6 +221,7 @@ def load_rules() -> Rules:
         deal_verbs=_words(lex["deal_verbs"]),
         coagent_words=_words(lex["coagent_words"]),
         holding_words=_words(lex["holding_words"]),
+        entering_verbs=_words(lex["entering_verbs"]),
         stronghold_nouns=_words(lex["stronghold_nouns"]),
         truce_nouns=_words(lex["truce_nouns"]),
         war_nouns=_words(lex["war_nouns"]),
