@@ -220,6 +220,7 @@ class RoleFinder:
 
     def roles(self, tok: Token, rule: Trigger, stop_inherit: bool = False) -> Roles:
         """Sources, targets and partners of a trigger word."""
+        joining = self.lexicon.joining_verbs
         if tok.pos_ == "ADP":  # "fought alongside X": the verb's subject and the preposition's object
             if tok.head.pos_ != "VERB":
                 return Roles()
@@ -258,6 +259,12 @@ class RoleFinder:
             verb = tok.head.head  # "travelled to Moscow for talks"
             if tok.head.lower_ == "for" and verb.pos_ == "VERB" and verb.lemma_.lower() in TRAVEL:
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
+        if (
+            rule.type == PloverType.ASSAULT
+            and tok.dep_ in ("ccomp", "xcomp")
+            and tok.head.lemma_.lower() in joining
+        ):
+            roles.sources += self.subject(tok.head)[0]  # "sent troops to help Somalia fight the militants"
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE:
