@@ -511,6 +511,11 @@ class SpacyExtractor:
                     return "hypothetical"
             if below is not None and below.dep_ in COMPLEMENTS and t.lemma_.lower() in lex.irrealis_heads:
                 return "irrealis"
+        first = tok
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        if first.dep_ in ("pobj", "pcomp") and first.head.lower_ == "without":
+            return "negated"  # "took the town without fighting"
         if (
             chain[-1].dep_ == "ccomp"
             and chain[-1].head.lemma_.lower() in self.asking

@@ -89,3 +89,20 @@ def test_hardware_sent_to_an_actor_is_aid_and_no_deployment(extract: Extract, te
 
 def test_hardware_sent_to_a_place_is_a_deployment(extract: Extract) -> None:
     assert ("MOBILIZE", "CHL", None) in triples(extract("Chile sent two warships to the disputed waters."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ethiopian troops entered the three towns without fighting.",
+        "Chile took the islands without shelling or fighting, Peru said.",
+    ],
+)
+def test_an_attack_done_without_is_no_attack(extract: Extract, text: str) -> None:
+    assert not {t for t in triples(extract(text)) if t[0] == "ASSAULT"}
+
+
+def test_a_capture_without_a_fight_still_coerces(extract: Extract) -> None:
+    found = triples(extract("Ethiopian troops took control of three towns from the TPLF without a fight."))
+    assert ("COERCE", "ETH", "TPLF") in found
+    assert ("ASSAULT", "ETH", "TPLF") not in found
