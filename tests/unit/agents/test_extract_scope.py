@@ -13,6 +13,10 @@ from tests.unit.agents.conftest import triples
 Extract = Callable[..., list[Event]]
 
 
+def kinds(events: list[Event]) -> set[str]:
+    return {str(e.type) for e in events}
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -22,9 +26,8 @@ Extract = Callable[..., list[Event]]
     ],
 )
 def test_leaving_an_accord_is_a_rejection_of_its_other_party(extract: Extract, text: str) -> None:
-    found = triples(extract(text))
-    assert ("REJECT", "CHL", "PER") in found
-    assert not {t for t in found if t[0] == "RETREAT"}
+    events = extract(text)
+    assert ("REJECT", "CHL", "PER") in triples(events) and "RETREAT" not in kinds(events)
 
 
 def test_troops_withdrawn_from_a_border_still_retreat(extract: Extract) -> None:
@@ -41,9 +44,8 @@ def test_troops_withdrawn_from_a_border_still_retreat(extract: Extract) -> None:
     ],
 )
 def test_a_withdrawal_demanded_has_not_happened(extract: Extract, text: str) -> None:
-    found = triples(extract(text))
-    assert {t for t in found if t[0] == "REQUEST"}
-    assert not {t for t in found if t[0] == "RETREAT"}
+    found = kinds(extract(text))
+    assert "REQUEST" in found and "RETREAT" not in found
 
 
 def test_a_withdrawal_after_a_demand_clause_still_happened(extract: Extract) -> None:
@@ -54,8 +56,8 @@ def test_a_withdrawal_after_a_demand_clause_still_happened(extract: Extract) -> 
 
 
 def test_a_war_that_left_people_dead_is_no_retreat(extract: Extract) -> None:
-    found = triples(extract("The 1995 war left thousands of people dead, most of them Bosnian Serbs."))
-    assert not {t for t in found if t[0] == "RETREAT"}
+    text = "The 1995 war left thousands of people dead, most of them Bosnian Serbs."
+    assert "RETREAT" not in kinds(extract(text))
 
 
 @pytest.mark.parametrize(
@@ -66,8 +68,7 @@ def test_a_war_that_left_people_dead_is_no_retreat(extract: Extract) -> None:
     ],
 )
 def test_a_movement_of_non_actors_is_nobody_s_retreat_or_deployment(extract: Extract, text: str) -> None:
-    found = triples(extract(text))
-    assert not {t for t in found if t[0] in ("RETREAT", "MOBILIZE")}
+    assert not kinds(extract(text)) & {"RETREAT", "MOBILIZE"}
 
 
 def test_a_movement_of_an_actor_named_in_of_still_counts(extract: Extract) -> None:
@@ -82,9 +83,8 @@ def test_a_movement_of_an_actor_named_in_of_still_counts(extract: Extract) -> No
     ],
 )
 def test_hardware_sent_to_an_actor_is_aid_and_no_deployment(extract: Extract, text: str) -> None:
-    found = triples(extract(text))
-    assert {t for t in found if t[0] == "AID"}
-    assert not {t for t in found if t[0] == "MOBILIZE"}
+    found = kinds(extract(text))
+    assert "AID" in found and "MOBILIZE" not in found
 
 
 def test_hardware_sent_to_a_place_is_a_deployment(extract: Extract) -> None:
@@ -99,7 +99,7 @@ def test_hardware_sent_to_a_place_is_a_deployment(extract: Extract) -> None:
     ],
 )
 def test_an_attack_done_without_is_no_attack(extract: Extract, text: str) -> None:
-    assert not {t for t in triples(extract(text)) if t[0] == "ASSAULT"}
+    assert "ASSAULT" not in kinds(extract(text))
 
 
 def test_a_capture_without_a_fight_still_coerces(extract: Extract) -> None:
