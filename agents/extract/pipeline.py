@@ -30,10 +30,11 @@ from agents.extract.mentions import (
 )
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
-from agents.extract.roles import RoleFinder, Roles
+from agents.extract.roles import RoleFinder, Roles, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
+from agents.extract.territory import entry_into_held_ground
 from agents.extract.text import Normalised, Sentence, normalise, sentences
 from agents.kb import KnowledgeBase, load_kb
 from agents.kb.fold import name_form
@@ -146,6 +147,8 @@ class SpacyExtractor:
         self.requests = {
             w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
         }
+        self.asking = frozenset(self.requests & rules.lexicon.irrealis_heads)
+        """Request verbs whose clause is what is asked for ("demanded that the ships leave")."""
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(self.trigger_lemmas)
         self.trigger_matcher = Matcher(nlp.vocab)
@@ -476,7 +479,7 @@ class SpacyExtractor:
         return any(
             c.dep_ == "prep"
             and c.lower_ in rule.particle
-            and any(o.lemma_.lower() in rule.object for o in c.children)
+            and any(o.lemma_.lower() in rule.object for o in objects_through(c))
             for c in tok.children
         )
 
@@ -540,6 +543,17 @@ class SpacyExtractor:
                 and not _lasted(tok, lex.duration_nouns)
             ):
                 return "irrealis"
+        first = tok
+        while first.dep_ == "conj" and first.head != first:
+            first = first.head
+        if first.dep_ in ("pobj", "pcomp") and first.head.lower_ == "without":
+            return "negated"  # "took the town without fighting"
+        if (
+            chain[-1].dep_ == "ccomp"
+            and chain[-1].head.lemma_.lower() in self.asking
+            and all(t.dep_ != "advcl" for t in chain)
+        ):
+            return "irrealis"  # "demanded that the ships leave": asked for, not done
         if (
             tok.dep_ == "pobj"
             and tok.head.lower_ == "of"
@@ -698,6 +712,9 @@ class SpacyExtractor:
             )
             if demanded:
                 roles = Roles(sources=finder.reporter(tok), targets=roles.sources)
+            if rule.no_recipient and roles.targets:
+                continue  # "sent tanks to Ukraine": aid to Ukraine, no deployment
+            rule = entry_into_held_ground(tok, rule, roles, finder, self.lexicon)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             told = tuple(
                 dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target))

@@ -223,6 +223,7 @@ class RoleFinder:
 
     def roles(self, tok: Token, rule: Trigger, stop_inherit: bool = False) -> Roles:
         """Sources, targets and partners of a trigger word."""
+        joining = self.lexicon.joining_verbs
         if tok.pos_ == "ADP":  # "fought alongside X": the verb's subject and the preposition's object
             if tok.head.pos_ != "VERB":
                 return Roles()
@@ -261,10 +262,16 @@ class RoleFinder:
             verb = tok.head.head  # "travelled to Moscow for talks"
             if tok.head.lower_ == "for" and verb.pos_ == "VERB" and verb.lemma_.lower() in TRAVEL:
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
+        if (
+            rule.type == PloverType.ASSAULT
+            and tok.dep_ in ("ccomp", "xcomp")
+            and tok.head.lemma_.lower() in joining
+        ):
+            roles.sources += self.subject(tok.head)[0]  # "sent troops to help Somalia fight the militants"
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
-        if not roles.targets and roles.sources and rule.type in HOSTILE and self.holders is not None:
-            roles.targets = [a for place in self._places(tok) for a in self.holders.of(place, self)]
+        if not roles.targets and roles.sources and rule.type in HOSTILE:
+            roles.targets = self.holders_of_places(tok)
         if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
             clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
             while clauses:  # "vowed to keep striking Iranian forces", "refused to recognise the move"
@@ -274,6 +281,8 @@ class RoleFinder:
                     if obj.dep_ == "dobj":
                         roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
                 roles.targets += self._prep_objects(clause, THREAT_PREPS)
+        if rule.type == PloverType.REJECT and (parties := self._accord_parties(tok, rule)):
+            roles.targets = parties
         if not roles.targets and rule.type == PloverType.REQUEST:
             named = {id(m): m for t in self._truces(tok) for x in t.subtree if (m := self.by_token.get(x.i))}
             roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
@@ -363,7 +372,7 @@ class RoleFinder:
             roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
         if rule.modifier_is == "target" and tok.dep_ == "appos":
             roles.targets += self.actors(tok.head, deep=False)
-        if not roles.sources and not stop_inherit:
+        if not roles.sources and not stop_inherit and not self._names_other(tok, rule):
             anchor = tok
             while (
                 anchor.dep_ == "pobj"
@@ -415,6 +424,14 @@ class RoleFinder:
                     a for c in verb.head.children if c.dep_ == "nsubjpass" for a in self.actors(c)
                 ]
         return roles
+
+    def _names_other(self, tok: Token, rule: Trigger) -> bool:
+        """Whether the noun's "of" phrase names who acts and that is no actor ("the evacuation of
+        civilians", "the entry of aid"): then the clause's subject does not act it."""
+        return rule.of_is == "source" and any(
+            c.dep_ == "prep" and c.lower_ == "of" and not self._prep_objects(tok, frozenset({"of"}))
+            for c in tok.children
+        )
 
     def _governing_subject(self, noun: Token) -> list[str]:
         """The subject of the verb a noun's prepositional phrase hangs from, through a few nouns."""
@@ -472,6 +489,9 @@ class RoleFinder:
         "fighters left the rebel-held sector"; not a place left ("fled Syria") nor a pronoun."""
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl":
             return patients
+        events = self.events | self.lexicon.war_nouns
+        if any(c.dep_ in SUBJECT_DEPS and c.lemma_.lower() in events for c in verb.children):
+            return []  # "the war left thousands dead": an event leaves nothing
         movers: list[str] = []
         for obj in verb.children:
             if obj.dep_ != "dobj":
@@ -485,6 +505,12 @@ class RoleFinder:
                     movers.extend(mention.actors)
         return movers
 
+    def holders_of_places(self, tok: Token) -> list[str]:
+        """Who holds the places an attack, a capture or an entry is done to."""
+        if self.holders is None:
+            return []
+        return [a for place in self._places(tok) for a in self.holders.of(place, self)]
+
     def _places(self, tok: Token) -> list[Token]:
         """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,
         the object of its place prepositions, or of those of the light verb that launches it."""
@@ -497,6 +523,17 @@ class RoleFinder:
                 if prep.dep_ == "prep" and prep.lower_ in self.lexicon.place_preps:
                     places += [o for o in prep.children if o.dep_ == "pobj"]
         return places
+
+    def _accord_parties(self, tok: Token, rule: Trigger) -> list[str]:
+        """Who else is party to the agreement one leaves or rejects ("withdrew from the accord with Iran")."""
+        accords = [
+            o
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in rule.targets | rule.particle
+            for o in objects_through(c)
+            if o.lemma_.lower() in self.lexicon.agreement_nouns
+        ]
+        return [a for accord in accords for a in self._prep_objects(accord, SYMMETRIC_PREPS)]
 
     def _truces(self, tok: Token) -> list[Token]:
         """What a request asks the sides of a fight to make: "called for a truce", "urged an end to"."""
@@ -519,6 +556,11 @@ def _listed(appos: Token) -> bool:
     """Whether an apposition is a list the parse hung on its first member: a name that heads a
     coordination ("X, Country's Y, Z and W held talks": Y, Z and W are no description of X)."""
     return appos.pos_ == "PROPN" and any(c.dep_ == "conj" for c in appos.children)
+
+
+def objects_through(prep: Token) -> list[Token]:
+    """The objects of a preposition, or of a compound one ("out of", "away from")."""
+    return [o for p in (prep, *(c for c in prep.children if c.dep_ == "prep")) for o in p.children]
 
 
 def _finite(verb: Token) -> bool:

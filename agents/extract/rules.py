@@ -52,6 +52,7 @@ class Trigger:
     both_ways: bool = False
     mediation: bool = False
     companion: bool = False
+    no_recipient: bool = False
     direct_object: bool = False
     reported: bool = False
     negated: PloverType | None = None
@@ -101,6 +102,7 @@ class Lexicon:
     deal_verbs: frozenset[str] = frozenset()
     coagent_words: frozenset[str] = frozenset()
     holding_words: frozenset[str] = frozenset()
+    entering_verbs: frozenset[str] = frozenset()
     stronghold_nouns: frozenset[str] = frozenset()
     truce_nouns: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
@@ -176,6 +178,7 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
         both_ways=bool(raw.get("both_ways", False)),
         mediation=bool(raw.get("mediation", False)),
         companion=bool(raw.get("companion", False)),
+        no_recipient=bool(raw.get("no_recipient", False)),
         direct_object=bool(raw.get("direct_object", False)),
         reported=bool(raw.get("reported", False)),
         negated=PloverType(raw["negated"]) if raw.get("negated") else None,
@@ -239,6 +242,7 @@ def build_rules() -> Rules:
         deal_verbs=_words(lex["deal_verbs"]),
         coagent_words=_words(lex["coagent_words"]),
         holding_words=_words(lex["holding_words"]),
+        entering_verbs=_words(lex["entering_verbs"]),
         stronghold_nouns=_words(lex["stronghold_nouns"]),
         truce_nouns=_words(lex["truce_nouns"]),
         act_nouns=_words(lex["act_nouns"]),
