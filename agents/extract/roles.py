@@ -249,7 +249,7 @@ class RoleFinder:
             roles.targets = [
                 a
                 for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in rule.targets
+                if c.dep_ in ("prep", "dative") and c.lower_ in rule.targets
                 for o in c.children
                 if o.dep_ == "pobj" and o.i in self.by_token
                 for a in self.by_token[o.i].actors
