@@ -1,0 +1,120 @@
+"""Requests, refusals, protests, sanctions and concessions in the forms news tells them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas import Event
+from tests.unit.agents.conftest import triples
+
+Extract = Callable[..., list[Event]]
+
+
+def _found(extract: Extract, text: str, kind: str) -> set[tuple[str, str, str | None]]:
+    return {t for t in triples(extract(text)) if t[0] == kind}
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Chile called for Peru to halt the missile tests.", ("REQUEST", "CHL", "PER")),
+        ("Ghana has called for Togo to reopen the border markets.", ("REQUEST", "GHA", "TGO")),
+        ("Chile's demand that Peru withdraw its troops went unanswered.", ("REQUEST", "CHL", "PER")),
+        (  # the addressee is the partner of the talks the sentence tells
+            "During talks with Peru, Chile demanded the release of the fishermen.",
+            ("REQUEST", "CHL", "PER"),
+        ),
+        (
+            "After meeting Peru's president, Chile's foreign minister urged the release of the fishermen.",
+            ("REQUEST", "CHL", "PER"),
+        ),
+        ("Chile asked the UN Security Council to condemn the raid.", ("REQUEST", "CHL", "UN")),
+        ("Chile demanded the withdrawal of Peruvian troops from the border.", ("REQUEST", "CHL", "PER")),
+        ("Peru was urged by Chile to lift the fishing ban.", ("REQUEST", "CHL", "PER")),
+    ],
+)
+def test_requests_reach_their_addressee(extract: Extract, text: str, event: tuple[str, str, str]) -> None:
+    assert event in triples(extract(text))
+
+
+def test_an_act_called_for_is_not_done(extract: Extract) -> None:
+    found = triples(extract("Chile called for Peru to withdraw its troops from the border."))
+    assert ("REQUEST", "CHL", "PER") in found
+    assert ("RETREAT", "PER", None) not in found
+
+
+def test_what_a_deal_calls_for_is_told(extract: Extract) -> None:
+    found = triples(
+        extract("The accord, signed on Friday, called for Peru to withdraw its troops from the border.")
+    )
+    assert ("RETREAT", "PER", None) in found
+    assert not {t for t in found if t[0] == "REQUEST"}
+
+
+def test_a_call_made_together_after_talks_asks_no_partner(extract: Extract) -> None:
+    assert not _found(extract, "Chile and Peru held talks in Lima and called for restraint.", "REQUEST")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile rejected Peruvian calls for an inquiry.",
+        "Chile ruled out Peru's plan for a referendum.",
+        "Chile turned down an invitation from Peru.",
+        "Chile rebuffed Peru's overtures.",
+        "Chile dismissed the Peruvian ultimatum.",
+    ],
+)
+def test_a_refusal_targets_who_proposed(extract: Extract, text: str) -> None:
+    assert ("REJECT", "CHL", "PER") in triples(extract(text))
+
+
+def test_turning_to_someone_is_no_refusal(extract: Extract) -> None:
+    assert not _found(extract, "Chile turned to Peru for help.", "REJECT")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile summoned the Peruvian ambassador over the border incident.",
+        "Peru's envoy was summoned by the Chilean foreign ministry.",
+        "Chile lodged a formal protest with Peru over the arrests.",
+        "Chile sent a protest note to Peru.",
+        "Chile filed a demarche with Peru.",
+    ],
+)
+def test_a_formal_protest_goes_to_the_envoys_state(extract: Extract, text: str) -> None:
+    assert ("PROTEST", "CHL", "PER") in triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile froze the bank accounts of Peruvian ministers.",
+        "Chile froze Peruvian assets held in its banks.",
+        "Chile ordered the expulsion of two Peruvian diplomats.",
+        "Chile banned imports from Peru.",
+    ],
+)
+def test_sanctions_in_their_news_forms(extract: Extract, text: str) -> None:
+    assert ("SANCTION", "CHL", "PER") in triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("Peru released four Chilean soldiers on Sunday.", ("CONCEDE", "PER", "CHL")),
+        (
+            "Chilean troops shelled Peruvian posts on Monday. Peru freed 40 prisoners on Tuesday.",
+            ("CONCEDE", "PER", "CHL"),
+        ),
+    ],
+)
+def test_releasing_captives_concedes(extract: Extract, text: str, event: tuple[str, str, str]) -> None:
+    assert event in triples(extract(text))
+
+
+def test_releasing_a_statement_concedes_nothing(extract: Extract) -> None:
+    assert not _found(extract, "Peru released a statement on the talks with Chile.", "CONCEDE")
