@@ -273,7 +273,11 @@ class RoleFinder:
         if not roles.targets and roles.sources and rule.type in HOSTILE:
             roles.targets = self.holders_of_places(tok)
         if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
-            clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+            clauses = [  # also a noun's infinitive: "its refusal to recognise the move"
+                c
+                for c in tok.children
+                if c.dep_ in ("xcomp", "ccomp") or (tok.pos_ == "NOUN" and _infinitive(c))
+            ]
             while clauses:  # "vowed to keep striking Iranian forces", "refused to recognise the move"
                 clause = clauses.pop()
                 clauses += [c for c in clause.children if c.dep_ == "xcomp"]
@@ -566,6 +570,11 @@ def _listed(appos: Token) -> bool:
     """Whether an apposition is a list the parse hung on its first member: a name that heads a
     coordination ("X, Country's Y, Z and W held talks": Y, Z and W are no description of X)."""
     return appos.pos_ == "PROPN" and any(c.dep_ == "conj" for c in appos.children)
+
+
+def _infinitive(clause: Token) -> bool:
+    """A noun's infinitive clause ("the refusal to sign")."""
+    return clause.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def for_clause(tok: Token) -> bool:

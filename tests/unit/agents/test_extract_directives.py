@@ -65,6 +65,9 @@ def test_a_call_made_together_after_talks_asks_no_partner(extract: Extract) -> N
         "Chile turned down an invitation from Peru.",
         "Chile rebuffed Peru's overtures.",
         "Chile dismissed the Peruvian ultimatum.",
+        "Chile rebutted the Peruvian accusations.",
+        "Chile spurned Peru's offer of talks.",
+        "Chile's refusal to meet Peru's demands prolonged the dispute.",
     ],
 )
 def test_a_refusal_targets_who_proposed(extract: Extract, text: str) -> None:
@@ -106,6 +109,7 @@ def test_sanctions_in_their_news_forms(extract: Extract, text: str) -> None:
     ("text", "event"),
     [
         ("Peru released four Chilean soldiers on Sunday.", ("CONCEDE", "PER", "CHL")),
+        ("Two Chilean soldiers were freed by Peru on Friday.", ("CONCEDE", "PER", "CHL")),
         (
             "Chilean troops shelled Peruvian posts on Monday. Peru freed 40 prisoners on Tuesday.",
             ("CONCEDE", "PER", "CHL"),
