@@ -79,45 +79,30 @@ def test_turning_to_someone_is_no_refusal(extract: Extract) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
-        "Chile summoned the Peruvian ambassador over the border incident.",
-        "Peru's envoy was summoned by the Chilean foreign ministry.",
-        "Chile lodged a formal protest with Peru over the arrests.",
-        "Chile sent a protest note to Peru.",
-        "Chile filed a demarche with Peru.",
-    ],
-)
-def test_a_formal_protest_goes_to_the_envoys_state(extract: Extract, text: str) -> None:
-    assert ("PROTEST", "CHL", "PER") in triples(extract(text))
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Chile froze the bank accounts of Peruvian ministers.",
-        "Chile froze Peruvian assets held in its banks.",
-        "Chile ordered the expulsion of two Peruvian diplomats.",
-        "Chile banned imports from Peru.",
-    ],
-)
-def test_sanctions_in_their_news_forms(extract: Extract, text: str) -> None:
-    assert ("SANCTION", "CHL", "PER") in triples(extract(text))
-
-
-@pytest.mark.parametrize(
-    ("text", "event"),
-    [
-        ("Peru released four Chilean soldiers on Sunday.", ("CONCEDE", "PER", "CHL")),
-        ("Two Chilean soldiers were freed by Peru on Friday.", ("CONCEDE", "PER", "CHL")),
-        (
-            "Chilean troops shelled Peruvian posts on Monday. Peru freed 40 prisoners on Tuesday.",
-            ("CONCEDE", "PER", "CHL"),
+        # a formal protest goes to the envoy's state
+        ("Chile summoned the Peruvian ambassador over the border incident.", "PROTEST"),
+        ("Peru's envoy was summoned by the Chilean foreign ministry.", "PROTEST"),
+        ("Chile lodged a formal protest with Peru over the arrests.", "PROTEST"),
+        ("Chile sent a protest note to Peru.", "PROTEST"),
+        ("Chile filed a demarche with Peru.", "PROTEST"),
+        ("Chile froze the bank accounts of Peruvian ministers.", "SANCTION"),
+        ("Chile froze Peruvian assets held in its banks.", "SANCTION"),
+        ("Chile ordered the expulsion of two Peruvian diplomats.", "SANCTION"),
+        ("Chile banned imports from Peru.", "SANCTION"),
+        ("Chile released four Peruvian soldiers on Sunday.", "CONCEDE"),
+        ("Two Peruvian soldiers were freed by Chile on Friday.", "CONCEDE"),
+        (  # the captives' side is the adversary of the last fighting
+            "Peruvian troops shelled Chilean posts on Monday. Chile freed 40 prisoners on Tuesday.",
+            "CONCEDE",
         ),
     ],
 )
-def test_releasing_captives_concedes(extract: Extract, text: str, event: tuple[str, str, str]) -> None:
-    assert event in triples(extract(text))
+def test_protests_sanctions_and_concessions_in_their_news_forms(
+    extract: Extract, text: str, kind: str
+) -> None:
+    assert (kind, "CHL", "PER") in triples(extract(text))
 
 
 def test_releasing_a_statement_concedes_nothing(extract: Extract) -> None:
