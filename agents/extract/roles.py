@@ -364,11 +364,12 @@ class RoleFinder:
             if len(set(compounds)) >= 2 and tok.lemma_.lower() in self.lexicon.war_nouns:
                 roles.targets += compounds  # "the Israel-Hamas war": each side attacks the other
         roles.sources += self._prep_objects(tok, frozenset({"by"}))
-        if rule.type == PloverType.REQUEST:  # "the demand that Peru withdraw": who is to act
+        if rule.type == PloverType.REQUEST:  # "the demand that Peru go", "calls for Peru to go"
             roles.targets += [
                 a
                 for clause in tok.children
-                if clause.dep_ == "acl" and any(m.dep_ == "mark" for m in clause.children)
+                if for_clause(clause)
+                or (clause.dep_ == "acl" and any(m.dep_ == "mark" for m in clause.children))
                 for c in clause.children
                 if c.dep_ in SUBJECT_DEPS
                 for a in self.actors(c, deep=False)

@@ -22,6 +22,7 @@ def _found(extract: Extract, text: str, kind: str) -> set[tuple[str, str, str | 
         ("Chile called for Peru to halt the missile tests.", ("REQUEST", "CHL", "PER")),
         ("Ghana has called for Togo to reopen the border markets.", ("REQUEST", "GHA", "TGO")),
         ("Chile's demand that Peru withdraw its troops went unanswered.", ("REQUEST", "CHL", "PER")),
+        ("Ghana repeated its calls for Togo's president to resign.", ("REQUEST", "GHA", "TGO")),
         (  # the addressee is the partner of the talks the sentence tells
             "During talks with Peru, Chile demanded the release of the fishermen.",
             ("REQUEST", "CHL", "PER"),
