@@ -207,10 +207,12 @@ def requested_parties(
     lex: Lexicon,
     requests: set[str],
     adversaries: dict[str, str],
+    met: tuple[str, ...] = (),
 ) -> None:
     """A deal someone calls for is no deal yet among the callers; the request goes to the sides it
     would bind: those its phrase names ("a ceasefire in the A-B conflict"), else the sides of the
-    fighting of the last sentences."""
+    fighting of the last sentences. Any other request with no addressee goes to whom the sentence
+    says the asker met ("during talks with Peru, Chile demanded the release of the fishermen")."""
     if rule.type in SYMMETRIC_TYPES and _requested_deal(tok, lex, requests):
         roles.sources, roles.targets, roles.partners = [], [], []
         return
@@ -225,3 +227,5 @@ def requested_parties(
             roles.targets = list(dict.fromkeys(sides))
             roles.inherited = not named
             return
+    if tok.pos_ == "VERB" and set(roles.sources) & set(met):
+        roles.targets = [a for a in met if a not in roles.sources]

@@ -30,7 +30,7 @@ from agents.extract.mentions import (
 )
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
-from agents.extract.roles import RoleFinder, Roles, objects_through
+from agents.extract.roles import RoleFinder, Roles, for_clause, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
@@ -431,6 +431,7 @@ class SpacyExtractor:
         ):
             return False  # "welcomed the decision" is no visit
         particles = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "advmod", "agent")}
+        particles |= {"for"} if any(for_clause(c) for c in children) else set()
         if rule.particle and not particles & rule.particle:
             return False
         modifiers = {
@@ -538,7 +539,7 @@ class SpacyExtractor:
                     return "hypothetical"
             if (
                 below is not None
-                and below.dep_ in COMPLEMENTS
+                and (below.dep_ in COMPLEMENTS or (for_clause(below) and not self._stipulated(t)))
                 and t.lemma_.lower() in lex.irrealis_heads
                 and not _lasted(tok, lex.duration_nouns)
             ):
@@ -563,6 +564,14 @@ class SpacyExtractor:
         if tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.irrealis_heads:
             return "irrealis"
         return None
+
+    def _stipulated(self, verb: Token) -> bool:
+        """Whether an agreement calls for the clause ("the deal calls for Peru to free the crew"): what a
+        deal provides for is planned, not merely asked for."""
+        nouns = self.lexicon.agreement_nouns
+        if verb.dep_ in ("acl", "relcl") and verb.head.lemma_.lower() in nouns:
+            return True  # "the agreement, reached on Friday, called for ..."
+        return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in nouns for c in verb.children)
 
     def _threat(self, tok: Token) -> bool:
         """An attack one stands ready for ("ready to confront Israel") or promises on a condition
@@ -717,12 +726,12 @@ class SpacyExtractor:
             rule = entry_into_held_ground(tok, rule, roles, finder, self.lexicon)
             complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
             told = tuple(
-                dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target))
+                dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a)
             )
-            joined_talks(tok, rule, roles, finder, tuple(a for a in told if a) or talks)
+            joined_talks(tok, rule, roles, finder, told or talks)
             remembered_parties(tok, rule, roles, talks)
             deal_talks(tok, rule, roles, finder)
-            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries)
+            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]

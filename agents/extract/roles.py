@@ -273,7 +273,11 @@ class RoleFinder:
         if not roles.targets and roles.sources and rule.type in HOSTILE:
             roles.targets = self.holders_of_places(tok)
         if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
-            clauses = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")]
+            clauses = [  # also a noun's infinitive: "its refusal to recognise the move"
+                c
+                for c in tok.children
+                if c.dep_ in ("xcomp", "ccomp") or (tok.pos_ == "NOUN" and _infinitive(c))
+            ]
             while clauses:  # "vowed to keep striking Iranian forces", "refused to recognise the move"
                 clause = clauses.pop()
                 clauses += [c for c in clause.children if c.dep_ == "xcomp"]
@@ -322,8 +326,9 @@ class RoleFinder:
             if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
                 roles.targets += self.actors(child)
                 roles.targets += self._prep_objects(child, rule.targets)
-            if child.dep_ == "ccomp" and rule.type in (PloverType.AID, PloverType.REQUEST):
-                # "helped Assad fight the rebels": the helped is the clause's subject
+            if (child.dep_ == "ccomp" and rule.type in (PloverType.AID, PloverType.REQUEST)) or (
+                rule.type == PloverType.REQUEST and for_clause(child)
+            ):  # "helped Assad fight the rebels", "called for Peru to withdraw": the clause's subject
                 roles.targets += [
                     a for c in child.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c, deep=False)
                 ]
@@ -359,6 +364,16 @@ class RoleFinder:
             if len(set(compounds)) >= 2 and tok.lemma_.lower() in self.lexicon.war_nouns:
                 roles.targets += compounds  # "the Israel-Hamas war": each side attacks the other
         roles.sources += self._prep_objects(tok, frozenset({"by"}))
+        if rule.type == PloverType.REQUEST:  # "the demand that Peru go", "calls for Peru to go"
+            roles.targets += [
+                a
+                for clause in tok.children
+                if for_clause(clause)
+                or (clause.dep_ == "acl" and any(m.dep_ == "mark" for m in clause.children))
+                for c in clause.children
+                if c.dep_ in SUBJECT_DEPS
+                for a in self.actors(c, deep=False)
+            ]
         of = self._prep_objects(tok, frozenset({"of"}))
         if rule.of_is == "source":
             roles.sources += of
@@ -556,6 +571,18 @@ def _listed(appos: Token) -> bool:
     """Whether an apposition is a list the parse hung on its first member: a name that heads a
     coordination ("X, Country's Y, Z and W held talks": Y, Z and W are no description of X)."""
     return appos.pos_ == "PROPN" and any(c.dep_ == "conj" for c in appos.children)
+
+
+def _infinitive(clause: Token) -> bool:
+    """A noun's infinitive clause ("the refusal to sign")."""
+    return clause.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
+def for_clause(tok: Token) -> bool:
+    """A clause with its own subject introduced by "for" ("called for Peru to withdraw")."""
+    return tok.dep_ in ("advcl", "ccomp") and any(
+        c.dep_ == "mark" and c.lower_ == "for" for c in tok.children
+    )
 
 
 def objects_through(prep: Token) -> list[Token]:
