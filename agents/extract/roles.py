@@ -204,7 +204,11 @@ class RoleFinder:
         if verb.dep_ == "relcl":
             return self.actors(head, deep=False), True
         if verb.dep_ == "acl" and not passive and verb.tag_ == "VBG":
-            return self.actors(head, deep=False), True
+            owners = self.actors(head, deep=False)
+            if not owners and head.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.instrument_nouns:
+                # "signed a decree recognising X": who signed it
+                owners = self.subject(head.head, depth + 1)[0]
+            return owners, True
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
             owners = [a for c in head.head.children if c.dep_ == "poss" for a in self.actors(c)]
             if owners:  # "its policy of arming the fighters"
@@ -242,14 +246,19 @@ class RoleFinder:
             roles.sources = self._preceding(tok)
         if rule.reported:
             roles.sources = self.reporter(tok)
+        if rule.received:  # "received weapons from Iran": the giver acts on the receiver
+            givers = [a for t in (tok, *tok.children) for a in self._prep_objects(t, frozenset({"from"}))]
+            roles.sources, roles.targets = givers, roles.sources
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []
         if rule.companion:  # only an actor named outright: "sent advisers to Iraq", not "to a rebel enclave"
+            carriers = [tok, *(c for c in tok.children if c.dep_ == "dobj")]  # "sent a package to Kyiv"
             roles.targets = [
                 a
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ in rule.targets
+                for carrier in carriers
+                for c in carrier.children
+                if c.dep_ in ("prep", "dative") and c.lower_ in rule.targets
                 for o in c.children
                 if o.dep_ == "pobj" and o.i in self.by_token
                 for a in self.by_token[o.i].actors
