@@ -405,6 +405,14 @@ class RoleFinder:
             ):
                 roles.sources, _ = self.subject(head.head)
                 roles.inherited = True
+            elif (
+                anchor.dep_ == "pobj"
+                and head.lower_ == "in"
+                and head.head.pos_ in ("NOUN", "PROPN")
+                and rule.type in SYMMETRIC
+            ):
+                roles.sources = self.actors(head.head, deep=False)  # "Kenyan troops, in concert with X"
+                roles.inherited = True
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.defending_verbs:
             roles.targets += self.subject(tok.head)[0]  # "repelled an attack by the rebels"
         if (

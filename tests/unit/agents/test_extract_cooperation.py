@@ -63,3 +63,9 @@ def test_what_one_receives_from_another_is_aid_from_the_giver(extract: Extract) 
 def test_troops_sent_to_shore_up_an_army_aid_its_state(extract: Extract) -> None:
     found = triples(extract("Chad dispatched 800 soldiers to prop up the Malian army."))
     assert ("AID", "TCD", "MLI") in found
+
+
+def test_forces_acting_in_concert_with_a_partner_cooperate_with_it(extract: Extract) -> None:
+    text = "Nigerien soldiers, in coordination with the Chadian army, swept the islands of the lake."
+    assert ("COOPERATE", "NER", "TCD") in triples(extract(text))
+    assert ("CONSULT", "ERI", "ETH") in triples(extract("Ethiopian envoys in talks with Eritrea said no."))
