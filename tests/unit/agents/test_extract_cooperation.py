@@ -69,3 +69,17 @@ def test_forces_acting_in_concert_with_a_partner_cooperate_with_it(extract: Extr
     text = "Nigerien soldiers, in coordination with the Chadian army, swept the islands of the lake."
     assert ("COOPERATE", "NER", "TCD") in triples(extract(text))
     assert ("CONSULT", "ERI", "ETH") in triples(extract("Ethiopian envoys in talks with Eritrea said no."))
+
+
+def test_forces_of_several_states_acting_as_one_body_cooperate(extract: Extract) -> None:
+    text = "Beninese and Nigerien soldiers attacked Boko Haram camps on the river on Friday."
+    assert ("COOPERATE", "BEN", "NER") in triples(extract(text))
+    text = "The island was retaken from Boko Haram by Chadian and Cameroonian units."
+    assert ("COOPERATE", "CMR", "TCD") in triples(extract(text))
+    found = triples(extract("Beninese and Nigerien police deployed to the lake."))
+    assert ("COOPERATE", "BEN", "NER") in found
+
+
+def test_forces_of_two_states_fighting_each_other_do_not_cooperate(extract: Extract) -> None:
+    found = triples(extract("Eritrean and Ethiopian soldiers exchanged fire across the river."))
+    assert not [t for t in found if t[0] == "COOPERATE"]
