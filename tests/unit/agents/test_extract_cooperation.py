@@ -83,3 +83,16 @@ def test_forces_of_several_states_acting_as_one_body_cooperate(extract: Extract)
 def test_forces_of_two_states_fighting_each_other_do_not_cooperate(extract: Extract) -> None:
     found = triples(extract("Eritrean and Ethiopian soldiers exchanged fire across the river."))
     assert not [t for t in found if t[0] == "COOPERATE"]
+
+
+def test_sharing_intelligence_is_cooperation(extract: Extract) -> None:
+    found = triples(extract("Oman exchanges intelligence with Jordan about arms smugglers."))
+    assert ("COOPERATE", "JOR", "OMN") in found
+    found = triples(extract("Intelligence sharing between Oman and Jordan has deepened."))
+    assert ("COOPERATE", "JOR", "OMN") in found
+    assert not triples(extract("Oman shared a video of the launch."))
+
+
+def test_standing_by_an_actor_is_support(extract: Extract) -> None:
+    assert ("SUPPORT", "JOR", "OMN") in triples(extract("Jordan has always stood by Oman in hard times."))
+    assert ("SUPPORT", "JOR", "OMN") in triples(extract("Jordan rallied behind Oman after the attack."))
