@@ -390,7 +390,14 @@ class RoleFinder:
             ):
                 anchor = anchor.head.head  # "a series of victories", "as a result of the talks"
             head = anchor.head
-            if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if (
+                rule.type in SYMMETRIC
+                and anchor.dep_ == "dobj"
+                and head.lemma_.lower() in self.lexicon.appraising_verbs
+                and len(set(roles.partners)) >= 2
+            ):
+                pass  # "welcomed the truce between X and Y": who judges a deal of named sides is no party
+            elif anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
                 roles.sources, _ = self.subject(head)
                 roles.targets += self._prep_objects(head, rule.targets - {"of"})
                 roles.targets += [a for c in head.children if c.dep_ == "dative" for a in self.actors(c)]

@@ -112,6 +112,7 @@ class Lexicon:
     deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
     instrument_nouns: frozenset[str] = frozenset()
+    appraising_verbs: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     membership_verbs: frozenset[str] = frozenset()
     involvement_words: frozenset[str] = frozenset()
@@ -254,6 +255,7 @@ def build_rules() -> Rules:
         deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),
         instrument_nouns=_words(lex["instrument_nouns"]),
+        appraising_verbs=_words(lex["appraising_verbs"]),
         place_preps=_words(lex["place_preps"]),
         membership_verbs=_words(lex["membership_verbs"]),
         involvement_words=_words(lex["involvement_words"]),

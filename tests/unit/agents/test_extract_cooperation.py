@@ -96,3 +96,10 @@ def test_sharing_intelligence_is_cooperation(extract: Extract) -> None:
 def test_standing_by_an_actor_is_support(extract: Extract) -> None:
     assert ("SUPPORT", "JOR", "OMN") in triples(extract("Jordan has always stood by Oman in hard times."))
     assert ("SUPPORT", "JOR", "OMN") in triples(extract("Jordan rallied behind Oman after the attack."))
+
+
+def test_who_welcomes_a_deal_between_named_sides_is_not_its_party(extract: Extract) -> None:
+    found = triples(extract("Japan welcomed the accord between Armenia and Azerbaijan."))
+    assert ("AGREE", "ARM", "AZE") in found
+    assert not [t for t in found if t[0] == "AGREE" and "JPN" in t]
+    assert ("AGREE", "ARM", "JPN") in triples(extract("Japan welcomed the accord with Armenia."))
