@@ -297,7 +297,24 @@ class RoleFinder:
             roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
         if rule.untargeted and not roles.sources and tok.pos_ == "VERB":
             roles.sources = self._movers(tok, roles.targets)
+        if rule.type in (PloverType.SUPPORT, PloverType.AID) and (helped := self._helped(tok)):
+            return helped
         return roles
+
+    def _helped(self, tok: Token) -> Roles | None:
+        """The giver and the receiver of help one acts "with" ("retook the town with the support of X",
+        "with Russian air support"): the help's owner gives it to the subject of the act."""
+        if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.lower_ != "with":
+            return None
+        act = tok.head.head
+        if act.pos_ not in ("VERB", "AUX"):
+            return None
+        givers = self._prep_objects(tok, frozenset({"of", "from"}))
+        givers += [a for c in tok.children if c.dep_ in ("poss", "amod", "compound") for a in self.actors(c)]
+        receivers = [a for a in self.subject(act)[0] if a not in givers]
+        if not receivers:
+            receivers = [a for c in act.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        return Roles(sources=givers, targets=receivers) if givers and receivers else None
 
     def _verbal(self, tok: Token, rule: Trigger) -> Roles:
         roles = Roles()

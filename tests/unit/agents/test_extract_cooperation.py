@@ -103,3 +103,11 @@ def test_who_welcomes_a_deal_between_named_sides_is_not_its_party(extract: Extra
     assert ("AGREE", "ARM", "AZE") in found
     assert not [t for t in found if t[0] == "AGREE" and "JPN" in t]
     assert ("AGREE", "ARM", "JPN") in triples(extract("Japan welcomed the accord with Armenia."))
+
+
+def test_help_one_acts_with_goes_from_its_owner_to_the_actor(extract: Extract) -> None:
+    text = "With the backing of France, the Chadian army pushed Boko Haram out of the islands."
+    found = triples(extract(text))
+    assert ("SUPPORT", "FRA", "TCD") in found and ("SUPPORT", "TCD", "FRA") not in found
+    found = triples(extract("The Malian army retook the town with French air support."))
+    assert ("AID", "FRA", "MLI") in found
