@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from agents.extract.dates import DateMention, find_dates, is_historical, next_story_day
 from agents.extract.descriptions import Describer
 from agents.extract.holders import Holders
+from agents.extract.joint import joint_forces
 from agents.extract.mentions import (
     PERSON_NOUNS,
     PRONOUNS,
@@ -750,6 +751,7 @@ class SpacyExtractor:
                 when = None
             zone = self._zone(tok, doc, zones, last_zone)
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
+            found += [(PloverType.COOPERATE, a, b) for a, b in joint_forces(tok, rule, roles, finder)]
             if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
                 perpetrators = dict.fromkeys(roles.sources)
                 found += [

@@ -204,7 +204,11 @@ class RoleFinder:
         if verb.dep_ == "relcl":
             return self.actors(head, deep=False), True
         if verb.dep_ == "acl" and not passive and verb.tag_ == "VBG":
-            return self.actors(head, deep=False), True
+            owners = self.actors(head, deep=False)
+            if not owners and head.dep_ == "dobj" and head.lemma_.lower() in self.lexicon.instrument_nouns:
+                # "signed a decree recognising X": who signed it
+                owners = self.subject(head.head, depth + 1)[0]
+            return owners, True
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
             owners = [a for c in head.head.children if c.dep_ == "poss" for a in self.actors(c)]
             if owners:  # "its policy of arming the fighters"
@@ -242,13 +246,18 @@ class RoleFinder:
             roles.sources = self._preceding(tok)
         if rule.reported:
             roles.sources = self.reporter(tok)
+        if rule.received:  # "received weapons from Iran": the giver acts on the receiver
+            givers = [a for t in (tok, *tok.children) for a in self._prep_objects(t, frozenset({"from"}))]
+            roles.sources, roles.targets = givers, roles.sources
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []
         if rule.companion:  # only an actor named outright: "sent advisers to Iraq", not "to a rebel enclave"
+            carriers = [tok, *(c for c in tok.children if c.dep_ == "dobj")]  # "sent a package to Kyiv"
             roles.targets = [
                 a
-                for c in tok.children
+                for carrier in carriers
+                for c in carrier.children
                 if c.dep_ in ("prep", "dative") and c.lower_ in rule.targets
                 for o in c.children
                 if o.dep_ == "pobj" and o.i in self.by_token
@@ -292,7 +301,24 @@ class RoleFinder:
             roles.targets = [a for m in named.values() for a in m.actors if a not in roles.sources]
         if rule.untargeted and not roles.sources and tok.pos_ == "VERB":
             roles.sources = self._movers(tok, roles.targets)
+        if rule.type in (PloverType.SUPPORT, PloverType.AID) and (helped := self._helped(tok)):
+            return helped
         return roles
+
+    def _helped(self, tok: Token) -> Roles | None:
+        """The giver and the receiver of help one acts "with" ("retook the town with the support of X",
+        "with Russian air support"): the help's owner gives it to the subject of the act."""
+        if tok.pos_ != "NOUN" or tok.dep_ != "pobj" or tok.head.lower_ != "with":
+            return None
+        act = tok.head.head
+        if act.pos_ not in ("VERB", "AUX"):
+            return None
+        givers = self._prep_objects(tok, frozenset({"of", "from"}))
+        givers += [a for c in tok.children if c.dep_ in ("poss", "amod", "compound") for a in self.actors(c)]
+        receivers = [a for a in self.subject(act)[0] if a not in givers]
+        if not receivers:
+            receivers = [a for c in act.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        return Roles(sources=givers, targets=receivers) if givers and receivers else None
 
     def _verbal(self, tok: Token, rule: Trigger) -> Roles:
         roles = Roles()
@@ -396,7 +422,14 @@ class RoleFinder:
             ):
                 anchor = anchor.head.head  # "a series of victories", "as a result of the talks"
             head = anchor.head
-            if anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
+            if (
+                rule.type in SYMMETRIC
+                and anchor.dep_ == "dobj"
+                and head.lemma_.lower() in self.lexicon.appraising_verbs
+                and len(set(roles.partners)) >= 2
+            ):
+                pass  # "welcomed the truce between X and Y": who judges a deal of named sides is no party
+            elif anchor.dep_ in ("dobj", "attr", "oprd", "nsubjpass") and head.pos_ in ("VERB", "AUX"):
                 roles.sources, _ = self.subject(head)
                 roles.targets += self._prep_objects(head, rule.targets - {"of"})
                 roles.targets += [a for c in head.children if c.dep_ == "dative" for a in self.actors(c)]
@@ -410,6 +443,14 @@ class RoleFinder:
                 and head.lower_ in ("in", "during", "after", "for", "at", "of", "with", "through", "by", "as")
             ):
                 roles.sources, _ = self.subject(head.head)
+                roles.inherited = True
+            elif (
+                anchor.dep_ == "pobj"
+                and head.lower_ == "in"
+                and head.head.pos_ in ("NOUN", "PROPN")
+                and rule.type in SYMMETRIC
+            ):
+                roles.sources = self.actors(head.head, deep=False)  # "Kenyan troops, in concert with X"
                 roles.inherited = True
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.defending_verbs:
             roles.targets += self.subject(tok.head)[0]  # "repelled an attack by the rebels"

@@ -55,6 +55,7 @@ class Trigger:
     no_recipient: bool = False
     direct_object: bool = False
     reported: bool = False
+    received: bool = False
     negated: PloverType | None = None
     only_negated: bool = False
     priority: int = 0
@@ -110,6 +111,8 @@ class Lexicon:
     denial_words: frozenset[str] = frozenset()
     deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
+    instrument_nouns: frozenset[str] = frozenset()
+    appraising_verbs: frozenset[str] = frozenset()
     place_preps: frozenset[str] = frozenset()
     membership_verbs: frozenset[str] = frozenset()
     involvement_words: frozenset[str] = frozenset()
@@ -181,6 +184,7 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
         no_recipient=bool(raw.get("no_recipient", False)),
         direct_object=bool(raw.get("direct_object", False)),
         reported=bool(raw.get("reported", False)),
+        received=bool(raw.get("received", False)),
         negated=PloverType(raw["negated"]) if raw.get("negated") else None,
         only_negated=bool(raw.get("only_negated", False)),
         priority=int(raw.get("priority", 0)),
@@ -250,6 +254,8 @@ def build_rules() -> Rules:
         denial_words=_words(lex["denial_words"]),
         deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),
+        instrument_nouns=_words(lex["instrument_nouns"]),
+        appraising_verbs=_words(lex["appraising_verbs"]),
         place_preps=_words(lex["place_preps"]),
         membership_verbs=_words(lex["membership_verbs"]),
         involvement_words=_words(lex["involvement_words"]),
