@@ -32,7 +32,14 @@ from agents.extract.participants import deal_talks, joined_talks, remembered_par
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
-from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
+from agents.extract.speech import (
+    announced_threats,
+    appraisal_roles,
+    negated,
+    obliged,
+    promised_threat,
+    reported_attackers,
+)
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.territory import entry_into_held_ground
 from agents.extract.text import Normalised, Sentence, normalise, sentences
@@ -691,6 +698,7 @@ class SpacyExtractor:
         for tok, matched in matches:
             rule: Trigger | None = matched
             blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
+            promised = promised_threat(tok, matched, blocked, self.lexicon.planned_heads)
             demanded = (
                 matched.type not in VERBAL
                 and obliged(self._chain(tok), self.lexicon.deontic_aux)
@@ -702,7 +710,7 @@ class SpacyExtractor:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
             elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
                 rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
-            elif blocked is not None or matched.only_negated or self._aim(tok, matched):
+            elif (blocked is not None and not promised) or matched.only_negated or self._aim(tok, matched):
                 rule = None
             if tok.i in named or rule is None:
                 continue

@@ -322,6 +322,8 @@ class RoleFinder:
             if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
                 roles.targets += self.actors(child)
                 roles.targets += self._prep_objects(child, rule.targets)
+                if rule.type == PloverType.ASSAULT:  # "downed drones launched by X": X's
+                    roles.targets += [a for c in child.children if c.dep_ == "acl" for a in self._agents(c)]
             if child.dep_ == "ccomp" and rule.type in (PloverType.AID, PloverType.REQUEST):
                 # "helped Assad fight the rebels": the helped is the clause's subject
                 roles.targets += [
@@ -359,6 +361,8 @@ class RoleFinder:
             if len(set(compounds)) >= 2 and tok.lemma_.lower() in self.lexicon.war_nouns:
                 roles.targets += compounds  # "the Israel-Hamas war": each side attacks the other
         roles.sources += self._prep_objects(tok, frozenset({"by"}))
+        for agent in (o for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for o in c.children):
+            roles.targets += self._prep_objects(agent, rule.targets - {"of"})  # "attacks by X on Y"
         of = self._prep_objects(tok, frozenset({"of"}))
         if rule.of_is == "source":
             roles.sources += of
@@ -418,6 +422,8 @@ class RoleFinder:
             )
             if verb.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in clause.children):
                 roles.targets += [a for c in clause.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+            elif clause.lemma_.lower() in self.lexicon.dying_verbs:  # "soldiers died in an ambush"
+                roles.targets += [a for c in clause.children if c.dep_ == "nsubj" for a in self.actors(c)]
             if not roles.targets and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
                 # "two soldiers were killed and five were wounded in an attack"
                 roles.targets += [

@@ -75,6 +75,7 @@ class Lexicon:
     place_nouns: frozenset[str]
     compass_words: frozenset[str]
     defending_verbs: frozenset[str]
+    dying_verbs: frozenset[str]
     joining_verbs: frozenset[str]
     locative_preps: frozenset[str]
     group_nouns: frozenset[str]
@@ -215,6 +216,7 @@ def build_rules() -> Rules:
         place_nouns=_words(lex["place_nouns"]),
         compass_words=_words(lex["compass_words"]),
         defending_verbs=_words(lex["defending_verbs"]),
+        dying_verbs=_words(lex["dying_verbs"]),
         joining_verbs=_words(lex["joining_verbs"]),
         locative_preps=_words(lex["locative_preps"]),
         group_nouns=_words(lex["group_nouns"]),

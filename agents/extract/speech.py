@@ -57,6 +57,12 @@ def negated(tok: Token) -> str | None:
     return "negated" if any(c.dep_ == "neg" for c in tok.children) else None
 
 
+def promised_threat(tok: Token, rule: Trigger, blocked: str | None, promising: frozenset[str]) -> bool:
+    """A threat one vows or pledges to carry out is still a threat ("vowed to retaliate for the raid"),
+    though a vow makes other acts only aims."""
+    return blocked == "irrealis" and rule.type == PloverType.THREATEN and tok.head.lemma_.lower() in promising
+
+
 def announced_threats(
     tok: Token, finder: RoleFinder, roles: Roles, planned: bool, adversaries: dict[str, str]
 ) -> list[tuple[str, str]]:

@@ -1,0 +1,46 @@
+"""Hostile acts as news tells them: threats vowed or not hesitated over, attacks named by their agent
+phrase or their weapons' owner, deaths in an attack, launched weapons, concern over another's acts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas import Event
+from tests.unit.agents.conftest import triples
+
+Extract = Callable[..., list[Event]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bolivia will not hesitate to bomb Paraguayan supply depots.", ("THREATEN", "BOL", "PRY")),
+        ("Bolivia pledged to retaliate for the Paraguayan raid on its outpost.", ("THREATEN", "BOL", "PRY")),
+        ("Air raids by Paraguay on Bolivia resumed after a short lull.", ("ASSAULT", "PRY", "BOL")),
+        ("Bolivian air defences shot down two drones launched by Paraguay.", ("ASSAULT", "BOL", "PRY")),
+        ("Four Bolivian soldiers died in a Paraguayan ambush near the river.", ("ASSAULT", "PRY", "BOL")),
+        ("Paraguay fired a salvo of mortars at Bolivia before dawn.", ("ASSAULT", "PRY", "BOL")),
+        ("Bolivia blockaded Paraguay for six weeks.", ("COERCE", "BOL", "PRY")),
+        ("Bolivia voiced alarm over Paraguay's conduct on the river.", ("ACCUSE", "BOL", "PRY")),
+    ],
+)
+def test_hostile_constructions_give_their_event(
+    extract: Extract, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bolivia hesitated to join the river commission with Paraguay.",
+        "Bolivia launched a weather satellite with help from Paraguay.",
+        "Bolivia voiced concern over the floods.",
+        "Four Bolivian farmers died in a flood near the river.",
+    ],
+)
+def test_peaceful_or_targetless_sentences_give_no_hostile_event(extract: Extract, text: str) -> None:
+    hostile = {"THREATEN", "ASSAULT", "COERCE", "ACCUSE"}
+    assert not {t for t in triples(extract(text)) if t[0] in hostile}
