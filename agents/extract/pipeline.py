@@ -761,13 +761,13 @@ class SpacyExtractor:
                     (PloverType.ACCUSE, c, p)
                     for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
                 ]
-                found += [
-                    (PloverType.THREATEN, s, t)
-                    for s, t in announced_threats(
-                        tok, finder, roles, modality == "planned", local_adversaries
-                    )
-                ]
-            for kind, source, target in found:
+                threats = announced_threats(tok, finder, roles, modality == "planned", local_adversaries)
+            else:
+                threats = []
+            told_on = self._date(tok.sent.root, doc, dates[False], story_day or day, "asserted", historical)
+            dated = [(kind, s, t, when, modality) for kind, s, t in found]
+            dated += [(PloverType.THREATEN, s, t, told_on, "asserted") for s, t in threats]  # made as told
+            for kind, source, target, when, modality in dated:
                 conf = 0.6 if roles.inherited else 0.8
                 out.append(
                     Event(

@@ -241,7 +241,9 @@ class RoleFinder:
         ):
             roles.sources = self._preceding(tok)
         if rule.reported:
-            roles.sources = self.reporter(tok)
+            if rule.subject_is == "target":  # "X said Y would pay a heavy price": Y is threatened
+                roles.targets = roles.sources
+            roles.sources = self.reporter(tok, warning=rule.type == PloverType.THREATEN)
         if rule.direct_object:  # "received the minister", not "received a letter from the minister"
             roles.targets = [a for c in tok.children if c.dep_ == "dobj" for a in self.actors(c, deep=False)]
             roles.partners = []
@@ -473,17 +475,19 @@ class RoleFinder:
             break
         return found
 
-    def reporter(self, tok: Token, direct: bool = False) -> list[str]:
+    def reporter(self, tok: Token, direct: bool = False, warning: bool = False) -> list[str]:
         """The subject of the reporting verb whose clause holds ``tok``; when ``direct``, only when
         no more than one verb stands between them ("said X was hit by an attack carried out by Y",
-        not "said X wrote to apologise for the attack")."""
+        not "said X wrote to apologise for the attack"); with ``warning``, verbs of warning report too
+        ("warned that X would pay")."""
+        reporting = self.lexicon.speech_verbs | (self.lexicon.warning_verbs if warning else frozenset())
         clause = tok
         verbs = 0
         for _ in range(4):
             verbs += clause.pos_ == "VERB" and clause != tok
             if direct and verbs > 1:
                 break
-            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.speech_verbs:
+            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in reporting:
                 return self.subject(clause.head)[0]
             if clause.head == clause:
                 break

@@ -1,5 +1,6 @@
-"""Hostile acts as news tells them: threats vowed or not hesitated over, attacks named by their agent
-phrase or their weapons' owner, deaths in an attack, launched weapons, concern over another's acts."""
+"""Hostile acts as news tells them: threats vowed or not hesitated over, a price another will pay,
+attacks named by their agent phrase or their weapons' owner, deaths in an attack, launched weapons,
+concern over another's acts, holding another responsible; a threat is dated on the day it is told."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ Extract = Callable[..., list[Event]]
         ("Paraguay fired a salvo of mortars at Bolivia before dawn.", ("ASSAULT", "PRY", "BOL")),
         ("Bolivia blockaded Paraguay for six weeks.", ("COERCE", "BOL", "PRY")),
         ("Bolivia voiced alarm over Paraguay's conduct on the river.", ("ACCUSE", "BOL", "PRY")),
+        ("Bolivia holds Paraguay responsible for the sabotage of its pipeline.", ("ACCUSE", "BOL", "PRY")),
+        ("Bolivia vowed that Paraguay would pay a heavy price for the raid.", ("THREATEN", "BOL", "PRY")),
+        ("Bolivia cautioned that Paraguay would pay dearly for any incursion.", ("THREATEN", "BOL", "PRY")),
     ],
 )
 def test_hostile_constructions_give_their_event(
@@ -39,8 +43,18 @@ def test_hostile_constructions_give_their_event(
         "Bolivia launched a weather satellite with help from Paraguay.",
         "Bolivia voiced concern over the floods.",
         "Four Bolivian farmers died in a flood near the river.",
+        "Bolivia is responsible for the upkeep of the river port, Paraguay said.",
+        "Bolivia paid a high price for Paraguayan electricity.",
     ],
 )
 def test_peaceful_or_targetless_sentences_give_no_hostile_event(extract: Extract, text: str) -> None:
     hostile = {"THREATEN", "ASSAULT", "COERCE", "ACCUSE"}
     assert not {t for t in triples(extract(text)) if t[0] in hostile}
+
+
+def test_an_announced_attack_threatens_on_the_day_it_is_told(extract: Extract) -> None:
+    events = extract("Bolivia warned on Monday that its shelling of Paraguay would resume on Friday.")
+    threats = [e for e in events if str(e.type) == "THREATEN"]
+    assert [(e.source, e.target, str(e.date), e.modality) for e in threats] == [
+        ("BOL", "PRY", "2019-05-06", "asserted")
+    ]
