@@ -402,6 +402,9 @@ class RoleFinder:
             ):
                 roles.sources, _ = self.subject(head.head)
                 roles.inherited = True
+        if rule.both_ways and not roles.sources and tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB":
+            verb = tok.head.head  # "soldiers were killed in a clash with X": one side of it
+            roles.sources = [a for c in verb.children if c.dep_ in PASSIVE_OR_SUBJECT for a in self.actors(c)]
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.defending_verbs:
             roles.targets += self.subject(tok.head)[0]  # "repelled an attack by the rebels"
         if (

@@ -1,6 +1,7 @@
 """Hostile acts as news tells them: threats vowed or not hesitated over, a price another will pay,
-attacks named by their agent phrase or their weapons' owner, deaths in an attack, launched weapons,
-concern over another's acts, holding another responsible; a threat is dated on the day it is told."""
+attacks named by their agent phrase or their weapons' owner, deaths in an attack, a clash with another
+side in which one's soldiers fell, launched weapons, concern over another's acts, holding another
+responsible; a threat is dated on the day it is told, an act "on Monday evening" on that Monday."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ Extract = Callable[..., list[Event]]
         ("Paraguay fired a salvo of mortars at Bolivia before dawn.", ("ASSAULT", "PRY", "BOL")),
         ("Bolivia blockaded Paraguay for six weeks.", ("COERCE", "BOL", "PRY")),
         ("Bolivia voiced alarm over Paraguay's conduct on the river.", ("ACCUSE", "BOL", "PRY")),
+        ("Six Bolivian soldiers were hurt in a skirmish with Paraguayan troops.", ("ASSAULT", "PRY", "BOL")),
+        ("Six Bolivian soldiers were hurt in a skirmish with Paraguayan troops.", ("ASSAULT", "BOL", "PRY")),
         ("Bolivia holds Paraguay responsible for the sabotage of its pipeline.", ("ACCUSE", "BOL", "PRY")),
         ("Bolivia vowed that Paraguay would pay a heavy price for the raid.", ("THREATEN", "BOL", "PRY")),
         ("Bolivia cautioned that Paraguay would pay dearly for any incursion.", ("THREATEN", "BOL", "PRY")),
@@ -58,3 +61,10 @@ def test_an_announced_attack_threatens_on_the_day_it_is_told(extract: Extract) -
     assert [(e.source, e.target, str(e.date), e.modality) for e in threats] == [
         ("BOL", "PRY", "2019-05-06", "asserted")
     ]
+
+
+def test_a_part_of_a_named_day_dates_the_event_on_that_day(extract: Extract) -> None:
+    events = extract("Paraguayan troops shelled Bolivian outposts on Monday evening.")
+    assert {(str(e.type), e.source, e.target, str(e.date)) for e in events} == {
+        ("ASSAULT", "PRY", "BOL", "2019-05-06")
+    }
