@@ -35,6 +35,7 @@ from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.speech import (
     announced_threats,
     appraisal_roles,
+    appraising,
     negated,
     obliged,
     promised_threat,
@@ -697,7 +698,7 @@ class SpacyExtractor:
         brokers = mediators(doc, mentions, self.lexicon)
         for tok, matched in matches:
             rule: Trigger | None = matched
-            blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
+            blocked = negated(tok) if appraising(tok, matched) else self._blocked(tok)
             promised = promised_threat(tok, matched, blocked, self.lexicon.planned_heads)
             demanded = (
                 matched.type not in VERBAL

@@ -29,12 +29,18 @@ def appraised(tok: Token) -> Token | None:
     return (objects or subjects or [None])[0]
 
 
+def appraising(tok: Token, rule: Trigger) -> bool:
+    """Whether the word appraises something as an accusation: an accusing adjective, or an accusing noun
+    said of a subject or an object ("called the move a provocation")."""
+    return rule.type == PloverType.ACCUSE and (tok.pos_ == "ADJ" or tok.dep_ in PREDICATES)
+
+
 def appraisal_roles(tok: Token, rule: Trigger, finder: RoleFinder, speech: frozenset[str]) -> Roles | None:
     """An accusing word said of an act accuses the act's author; who accuses is the subject of the verb
     that says it of an object ("Peru called the move illegal", "Peru held Chile responsible"), else who
     reports the clause, else the subject of a main verb of speech or request ("We urge Chile to end its
     illegal fishing")."""
-    if rule.type != PloverType.ACCUSE or (tok.pos_ != "ADJ" and tok.dep_ not in PREDICATES):
+    if not appraising(tok, rule):
         return None
     thing = appraised(tok)
     if thing is None:

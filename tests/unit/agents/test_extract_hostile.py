@@ -1,7 +1,8 @@
 """Hostile acts as news tells them: threats vowed or not hesitated over, a price another will pay,
 attacks named by their agent phrase or their weapons' owner, deaths in an attack, a clash with another
 side in which one's soldiers fell, launched weapons, concern over another's acts, holding another
-responsible; a threat is dated on the day it is told, an act "on Monday evening" on that Monday."""
+responsible, calling another's act "a provocation"; a threat is dated on the day it is told, an act
+"on Monday evening" on that Monday."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ Extract = Callable[..., list[Event]]
         ("Bolivia voiced alarm over Paraguay's conduct on the river.", ("ACCUSE", "BOL", "PRY")),
         ("Six Bolivian soldiers were hurt in a skirmish with Paraguayan troops.", ("ASSAULT", "PRY", "BOL")),
         ("Six Bolivian soldiers were hurt in a skirmish with Paraguayan troops.", ("ASSAULT", "BOL", "PRY")),
+        ("Bolivia called Paraguay's decision a provocation.", ("ACCUSE", "BOL", "PRY")),
         ("Bolivia holds Paraguay responsible for the sabotage of its pipeline.", ("ACCUSE", "BOL", "PRY")),
         ("Bolivia vowed that Paraguay would pay a heavy price for the raid.", ("THREATEN", "BOL", "PRY")),
         ("Bolivia cautioned that Paraguay would pay dearly for any incursion.", ("THREATEN", "BOL", "PRY")),
