@@ -41,7 +41,10 @@ _EXPLICIT = re.compile(
     + r")\.?,?(?:\s+(?P<year2>(?:19|20)\d\d))?)\b",
     re.IGNORECASE,
 )
-_WEEKDAY = re.compile(r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")(?:'s)?\b", re.IGNORECASE)
+_WEEKDAY = re.compile(  # "Monday", "Monday's", "Monday evening": a part of the day belongs to it
+    r"\b(?P<weekday>" + "|".join(WEEKDAYS) + r")(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?\b",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(
     r"\b(?P<rel>yesterday|today|tonight|tomorrow|this morning|this evening|overnight)\b", re.I
 )

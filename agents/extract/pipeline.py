@@ -33,7 +33,15 @@ from agents.extract.participants import deal_talks, joined_talks, remembered_par
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles, for_clause, objects_through
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
-from agents.extract.speech import announced_threats, appraisal_roles, negated, obliged, reported_attackers
+from agents.extract.speech import (
+    announced_threats,
+    appraisal_roles,
+    appraising,
+    negated,
+    obliged,
+    promised_threat,
+    reported_attackers,
+)
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
 from agents.extract.territory import entry_into_held_ground
 from agents.extract.text import Normalised, Sentence, normalise, sentences
@@ -700,7 +708,8 @@ class SpacyExtractor:
         brokers = mediators(doc, mentions, self.lexicon)
         for tok, matched in matches:
             rule: Trigger | None = matched
-            blocked = self._blocked(tok) if tok.pos_ != "ADJ" else negated(tok)
+            blocked = negated(tok) if appraising(tok, matched) else self._blocked(tok)
+            promised = promised_threat(tok, matched, blocked, self.lexicon.planned_heads)
             demanded = (
                 matched.type not in VERBAL
                 and obliged(self._chain(tok), self.lexicon.deontic_aux)
@@ -712,7 +721,7 @@ class SpacyExtractor:
                 rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
             elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
                 rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
-            elif blocked is not None or matched.only_negated or self._aim(tok, matched):
+            elif (blocked is not None and not promised) or matched.only_negated or self._aim(tok, matched):
                 rule = None
             if tok.i in named or rule is None:
                 continue
@@ -764,13 +773,13 @@ class SpacyExtractor:
                     (PloverType.ACCUSE, c, p)
                     for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
                 ]
-                found += [
-                    (PloverType.THREATEN, s, t)
-                    for s, t in announced_threats(
-                        tok, finder, roles, modality == "planned", local_adversaries
-                    )
-                ]
-            for kind, source, target in found:
+                threats = announced_threats(tok, finder, roles, modality == "planned", local_adversaries)
+            else:
+                threats = []
+            told_on = self._date(tok.sent.root, doc, dates[False], story_day or day, "asserted", historical)
+            dated = [(kind, s, t, when, modality) for kind, s, t in found]
+            dated += [(PloverType.THREATEN, s, t, told_on, "asserted") for s, t in threats]  # made as told
+            for kind, source, target, when, modality in dated:
                 conf = 0.6 if roles.inherited else 0.8
                 out.append(
                     Event(

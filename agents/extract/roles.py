@@ -245,7 +245,9 @@ class RoleFinder:
         ):
             roles.sources = self._preceding(tok)
         if rule.reported:
-            roles.sources = self.reporter(tok)
+            if rule.subject_is == "target":  # "X said Y would pay a heavy price": Y is threatened
+                roles.targets = roles.sources
+            roles.sources = self.reporter(tok, warning=rule.type == PloverType.THREATEN)
         if rule.received:  # "received weapons from Iran": the giver acts on the receiver
             givers = [a for t in (tok, *tok.children) for a in self._prep_objects(t, frozenset({"from"}))]
             roles.sources, roles.targets = givers, roles.sources
@@ -352,6 +354,8 @@ class RoleFinder:
             if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
                 roles.targets += self.actors(child)
                 roles.targets += self._prep_objects(child, rule.targets)
+                if rule.type == PloverType.ASSAULT:  # "downed drones launched by X": X's
+                    roles.targets += [a for c in child.children if c.dep_ == "acl" for a in self._agents(c)]
             if (child.dep_ == "ccomp" and rule.type in (PloverType.AID, PloverType.REQUEST)) or (
                 rule.type == PloverType.REQUEST and for_clause(child)
             ):  # "helped Assad fight the rebels", "called for Peru to withdraw": the clause's subject
@@ -400,6 +404,8 @@ class RoleFinder:
                 if c.dep_ in SUBJECT_DEPS
                 for a in self.actors(c, deep=False)
             ]
+        for agent in (o for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for o in c.children):
+            roles.targets += self._prep_objects(agent, rule.targets - {"of"})  # "attacks by X on Y"
         of = self._prep_objects(tok, frozenset({"of"}))
         if rule.of_is == "source":
             roles.sources += of
@@ -452,6 +458,9 @@ class RoleFinder:
             ):
                 roles.sources = self.actors(head.head, deep=False)  # "Kenyan troops, in concert with X"
                 roles.inherited = True
+        if rule.both_ways and not roles.sources and tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB":
+            verb = tok.head.head  # "soldiers were killed in a clash with X": one side of it
+            roles.sources = [a for c in verb.children if c.dep_ in PASSIVE_OR_SUBJECT for a in self.actors(c)]
         if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.lexicon.defending_verbs:
             roles.targets += self.subject(tok.head)[0]  # "repelled an attack by the rebels"
         if (
@@ -474,6 +483,8 @@ class RoleFinder:
             )
             if verb.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in clause.children):
                 roles.targets += [a for c in clause.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+            elif clause.lemma_.lower() in self.lexicon.dying_verbs:  # "soldiers died in an ambush"
+                roles.targets += [a for c in clause.children if c.dep_ == "nsubj" for a in self.actors(c)]
             if not roles.targets and verb.dep_ == "conj" and verb.head.pos_ == "VERB":
                 # "two soldiers were killed and five were wounded in an attack"
                 roles.targets += [
@@ -523,17 +534,19 @@ class RoleFinder:
             break
         return found
 
-    def reporter(self, tok: Token, direct: bool = False) -> list[str]:
+    def reporter(self, tok: Token, direct: bool = False, warning: bool = False) -> list[str]:
         """The subject of the reporting verb whose clause holds ``tok``; when ``direct``, only when
         no more than one verb stands between them ("said X was hit by an attack carried out by Y",
-        not "said X wrote to apologise for the attack")."""
+        not "said X wrote to apologise for the attack"); with ``warning``, verbs of warning report too
+        ("warned that X would pay")."""
+        reporting = self.lexicon.speech_verbs | (self.lexicon.warning_verbs if warning else frozenset())
         clause = tok
         verbs = 0
         for _ in range(4):
             verbs += clause.pos_ == "VERB" and clause != tok
             if direct and verbs > 1:
                 break
-            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.speech_verbs:
+            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in reporting:
                 return self.subject(clause.head)[0]
             if clause.head == clause:
                 break

@@ -47,6 +47,7 @@ class Trigger:
     of_is: str | None = None
     compound_is: str | None = None
     modifier_is: str | None = None
+    subject_is: str | None = None
     intransitive: bool = False
     xcomp: bool | None = None
     both_ways: bool = False
@@ -76,6 +77,8 @@ class Lexicon:
     place_nouns: frozenset[str]
     compass_words: frozenset[str]
     defending_verbs: frozenset[str]
+    dying_verbs: frozenset[str]
+    warning_verbs: frozenset[str]
     joining_verbs: frozenset[str]
     locative_preps: frozenset[str]
     group_nouns: frozenset[str]
@@ -176,6 +179,7 @@ def _trigger(raw: dict[str, Any]) -> Trigger:
         of_is=raw.get("of_is"),
         compound_is=raw.get("compound_is"),
         modifier_is=raw.get("modifier_is"),
+        subject_is=raw.get("subject_is"),
         intransitive=bool(raw.get("intransitive", False)),
         xcomp=raw.get("xcomp"),
         both_ways=bool(raw.get("both_ways", False)),
@@ -219,6 +223,8 @@ def build_rules() -> Rules:
         place_nouns=_words(lex["place_nouns"]),
         compass_words=_words(lex["compass_words"]),
         defending_verbs=_words(lex["defending_verbs"]),
+        dying_verbs=_words(lex["dying_verbs"]),
+        warning_verbs=_words(lex["warning_verbs"]),
         joining_verbs=_words(lex["joining_verbs"]),
         locative_preps=_words(lex["locative_preps"]),
         group_nouns=_words(lex["group_nouns"]),

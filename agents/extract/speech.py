@@ -15,10 +15,12 @@ PREDICATES = ("acomp", "attr", "oprd")
 
 def appraised(tok: Token) -> Token | None:
     """The noun an appraising word is said of: the noun it modifies ("its illegal activities"), the
-    object of the verb that predicates it ("called the decision dangerous"), else its subject ("the
-    move is a provocation")."""
+    subject of its small clause ("held Peru responsible"), the object of the verb that predicates it
+    ("called the decision dangerous"), else its subject ("the move is a provocation")."""
     if tok.dep_ == "amod" and tok.pos_ == "ADJ":
         return tok.head
+    if tok.dep_ == "ccomp" and tok.pos_ == "ADJ":  # a small clause: "holds Peru responsible"
+        return next((c for c in tok.children if c.dep_ == "nsubj"), None)
     if tok.dep_ not in PREDICATES or tok.head.pos_ not in ("VERB", "AUX"):
         return None
     verb = tok.head
@@ -27,18 +29,25 @@ def appraised(tok: Token) -> Token | None:
     return (objects or subjects or [None])[0]
 
 
+def appraising(tok: Token, rule: Trigger) -> bool:
+    """Whether the word appraises something as an accusation: an accusing adjective, or an accusing noun
+    said of a subject or an object ("called the move a provocation")."""
+    return rule.type == PloverType.ACCUSE and (tok.pos_ == "ADJ" or tok.dep_ in PREDICATES)
+
+
 def appraisal_roles(tok: Token, rule: Trigger, finder: RoleFinder, speech: frozenset[str]) -> Roles | None:
     """An accusing word said of an act accuses the act's author; who accuses is the subject of the verb
-    that says it of an object ("Peru called the move illegal"), else who reports the clause, else the
-    subject of a main verb of speech or request ("We urge Chile to end its illegal fishing")."""
-    if rule.type != PloverType.ACCUSE or (tok.pos_ != "ADJ" and tok.dep_ not in PREDICATES):
+    that says it of an object ("Peru called the move illegal", "Peru held Chile responsible"), else who
+    reports the clause, else the subject of a main verb of speech or request ("We urge Chile to end its
+    illegal fishing")."""
+    if not appraising(tok, rule):
         return None
     thing = appraised(tok)
     if thing is None:
         return None
     targets = finder.actors(thing)
-    if thing.dep_ == "dobj":
-        sources = finder.subject(thing.head)[0]
+    if thing.dep_ == "dobj" or thing.head == tok:
+        sources = finder.subject(thing.head if thing.dep_ == "dobj" else tok.head)[0]
     else:
         sources = finder.reporter(tok)
         root = tok.sent.root
@@ -57,13 +66,19 @@ def negated(tok: Token) -> str | None:
     return "negated" if any(c.dep_ == "neg" for c in tok.children) else None
 
 
+def promised_threat(tok: Token, rule: Trigger, blocked: str | None, promising: frozenset[str]) -> bool:
+    """A threat one vows or pledges to carry out is still a threat ("vowed to retaliate for the raid"),
+    though a vow makes other acts only aims."""
+    return blocked == "irrealis" and rule.type == PloverType.THREATEN and tok.head.lemma_.lower() in promising
+
+
 def announced_threats(
     tok: Token, finder: RoleFinder, roles: Roles, planned: bool, adversaries: dict[str, str]
 ) -> list[tuple[str, str]]:
     """(reporter, target) for an attack of one's own announced to come ("Peru said the war against
     Chile would resume"): the reporter's, or, named by a noun, no one else's; its unnamed target is the
     reporter's adversary of the last sentences ("said the offensive will go on")."""
-    reporters = finder.reporter(tok)
+    reporters = finder.reporter(tok, warning=True)
     own = set(roles.sources) <= set(reporters) if roles.sources else tok.pos_ == "NOUN"
     if not planned or not reporters or not own:
         return []
