@@ -1,8 +1,9 @@
-"""Follow ``state.changes`` of the embedded log, filtered by actor, zone or table.
+"""Follow ``state.changes`` of either runtime, filtered by actor, zone or table.
 
-With a consumer ``group`` the position is committed to the log as changes are
-handed over, so a restarted subscriber of the same group resumes right after
-the last change it yielded: nothing twice, nothing missed.
+With a consumer ``group`` the position is committed (to the embedded log, or
+as the group's offset on Kafka) as changes are handed over, so a restarted
+subscriber of the same group resumes right after the last change it yielded:
+nothing twice, nothing missed.
 """
 
 from __future__ import annotations
@@ -10,14 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from schemas import Change
-from streams import topics
-from streams.log import POLL_INTERVAL_S, Log, has_record, wait
-
-BATCH = 500
+from streams.runtime.base import Runtime
 
 
 @dataclass(frozen=True)
@@ -55,16 +52,8 @@ def mentions(value: Any, actor: str) -> bool:
     return False
 
 
-def start_position(log: Log, group: str | None, from_beginning: bool) -> int:
-    """Where to start: the group's committed position, else the first or the next change."""
-    committed = None if group is None else log.committed(group, topics.CHANGES)
-    if committed is not None:
-        return committed
-    return 0 if from_beginning else log.end(topics.CHANGES)
-
-
 async def subscribe(
-    data_dir: Path,
+    runtime: Runtime,
     *,
     actor: str | None = None,
     zone: str | None = None,
@@ -73,7 +62,6 @@ async def subscribe(
     from_beginning: bool = False,
     stop: asyncio.Event | None = None,
     until_idle: bool = False,
-    poll_interval: float = POLL_INTERVAL_S,
 ) -> AsyncIterator[tuple[int, Change]]:
     """``(offset, change)`` of each matching change on ``state.changes``, waiting for more until ``stop``.
 
@@ -86,30 +74,25 @@ async def subscribe(
     """
     wanted = ChangeFilter(actor, zone, table)
     stop = stop or asyncio.Event()
-    with Log.open(data_dir) as log:
-        position = committed = start_position(log, group, from_beginning)
+    async with runtime.change_feed(group, from_beginning) as feed:
+        position = committed = feed.position
 
-        def commit() -> None:
+        async def commit() -> None:
             nonlocal committed
             if group is not None and position != committed:
-                with log.transaction() as writer:
-                    writer.commit_offset(group, topics.CHANGES, position)
+                await feed.commit(position)
                 committed = position
 
-        async def more() -> bool:
-            check = has_record(log, topics.CHANGES, position)
-            return check() if until_idle else await wait(log, check, stop, poll_interval)
-
         try:
-            while await more():
-                for record in log.read(topics.CHANGES, position, BATCH):
+            while batch := await feed.read(stop, follow=not until_idle):
+                for offset, change in batch:
                     if stop.is_set():
                         return
-                    change = Change.loads(record.value)
-                    position = record.offset + 1
+                    position = offset + 1
                     if wanted(change):
-                        yield record.offset, change
-                        commit()
-                commit()
+                        yield offset, change
+                        await commit()
+                position = feed.position  # past records of the batch that did not decode
+                await commit()
         finally:
-            commit()
+            await commit()

@@ -32,8 +32,7 @@ from streams.config import Settings
 from streams.ingest import Item
 from streams.log import Log
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EmbeddedRuntime
-from streams.topology import STAGES
+from streams.runtime.embedded import EmbeddedRuntime, stage_lag, topic_counts
 
 if TYPE_CHECKING:
     from streams.api.mirror import KafkaMirror
@@ -100,18 +99,12 @@ class Service:
 
     def counts(self) -> dict[str, int]:
         """Records on every topic."""
-        return {topic: self.log.end(topic) for topic in topics.ALL}
+        return topic_counts(self.log)
 
     async def lag(self) -> dict[str, int]:
-        """How far behind each stage is: records of its source topic after its committed position."""
-        if self.on_kafka:
-            return dict(
-                zip((stage.name for stage in STAGES), await self._kafka(self._writer).lag(), strict=True)
-            )
-        return {
-            stage.name: self.log.end(stage.source) - (self.log.committed(stage.name, stage.source) or 0)
-            for stage in STAGES
-        }
+        """How far behind each stage is: records of its source topic after its committed position
+        (on Kafka the cluster's, not the mirror's; the writer's log is used from its own thread)."""
+        return await self._writer.lag() if self.on_kafka else stage_lag(self.log)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Service]:

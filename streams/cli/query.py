@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,7 @@ def replay(
 @click.option("--from-beginning", is_flag=True, help="Start at the first change instead of the newest.")
 @click.option("--until-idle", is_flag=True, help="Exit once every change there is has been printed.")
 @data_dir_option
+@broker_option
 @json_option
 def subscribe(
     actor: str | None,
@@ -175,15 +177,16 @@ def subscribe(
     from_beginning: bool,
     until_idle: bool,
     data_dir: Path,
+    broker: str,
     as_json: bool,
 ) -> None:
     """Print each state change as it happens, until SIGINT or SIGTERM (or --until-idle)."""
     from streams.subscribe import subscribe as changes
 
-    async def follow() -> None:
+    async def follow(runtime: Runtime) -> None:
         stop = stop_on_signals()
         async for offset, change in changes(
-            data_dir,
+            runtime,
             actor=actor,
             zone=zone,
             table=table,
@@ -197,25 +200,25 @@ def subscribe(
             else:
                 click.echo(change_line(offset, change))
 
-    asyncio.run(follow())
+    with contextlib.closing(open_runtime(data_dir, broker)) as runtime:
+        try:
+            asyncio.run(follow(runtime))
+        except ValueError as exc:  # a state.changes topic of several partitions has no one order
+            raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
 @data_dir_option
+@broker_option
 @json_option
-def status(data_dir: Path, as_json: bool) -> None:
-    """Records per topic and how far behind each stage is (embedded log)."""
-    from streams import topics
-    from streams.log.store import Log
-    from streams.topology import STAGES
+def status(data_dir: Path, broker: str, as_json: bool) -> None:
+    """Records per topic and how far behind each stage is (on Kafka, its consumer group's lag)."""
 
-    log = Log.open(data_dir)
-    try:
-        ends = {topic: log.end(topic) for topic in topics.ALL}
-        done = {stage.name: log.committed(stage.name, stage.source) or 0 for stage in STAGES}
-        lag = {stage.name: ends[stage.source] - done[stage.name] for stage in STAGES}
-    finally:
-        log.close()
+    async def measure(runtime: Runtime) -> tuple[dict[str, int], dict[str, int]]:
+        return await runtime.counts(), await runtime.lag()
+
+    with contextlib.closing(open_runtime(data_dir, broker)) as runtime:
+        ends, lag = asyncio.run(measure(runtime))
     if as_json:
         print_json({"topics": ends, "lag": lag})
         return

@@ -53,10 +53,12 @@ async def admin_client(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
 
 
 @asynccontextmanager
-async def reader(bootstrap: str) -> AsyncIterator[AIOKafkaConsumer]:
-    """A consumer outside any group, able to fetch records as large as the broker accepts."""
+async def reader(bootstrap: str, group: str | None = None) -> AsyncIterator[AIOKafkaConsumer]:
+    """A consumer able to fetch records as large as the broker accepts; it joins no group, and commits
+    offsets only when told to, for ``group`` if given (to partitions it was assigned)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
+        group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         fetch_max_bytes=2 * MAX_MESSAGE_BYTES,
@@ -137,6 +139,16 @@ async def lags(bootstrap: str, group: str, topic_names: Iterable[str]) -> list[i
             ends = await consumer.end_offsets(partitions)
             done = {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
             out.append(sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items()))
+    return out
+
+
+async def end_offsets(bootstrap: str, topic_names: Iterable[str]) -> list[int]:
+    """For each topic in turn, the sum of its partitions' end offsets (0 for a topic that is absent)."""
+    out = []
+    async with admin_client(bootstrap) as admin, reader(bootstrap) as consumer:
+        for topic in topic_names:
+            partitions = await _partitions(admin, topic)
+            out.append(sum((await consumer.end_offsets(partitions)).values()) if partitions else 0)
     return out
 
 

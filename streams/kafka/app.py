@@ -151,6 +151,10 @@ class KafkaOptions(BaseSettings):
         """The cluster name of one of :data:`streams.topics.ALL`."""
         return f"{self.namespace}{name}"
 
+    def subscriber_group(self, name: str) -> str:
+        """The consumer group whose offset on ``state.changes`` is the position of subscribers ``name``."""
+        return f"{self.app_id}-subscriber-{name}"
+
     @property
     def by_row(self) -> str:
         """The internal topic of events keyed by the row they touch."""

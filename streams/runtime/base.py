@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -85,6 +86,29 @@ class RunStats:
         )
 
 
+class ChangeFeed(Protocol):
+    """``state.changes`` read on from a position, for :func:`streams.subscribe.subscribe`."""
+
+    position: int
+    """The offset of the next change to read."""
+
+    async def read(self, stop: asyncio.Event, follow: bool) -> list[tuple[int, Change]]:
+        """``(offset, change)`` of the next changes, moving :attr:`position` past them; when there is
+        none, wait for one while ``follow`` until ``stop`` is set, else ``[]``."""
+        ...
+
+    async def commit(self, position: int) -> None:
+        """Make ``position`` the group's: a subscriber of the group starts there."""
+        ...
+
+
+def start_position(committed: int | None, from_beginning: bool, end: int) -> int:
+    """Where a subscriber starts: its group's committed position, else the first change or the next one."""
+    if committed is not None:
+        return committed
+    return 0 if from_beginning else end
+
+
 class WorkerCrashed(RuntimeError):
     """A stage of a running worker raised past its handling of a record; the message says which and why."""
 
@@ -140,8 +164,21 @@ class Runtime(Protocol):
         """``(offset, change)`` of every change on ``state.changes`` after offset ``after``."""
         ...
 
+    def change_feed(self, group: str | None, from_beginning: bool) -> AbstractAsyncContextManager[ChangeFeed]:
+        """``state.changes`` from the position committed for ``group``, else from the first change when
+        ``from_beginning``, else from the next one."""
+        ...
+
     def dead_letters(self) -> list[DeadLetter]:
         """Every rejection on ``articles.dlq``, in log order."""
+        ...
+
+    async def counts(self) -> dict[str, int]:
+        """Records on each of :data:`streams.topics.ALL` (its end offsets)."""
+        ...
+
+    async def lag(self) -> dict[str, int]:
+        """Records of each stage's source after its committed position, by stage, in topology order."""
         ...
 
     def close(self) -> None:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +35,19 @@ from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
-from streams.log import POLL_INTERVAL_S, Log, Reader, Record, Writer, record_ms, timestamp, wait
+from streams.log import (
+    POLL_INTERVAL_S,
+    Log,
+    Reader,
+    Record,
+    Writer,
+    has_record,
+    record_ms,
+    timestamp,
+    wait,
+)
 from streams.log.audit_index import index_rows
-from streams.runtime.base import Headers, PublishResult, RunStats, decoded
+from streams.runtime.base import Headers, PublishResult, RunStats, decoded, start_position
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
 Reducer = Callable[[Event, StateGetter], Reduced]
@@ -49,6 +60,7 @@ there; the events before it are kept in the log but no longer count.
 """
 EXTRACT_BATCH = 16
 REDUCE_BATCH = 500
+CHANGES_BATCH = 500
 
 
 @dataclass
@@ -180,8 +192,7 @@ class EmbeddedRuntime:
 
     def _pending(self) -> bool:
         """Whether some stage has records after its committed position."""
-        log = self.log
-        return any(log.end(stage.source) > (log.committed(stage.name, stage.source) or 0) for stage in STAGES)
+        return any(stage_lag(self.log).values())
 
     def _step(self, stage: Stage) -> RunStats:
         """One consume-transform-produce batch of ``stage`` (see the module docstring)."""
@@ -299,9 +310,62 @@ class EmbeddedRuntime:
         records = self.log.read(topics.CHANGES, 0 if after is None else after + 1)
         return [(record.offset, Change.loads(record.value)) for record in records]
 
+    @asynccontextmanager
+    async def change_feed(self, group: str | None, from_beginning: bool) -> AsyncIterator[LogChangeFeed]:
+        """``state.changes`` on a connection of its own (so it sees this one's commits), from the
+        position of ``group`` (kept in the log), else the first or the next change."""
+        with Log(self.log.path) as log:
+            yield LogChangeFeed(log, group, from_beginning, self._poll_interval)
+
     def dead_letters(self) -> list[DeadLetter]:
         """Every rejection on ``articles.dlq``, in log order."""
         return [DeadLetter.loads(record.value) for record in self.log.read(topics.DLQ)]
+
+    async def counts(self) -> dict[str, int]:
+        """Records on every topic."""
+        return topic_counts(self.log)
+
+    async def lag(self) -> dict[str, int]:
+        """Records of each stage's source after its committed position."""
+        return stage_lag(self.log)
+
+
+class LogChangeFeed:
+    """``state.changes`` of the log read on from a position; a group's position is kept in the log."""
+
+    def __init__(self, log: Log, group: str | None, from_beginning: bool, poll_interval: float) -> None:
+        self.log = log
+        self.group = group
+        self.poll_interval = poll_interval
+        committed = None if group is None else log.committed(group, topics.CHANGES)
+        self.position = start_position(committed, from_beginning, log.end(topics.CHANGES))
+
+    async def read(self, stop: asyncio.Event, follow: bool) -> list[tuple[int, Change]]:
+        """The next changes, waiting for one (until ``stop``) when ``follow``."""
+        check = has_record(self.log, topics.CHANGES, self.position)
+        if not (await wait(self.log, check, stop, self.poll_interval) if follow else check()):
+            return []
+        records = self.log.read(topics.CHANGES, self.position, CHANGES_BATCH)
+        self.position = records[-1].offset + 1
+        return [(record.offset, Change.loads(record.value)) for record in records]
+
+    async def commit(self, position: int) -> None:
+        """Commit ``position`` for the group."""
+        assert self.group is not None, "only a group has a position to commit"
+        with self.log.transaction() as writer:
+            writer.commit_offset(self.group, topics.CHANGES, position)
+
+
+def topic_counts(log: Reader) -> dict[str, int]:
+    """Records on every topic of the log."""
+    return {topic: log.end(topic) for topic in topics.ALL}
+
+
+def stage_lag(log: Reader) -> dict[str, int]:
+    """Records of each stage's source after its committed position, in topology order."""
+    return {
+        stage.name: log.end(stage.source) - (log.committed(stage.name, stage.source) or 0) for stage in STAGES
+    }
 
 
 def _dead_letter(writer: Writer, dead: DeadLetter) -> DeadLetter:

@@ -31,12 +31,14 @@ from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from schemas.base import Message
 from streams import handlers, topics
 from streams.config import Settings
-from streams.kafka.admin import create_topics, lags, read_topic
+from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
+from streams.kafka.feed import KafkaChangeFeed, change_feed
 from streams.kafka.stored import FACTS, assemble, index
 from streams.log import record_ms
 from streams.runtime.base import Headers, PublishResult, RunStats, WorkerCrashed, decoded
+from streams.topology import STAGES
 
 KAFKA_SCHEME = "kafka://"
 CRASH_POLL_S = 0.5
@@ -250,9 +252,15 @@ class KafkaRuntime:
         if crashed is not None:
             raise crashed
 
-    async def lag(self) -> list[int]:
+    async def lag(self) -> dict[str, int]:
         """Records not yet committed by each stage, in topology order (extract, reduce)."""
-        return await lags(self.bootstrap, self.options.app_id, self._sources())
+        behind = await lags(self.bootstrap, self.options.app_id, self._sources())
+        return dict(zip((stage.name for stage in STAGES), behind, strict=True))
+
+    async def counts(self) -> dict[str, int]:
+        """Records on every topic: the sum of its partitions' end offsets."""
+        ends = await end_offsets(self.bootstrap, map(self.topic, topics.ALL))
+        return dict(zip(topics.ALL, ends, strict=True))
 
     async def wait_idle(self, timeout: float = 300.0, app: EntenteApp | None = None) -> None:
         """Return once every stage has committed all of its input (a worker must be running).
@@ -260,7 +268,7 @@ class KafkaRuntime:
         With the ``app`` of a worker running here, raise as soon as it crashes.
         """
         deadline = time.monotonic() + timeout
-        while any(await self.lag()):
+        while any((await self.lag()).values()):
             if app is not None and (crash := app.crash) is not None:
                 raise RuntimeError(f"the worker crashed: {type(crash).__name__}: {crash}") from crash
             if time.monotonic() > deadline:
@@ -329,6 +337,15 @@ class KafkaRuntime:
         decoded = _decoded(await self.read(topics.CHANGES), Change)
         start = -1 if after is None else after
         return [(record.offset, change) for record, change in decoded if record.offset > start]
+
+    @asynccontextmanager
+    async def change_feed(self, group: str | None, from_beginning: bool) -> AsyncIterator[KafkaChangeFeed]:
+        """``state.changes`` from the offset committed for ``group`` (its consumer group is
+        :meth:`~streams.kafka.app.KafkaOptions.subscriber_group`), else the first or the next change."""
+        await self.ensure_topics()
+        name = None if group is None else self.options.subscriber_group(group)
+        async with change_feed(self.bootstrap, self.topic(topics.CHANGES), name, from_beginning) as feed:
+            yield feed
 
     def dead_letters(self) -> list[DeadLetter]:
         """Every rejection on ``articles.dlq``, in log order."""

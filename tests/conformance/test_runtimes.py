@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from schemas import Article, DeadLetter
 from streams import topics
 from streams.runtime.base import Runtime
 from streams.runtime.kafka import KafkaRuntime
+from streams.subscribe import subscribe
 from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
 
 SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
@@ -170,6 +172,29 @@ async def test_a_subscriber_gets_every_change_as_a_running_worker_makes_it(runti
     offsets = [offset for offset, _change in seen]
     assert offsets == sorted(set(offsets))
     assert await asyncio.to_thread(runtime.changes) == seen
+
+
+async def test_a_group_subscriber_resumes_after_its_last_change_and_no_stage_lags_once_idle(
+    runtime: Runtime,
+) -> None:
+    await asyncio.to_thread(runtime.publish_articles, seed_items())
+    await asyncio.to_thread(runtime.run_until_idle)
+    everything = await asyncio.to_thread(runtime.changes)
+    assert await runtime.lag() == {"extract": 0, "reduce": 0}
+    counts = await runtime.counts()
+    assert (counts[topics.ARTICLES], counts[topics.CHANGES]) == (5, len(everything))
+
+    first = []
+    async with aclosing(subscribe(runtime, group="g", from_beginning=True)) as changes:
+        async for item in changes:
+            first.append(item)
+            if len(first) == 3:
+                break
+    rest = [item async for item in subscribe(runtime, group="g", until_idle=True)]
+    assert first + rest == everything
+    assert [item async for item in subscribe(runtime, group="g", until_idle=True)] == []
+    zones = [item async for item in subscribe(runtime, table="zones", from_beginning=True, until_idle=True)]
+    assert zones == [(offset, change) for offset, change in everything if change.table == "zones"] != []
 
 
 def _key(table: str, row: dict[str, object]) -> str:

@@ -28,10 +28,10 @@ def runtime(data_dir: Path) -> Iterator[EmbeddedRuntime]:
         yield opened
 
 
-async def take(data_dir: Path, count: int, **options: Any) -> Seen:
+async def take(runtime: EmbeddedRuntime, count: int, **options: Any) -> Seen:
     """The first ``count`` changes a subscriber yields, closing it right after."""
     seen: Seen = []
-    async with aclosing(subscribe(data_dir, poll_interval=0.01, **options)) as changes:
+    async with aclosing(subscribe(runtime, **options)) as changes:
         async for item in changes:
             seen.append(item)
             if len(seen) == count:
@@ -39,16 +39,14 @@ async def take(data_dir: Path, count: int, **options: Any) -> Seen:
     return seen
 
 
-async def test_from_the_beginning_yields_every_change_in_offset_order(
-    data_dir: Path, runtime: EmbeddedRuntime
-) -> None:
+async def test_from_the_beginning_yields_every_change_in_offset_order(runtime: EmbeddedRuntime) -> None:
     everything = runtime.changes()
-    assert await asyncio.wait_for(take(data_dir, len(everything), from_beginning=True), 10) == everything
+    assert await asyncio.wait_for(take(runtime, len(everything), from_beginning=True), 10) == everything
 
 
-async def test_without_a_group_it_starts_at_the_end(data_dir: Path, runtime: EmbeddedRuntime) -> None:
+async def test_without_a_group_it_starts_at_the_end(runtime: EmbeddedRuntime) -> None:
     before = runtime.log.end(topics.CHANGES)
-    follower = asyncio.create_task(take(data_dir, 1))
+    follower = asyncio.create_task(take(runtime, 1))
     await asyncio.sleep(0.2)  # let the subscriber find its start position
     runtime.publish_articles([("late:1", b'{"id": "late", "text": "USA AID SYR"}')])
     runtime.run_until_idle()
@@ -57,7 +55,7 @@ async def test_without_a_group_it_starts_at_the_end(data_dir: Path, runtime: Emb
     assert change.key == "SYR|USA"
 
 
-async def test_filters_by_actor_zone_and_table(data_dir: Path, runtime: EmbeddedRuntime) -> None:
+async def test_filters_by_actor_zone_and_table(runtime: EmbeddedRuntime) -> None:
     everything = runtime.changes()
 
     def expect(keep: Any) -> Seen:
@@ -75,36 +73,32 @@ async def test_filters_by_actor_zone_and_table(data_dir: Path, runtime: Embedded
     ]
     for options, expected in cases:
         assert 0 < len(expected) < len(everything), options
-        got = await asyncio.wait_for(take(data_dir, len(expected), from_beginning=True, **options), 10)
+        got = await asyncio.wait_for(take(runtime, len(expected), from_beginning=True, **options), 10)
         assert got == expected, options
 
 
-async def test_a_group_resumes_after_the_last_change_it_yielded(
-    data_dir: Path, runtime: EmbeddedRuntime
-) -> None:
+async def test_a_group_resumes_after_the_last_change_it_yielded(runtime: EmbeddedRuntime) -> None:
     everything = runtime.changes()
-    first = await asyncio.wait_for(take(data_dir, 5, group="g", from_beginning=True), 10)
+    first = await asyncio.wait_for(take(runtime, 5, group="g", from_beginning=True), 10)
     assert runtime.log.committed("g", topics.CHANGES) == first[-1][0] + 1
-    rest = await asyncio.wait_for(take(data_dir, len(everything) - 5, group="g"), 10)
+    rest = await asyncio.wait_for(take(runtime, len(everything) - 5, group="g"), 10)
     assert first + rest == everything
 
     runtime.publish_articles(corpus(15)[12:])
     runtime.run_until_idle()
     new = runtime.changes(after=everything[-1][0])
-    assert await asyncio.wait_for(take(data_dir, len(new), group="g", from_beginning=True), 10) == new
+    assert await asyncio.wait_for(take(runtime, len(new), group="g", from_beginning=True), 10) == new
     assert runtime.log.committed("g", topics.CHANGES) == runtime.log.end(topics.CHANGES)
 
 
-async def test_a_stopped_group_subscriber_commits_what_it_passed_over(
-    data_dir: Path, runtime: EmbeddedRuntime
-) -> None:
+async def test_a_stopped_group_subscriber_commits_what_it_passed_over(runtime: EmbeddedRuntime) -> None:
     stop = asyncio.Event()
     seen: Seen = []
-    async for item in subscribe(data_dir, zone="Z-NORTH", group="north", from_beginning=True, stop=stop):
+    async for item in subscribe(runtime, zone="Z-NORTH", group="north", from_beginning=True, stop=stop):
         seen.append(item)
         if len(seen) == 2:
             stop.set()
     assert len(seen) == 2
-    resumed = await asyncio.wait_for(take(data_dir, 1, zone="Z-NORTH", group="north"), 10)
+    resumed = await asyncio.wait_for(take(runtime, 1, zone="Z-NORTH", group="north"), 10)
     expected = [(o, c) for o, c in runtime.changes() if c.table == "zones" and c.key == "Z-NORTH"]
     assert seen + resumed == expected[:3]

@@ -102,9 +102,7 @@ async def test_a_subscriber_follows_the_changes_a_worker_makes_as_articles_arriv
     seen: list[tuple[int, Change]] = []
 
     async def follow() -> None:
-        async for item in subscribe(
-            data_dir, group="live", from_beginning=True, stop=stop, poll_interval=0.01
-        ):
+        async for item in subscribe(ingest, group="live", from_beginning=True, stop=stop):
             seen.append(item)
 
     with EmbeddedRuntime(data_dir, extractor=LineExtractor()) as ingest:

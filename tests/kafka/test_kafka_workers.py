@@ -90,7 +90,7 @@ async def test_a_group_of_two_workers_with_one_killed_mid_run_ends_in_the_state_
     await runtime.apublish_articles((article.id, article.dumps()) for article in corpus)
 
     async def under_way() -> bool:
-        return (await runtime.lag())[0] <= CORPUS * 0.9
+        return (await runtime.lag())["extract"] <= CORPUS * 0.9
 
     await wait_for(under_way, "a tenth of the articles was not committed", timeout=300)
     os.kill(workers[0].pid, signal.SIGKILL)
