@@ -380,9 +380,9 @@ class SpacyExtractor:
             self._assemble(article, prepared)
             self._read = (article, prepared)
         prepared = self._read[1]
-        spanned = _spanned([s.text for s in prepared.sents], normalise(evidence).text.strip())
+        wanted = normalise(evidence).text.strip()
+        spanned = _spanned([s.text for s in prepared.sents], wanted)
         if not spanned:
-            wanted = normalise(evidence).text.strip()
             doc = self.nlp.make_doc(wanted)
             return frozenset(a for m in self.finder.raw_mentions(doc, article.published)[0] for a in m.actors)
         return frozenset(
