@@ -230,3 +230,16 @@ def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
                 e -= 1
             out.append(Sentence(len(out), text[s:e], s, e, line_no, caption))
     return out
+
+
+def spanned_sentences(texts: list[str], wanted: str) -> list[int]:
+    """The sentences an evidence text spans: those it holds whole, with the one it starts in and the
+    one it ends in; else the first that holds it."""
+    whole = [i for i, text in enumerate(texts) if text[:60] in wanted]
+    if not whole:
+        return [i for i, text in enumerate(texts) if wanted[:60] in text][:1]
+    before = [whole[0] - 1] if whole[0] and wanted[:60] in texts[whole[0] - 1] else []
+    last = whole[-1]
+    rest = wanted.rpartition(texts[last])[2].strip()
+    after = [last + 1] if rest and last + 1 < len(texts) and texts[last + 1].startswith(rest) else []
+    return before + whole + after
