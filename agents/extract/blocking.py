@@ -51,14 +51,9 @@ class Blocker:
                     return "negated"
                 if child.dep_ == "aux" and child.lower_ in lex.hypothetical_aux:
                     return "hypothetical"
-                if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                if child.dep_ == "mark" and child.lower_ in lex.hypothetical_marks:
                     return "hypothetical"
-                if child.dep_ in ("advmod", "amod") and child.lower_ in (
-                    "likely",
-                    "possible",
-                    "possibly",
-                    "potential",
-                ):
+                if child.dep_ in ("advmod", "amod") and child.lower_ in lex.hypothetical_modifiers:
                     return "hypothetical"
             if (
                 below is not None
@@ -103,10 +98,13 @@ class Blocker:
         if any(t.lemma_.lower() in self.lexicon.readiness for t in chain[1:]):
             return True
         conditional = any(
-            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
+            c.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in self.lexicon.condition_marks for m in c.children)
             for c in tok.children
         )
-        return conditional and any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in tok.children)
+        return conditional and any(
+            c.dep_ == "aux" and c.lower_ in self.lexicon.promise_aux for c in tok.children
+        )
 
     def aim(self, tok: Token, rule: Trigger) -> bool:
         """Cooperation named as an aim ("to improve coordination") is not yet cooperation."""
@@ -138,7 +136,7 @@ class Blocker:
         """Planned when a future or a plan governs the trigger; an event "after" or "since" which
         something else happens has happened."""
         lex = self.lexicon
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following", "since"):
+        if tok.dep_ == "pobj" and tok.head.lower_ in lex.past_preps:
             return "asserted"
         for t in self.chain(tok):
             for child in t.children:
@@ -153,10 +151,10 @@ class Blocker:
                     return "planned"
             if t != tok and t.lemma_.lower() in lex.planned_heads and tok.dep_ == "xcomp":
                 return "planned"
-            if t.lower_ in ("due", "expected", "scheduled", "set", "planned", "upcoming", "proposed"):
+            if t.lower_ in lex.planned_words:
                 return "planned"
         for child in tok.children:
-            if child.lower_ in ("planned", "upcoming", "proposed", "future", "next"):
+            if child.lower_ in lex.planned_modifiers:
                 return "planned"
         return "asserted"
 

@@ -19,8 +19,6 @@ from agents.extract.events import EventReader
 from agents.extract.holders import Holders
 from agents.extract.memory import Adversaries, Parties
 from agents.extract.mentions import (
-    PERSON_NOUNS,
-    PRONOUNS,
     Context,
     Mention,
     MentionFinder,
@@ -86,7 +84,7 @@ class SpacyExtractor:
             frozenset(lemma for rule in rules.triggers if "NOUN" in rule.pos for lemma in rule.lemmas)
             - rules.lexicon.agent_nouns
         )
-        self.agentive = rules.lexicon.agent_nouns | PERSON_NOUNS | rules.lexicon.group_nouns
+        self.agentive = rules.lexicon.agent_nouns | rules.lexicon.person_nouns | rules.lexicon.group_nouns
         requests = {
             w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
         }
@@ -110,10 +108,12 @@ class SpacyExtractor:
         self.sport = re.compile(
             r"\b(?:" + "|".join(map(re.escape, sorted(rules.lexicon.sport_words))) + r")\b", re.IGNORECASE
         )
-        self.references = set(PRONOUNS) | {
+        self.references = set(rules.lexicon.pronouns) | {
             form for noun in rules.lexicon.group_nouns for form in surface_forms(noun, {})
         }
-        nouns = "|".join(sorted(rules.lexicon.commentator_nouns)) + "|analysts|experts|professors"
+        nouns = "|".join(
+            [*sorted(rules.lexicon.commentator_nouns), *sorted(rules.lexicon.commentator_plurals)]
+        )
         self.commentator_before = re.compile(_COMMENTATOR_NAME.replace("{nouns}", nouns))
         self.commentator_after = re.compile(_NAMED_COMMENTATOR.replace("{nouns}", nouns), re.IGNORECASE)
         self._read: tuple[Article, Prepared] | None = None
