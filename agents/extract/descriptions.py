@@ -29,8 +29,6 @@ CLASSES = ("armed", "rebels", "separatists", "opposition", "state")
 country (the most often named of them so far, else all), else the most often named group so far
 that acts there, else the most often named group; ``opposition``:
 an ``<ISO>_OPP`` named so far, else the country's; ``state``: the state the article is mainly about."""
-ACTOR_WEIGHT = 0.25
-"""What a state named as an actor counts for the article's country, against a place in it."""
 
 
 @dataclass
@@ -53,7 +51,8 @@ class Salience:
 class Describer:
     """Finds descriptions in an article's sentences and gives each the actor the article means."""
 
-    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> None:
+    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon, actor_weight: float) -> None:
+        self.actor_weight = actor_weight
         classes = set(lexicon.descriptions) | {c for a in kb.actors.values() for c in a.describes}
         if classes - set(CLASSES):
             raise ValueError(
@@ -96,7 +95,7 @@ class Describer:
                     continue
                 for actor in mention.actors:
                     if actor in self.states:
-                        count(actor, 1.0 if self._placed(doc, mention) else ACTOR_WEIGHT)
+                        count(actor, 1.0 if self._placed(doc, mention) else self.actor_weight)
             taken = {i for m in found for i in range(m.start, m.end)}
             for state, weight in self._places(doc, taken):
                 count(state, weight)

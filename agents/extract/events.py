@@ -63,6 +63,7 @@ class EventReader:
         self.agentive = agentive
         self.event_nouns = event_nouns
         self.version = version
+        self.scoring = rules.scoring
         self.verbs_of: dict[PloverType, set[str]] = {}
         for rule in rules.triggers:
             if "VERB" in rule.pos and not rule.object:
@@ -169,10 +170,15 @@ class EventReader:
             when = trigger_date(
                 tok, doc, dates[modality == "planned"], story_day or day, modality, historical
             )
-            old = when is not None and day is not None and (day - when).days > 92
+            old = when is not None and day is not None and (day - when).days > self.scoring.historical_days
             if old or (historical and when is None and modality == "asserted"):
                 modality = "historical"
-            if modality == "historical" and when is not None and day is not None and (day - when).days <= 92:
+            if (
+                modality == "historical"
+                and when is not None
+                and day is not None
+                and (day - when).days <= self.scoring.historical_days
+            ):
                 when = None
             zone = trigger_zone(tok, doc, zones, last_zone)
             found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
@@ -196,7 +202,7 @@ class EventReader:
             dated = [(kind, s, t, when, modality) for kind, s, t in found]
             dated += [(PloverType.THREATEN, s, t, told_on, "asserted") for s, t in threats]  # made as told
             for kind, source, target, when, modality in dated:
-                conf = 0.6 if roles.inherited else 0.8
+                conf = self.scoring.inherited_confidence if roles.inherited else self.scoring.confidence
                 out.append(
                     Event(
                         article_id=article.id,

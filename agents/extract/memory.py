@@ -14,9 +14,9 @@ class Parties:
     """Who agreed (or, with ``kinds``, met) in the last sentences: the parties to "the deal" an actor
     later opposes, the participants of "the talks" others join."""
 
+    span: int
     actors: tuple[str, ...] = ()
     since: int = 0
-    span: int = 8
     kinds: frozenset[PloverType] = frozenset({PloverType.AGREE})
 
     def record(self, index: int, events: list[Event]) -> None:
@@ -37,9 +37,9 @@ class Adversaries:
     """Who fought whom in the last sentences: the likely party to an attack, capture or
     concession whose other side goes unnamed ("airstrikes continued in the region")."""
 
+    span: int
     pairs: dict[str, str] = field(default_factory=dict)
     since: int = 0
-    span: int = 3
 
     def record(self, index: int, events: list[Event]) -> None:
         """Remember the hostile pairs a sentence states, forgetting older ones."""

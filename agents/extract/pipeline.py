@@ -68,7 +68,9 @@ class SpacyExtractor:
         self.version = version
         self.lexicon = rules.lexicon
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
-        self.describer = Describer(nlp, kb, rules.lexicon)
+        self.describer = Describer(nlp, kb, rules.lexicon, rules.scoring.actor_weight)
+        self.scoring = rules.scoring
+        self.story_span = dt.timedelta(days=rules.scoring.story_span_days)
         self.tagger = FastTagger(
             nlp, frozenset(w for t in rules.triggers for w in (*t.lemmas, *t.object) if "-" in w)
         )
@@ -137,7 +139,7 @@ class SpacyExtractor:
     def _prepare(self, article: Article) -> Prepared:
         """Normalise, split, tokenise and find names; choose the sentences to parse."""
         norm = normalise(article.text)
-        sents = sentences(norm, article.title)
+        sents = sentences(norm, article.title, self.scoring.wrapping)
         docs = [self.nlp.make_doc(s.text) for s in sents]
         raw = [self.finder.raw_mentions(doc, article.published) for doc in docs]
         mentions = [r[0] for r in raw]
@@ -162,9 +164,11 @@ class SpacyExtractor:
         context = Context()
         last_zone = self._title_zone(article.title)
         events: dict[tuple[object, ...], Event] = {}
-        adversaries = Adversaries()
-        parties = Parties()
-        talks = Parties(kinds=frozenset({PloverType.AGREE, PloverType.CONSULT}))
+        adversaries = Adversaries(self.scoring.fight_memory)
+        parties = Parties(self.scoring.agreement_memory)
+        talks = Parties(
+            self.scoring.agreement_memory, kinds=frozenset({PloverType.AGREE, PloverType.CONSULT})
+        )
         holders = Holders(self.lexicon)
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
@@ -207,7 +211,7 @@ class SpacyExtractor:
                 talks.record(i, joined)
             adversaries.expire(i)
             parties.expire(i)
-            story_day = next_story_day(sent.text, article.published, story_day)
+            story_day = next_story_day(sent.text, article.published, story_day, self.story_span)
             talks.expire(i)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:
@@ -265,7 +269,9 @@ class SpacyExtractor:
         for i, doc in enumerate(docs):
             if named[i]:
                 last_named = i
-            elif i - last_named > 3 or not any(t.lower_ in self.references for t in doc):
+            elif i - last_named > self.scoring.reference_window or not any(
+                t.lower_ in self.references for t in doc
+            ):
                 continue
             if self.sport.search(doc.text):
                 continue

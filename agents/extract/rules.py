@@ -1,4 +1,4 @@
-"""Rule data: trigger rules and shared word lists, loaded from ``agents/extract/rules/*.yaml``."""
+"""Rule data: trigger rules, shared word lists and numbers, loaded from ``agents/extract/rules/*.yaml``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Any
 
 import yaml
 
+from agents.extract import scoring
+from agents.extract.scoring import Scoring
 from agents.kb.cache import cached
 from agents.kb.load import YAML_LOADER
 from schemas.event import PloverType
 
-FILES = ("lexicon.yaml", "plover.yaml", "cameo.yaml")
-"""The rule files: the shared word lists, the hand-written rules, the generated ones."""
+FILES = ("lexicon.yaml", "scoring.yaml", "plover.yaml", "cameo.yaml")
+"""The rule files: the shared word lists, the numbers, the hand-written rules, the generated ones."""
 
 
 class RuleError(ValueError):
@@ -156,10 +158,11 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class Rules:
-    """All trigger rules, in file order, and the lexicon."""
+    """All trigger rules, in file order, the lexicon and the numbers."""
 
     triggers: tuple[Trigger, ...]
     lexicon: Lexicon
+    scoring: Scoring
 
 
 def _examples(raw: list[Any] | None, where: str) -> tuple[Example, ...]:
@@ -242,8 +245,8 @@ def _read(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The package's rules; cached in memory and, compiled, on disk (see :mod:`agents.kb.cache`)."""
-    code = Path(__file__).read_text(encoding="utf-8")
-    return cached("rules", [code, *map(_text, FILES)], build_rules)
+    code = [Path(module).read_text(encoding="utf-8") for module in (__file__, scoring.__file__)]
+    return cached("rules", [*code, *map(_text, FILES)], build_rules)
 
 
 def build_rules() -> Rules:
@@ -337,7 +340,7 @@ def build_rules() -> Rules:
     ids = [t.id for t in triggers]
     if len(ids) != len(set(ids)):
         raise RuleError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
-    return Rules(triggers, lexicon)
+    return Rules(triggers, lexicon, Scoring.model_validate(_read("scoring.yaml")))
 
 
 def surface_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from agents.extract.dates import MONTHS
 from agents.extract.layout import glued_lead, run_on, unwrap
+from agents.extract.scoring import Wrapping
 from agents.kb.fold import fold_char
 
 
@@ -203,10 +204,10 @@ def _lead_start(line: str, title: str | None) -> int:
     return _title_run_on(line, title) or glued_lead(line, _is_headline)
 
 
-def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
+def sentences(norm: Normalised, title: str | None, wrapping: Wrapping) -> list[Sentence]:
     """The article's sentences, boilerplate dropped, datelines cut off, offsets into the original."""
     out: list[Sentence] = []
-    text = unwrap(norm.text)
+    text = unwrap(norm.text, wrapping)
     pos = 0
     folded_title = "".join(fold_char(c) for c in title) if title else None
     for line_no, line in enumerate(text.split("\n")):
