@@ -21,7 +21,7 @@ _GLUED_LEAD = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]+ [a-z])")
 def _wrapped(lines: list[str], wrapping: Wrapping) -> int:
     """The width of hard-wrapped copy, or 0 when the lines are not wrapped at a fixed width."""
     lengths = [len(line.rstrip()) for line in lines if line.strip()]
-    if len(lengths) < 4 or max(lengths) > wrapping.width:
+    if len(lengths) < wrapping.lines or max(lengths) > wrapping.width:
         return 0
     width = max(lengths)
     near = sum(1 for n in lengths if n >= width - wrapping.band)

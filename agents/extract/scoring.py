@@ -10,6 +10,8 @@ class Wrapping(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
+    lines: int
+    """Copy of fewer non-empty lines than this is never taken for hard-wrapped."""
     width: int
     """Lines of hard-wrapped copy are at most this long; paragraphs of web text are longer."""
     share: float
