@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from spacy.tokens import Doc
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -59,6 +60,7 @@ _VAGUE = re.compile(
     r"|\b\d+\s+(?:days|weeks|months|years)\s+(?:ago|earlier)|\ba (?:year|month|week) ago\b",
     re.IGNORECASE,
 )
+_SINCE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
 _YEAR = re.compile(
     r"\b(?:in|since|of|from|until|during)\s+(?:early |late |mid-?)?((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b"
 )
@@ -96,6 +98,13 @@ def _weekday(name: str, published: dt.date, forward: bool) -> dt.date:
     return published + dt.timedelta(days=delta) if forward else published - dt.timedelta(days=(-delta) % 7)
 
 
+def _day_or_period(text: str, match: re.Match[str], day: dt.date | None) -> DateMention:
+    """A day, or the start of a period when "since" leads it ("since March 3"): no day of an event."""
+    if _SINCE.search(text, 0, match.start()):
+        return DateMention(match.start(), match.end(), None, vague=True)
+    return DateMention(match.start(), match.end(), day)
+
+
 def find_dates(text: str, published: dt.date | None, forward: bool) -> list[DateMention]:
     """Every date expression of a sentence; ``forward`` resolves weekdays and days to the future."""
     out: list[DateMention] = []
@@ -111,13 +120,13 @@ def find_dates(text: str, published: dt.date | None, forward: bool) -> list[Date
                 when = _nearest(month, day, published, forward) if published else None
         except ValueError:
             when = None
-        out.append(DateMention(match.start(), match.end(), when))
+        out.append(_day_or_period(text, match, when))
         taken.append(match.span())
     for match in _WEEKDAY.finditer(text):
         if any(s <= match.start() < e for s, e in taken):
             continue
         when = _weekday(match.group("weekday"), published, forward) if published else None
-        out.append(DateMention(match.start(), match.end(), when))
+        out.append(_day_or_period(text, match, when))
     for match in _RELATIVE.finditer(text):
         if published is None:
             out.append(DateMention(match.start(), match.end(), None))
@@ -146,13 +155,35 @@ def is_historical(text: str, published: dt.date | None, dates: list[DateMention]
 
 
 def next_story_day(
-    text: str, published: dt.date | None, current: dt.date | None, span: dt.timedelta
+    text: str, published: dt.date | None, current: dt.date | None, span: dt.timedelta, doc: Doc | None = None
 ) -> dt.date | None:
     """The day the story is at after a sentence: the last day of the few before publication that the
     sentence names, else the day it was at; sentences with no day of their own take it, not the
-    published date ("clinched a deal on Tuesday. ... The deal, reached in Vienna, ...")."""
+    published date ("clinched a deal on Tuesday. ... The deal, reached in Vienna, ...").
+    A quoted "today" is the speaker's day, and a day told in a "since" clause is background
+    ("tense since X seized Y, which voted in a Sunday poll"): neither moves the story."""
     if published is None:
         return current
-    days = [d.day for d in find_dates(text, published, False) if d.day is not None]
+    days = [
+        d.day
+        for d in find_dates(text, published, False)
+        if d.day is not None and not _quoted_relative(text, d) and not (doc and _since_clause(doc, d))
+    ]
     recent = [d for d in days if published - span <= d <= published]
     return recent[-1] if recent else current
+
+
+def _quoted_relative(text: str, date: DateMention) -> bool:
+    """ "today", "yesterday" inside a quotation: relative to when it was said, not to publication."""
+    return bool(_RELATIVE.fullmatch(text, date.start, date.end)) and text.count('"', 0, date.start) % 2 == 1
+
+
+def _since_clause(doc: Doc, date: DateMention) -> bool:
+    """Whether a date lies in a clause or phrase that "since" opens (a state's starting point)."""
+    span = doc.char_span(date.start, date.end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(
+        t.lower_ == "since" or any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children)
+        for t in (span.root, *span.root.ancestors)
+    )

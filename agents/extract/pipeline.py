@@ -211,7 +211,7 @@ class SpacyExtractor:
                 talks.record(i, joined)
             adversaries.expire(i)
             parties.expire(i)
-            story_day = next_story_day(sent.text, article.published, story_day, self.story_span)
+            story_day = next_story_day(sent.text, article.published, story_day, self.story_span, doc)
             talks.expire(i)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:

@@ -11,6 +11,7 @@ import pytest
 
 from agents.evaluate import load_gold, score
 from agents.extract import EXTRACTOR_VERSION, BatchExtractor, Extractor, load_extractor
+from agents.extract.dates import find_dates, next_story_day
 from schemas import Article, Event
 from tests.unit.agents.conftest import triples
 
@@ -205,6 +206,30 @@ def test_a_sentence_with_no_day_takes_the_day_the_story_is_at(extract: Extract) 
     older = "Greece and Cyprus signed a fisheries accord on April 2. They also agreed on joint patrols."
     dates = sorted(e.date for e in extract(older, published) if e.type == "AGREE")
     assert dates == [dt.date(2019, 4, 2), published]
+
+
+def test_a_day_that_starts_a_period_dates_no_event() -> None:
+    published = dt.date(2019, 5, 8)
+    (since,) = find_dates("Troops have taken eleven hamlets since April 29.", published, False)
+    assert since.day is None and since.vague
+    (on,) = find_dates("Troops took eleven hamlets on April 29.", published, False)
+    assert on.day == dt.date(2019, 4, 29)
+
+
+def test_background_days_and_quoted_todays_leave_the_story_day(extract: Extract) -> None:
+    published = dt.date(2019, 5, 8)  # a Wednesday
+    span = dt.timedelta(days=3)
+    monday = dt.date(2019, 5, 6)
+    quoted = 'The Greek envoy said: "Today we warn Ankara for the last time."'
+    assert next_story_day(quoted, published, monday, span) == monday
+    assert next_story_day("Ankara answered today.", published, monday, span) == published
+    text = (
+        "Lebanon and Cyprus signed a gas accord on Monday. "
+        "Relations have been warm since Cyprus freed the fishermen, who were held in a Tuesday raid. "
+        "Cyprus also urged Lebanon to open the port."
+    )
+    requests = [e for e in extract(text, published) if e.type == "REQUEST"]
+    assert requests and {e.date for e in requests} == {monday}
 
 
 def test_relative_days_need_a_published_date(extract: Extract) -> None:
