@@ -8,6 +8,8 @@ from spacy.tokens import Doc, Token
 
 from agents.extract.dates import DateMention
 
+_DESTINATIONS = ("to", "toward", "towards", "into")
+
 
 def trigger_date(
     tok: Token, doc: Doc, dates: list[DateMention], day: dt.date | None, modality: str, historical: bool
@@ -40,6 +42,32 @@ def trigger_zone(
     if zones:
         return None
     return last_zone
+
+
+def next_zone(
+    doc: Doc | None, zones: list[tuple[int, int, str | None]], last_zone: str | None, compass: frozenset[str]
+) -> str | None:
+    """The zone the text is about after a sentence: the last zone it names; a place without a zone
+    ends the memory, unless the sentence names it only as somewhere else: a destination ("evacuated
+    to the province of Aleppo") or a bearing ("suburbs north of Damascus")."""
+    real = [z for z in zones if z[2] is not None]
+    if real:
+        return real[-1][2]
+    if any(doc is None or not _elsewhere(doc[start:end].root, compass) for start, end, _ in zones):
+        return None
+    return last_zone
+
+
+def _elsewhere(place: Token, compass: frozenset[str]) -> bool:
+    """Whether a place is named as a destination or as the point a bearing is taken from."""
+    for cur in place.ancestors:
+        if cur.pos_ in ("VERB", "AUX"):
+            return False
+        if cur.dep_ == "prep" and cur.lower_ == "of" and cur.head.lower_ in compass:
+            return True
+        if cur.dep_ == "prep" and cur.lower_ in _DESTINATIONS and cur.head.pos_ == "VERB":
+            return True
+    return False
 
 
 def _clause_verb(tok: Token) -> Token:

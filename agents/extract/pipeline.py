@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from agents.extract.anchors import next_zone
 from agents.extract.blocking import Blocker
 from agents.extract.dates import next_story_day
 from agents.extract.descriptions import Describer
@@ -213,11 +214,7 @@ class SpacyExtractor:
             parties.expire(i)
             story_day = next_story_day(sent.text, article.published, story_day, self.story_span, doc)
             talks.expire(i)
-            real_zones = [z for z in zones if z[2] is not None]
-            if real_zones:
-                last_zone = real_zones[-1][2]
-            elif any(z[2] is None for z in zones):
-                last_zone = None
+            last_zone = next_zone(doc, zones, last_zone, self.lexicon.compass_words)
         return sorted(events.values(), key=lambda e: (e.evidence.start, e.type, e.source, e.target or ""))
 
     def _choose_alternatives(self, docs: list[Doc], mentions: list[list[Mention]]) -> None:

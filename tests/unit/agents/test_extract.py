@@ -257,6 +257,22 @@ def test_places_become_zones(extract: Extract, text: str, zone: str | None) -> N
     assert events and {e.zone for e in events} == {zone}
 
 
+@pytest.mark.parametrize(
+    ("middle", "zone"),
+    [
+        ("The army also expelled the fighters to camps in the province of Aleppo.", "EASTERN_GHOUTA"),
+        ("Its artillery also shelled villages east of Aleppo.", "EASTERN_GHOUTA"),
+        ("Government troops then stormed Aleppo.", None),
+    ],
+)
+def test_a_place_named_only_as_elsewhere_keeps_the_zone(
+    extract: Extract, middle: str, zone: str | None
+) -> None:
+    text = f"The Syrian army pounded the rebels in Harasta. {middle} Russian jets also hit the rebels."
+    last = [e for e in extract(text) if e.source == "RUS"]
+    assert last and {e.zone for e in last} == {zone}
+
+
 def test_evidence_offsets_point_at_the_original_sentence(extract: Extract) -> None:
     text = "Intro line.\nÇavuşoğlu\u00a0and Lavrov held \u201cfrank\u201d talks in Moscow. Nothing else."
     article = Article(id="offsets", text=text, published=dt.date(2019, 5, 8))
