@@ -16,7 +16,7 @@ def trigger_date(
 ) -> dt.date | None:
     """The day the sentence gives the trigger: a date in the trigger's own phrase first, then one in
     its clause, then the nearest; with none, news of the day takes ``day``, the day the story is at."""
-    own = [d for d in dates if not _dates_other_noun(tok, doc, d)]
+    own = [d for d in dates if not _dates_other_noun(tok, doc, d) and _counted_for(tok, doc, d)]
     if own:
         return _closest_date(tok, doc, own).day
     if day is None or modality == "planned" or historical:
@@ -78,6 +78,19 @@ def _clause_verb(tok: Token) -> Token:
             return cur
         cur = cur.head
     return cur
+
+
+def _counted_for(tok: Token, doc: Doc, date: DateMention) -> bool:
+    """Whether the trigger is what a day counted by "after"/"before" is the day of: the clause or
+    phrase the connective opens ("came a day after Y warned": the warning, not the coming)."""
+    if date.connective is None:
+        return True
+    span = doc.char_span(date.connective, date.connective + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    connective = span.root
+    opened = connective.head if connective.dep_ == "mark" else connective
+    return tok in opened.subtree and tok != connective
 
 
 def _dates_other_noun(tok: Token, doc: Doc, date: DateMention) -> bool:

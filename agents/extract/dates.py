@@ -60,6 +60,13 @@ _VAGUE = re.compile(
     r"|\b\d+\s+(?:days|weeks|months|years)\s+(?:ago|earlier)|\ba (?:year|month|week) ago\b",
     re.IGNORECASE,
 )
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_SHIFT = re.compile(  # "two days later", "the previous day", "a day after X did Y", "three days ago"
+    r"\b(?:(?P<n>a|an|one|two|three|four|five|six|seven|[1-9])\s+days?\s+(?P<dir>after|before|earlier|later|ago)"
+    r"|the\s+(?P<dir2>previous|next|following)\s+day|the\s+day\s+(?P<dir3>before|after)(?=\s*[,.;]|\s*$))\b",
+    re.IGNORECASE,
+)
+_BACK = ("earlier", "previous", "before", "ago")
 _SINCE = re.compile(r"\bsince\s+(?:early\s+|late\s+|mid-?)?$", re.IGNORECASE)
 _YEAR = re.compile(
     r"\b(?:in|since|of|from|until|during)\s+(?:early |late |mid-?)?((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b"
@@ -77,6 +84,8 @@ class DateMention:
     end: int
     day: dt.date | None
     vague: bool = False
+    connective: int | None = None
+    """Where the "after"/"before" of "two days after X did Y" stands: the day is that of X doing Y."""
 
 
 def _nearest(month: int, day: int, published: dt.date, forward: bool) -> dt.date | None:
@@ -105,8 +114,43 @@ def _day_or_period(text: str, match: re.Match[str], day: dt.date | None) -> Date
     return DateMention(match.start(), match.end(), day)
 
 
-def find_dates(text: str, published: dt.date | None, forward: bool) -> list[DateMention]:
-    """Every date expression of a sentence; ``forward`` resolves weekdays and days to the future."""
+def _shifts(
+    text: str, published: dt.date | None, base: dt.date | None, found: list[DateMention]
+) -> list[DateMention]:
+    """Days counted from another: "two days later" and "the previous day" from ``base`` (the day the
+    sentence names, else the day the story is at), "three days ago" from publication, "four days
+    after May 2" from that day; "a day after X did Y" gives X's doing Y the day before ``base``.
+    A day that a count is taken from leaves ``found``."""
+    out: list[DateMention] = []
+    for match in _SHIFT.finditer(text):
+        way = (match.group("dir") or match.group("dir2") or match.group("dir3")).lower()
+        number = (match.group("n") or "1").lower()
+        count = _COUNTS.get(number) or int(number)
+        clause = match.group("dir") in ("after", "before")
+        before = [d.day for d in found if d.start < match.start() and d.day is not None]
+        start = published if way == "ago" else before[0] if before else base
+        after = [d for d in found if d.start >= match.end() and d.day is not None]
+        if clause and after and after[0].start - match.end() <= 1:  # "four days after May 2": May 6
+            found.remove(after[0])
+            start, clause = after[0].day, False
+        elif clause and after:  # "a day after X met Y on Monday": the clause names its own day
+            continue
+        if start is None:
+            out.append(DateMention(match.start(), match.end(), None))
+            continue
+        sign = -1 if (way in _BACK) != clause else 1
+        day = start + dt.timedelta(days=sign * count)
+        connective = match.start("dir") if clause else None
+        out.append(DateMention(match.start(), match.end(), day, connective=connective))
+    return out
+
+
+def find_dates(
+    text: str, published: dt.date | None, forward: bool, base: dt.date | None = None
+) -> list[DateMention]:
+    """Every date expression of a sentence; ``forward`` resolves weekdays and days to the future;
+    days counted from another count from ``base`` (the day the story is at) unless the sentence
+    names a day of its own."""
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for match in _EXPLICIT.finditer(text):
@@ -134,6 +178,10 @@ def find_dates(text: str, published: dt.date | None, forward: bool) -> list[Date
         word = match.group("rel").lower()
         shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
         out.append(DateMention(match.start(), match.end(), published + dt.timedelta(days=shift)))
+    out.sort(key=lambda d: d.start)
+    shifts = _shifts(text, published, base or published, out)
+    taken += [(d.start, d.end) for d in shifts]
+    out += shifts
     for match in _VAGUE.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):
             out.append(DateMention(match.start(), match.end(), None, vague=True))
@@ -166,8 +214,11 @@ def next_story_day(
         return current
     days = [
         d.day
-        for d in find_dates(text, published, False)
-        if d.day is not None and not _quoted_relative(text, d) and not (doc and _since_clause(doc, d))
+        for d in find_dates(text, published, False, current)
+        if d.day is not None
+        and d.connective is None
+        and not _quoted_relative(text, d)
+        and not (doc and _since_clause(doc, d))
     ]
     recent = [d for d in days if published - span <= d <= published]
     return recent[-1] if recent else current

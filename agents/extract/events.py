@@ -112,7 +112,7 @@ class EventReader:
         start, end = norm.span(sent.start, sent.end)
         evidence = Evidence(text=article.text[start:end], start=start, end=end)
         day = article.published
-        dates = {flag: find_dates(sent.text, day, flag) for flag in (False, True)}
+        dates = {flag: find_dates(sent.text, day, flag, story_day) for flag in (False, True)}
         historical = is_historical(sent.text, day, dates[False])
         out: list[Event] = []
         named = {i for m in mentions if m.kind not in ("pronoun", "group") for i in range(m.start, m.end)}

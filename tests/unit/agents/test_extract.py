@@ -232,6 +232,37 @@ def test_background_days_and_quoted_todays_leave_the_story_day(extract: Extract)
     assert requests and {e.date for e in requests} == {monday}
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Talks resumed four days after May 2.", dt.date(2019, 5, 6)),
+        ("The rebels said three days ago that they would leave.", dt.date(2019, 5, 5)),
+        ("The army had struck the town the previous day.", dt.date(2019, 5, 6)),
+        ("The pact was signed two days later.", dt.date(2019, 5, 9)),
+        ("The talks began on Monday, and the pact was signed a day later.", dt.date(2019, 5, 7)),
+        ("The deal came a day after Peru met Chile on Monday.", dt.date(2019, 5, 6)),
+    ],
+)
+def test_days_counted_from_another(text: str, day: dt.date) -> None:
+    published, story = dt.date(2019, 5, 8), dt.date(2019, 5, 7)  # a Wednesday, the day before
+    assert find_dates(text, published, False, story)[-1].day == day
+
+
+def test_a_day_counted_before_a_clause_dates_the_clause(extract: Extract) -> None:
+    published = dt.date(2019, 5, 8)  # a Wednesday
+    text = (
+        "Greece and Cyprus signed a fisheries accord on Monday. "
+        "The accord came two days after Turkey threatened Cyprus with sanctions. "
+        "A day later, Cyprus urged Greece to open its ports."
+    )
+    dates = {str(e.type): e.date for e in extract(text, published)}
+    assert dates["AGREE"] == dt.date(2019, 5, 6)
+    assert dates["THREATEN"] == dt.date(2019, 5, 4)
+    assert dates["REQUEST"] == dt.date(2019, 5, 7)
+    (alone,) = find_dates("Chile left the talks two days after Peru walked out.", published, False)
+    assert alone.day == dt.date(2019, 5, 6) and alone.connective is not None
+
+
 def test_relative_days_need_a_published_date(extract: Extract) -> None:
     (event,) = extract("Putin met Rouhani on Monday.", published=None)
     assert event.date is None and event.reported is None
