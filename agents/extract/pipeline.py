@@ -32,11 +32,12 @@ from agents.extract.mentions import (
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles, for_clause, objects_through
-from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
+from agents.extract.rules import Rules, Trigger, lemmas_by_form, load_rules, surface_forms
 from agents.extract.speech import (
     announced_threats,
     appraisal_roles,
     appraising,
+    intended_threats,
     negated,
     obliged,
     promised_threat,
@@ -160,8 +161,11 @@ class SpacyExtractor:
         """Request verbs whose clause is what is asked for ("demanded that the ships leave")."""
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(self.trigger_lemmas)
+        self.lemmas_of = lemmas_by_form(self.trigger_lemmas, rules.lexicon.irregular)
         self.trigger_matcher = Matcher(nlp.vocab)
-        self.trigger_matcher.add("TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
+        self.trigger_matcher.add(
+            "TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": sorted(self.lemmas_of)}}]]
+        )
         self.topic_lemmas = {
             lemma
             for t in rules.triggers
@@ -412,7 +416,10 @@ class SpacyExtractor:
         for start in sorted({start for _, start, _ in self.trigger_matcher(doc)}):
             tok = doc[start]
             pos = POS_GROUPS.get(tok.pos_, tok.pos_)
-            candidates = self.rules_by_word.get(tok.lemma_.lower()) or self.rules_by_word.get(tok.lower_, [])
+            forms = self.lemmas_of.get(tok.lower_, ()) if tok.pos_ != "PROPN" else ()  # lemmatised wrongly
+            candidates = self.rules_by_word.get(tok.lemma_.lower()) or [
+                r for lemma in sorted(forms) for r in self.rules_by_word[lemma]
+            ]
             rules = sorted((r for r in candidates if pos in r.pos), key=lambda r: self.rank[r.id])
             fitting = [rule for rule in rules if self._fits(tok, rule)]
             best = next((rule for rule in fitting if not rule.companion), None)
@@ -425,6 +432,8 @@ class SpacyExtractor:
         child_lemmas = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
         if rule.without & child_lemmas:
             return False
+        if rule.object and any(c.dep_ == "oprd" for c in children):
+            return False  # "called the attack a provocation": a name given to the object, no act on it
         objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
         if (
             rule.object
@@ -774,6 +783,7 @@ class SpacyExtractor:
                     for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
                 ]
                 threats = announced_threats(tok, finder, roles, modality == "planned", local_adversaries)
+                threats += intended_threats(tok, roles, self.lexicon.intent_verbs)
             else:
                 threats = []
             told_on = self._date(tok.sent.root, doc, dates[False], story_day or day, "asserted", historical)

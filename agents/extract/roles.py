@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from agents.extract.attribution import controlling_object
 from agents.extract.holders import Holders
 from agents.extract.mentions import RELATIVES, Mention
 from agents.extract.rules import Lexicon, Trigger
@@ -151,6 +152,8 @@ class RoleFinder:
         for child in tok.children:
             if child.dep_ in ("prep", "prt", "agent") and child.lower_ in preps:
                 for obj in child.children:
+                    if obj.dep_ == "pcomp" and controlling_object(obj) is not None:
+                        continue  # "thanked Peru for freeing Chile's crew": Peru's act, not whom it thanks
                     if obj.dep_ in ("pobj", "pcomp", "dobj"):
                         out += self.actors(obj)
                     elif obj.dep_ == "prep" and obj.lower_ == "of":  # "out of"
@@ -209,6 +212,9 @@ class RoleFinder:
                 # "signed a decree recognising X": who signed it
                 owners = self.subject(head.head, depth + 1)[0]
             return owners, True
+        accused = controlling_object(verb)
+        if accused is not None:  # "blamed Peru for shelling the posts": Peru's act
+            return self.actors(accused), True
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
             owners = [a for c in head.head.children if c.dep_ == "poss" for a in self.actors(c)]
             if owners:  # "its policy of arming the fighters"

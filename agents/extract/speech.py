@@ -107,3 +107,11 @@ def reported_attackers(
         )
         for source in sources
     ]
+
+
+def intended_threats(tok: Token, roles: Roles, intents: frozenset[str]) -> list[tuple[str, str]]:
+    """(author, target) of an attack its author plans, prepares or aims to make ("Peru is preparing to
+    strike Chilean posts", "Peru's plan to invade"): a stated aim to attack threatens the target."""
+    if tok.dep_ not in ("xcomp", "acl") or tok.head.lemma_.lower() not in intents:
+        return []
+    return [(s, t) for s in dict.fromkeys(roles.sources) for t in dict.fromkeys(roles.targets) if s != t]
