@@ -1,9 +1,14 @@
 """Anaphoric nouns: a bare definite noun for an act, for words or for an attack ("the move", "the
-claim", "the attack") refers back to its author, whom the text named before."""
+claim", "the attack") refers back to its author, whom the text named before; one for an office ("the
+ministry", "the spokesman") to the actor whose office of that name the text named last ("Chile's
+foreign ministry", "Chilean Foreign Minister Ana Soto")."""
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from collections.abc import Sequence
+from typing import Protocol
+
+from spacy.tokens import Doc, Token
 
 from agents.extract.rules import Lexicon
 from schemas.event import PloverType
@@ -40,3 +45,32 @@ def _governing(tok: Token) -> Token:
     while tok.dep_ == "conj" and tok.head != tok:
         tok = tok.head
     return tok.head.head if tok.dep_ == "pobj" else tok.head
+
+
+class Named(Protocol):
+    """A mention: its tokens and the actors it names."""
+
+    start: int
+    end: int
+    actors: tuple[str, ...]
+
+
+def office_owners(doc: Doc, mentions: Sequence[Named], offices: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The offices a sentence names with their owner: the head an actor's name modifies ("Chile's
+    ministry", "the Chilean embassy") or the title before a person's name ("Foreign Minister Soto")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for mention in mentions:
+        root = doc[mention.start : mention.end].root
+        words = [c for c in root.children if c.dep_ == "compound" and c.i < mention.start]
+        head = root
+        while (
+            head.dep_ in ("amod", "compound", "poss", "nmod")
+            and head.head != head
+            and head.head.i >= mention.end
+        ):
+            head = head.head
+            words.append(head)
+        for word in words:
+            if word.lemma_.lower() in offices:
+                out[word.lemma_.lower()] = mention.actors
+    return out

@@ -17,7 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from agents.extract.anaphora import ATTACKS, anaphor_kind
+from agents.extract.anaphora import ATTACKS, anaphor_kind, office_owners
 from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
 from agents.extract.salience import salient_person
@@ -161,6 +161,8 @@ class Context:
     """Who did the last act a sentence told ("the move", "the decision" refer back to them)."""
     words: tuple[str, ...] = ()
     """Who said the last accusation, demand or threat ("the claim", "the statement")."""
+    offices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each office named with its owner so far, the owner named last ("the ministry" refers to it)."""
     attacks: tuple[str, ...] = ()
     """Who made the last attack a sentence told ("the attack", "the strikes")."""
     authored_at: dict[str, int] = field(default_factory=dict)
@@ -530,10 +532,19 @@ def resolve_references(
             continue
         anaphor = anaphor_kind(tok, lexicon)
         if anaphor and _bare_definite(tok) and not any(c.i in taken for c in tok.subtree):
-            kind = anaphor
-            author = _author(tok, mentions) or context.author(kind)
+            author = _author(tok, mentions) or context.author(anaphor)
             if author:  # "Serbia refused to recognise the move": the move of whoever made it
                 out.append(Mention(tok.i, tok.i + 1, author, "group"))
+            continue
+        owner = context.offices.get(tok.lemma_.lower(), ())
+        if (
+            owner
+            and _bare_definite(tok)
+            and tok.tag_ in ("NN", "NNP")
+            and not any(c.i in taken for c in tok.subtree)
+        ):
+            person = tok.lemma_.lower() in PERSON_NOUNS  # "the ministry said": the ministry named last
+            out.append(Mention(tok.i, tok.i + 1, owner, "group", person=person))
             continue
         size = _group_size(tok, lexicon)
         if size is not None and tok.lemma_.lower() in PEOPLE_GROUPS:
@@ -553,6 +564,7 @@ def resolve_references(
             fitting = [g for g in candidates if size == 0 or len(g) == size]
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
+    context.offices.update(office_owners(doc, mentions, lexicon.office_nouns))
     return out + _speaker_mentions(doc, [*mentions, *out], taken, context, lexicon.speech_verbs | REPORTING)
 
 

@@ -113,6 +113,7 @@ class Lexicon:
     word_nouns: frozenset[str] = frozenset()
     attack_nouns: frozenset[str] = frozenset()
     intent_verbs: frozenset[str] = frozenset()
+    office_nouns: frozenset[str] = frozenset()
     denial_words: frozenset[str] = frozenset()
     deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
@@ -261,6 +262,7 @@ def build_rules() -> Rules:
         word_nouns=_words(lex["word_nouns"]),
         attack_nouns=_words(lex["attack_nouns"]),
         intent_verbs=_words(lex["intent_verbs"]),
+        office_nouns=_words(lex["office_nouns"]),
         denial_words=_words(lex["denial_words"]),
         deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),

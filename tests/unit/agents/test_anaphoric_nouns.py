@@ -51,3 +51,20 @@ def test_an_attack_noun_of_another_noun_is_no_reference(extract: Extract) -> Non
 def test_naming_the_object_is_no_act_on_it(extract: Extract) -> None:
     text = "Kenyan warplanes hit Ugandan border posts overnight. Uganda called the attack a provocation."
     assert not {t for t in triples(extract(text)) if t[0] == "THREATEN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chile's foreign ministry summoned the Peruvian ambassador on Monday. "
+        "The ministry urged Peru to free the fishermen.",
+        "Chile's foreign ministry summoned the Peruvian ambassador on Monday. "
+        '"We urge Peru to free the fishermen," the ministry said.',
+    ],
+)
+def test_an_office_is_the_one_named_last(extract: Extract, text: str) -> None:
+    assert ("REQUEST", "CHL", "PER") in triples(extract(text))
+
+
+def test_an_office_never_named_with_an_owner_names_no_one(extract: Extract) -> None:
+    assert not triples(extract("The ministry urged Peru to free the fishermen."))
