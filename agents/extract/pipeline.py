@@ -37,6 +37,7 @@ from agents.extract.speech import (
     announced_threats,
     appraisal_roles,
     appraising,
+    conditioned_targets,
     intended_threats,
     negated,
     obliged,
@@ -751,6 +752,8 @@ class SpacyExtractor:
             remembered_parties(tok, rule, roles, talks)
             deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
+            if rule.type == PloverType.THREATEN and not roles.targets:
+                roles.targets = conditioned_targets(tok, finder)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]

@@ -115,3 +115,17 @@ def intended_threats(tok: Token, roles: Roles, intents: frozenset[str]) -> list[
     if tok.dep_ not in ("xcomp", "acl") or tok.head.lemma_.lower() not in intents:
         return []
     return [(s, t) for s in dict.fromkeys(roles.sources) for t in dict.fromkeys(roles.targets) if s != t]
+
+
+def conditioned_targets(tok: Token, finder: RoleFinder) -> list[str]:
+    """Whom a threat with no object is made against: the subject of its condition ("threatened to
+    retaliate if Chile crossed the line", "warned of a response if Chile went on")."""
+    clauses = [tok, *(c for c in tok.children if c.dep_ in ("xcomp", "ccomp"))]
+    return [
+        actor
+        for clause in clauses
+        for advcl in clause.children
+        if advcl.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in advcl.children)
+        for actor in finder.subject(advcl)[0]
+    ]

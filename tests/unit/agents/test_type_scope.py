@@ -43,3 +43,21 @@ def test_a_stated_aim_to_attack_threatens(extract: Extract, text: str) -> None:
 def test_an_aim_to_cooperate_threatens_no_one(extract: Extract) -> None:
     found = triples(extract("Bolivia plans to hold talks with Peru."))
     assert not {t for t in found if t[0] == "THREATEN"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bolivia threatened to hit back if Peru moved its ships again.",
+        "Bolivia warned of a firm answer if Peru kept up its provocations.",
+        "Bolivia warned that it would act unless Peru pulled its boats back.",
+    ],
+)
+def test_a_conditional_warning_threatens_the_subject_of_the_condition(extract: Extract, text: str) -> None:
+    assert ("THREATEN", "BOL", "PER") in triples(extract(text))
+
+
+def test_a_condition_on_a_threat_with_its_target_changes_nothing(extract: Extract) -> None:
+    found = triples(extract("Bolivia threatened Peru with sanctions if Chile stayed out of the talks."))
+    assert ("THREATEN", "BOL", "PER") in found
+    assert ("THREATEN", "BOL", "CHL") not in found
