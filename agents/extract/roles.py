@@ -235,12 +235,16 @@ class RoleFinder:
         """Sources, targets and partners of a trigger word."""
         joining = self.lexicon.joining_verbs
         if tok.pos_ == "ADP":  # "fought alongside X": the verb's subject and the preposition's object
-            if tok.head.pos_ != "VERB":
+            verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head  # "deployed troops alongside X"
+            if verb.pos_ != "VERB":
                 return Roles()
             partners = [a for c in tok.children if c.dep_ == "pobj" for a in self.actors(c)]
-            return Roles(sources=self.subject(tok.head)[0], partners=partners)
-        if tok.pos_ == "ADV":  # "jointly", "together": the roles of the verb it modifies
-            return self._verbal(tok.head, rule) if tok.head.pos_ in ("VERB", "AUX") else Roles()
+            return Roles(sources=self.subject(verb)[0], partners=partners)
+        if tok.pos_ == "ADV":  # "jointly", "together": who does the verb it modifies, not to whom
+            if tok.head.pos_ not in ("VERB", "AUX"):
+                return Roles()
+            verbal = self._verbal(tok.head, rule)
+            return Roles(sources=verbal.sources, partners=verbal.partners, inherited=verbal.inherited)
         roles = (
             self._verbal(tok, rule) if tok.pos_ in ("VERB", "AUX") else self._nominal(tok, rule, stop_inherit)
         )
