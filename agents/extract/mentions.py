@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 from agents.extract.anaphora import ATTACKS, anaphor_kind, office_owners
 from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
-from agents.extract.salience import salient_person
+from agents.extract.salience import salient_group, salient_person
 from agents.extract.speakers import FIRST_PERSON, attributed_speaker, first_person, quoted
 from agents.kb import KnowledgeBase
 from schemas.event import SYMMETRIC_TYPES, Event, PloverType
@@ -155,6 +155,8 @@ class Context:
     seen: int = 0
     lead: tuple[str, ...] = ()
     """The people the last sentence's subject names ("Kenyatta met Museveni": Kenyatta)."""
+    lead_many: tuple[str, ...] = ()
+    """The actors of the last sentence's subject when it is plural ("Kenyan troops", "Peru and Chile")."""
     """Sentences remembered so far; ``spoke`` is the one that named the speaker."""
 
     acts: tuple[str, ...] = ()
@@ -210,6 +212,8 @@ class Context:
             self.subjects.append(subject)
         persons = {a for m in named if m.person for a in m.actors}
         self.lead = subject if subject and set(subject) <= persons else ()
+        plurals = {a for m in named if m.plural for a in m.actors}
+        self.lead_many = subject if subject and (set(subject) <= plurals or len(subject) >= 2) else ()
         self.people.extend(a for m in named if m.person for a in m.actors)
         self.singles.extend(a for m in named if not m.person and not m.plural for a in m.actors)
         self.many.extend(m.actors for m in named if m.plural)
@@ -708,7 +712,7 @@ def _antecedent(
     ]
     if subjects:  # "the council confirmed the withdrawal of their troops"
         return subjects[-1].actors
-    return context.many[-1] if context.many else ()
+    return salient_group(tok, context.lead_many, context.many)
 
 
 def _last_subject(context: Context) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Salience: a pronoun that names no one in its own sentence goes on with whom the text is about, the
-subject of the sentence before, rather than with whoever was named last; and the object of a clause is
-someone else than the clause's subject ("Kenyatta met Museveni. He urged him to ...": Kenyatta urged
-Museveni)."""
+subject of the sentence before, rather than with whoever was named last ("Kenyan troops clashed with
+Ugandan forces. They also ...": the Kenyan troops); and the object of a clause is someone else than the
+clause's subject ("Kenyatta met Museveni. He urged him to ...": Kenyatta urged Museveni)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,11 @@ def salient_person(
         return lead
     other = clause_subject_actors(tok, resolved)
     return next(((a,) for a in reversed(people) if a not in other), ())
+
+
+def salient_group(tok: Token, lead: tuple[str, ...], many: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    """The actors a "they" with no antecedent in its sentence stands for: as subject, the plural subject
+    of the sentence before (``lead``); else the plural named last."""
+    if tok.dep_ in SUBJECTS and lead:
+        return lead
+    return many[-1] if many else ()

@@ -34,3 +34,15 @@ def test_a_subject_that_names_no_person_leaves_recency(extract: Extract) -> None
         "Kenya hosted talks with Ugandan President Museveni on Monday. He urged Kenya to reopen the border."
     )
     assert ("REQUEST", "UGA", "KEN") in triples(extract(text))
+
+
+def test_they_is_the_last_sentence_s_plural_subject(extract: Extract) -> None:
+    text = "Kenyan troops clashed with Ugandan forces at dawn. They also shelled Tanzanian border posts."
+    found = triples(extract(text))
+    assert ("ASSAULT", "KEN", "TZA") in found
+    assert ("ASSAULT", "UGA", "TZA") not in found
+
+
+def test_they_as_object_goes_on_with_the_plural_named_last(extract: Extract) -> None:
+    text = "Kenya sent envoys to Ugandan rebel leaders. Tanzania condemned them on Tuesday."
+    assert ("ACCUSE", "TZA", "KEN") not in triples(extract(text))
