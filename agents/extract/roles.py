@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from agents.extract.attribution import controlling_object
+from agents.extract.attribution import behind, controlling_object
 from agents.extract.holders import Holders
 from agents.extract.mentions import Mention
 from agents.extract.rules import Lexicon, Trigger
@@ -266,6 +266,8 @@ class RoleFinder:
             and tok.head.lemma_.lower() in joining
         ):
             roles.sources += self.subject(tok.head)[0]  # "sent troops to help Somalia fight the militants"
+        if not roles.sources and rule.type in HOSTILE and (verb := behind(tok)) is not None:
+            roles.sources = self.subject(verb)[0]  # "Peru was behind the raid"
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE:

@@ -64,3 +64,9 @@ def test_an_act_said_of_the_object_is_the_object_s(
 
 def test_an_accusation_without_an_object_keeps_the_subject(extract: Extract) -> None:
     assert ("CONCEDE", "KEN", "UGA") in triples(extract("Kenya apologised to Uganda for shelling its posts."))
+
+
+def test_who_was_behind_an_attack_made_it(extract: Extract) -> None:
+    found = triples(extract("Peru was behind the raid on the Chilean naval base, Santiago said."))
+    assert ("ASSAULT", "PER", "CHL") in found
+    assert ("ACCUSE", "CHL", "PER") in found
