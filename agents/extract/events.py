@@ -24,6 +24,8 @@ from agents.extract.speech import (
     announced_threats,
     appraisal_roles,
     appraising,
+    conditioned_targets,
+    intended_threats,
     negated,
     obliged,
     promised_threat,
@@ -157,6 +159,8 @@ class EventReader:
             remembered_parties(tok, rule, roles, talks)
             deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
+            if rule.type == PloverType.THREATEN and not roles.targets:
+                roles.targets = conditioned_targets(tok, finder)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
@@ -196,6 +200,7 @@ class EventReader:
                     for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
                 ]
                 threats = announced_threats(tok, finder, roles, modality == "planned", local_adversaries)
+                threats += intended_threats(tok, roles, self.lexicon.intent_verbs)
             else:
                 threats = []
             told_on = trigger_date(tok.sent.root, doc, dates[False], story_day or day, "asserted", historical)

@@ -17,8 +17,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from agents.extract.anaphora import ATTACKS, anaphor_kind, office_owners
 from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
+from agents.extract.salience import salient_group, salient_person
 from agents.extract.speakers import attributed_speaker, first_person, quoted
 from agents.kb import KnowledgeBase
 from schemas.event import SYMMETRIC_TYPES, Event, PloverType
@@ -62,18 +64,31 @@ class Context:
     """Who spoke the last quotation, for "we" in a quotation that goes on without attribution."""
     spoke: int = -10
     seen: int = 0
+    lead: tuple[str, ...] = ()
+    """The people the last sentence's subject names ("Kenyatta met Museveni": Kenyatta)."""
+    lead_many: tuple[str, ...] = ()
+    """The actors of the last sentence's subject when it is plural ("Kenyan troops", "Peru and Chile")."""
     """Sentences remembered so far; ``spoke`` is the one that named the speaker."""
 
     acts: tuple[str, ...] = ()
     """Who did the last act a sentence told ("the move", "the decision" refer back to them)."""
     words: tuple[str, ...] = ()
     """Who said the last accusation, demand or threat ("the claim", "the statement")."""
+    offices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each office named with its owner so far, the owner named last ("the ministry" refers to it)."""
+    attacks: tuple[str, ...] = ()
+    """Who made the last attack a sentence told ("the attack", "the strikes")."""
     authored_at: dict[str, int] = field(default_factory=dict)
 
     def authored(self, events: Iterable[Event]) -> None:
-        """Record who did the acts and who said the words a sentence tells."""
+        """Record who did the acts, who made the attacks and who said the words a sentence tells."""
+        events = list(events)
         acts = [e for e in events if e.type not in VERBAL and e.type != PloverType.CONSULT]
         words = [e for e in events if e.type in VERBAL]
+        attacks = [e for e in events if e.type in ATTACKS]
+        if attacks:
+            self.attacks = tuple(dict.fromkeys(e.source for e in attacks))
+            self.authored_at["attacks"] = self.seen
         if acts:
             symmetric = [a for e in acts if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a]
             self.acts = tuple(
@@ -85,10 +100,10 @@ class Context:
             self.authored_at["words"] = self.seen
 
     def author(self, kind: str, span: int = 4) -> tuple[str, ...]:
-        """Who did the last acts (``kind`` "acts") or said the last words ("words"), at most ``span``
-        sentences ago."""
+        """Who did the last acts (``kind`` "acts"), made the last attacks ("attacks") or said the last
+        words ("words"), at most ``span`` sentences ago."""
         recent = self.seen - self.authored_at.get(kind, -span - 1) <= span
-        return (self.acts if kind == "acts" else self.words) if recent else ()
+        return {"acts": self.acts, "words": self.words, "attacks": self.attacks}[kind] if recent else ()
 
     def speak(self, speaker: tuple[str, ...]) -> None:
         """Record who the sentence being read attributes its words to."""
@@ -106,6 +121,10 @@ class Context:
         named = [m for m in mentions if m.kind not in ("pronoun", "group")]
         if subject:
             self.subjects.append(subject)
+        persons = {a for m in named if m.person for a in m.actors}
+        self.lead = subject if subject and set(subject) <= persons else ()
+        plurals = {a for m in named if m.plural for a in m.actors}
+        self.lead_many = subject if subject and (set(subject) <= plurals or len(subject) >= 2) else ()
         self.people.extend(a for m in named if m.person for a in m.actors)
         self.singles.extend(a for m in named if not m.person and not m.plural for a in m.actors)
         self.many.extend(m.actors for m in named if m.plural)
@@ -200,7 +219,7 @@ class MentionFinder:
                 root.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss", "nummod", "conj", "appos")
                 or root.pos_ == "ADJ"
             ):
-                return _lemma(head) in lex.agent_nouns or _lemma(head) in lex.person_nouns
+                return _lemma(head) in lex.agent_nouns | lex.word_nouns or _lemma(head) in lex.person_nouns
             return root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
         if mention.kind == "person":
             return True
@@ -409,7 +428,7 @@ def resolve_references(
                 continue
             actors = _clause_subject(
                 tok, kind, mentions, lexicon.speech_verbs | lexicon.reporting_verbs
-            ) or _antecedent(tok, kind, mentions, local_groups, context)
+            ) or _antecedent(tok, kind, mentions, local_groups, context, out)
             if actors:
                 out.append(
                     Mention(
@@ -428,15 +447,25 @@ def resolve_references(
             if last:
                 out.append(Mention(tok.i, tok.i + 1, (last[-1],), "group"))
             continue
+        anaphor = anaphor_kind(tok, lexicon)
         if (
-            tok.lemma_.lower() in lexicon.act_nouns | lexicon.word_nouns
+            anaphor
             and _bare_definite(tok, lexicon.definite_determiners)
             and not any(c.i in taken for c in tok.subtree)
         ):
-            kind = "words" if tok.lemma_.lower() in lexicon.word_nouns else "acts"
-            author = _author(tok, mentions) or context.author(kind)
+            author = _author(tok, mentions) or context.author(anaphor)
             if author:  # "Serbia refused to recognise the move": the move of whoever made it
                 out.append(Mention(tok.i, tok.i + 1, author, "group"))
+            continue
+        owner = context.offices.get(tok.lemma_.lower(), ())
+        if (
+            owner
+            and _bare_definite(tok, lexicon.definite_determiners)
+            and tok.tag_ in ("NN", "NNP")
+            and not any(c.i in taken for c in tok.subtree)
+        ):
+            person = tok.lemma_.lower() in lexicon.person_nouns  # "the ministry said": the one named last
+            out.append(Mention(tok.i, tok.i + 1, owner, "group", person=person))
             continue
         size = _group_size(tok, lexicon)
         if size is not None and tok.lemma_.lower() in lexicon.people_groups:
@@ -456,6 +485,7 @@ def resolve_references(
             fitting = [g for g in candidates if size == 0 or len(g) == size]
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
+    context.offices.update(office_owners(doc, mentions, lexicon.office_nouns))
     return out + _speaker_mentions(
         doc,
         [*mentions, *out],
@@ -571,8 +601,10 @@ def _antecedent(
     mentions: list[Mention],
     local_groups: list[tuple[int, tuple[str, ...]]],
     context: Context,
+    resolved: list[Mention],
 ) -> tuple[str, ...]:
-    """The actors a pronoun stands for: the nearest fitting mention before it, else the context."""
+    """The actors a pronoun stands for: the nearest fitting mention before it, else the context, by
+    salience (:mod:`agents.extract.salience`)."""
     own_subject: set[int] = set()
     if tok.dep_ in ("dobj", "dative", "pobj"):  # "Damascus does not accept it": not Damascus
         verb = tok.head.head if tok.dep_ == "pobj" else tok.head
@@ -587,7 +619,11 @@ def _antecedent(
     )
     if kind == "person":
         people = [m for m in before if m.person]
-        return people[-1].actors if people else (context.people[-1],) if context.people else ()
+        return (
+            people[-1].actors
+            if people
+            else salient_person(tok, context.lead, context.people, [*mentions, *resolved])
+        )
     if kind == "single":
         singles = [m for m in before if not m.person and not m.plural]
         if tok.dep_ in ("poss", "nsubj"):  # "Washington stepped up its support for the YPG": the subject's
@@ -605,7 +641,7 @@ def _antecedent(
     ]
     if subjects:  # "the council confirmed the withdrawal of their troops"
         return subjects[-1].actors
-    return context.many[-1] if context.many else ()
+    return salient_group(tok, context.lead_many, context.many)
 
 
 def _last_subject(context: Context) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from agents.extract.attribution import behind, controlling_object
 from agents.extract.holders import Holders
 from agents.extract.mentions import Mention
 from agents.extract.rules import Lexicon, Trigger
@@ -120,6 +121,8 @@ class RoleFinder:
         for child in tok.children:
             if child.dep_ in ("prep", "prt", "agent") and child.lower_ in preps:
                 for obj in child.children:
+                    if obj.dep_ == "pcomp" and controlling_object(obj) is not None:
+                        continue  # "thanked Peru for freeing Chile's crew": Peru's act, not whom it thanks
                     if obj.dep_ in ("pobj", "pcomp", "dobj"):
                         out += self.actors(obj)
                     elif obj.dep_ == "prep" and obj.lower_ == "of":  # "out of"
@@ -182,6 +185,9 @@ class RoleFinder:
                 # "signed a decree recognising X": who signed it
                 owners = self.subject(head.head, depth + 1)[0]
             return owners, True
+        accused = controlling_object(verb)
+        if accused is not None:  # "blamed Peru for shelling the posts": Peru's act
+            return self.actors(accused), True
         if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
             owners = [a for c in head.head.children if c.dep_ == "poss" for a in self.actors(c)]
             if owners:  # "its policy of arming the fighters"
@@ -202,12 +208,16 @@ class RoleFinder:
         """Sources, targets and partners of a trigger word."""
         joining = self.lexicon.joining_verbs
         if tok.pos_ == "ADP":  # "fought alongside X": the verb's subject and the preposition's object
-            if tok.head.pos_ != "VERB":
+            verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head  # "deployed troops alongside X"
+            if verb.pos_ != "VERB":
                 return Roles()
             partners = [a for c in tok.children if c.dep_ == "pobj" for a in self.actors(c)]
-            return Roles(sources=self.subject(tok.head)[0], partners=partners)
-        if tok.pos_ == "ADV":  # "jointly", "together": the roles of the verb it modifies
-            return self._verbal(tok.head, rule) if tok.head.pos_ in ("VERB", "AUX") else Roles()
+            return Roles(sources=self.subject(verb)[0], partners=partners)
+        if tok.pos_ == "ADV":  # "jointly", "together": who does the verb it modifies, not to whom
+            if tok.head.pos_ not in ("VERB", "AUX"):
+                return Roles()
+            verbal = self._verbal(tok.head, rule)
+            return Roles(sources=verbal.sources, partners=verbal.partners, inherited=verbal.inherited)
         roles = (
             self._verbal(tok, rule) if tok.pos_ in ("VERB", "AUX") else self._nominal(tok, rule, stop_inherit)
         )
@@ -256,6 +266,8 @@ class RoleFinder:
             and tok.head.lemma_.lower() in joining
         ):
             roles.sources += self.subject(tok.head)[0]  # "sent troops to help Somalia fight the militants"
+        if not roles.sources and rule.type in HOSTILE and (verb := behind(tok)) is not None:
+            roles.sources = self.subject(verb)[0]  # "Peru was behind the raid"
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE:

@@ -113,6 +113,9 @@ class Lexicon:
     truce_nouns: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
     word_nouns: frozenset[str] = frozenset()
+    attack_nouns: frozenset[str] = frozenset()
+    intent_verbs: frozenset[str] = frozenset()
+    office_nouns: frozenset[str] = frozenset()
     denial_words: frozenset[str] = frozenset()
     deontic_aux: frozenset[str] = frozenset()
     war_nouns: frozenset[str] = frozenset()
@@ -291,6 +294,9 @@ def build_rules() -> Rules:
         truce_nouns=_words(lex["truce_nouns"]),
         act_nouns=_words(lex["act_nouns"]),
         word_nouns=_words(lex["word_nouns"]),
+        attack_nouns=_words(lex["attack_nouns"]),
+        intent_verbs=_words(lex["intent_verbs"]),
+        office_nouns=_words(lex["office_nouns"]),
         denial_words=_words(lex["denial_words"]),
         deontic_aux=_words(lex["deontic_aux"]),
         war_nouns=_words(lex["war_nouns"]),
@@ -353,6 +359,7 @@ def surface_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]
         lemma + "d",
         lemma + "ing",
         *irregular.get(lemma, ()),
+        *prefixed_irregular(lemma, irregular),
     }
     if lemma.endswith("e"):
         forms.add(lemma[:-1] + "ing")
@@ -361,3 +368,24 @@ def surface_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]
     if len(lemma) > 2 and lemma[-1] not in "aeiouywx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
         forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
+
+
+def prefixed_irregular(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]:
+    """Irregular forms of a verb made of a prefix and an irregular verb ("retake": "retook", "retaken";
+    "overtake": "overtook")."""
+    return {
+        lemma[: -len(base)] + form
+        for base, forms in irregular.items()
+        if len(lemma) > len(base) + 1 and lemma.endswith(base)
+        for form in forms
+    }
+
+
+def lemmas_by_form(lemmas: set[str], irregular: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:
+    """For each inflected form of ``lemmas``, the lemmas it may be: a trigger whose lemma the tagger gets
+    wrong ("retook" left as its own lemma) is still found by its form."""
+    out: dict[str, set[str]] = {}
+    for lemma in lemmas:
+        for form in surface_forms(lemma, irregular):
+            out.setdefault(form, set()).add(lemma)
+    return out

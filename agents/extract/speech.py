@@ -107,3 +107,25 @@ def reported_attackers(
         )
         for source in sources
     ]
+
+
+def intended_threats(tok: Token, roles: Roles, intents: frozenset[str]) -> list[tuple[str, str]]:
+    """(author, target) of an attack its author plans, prepares or aims to make ("Peru is preparing to
+    strike Chilean posts", "Peru's plan to invade"): a stated aim to attack threatens the target."""
+    if tok.dep_ not in ("xcomp", "acl") or tok.head.lemma_.lower() not in intents:
+        return []
+    return [(s, t) for s in dict.fromkeys(roles.sources) for t in dict.fromkeys(roles.targets) if s != t]
+
+
+def conditioned_targets(tok: Token, finder: RoleFinder) -> list[str]:
+    """Whom a threat with no object is made against: the subject of its condition ("threatened to
+    retaliate if Chile crossed the line", "warned of a response if Chile went on")."""
+    clauses = [tok, *(c for c in tok.children if c.dep_ in ("xcomp", "ccomp"))]
+    return [
+        actor
+        for clause in clauses
+        for advcl in clause.children
+        if advcl.dep_ == "advcl"
+        and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in advcl.children)
+        for actor in finder.subject(advcl)[0]
+    ]

@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from agents.extract.roles import for_clause, objects_through
-from agents.extract.rules import Rules, Trigger
+from agents.extract.rules import Rules, Trigger, lemmas_by_form
 
 POS_GROUPS = {"AUX": "VERB", "PROPN": "NOUN"}
 """Parts of speech that count as another for a rule's ``pos``."""
@@ -25,8 +25,11 @@ class TriggerFinder:
                 self.rules_by_word.setdefault(lemma, []).append(rule)
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         words = sorted(trigger_lemmas)
+        self.lemmas_of = lemmas_by_form(trigger_lemmas, rules.lexicon.irregular)
         self.trigger_matcher = Matcher(vocab)
-        self.trigger_matcher.add("TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
+        self.trigger_matcher.add(
+            "TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": sorted(self.lemmas_of)}}]]
+        )
 
     def find(self, doc: Doc) -> list[tuple[Token, Trigger]]:
         """Trigger words found by the rule matcher, each with its best rule and the companion
@@ -35,7 +38,10 @@ class TriggerFinder:
         for start in sorted({start for _, start, _ in self.trigger_matcher(doc)}):
             tok = doc[start]
             pos = POS_GROUPS.get(tok.pos_, tok.pos_)
-            candidates = self.rules_by_word.get(tok.lemma_.lower()) or self.rules_by_word.get(tok.lower_, [])
+            forms = self.lemmas_of.get(tok.lower_, ()) if tok.pos_ != "PROPN" else ()  # lemmatised wrongly
+            candidates = self.rules_by_word.get(tok.lemma_.lower()) or [
+                r for lemma in sorted(forms) for r in self.rules_by_word[lemma]
+            ]
             rules = sorted((r for r in candidates if pos in r.pos), key=lambda r: self.rank[r.id])
             fitting = [rule for rule in rules if self._fits(tok, rule)]
             best = next((rule for rule in fitting if not rule.companion), None)
@@ -48,6 +54,8 @@ class TriggerFinder:
         child_lemmas = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
         if rule.without & child_lemmas:
             return False
+        if rule.object and any(c.dep_ == "oprd" for c in children):
+            return False  # "called the attack a provocation": a name given to the object, no act on it
         objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
         if (
             rule.object
