@@ -244,7 +244,7 @@ class SpacyExtractor:
         adversaries = Adversaries()
         parties = Parties()
         talks = Parties(kinds=frozenset({PloverType.AGREE, PloverType.CONSULT}))
-        holders = Holders(self.lexicon)
+        holders = Holders(self.lexicon, self.kb, frozenset(body_actors))
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
             holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
@@ -739,7 +739,7 @@ class SpacyExtractor:
                 dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a)
             )
             joined_talks(tok, rule, roles, finder, told or talks)
-            remembered_parties(tok, rule, roles, talks)
+            remembered_parties(tok, rule, roles, talks, self.lexicon.deal_verbs)
             deal_talks(tok, rule, roles, finder)
             requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words

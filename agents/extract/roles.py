@@ -282,7 +282,7 @@ class RoleFinder:
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE:
-            roles.targets = self.holders_of_places(tok)
+            roles.targets = self.holders_of_places(tok) or self.states_of_places(tok, roles.sources)
         if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
             clauses = [  # also a noun's infinitive: "its refusal to recognise the move"
                 c
@@ -377,6 +377,8 @@ class RoleFinder:
         return roles
 
     def _nominal(self, tok: Token, rule: Trigger, stop_inherit: bool) -> Roles:
+        if rule.type in HOSTILE and (undergone := self._undergone(tok)) is not None:
+            return undergone
         roles = Roles()
         compounds: list[str] = []
         for child in tok.children:
@@ -492,6 +494,21 @@ class RoleFinder:
                 ]
         return roles
 
+    def _undergone(self, tok: Token) -> Roles | None:
+        """ "the town came under attack by X", "troops were under Turkish fire": who does it is named by
+        the noun's modifiers or by its or the verb's "by"/"from" phrase, who undergoes it by the verb's
+        subject (or, for a place, whoever holds it)."""
+        if tok.dep_ != "pobj" or tok.head.lower_ != "under" or tok.head.head.pos_ not in ("VERB", "AUX"):
+            return None
+        verb, preps = tok.head.head, self.lexicon.undergoing_preps
+        sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound") for a in self.actors(c)]
+        sources += self._prep_objects(tok, preps) + self._prep_objects(verb, preps)
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        targets = [a for c in subjects for a in self.actors(c)]
+        if not targets and self.holders is not None:
+            targets = [a for c in subjects for a in self.holders.of(c, self)]
+        return Roles(sources=[a for a in sources if a not in targets], targets=targets)
+
     def _names_other(self, tok: Token, rule: Trigger) -> bool:
         """Whether the noun's "of" phrase names who acts and that is no actor ("the evacuation of
         civilians", "the entry of aid"): then the clause's subject does not act it."""
@@ -579,6 +596,13 @@ class RoleFinder:
         if self.holders is None:
             return []
         return [a for place in self._places(tok) for a in self.holders.of(place, self)]
+
+    def states_of_places(self, tok: Token, doers: list[str]) -> list[str]:
+        """The states the places an attack or a capture is done to lie in, when none is said to be held."""
+        if self.holders is None:
+            return []
+        found = [a for place in self._places(tok) for a in self.holders.state_of(place, self, doers)]
+        return list(dict.fromkeys(found))
 
     def _places(self, tok: Token) -> list[Token]:
         """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,
