@@ -114,9 +114,13 @@ class RoleFinder:
             if mention is not None and id(mention) not in seen and not deep_possessive:
                 seen.add(id(mention))
                 out.extend(mention.actors)
-            if t.lower_ in RELATIVES and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
-                stack.append((t.head.head, opened))
-                continue
+            if t.lower_ in RELATIVES and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                clause = t.head
+                if clause.dep_ == "ccomp" and clause.head.dep_ == "relcl":
+                    clause = clause.head  # "X, which Y says shelled Z": X
+                if clause.dep_ == "relcl":
+                    stack.append((clause.head, opened))
+                    continue
             if not deep and t != tok and t.dep_ not in ("conj", "compound", "amod", "poss", "appos", "nmod"):
                 continue
             opens = open_of or opened or self._opens(t)
@@ -233,8 +237,11 @@ class RoleFinder:
                 return Roles()
             partners = [a for c in tok.children if c.dep_ == "pobj" for a in self.actors(c)]
             return Roles(sources=self.subject(tok.head)[0], partners=partners)
-        if tok.pos_ == "ADV":  # "jointly", "together": the roles of the verb it modifies
-            return self._verbal(tok.head, rule) if tok.head.pos_ in ("VERB", "AUX") else Roles()
+        if tok.pos_ == "ADV":  # "jointly": who does the verb it modifies, not to whom they do it
+            if tok.head.pos_ not in ("VERB", "AUX"):
+                return Roles()
+            verbal = self._verbal(tok.head, rule)
+            return Roles(sources=verbal.sources, partners=verbal.partners, inherited=verbal.inherited)
         roles = (
             self._verbal(tok, rule) if tok.pos_ in ("VERB", "AUX") else self._nominal(tok, rule, stop_inherit)
         )
