@@ -125,7 +125,8 @@ class RoleFinder:
                 continue
             opens = open_of or opened or self._opens(t)
             for child in t.children:
-                if child.dep_ == "acl" and child.lemma_.lower() in HOLDING:
+                if child.dep_ == "acl" and child.lemma_.lower() in HOLDING | self.lexicon.light_verbs:
+                    # "areas controlled by X", "the strike, carried out by X": X
                     stack.extend((o, True) for a in child.children if a.dep_ == "agent" for o in a.children)
                     continue
                 if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.membership_verbs:
@@ -177,9 +178,9 @@ class RoleFinder:
         """Actors doing ``verb``: its subject, else the subject it shares with the clause above."""
         if depth > 4:
             return [], True
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or _shares_passive(verb)
         if passive:
-            found = self._agents(verb)
+            found = self._agents(verb) or [a for v in _passive_conjuncts(verb) for a in self._agents(v)]
         else:
             found = [  # not the sides of a war that is the subject ("the Chile-Peru war left thousands dead")
                 a
@@ -187,7 +188,13 @@ class RoleFinder:
                 if c.dep_ in SUBJECT_DEPS and c.lemma_.lower() not in self.lexicon.war_nouns
                 for a in self.actors(c, open_of=False)
             ]
-            if not found and _finite(verb) and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children):
+            shared = verb.dep_ == "conj" and any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.head.children)
+            if (
+                not found
+                and not shared
+                and _finite(verb)
+                and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children)
+            ):
                 found = self._preceding(verb)  # the parse gave the verb no subject
         if (
             found
@@ -355,8 +362,9 @@ class RoleFinder:
                 roles.targets = [
                     a for c in tok.head.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c)
                 ]
-        elif passive:
-            roles.targets = [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        elif passive or _shares_passive(tok):
+            patients = tok.head if _shares_passive(tok) else tok  # "were attacked and killed by X"
+            roles.targets = [a for c in patients.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
         for child in tok.children:
             if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
                 roles.targets += self.actors(child)
@@ -673,6 +681,24 @@ def for_clause(tok: Token) -> bool:
 def objects_through(prep: Token) -> list[Token]:
     """The objects of a preposition, or of a compound one ("out of", "away from")."""
     return [o for p in (prep, *(c for c in prep.children if c.dep_ == "prep")) for o in p.children]
+
+
+def _shares_passive(verb: Token) -> bool:
+    """A participle joined to a passive verb whose subject and auxiliary it shares ("were attacked and
+    killed by X": killed)."""
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux") for c in verb.children)
+        and any(c.dep_ == "auxpass" for c in verb.head.children)
+    )
+
+
+def _passive_conjuncts(verb: Token) -> list[Token]:
+    """The passive verbs joined to ``verb`` that share its subject ("were attacked and killed by X"),
+    whose "by" phrase is also its own."""
+    out = [c for c in verb.children if _shares_passive(c)]
+    return [*out, verb.head] if _shares_passive(verb) else out
 
 
 def _finite(verb: Token) -> bool:
