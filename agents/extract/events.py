@@ -156,7 +156,9 @@ class EventReader:
             joined_talks(tok, rule, roles, finder, told or talks)
             remembered_parties(tok, rule, roles, talks, self.lexicon.deal_verbs)
             deal_talks(tok, rule, roles, finder)
-            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
+            requested_parties(
+                tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told, talks
+            )
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]

@@ -235,11 +235,13 @@ def requested_parties(
     requests: set[str],
     adversaries: dict[str, str],
     met: tuple[str, ...] = (),
+    talks: tuple[str, ...] = (),
 ) -> None:
     """A deal someone calls for is no deal yet among the callers; the request goes to the sides it
     would bind: those its phrase names ("a ceasefire in the A-B conflict"), else the sides of the
     fighting of the last sentences. Any other request with no addressee goes to whom the sentence
-    says the asker met ("during talks with Peru, Chile demanded the release of the fishermen")."""
+    says the asker met ("during talks with Peru, Chile demanded the release of the fishermen"), or,
+    made "at the meeting" the sentence names no party of, to the others in the last ``talks``."""
     if rule.type in SYMMETRIC_TYPES and _requested_deal(tok, lex, requests):
         roles.sources, roles.targets, roles.partners = [], [], []
         return
@@ -254,5 +256,22 @@ def requested_parties(
             roles.targets = list(dict.fromkeys(sides))
             roles.inherited = not named
             return
+    if tok.pos_ == "VERB" and not met and _at_known_meeting(tok, finder):
+        met = talks
     if tok.pos_ == "VERB" and set(roles.sources) & set(met):
         roles.targets = [a for a in met if a not in roles.sources]
+
+
+def _at_known_meeting(verb: Token, finder: RoleFinder) -> bool:
+    """Whether a verb is done "at the meeting" or "during the talks": a meeting the reader knows,
+    whose phrase names no actor."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in ("at", "during", "in")
+        and _is(noun, finder.lexicon.meeting_nouns)
+        and any(c.dep_ in ("det", "poss") for c in noun.children)
+        and not finder.actors(noun)
+        for prep in verb.children
+        for noun in prep.children
+        if noun.dep_ == "pobj"
+    )

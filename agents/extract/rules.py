@@ -105,6 +105,7 @@ class Lexicon:
     mediating_verbs: frozenset[str] = frozenset()
     mediator_marks: frozenset[str] = frozenset()
     undergoing_preps: frozenset[str] = frozenset()
+    meeting_nouns: frozenset[str] = frozenset()
     requesting_verbs: frozenset[str] = frozenset()
     deal_verbs: frozenset[str] = frozenset()
     coagent_words: frozenset[str] = frozenset()
@@ -285,6 +286,7 @@ def build_rules() -> Rules:
         mediating_verbs=_words(lex["mediating_verbs"]),
         mediator_marks=_words(lex["mediator_marks"]),
         undergoing_preps=_words(lex["undergoing_preps"]),
+        meeting_nouns=_words(lex["meeting_nouns"]),
         requesting_verbs=_words(lex["requesting_verbs"]),
         deal_verbs=_words(lex["deal_verbs"]),
         coagent_words=_words(lex["coagent_words"]),

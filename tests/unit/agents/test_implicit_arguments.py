@@ -65,3 +65,14 @@ def test_a_deal_without_talks_before_it_has_no_parties(extract: Extract) -> None
 def test_a_place_where_an_actor_is_based_is_held_by_it(extract: Extract) -> None:
     text = "Chilean jets struck a hill camp where Peruvian troops are stationed."
     assert ("ASSAULT", "CHL", "PER") in triples(extract(text))
+
+
+@pytest.mark.parametrize("opening", ["At the meeting", "During the talks"])
+def test_a_request_made_at_the_meeting_goes_to_the_meeting_partner(extract: Extract, opening: str) -> None:
+    text = f"Chile and Peru held talks in Lima on Monday. {opening}, Chile demanded the release of its boats."
+    assert ("REQUEST", "CHL", "PER") in triples(extract(text))
+
+
+def test_a_request_made_elsewhere_after_a_meeting_has_no_addressee(extract: Extract) -> None:
+    text = "Chile and Peru held talks in Lima on Monday. On Friday, Chile demanded the release of its boats."
+    assert not {t for t in triples(extract(text)) if t[0] == "REQUEST"}
