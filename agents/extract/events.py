@@ -156,9 +156,11 @@ class EventReader:
                 dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a)
             )
             joined_talks(tok, rule, roles, finder, told or talks)
-            remembered_parties(tok, rule, roles, talks)
+            remembered_parties(tok, rule, roles, talks, self.lexicon.deal_verbs)
             deal_talks(tok, rule, roles, finder)
-            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
+            requested_parties(
+                tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told, talks
+            )
             if rule.type == PloverType.THREATEN and not roles.targets:
                 roles.targets = conditioned_targets(tok, finder)
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words

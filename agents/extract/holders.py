@@ -4,6 +4,7 @@ elsewhere in the article to be "under the control of" someone)."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
@@ -11,16 +12,23 @@ from spacy.tokens import Doc, Token
 if TYPE_CHECKING:
     from agents.extract.roles import RoleFinder
     from agents.extract.rules import Lexicon
+    from agents.kb import KnowledgeBase
 
 
 class Holders:
     """The holders of the places one article names, read off its parsed sentences."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(
+        self, lexicon: Lexicon, kb: KnowledgeBase | None = None, named: frozenset[str] = frozenset()
+    ) -> None:
         self.words = lexicon.holding_words
+        self.seats = lexicon.seat_words
         self.strongholds = lexicon.stronghold_nouns
         self.relatives = lexicon.relative_pronouns
         self.state_preps = lexicon.state_preps
+        self.kb = kb
+        self.named = named
+        """The actors the article names."""
         self.places: dict[str, list[str]] = {}
 
     def read(self, doc: Doc, finder: RoleFinder) -> None:
@@ -51,6 +59,26 @@ class Holders:
             a for name in names(place, finder) for a in self.places.get(name, [])
         ]
 
+    def state_of(self, place: Token, finder: RoleFinder, doers: list[str]) -> list[str]:
+        """The state a place lies in by the gazetteer, when the article says nothing of who holds it: the
+        one state the article names of those with a place of that name, if the place is none the zones list
+        (they are contested ground) and that state is none of ``doers`` nor the country of a group of them
+        ("Russian jets struck Kharkiv": Ukraine; not "insurgents raided a village in Borno")."""
+        if self.kb is None:
+            return []
+        found = names(place, finder)
+        states = {p.state for name in found for p in self.kb.places.get(name, ())} & self.named
+        if len(states) != 1 or any(name in self._zone_names for name in found):
+            return []
+        homes = {c for d in doers if (actor := self.kb.actors.get(d)) for c in (d, *actor.countries)}
+        return [] if states & homes else list(states)
+
+    @functools.cached_property
+    def _zone_names(self) -> frozenset[str]:
+        """The lower-case names of zones and of the places the zones list as having none."""
+        names = self.kb.names if self.kb is not None else ()
+        return frozenset(n.text.lower() for n in names if n.kind in ("zone", "no_zone"))
+
     def stated(self, noun: Token, finder: RoleFinder) -> list[str]:
         """Holders the noun phrase states: "ISIS-held", "controlled by", "which were in the control of",
         "a stronghold of"."""
@@ -69,9 +97,12 @@ class Holders:
 
     def _predicate(self, verb: Token, finder: RoleFinder) -> list[str]:
         """Holders a clause says hold its subject: "held by X", "which X controls", "is under X's control",
-        "was the last bastion of X"."""
+        "was the last bastion of X", "where X is based"."""
         out: list[str] = []
         holding = verb.lemma_.lower() in self.words
+        if verb.lemma_.lower() in self.seats and any(c.lower_ == "where" for c in verb.children):
+            seated = [c for c in verb.children if c.dep_ == "nsubjpass"]  # "where the government is based"
+            out += [a for c in seated for a in finder.actors(c, open_of=False)]
         for child in verb.children:
             if holding and child.dep_ == "agent":
                 out += [a for o in child.children for a in finder.actors(o, open_of=False)]

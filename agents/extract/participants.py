@@ -66,19 +66,32 @@ def _generic(noun: Token) -> bool:
     return noun.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in noun.children)
 
 
-def remembered_parties(tok: Token, rule: Trigger, roles: Roles, known: tuple[str, ...]) -> None:
+def remembered_parties(
+    tok: Token, rule: Trigger, roles: Roles, known: tuple[str, ...], deal_verbs: frozenset[str] = frozenset()
+) -> None:
     """A deal or talks that name no maker and only the side they are "with" ("the agreement with
     Moscow", "the breakthrough negotiated with China") are those of the parties of the deal or talks
-    of the last sentences, who made them with that side."""
-    if rule.type not in REMEMBERED or roles.sources or not known:
+    of the last sentences, who made them with that side; so is a deal said to be made with no party
+    named at all ("a deal was reached on Friday"), made by the participants and brokers of those talks."""
+    if rule.type not in REMEMBERED or roles.sources or not known or _generic(tok):
         return
     named = set(roles.targets) | set(roles.partners)
-    if len(named) != 1 or not any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
-        return
-    if _generic(tok):
+    with_side = len(named) == 1 and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+    if not with_side and (named or not _made(tok, rule, deal_verbs)):
         return
     roles.partners += [a for a in known if a not in named]
     roles.inherited = True
+
+
+def _made(tok: Token, rule: Trigger, deal_verbs: frozenset[str]) -> bool:
+    """Whether a deal noun is what a passive verb of deal-making has made ("a truce was agreed")."""
+    verb = tok.head
+    return (
+        rule.type == PloverType.AGREE
+        and tok.dep_ == "nsubjpass"
+        and verb.lemma_.lower() in deal_verbs
+        and not any(c.dep_ == "agent" for c in verb.children)
+    )
 
 
 def deal_talks(tok: Token, rule: Trigger, roles: Roles, finder: RoleFinder) -> None:

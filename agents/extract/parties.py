@@ -122,6 +122,31 @@ def _coagents(tok: Token, finder: RoleFinder) -> list[str]:
     return out
 
 
+def _shared_partners(tok: Token, finder: RoleFinder, verbs: dict[PloverType, set[str]]) -> list[str]:
+    """The partners of the meeting or deal a verb with no subject of its own goes on from ("X met Y,
+    agreeing to a truce", "X held talks with Y and signed an accord"): the object of the verb above,
+    or those it (or its object) is "with"."""
+    verb = tok
+    if tok.dep_ == "dobj" or (tok.dep_ == "pobj" and tok.head.dep_ == "prep"):
+        verb = tok.head if tok.dep_ == "dobj" else tok.head.head  # "agreeing to a truce"
+    if verb.pos_ != "VERB" or verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return []
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return []
+    head = verb.head
+    lemma = head.lemma_.lower()
+    meeting = any(lemma in verbs.get(kind, ()) for kind in SYMMETRIC_TYPES)
+    if not meeting and lemma not in finder.lexicon.light_verbs:
+        return []
+    objects = [c for c in head.children if c.dep_ == "dobj"]
+    out = [a for o in objects for a in finder.actors(o)] if meeting else []
+    for holder in (head, *objects):
+        for prep in holder.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("with", "between"):
+                out += [a for o in prep.children if o.dep_ == "pobj" for a in finder.actors(o)]
+    return out
+
+
 def _clause_subject(tok: Token, finder: RoleFinder) -> list[str]:
     """The subject of the clause a prepositional phrase belongs to ("A and B swapped prisoners as a
     result of X's mediation": A and B)."""
@@ -162,6 +187,8 @@ def complete_roles(
     if rule.mediation and not roles.partners and tok.pos_ == "NOUN":
         roles.partners = [a for a in _clause_subject(tok, finder) if a not in roles.sources]
     roles.sources += [a for a in _coagents(tok, finder) if a not in roles.sources]
+    if len(set(roles.sources) | set(roles.targets) | set(roles.partners)) < 2:
+        roles.partners += [a for a in _shared_partners(tok, finder, verbs) if a not in roles.sources]
     if tok.pos_ != "NOUN":
         return
     prep, verb = tok.head, tok.head.head
@@ -208,11 +235,13 @@ def requested_parties(
     requests: set[str],
     adversaries: dict[str, str],
     met: tuple[str, ...] = (),
+    talks: tuple[str, ...] = (),
 ) -> None:
     """A deal someone calls for is no deal yet among the callers; the request goes to the sides it
     would bind: those its phrase names ("a ceasefire in the A-B conflict"), else the sides of the
     fighting of the last sentences. Any other request with no addressee goes to whom the sentence
-    says the asker met ("during talks with Peru, Chile demanded the release of the fishermen")."""
+    says the asker met ("during talks with Peru, Chile demanded the release of the fishermen"), or,
+    made "at the meeting" the sentence names no party of, to the others in the last ``talks``."""
     if rule.type in SYMMETRIC_TYPES and _requested_deal(tok, lex, requests):
         roles.sources, roles.targets, roles.partners = [], [], []
         return
@@ -227,5 +256,22 @@ def requested_parties(
             roles.targets = list(dict.fromkeys(sides))
             roles.inherited = not named
             return
+    if tok.pos_ == "VERB" and not met and _at_known_meeting(tok, finder):
+        met = talks
     if tok.pos_ == "VERB" and set(roles.sources) & set(met):
         roles.targets = [a for a in met if a not in roles.sources]
+
+
+def _at_known_meeting(verb: Token, finder: RoleFinder) -> bool:
+    """Whether a verb is done "at the meeting" or "during the talks": a meeting the reader knows,
+    whose phrase names no actor."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in ("at", "during", "in")
+        and _is(noun, finder.lexicon.meeting_nouns)
+        and any(c.dep_ in ("det", "poss") for c in noun.children)
+        and not finder.actors(noun)
+        for prep in verb.children
+        for noun in prep.children
+        if noun.dep_ == "pobj"
+    )

@@ -170,7 +170,7 @@ class SpacyExtractor:
         talks = Parties(
             self.scoring.agreement_memory, kinds=frozenset({PloverType.AGREE, PloverType.CONSULT})
         )
-        holders = Holders(self.lexicon)
+        holders = Holders(self.lexicon, self.kb, frozenset(body_actors))
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
             holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))

@@ -45,6 +45,8 @@ class RoleFinder:
     ) -> None:
         self.lexicon = lexicon
         self.holders = holders
+        self.agent_participles = lexicon.holding_participles | lexicon.light_verbs
+        """Participles whose "by" phrase names who holds or does their noun ("held by", "carried out by")."""
         self.agentive = agentive
         self.events = events
         self.by_token: dict[int, Mention] = {}
@@ -76,18 +78,19 @@ class RoleFinder:
             if mention is not None and id(mention) not in seen and not deep_possessive:
                 seen.add(id(mention))
                 out.extend(mention.actors)
-            if (
-                t.lower_ in self.lexicon.relative_pronouns
-                and t.dep_ in ("nsubj", "nsubjpass")
-                and t.head.dep_ == "relcl"
-            ):
-                stack.append((t.head.head, opened))
-                continue
+            if t.lower_ in self.lexicon.relative_pronouns and t.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                clause = t.head
+                if clause.dep_ == "ccomp" and clause.head.dep_ == "relcl":
+                    clause = clause.head  # "X, which Y says shelled Z": X
+                if clause.dep_ == "relcl":
+                    stack.append((clause.head, opened))
+                    continue
             if not deep and t != tok and t.dep_ not in ("conj", "compound", "amod", "poss", "appos", "nmod"):
                 continue
             opens = open_of or opened or self._opens(t)
             for child in t.children:
-                if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.holding_participles:
+                if child.dep_ == "acl" and child.lemma_.lower() in self.agent_participles:
+                    # "areas controlled by X", "the strike, carried out by X": X
                     stack.extend((o, True) for a in child.children if a.dep_ == "agent" for o in a.children)
                     continue
                 if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.membership_verbs:
@@ -145,9 +148,9 @@ class RoleFinder:
         """Actors doing ``verb``: its subject, else the subject it shares with the clause above."""
         if depth > 4:
             return [], True
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or _shares_passive(verb)
         if passive:
-            found = self._agents(verb)
+            found = self._agents(verb) or [a for v in _passive_conjuncts(verb) for a in self._agents(v)]
         else:
             found = [  # not the sides of a war that is the subject ("the Chile-Peru war left thousands dead")
                 a
@@ -155,7 +158,13 @@ class RoleFinder:
                 if c.dep_ in SUBJECT_DEPS and c.lemma_.lower() not in self.lexicon.war_nouns
                 for a in self.actors(c, open_of=False)
             ]
-            if not found and _finite(verb) and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children):
+            shared = verb.dep_ == "conj" and any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.head.children)
+            if (
+                not found
+                and not shared
+                and _finite(verb)
+                and not any(c.dep_ in PASSIVE_OR_SUBJECT for c in verb.children)
+            ):
                 found = self._preceding(verb)  # the parse gave the verb no subject
         if (
             found
@@ -271,7 +280,7 @@ class RoleFinder:
         if not roles.targets and rule.type in HOSTILE:
             roles.targets = self._purpose_objects(tok)
         if not roles.targets and roles.sources and rule.type in HOSTILE:
-            roles.targets = self.holders_of_places(tok)
+            roles.targets = self.holders_of_places(tok) or self.states_of_places(tok, roles.sources)
         if not roles.targets and rule.type in (PloverType.THREATEN, PloverType.REJECT):
             clauses = [  # also a noun's infinitive: "its refusal to recognise the move"
                 c
@@ -337,8 +346,9 @@ class RoleFinder:
                 roles.targets = [
                     a for c in tok.head.children if c.dep_ in SUBJECT_DEPS for a in self.actors(c)
                 ]
-        elif passive:
-            roles.targets = [a for c in tok.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
+        elif passive or _shares_passive(tok):
+            patients = tok.head if _shares_passive(tok) else tok  # "were attacked and killed by X"
+            roles.targets = [a for c in patients.children if c.dep_ == "nsubjpass" for a in self.actors(c)]
         for child in tok.children:
             if child.dep_ in OBJECT_DEPS and child.dep_ != "attr":
                 roles.targets += self.actors(child)
@@ -366,6 +376,8 @@ class RoleFinder:
         return roles
 
     def _nominal(self, tok: Token, rule: Trigger, stop_inherit: bool) -> Roles:
+        if rule.type in HOSTILE and (undergone := self._undergone(tok)) is not None:
+            return undergone
         roles = Roles()
         compounds: list[str] = []
         for child in tok.children:
@@ -482,6 +494,21 @@ class RoleFinder:
                 ]
         return roles
 
+    def _undergone(self, tok: Token) -> Roles | None:
+        """ "the town came under attack by X", "troops were under Turkish fire": who does it is named by
+        the noun's modifiers or by its or the verb's "by"/"from" phrase, who undergoes it by the verb's
+        subject (or, for a place, whoever holds it)."""
+        if tok.dep_ != "pobj" or tok.head.lower_ != "under" or tok.head.head.pos_ not in ("VERB", "AUX"):
+            return None
+        verb, preps = tok.head.head, self.lexicon.undergoing_preps
+        sources = [a for c in tok.children if c.dep_ in ("poss", "amod", "compound") for a in self.actors(c)]
+        sources += self._prep_objects(tok, preps) + self._prep_objects(verb, preps)
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        targets = [a for c in subjects for a in self.actors(c)]
+        if not targets and self.holders is not None:
+            targets = [a for c in subjects for a in self.holders.of(c, self)]
+        return Roles(sources=[a for a in sources if a not in targets], targets=targets)
+
     def _names_other(self, tok: Token, rule: Trigger) -> bool:
         """Whether the noun's "of" phrase names who acts and that is no actor ("the evacuation of
         civilians", "the entry of aid"): then the clause's subject does not act it."""
@@ -570,6 +597,13 @@ class RoleFinder:
             return []
         return [a for place in self._places(tok) for a in self.holders.of(place, self)]
 
+    def states_of_places(self, tok: Token, doers: list[str]) -> list[str]:
+        """The states the places an attack or a capture is done to lie in, when none is said to be held."""
+        if self.holders is None:
+            return []
+        found = [a for place in self._places(tok) for a in self.holders.state_of(place, self, doers)]
+        return list(dict.fromkeys(found))
+
     def _places(self, tok: Token) -> list[Token]:
         """The nouns naming what an attack or a capture is done to: the verb's object or passive subject,
         the object of its place prepositions, or of those of the light verb that launches it."""
@@ -632,6 +666,24 @@ def for_clause(tok: Token) -> bool:
 def objects_through(prep: Token) -> list[Token]:
     """The objects of a preposition, or of a compound one ("out of", "away from")."""
     return [o for p in (prep, *(c for c in prep.children if c.dep_ == "prep")) for o in p.children]
+
+
+def _shares_passive(verb: Token) -> bool:
+    """A participle joined to a passive verb whose subject and auxiliary it shares ("were attacked and
+    killed by X": killed)."""
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux") for c in verb.children)
+        and any(c.dep_ == "auxpass" for c in verb.head.children)
+    )
+
+
+def _passive_conjuncts(verb: Token) -> list[Token]:
+    """The passive verbs joined to ``verb`` that share its subject ("were attacked and killed by X"),
+    whose "by" phrase is also its own."""
+    out = [c for c in verb.children if _shares_passive(c)]
+    return [*out, verb.head] if _shares_passive(verb) else out
 
 
 def _finite(verb: Token) -> bool:

@@ -104,10 +104,13 @@ class Lexicon:
     mediator_nouns: frozenset[str] = frozenset()
     mediating_verbs: frozenset[str] = frozenset()
     mediator_marks: frozenset[str] = frozenset()
+    undergoing_preps: frozenset[str] = frozenset()
+    meeting_nouns: frozenset[str] = frozenset()
     requesting_verbs: frozenset[str] = frozenset()
     deal_verbs: frozenset[str] = frozenset()
     coagent_words: frozenset[str] = frozenset()
     holding_words: frozenset[str] = frozenset()
+    seat_words: frozenset[str] = frozenset()
     entering_verbs: frozenset[str] = frozenset()
     stronghold_nouns: frozenset[str] = frozenset()
     truce_nouns: frozenset[str] = frozenset()
@@ -285,10 +288,13 @@ def build_rules() -> Rules:
         mediator_nouns=_words(lex["mediator_nouns"]),
         mediating_verbs=_words(lex["mediating_verbs"]),
         mediator_marks=_words(lex["mediator_marks"]),
+        undergoing_preps=_words(lex["undergoing_preps"]),
+        meeting_nouns=_words(lex["meeting_nouns"]),
         requesting_verbs=_words(lex["requesting_verbs"]),
         deal_verbs=_words(lex["deal_verbs"]),
         coagent_words=_words(lex["coagent_words"]),
         holding_words=_words(lex["holding_words"]),
+        seat_words=_words(lex["seat_words"]),
         entering_verbs=_words(lex["entering_verbs"]),
         stronghold_nouns=_words(lex["stronghold_nouns"]),
         truce_nouns=_words(lex["truce_nouns"]),
