@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -97,38 +98,42 @@ def _weekday(name: str, published: dt.date, forward: bool) -> dt.date:
     return published + dt.timedelta(days=delta) if forward else published - dt.timedelta(days=(-delta) % 7)
 
 
+@lru_cache(maxsize=8)
+def _expressions(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
+    """The date expressions of a sentence, by pattern, not yet resolved; kept for the last few sentences,
+    whose dates are read for their events and again for the story's day."""
+    explicit = [("explicit", m) for m in _EXPLICIT.finditer(text)]
+    taken = [m.span() for _, m in explicit]
+    weekdays = [
+        ("weekday", m) for m in _WEEKDAY.finditer(text) if not any(s <= m.start() < e for s, e in taken)
+    ]
+    relative = [("relative", m) for m in _RELATIVE.finditer(text)]
+    vague = [("vague", m) for m in _VAGUE.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+    return (*explicit, *weekdays, *relative, *vague)
+
+
 def find_dates(text: str, published: dt.date | None, forward: bool) -> list[DateMention]:
     """Every date expression of a sentence; ``forward`` resolves weekdays and days to the future."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for match in _EXPLICIT.finditer(text):
-        month = MONTHS[(match.group("month") or match.group("month2")).lower()]
-        day = int(match.group("day") or match.group("day2"))
-        year = match.group("year") or match.group("year2")
-        try:
-            if year:
-                when: dt.date | None = dt.date(int(year), month, day)
-            else:
-                when = _nearest(month, day, published, forward) if published else None
-        except ValueError:
-            when = None
-        out.append(DateMention(match.start(), match.end(), when))
-        taken.append(match.span())
-    for match in _WEEKDAY.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        when = _weekday(match.group("weekday"), published, forward) if published else None
-        out.append(DateMention(match.start(), match.end(), when))
-    for match in _RELATIVE.finditer(text):
-        if published is None:
-            out.append(DateMention(match.start(), match.end(), None))
-            continue
-        word = match.group("rel").lower()
-        shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
-        out.append(DateMention(match.start(), match.end(), published + dt.timedelta(days=shift)))
-    for match in _VAGUE.finditer(text):
-        if not any(s <= match.start() < e for s, e in taken):
-            out.append(DateMention(match.start(), match.end(), None, vague=True))
+    for kind, match in _expressions(text):
+        when: dt.date | None = None
+        if kind == "explicit":
+            month = MONTHS[(match.group("month") or match.group("month2")).lower()]
+            day = int(match.group("day") or match.group("day2"))
+            year = match.group("year") or match.group("year2")
+            try:
+                if year:
+                    when = dt.date(int(year), month, day)
+                else:
+                    when = _nearest(month, day, published, forward) if published else None
+            except ValueError:
+                when = None
+        elif kind == "weekday":
+            when = _weekday(match.group("weekday"), published, forward) if published else None
+        elif kind == "relative" and published is not None:
+            shift = {"yesterday": -1, "tomorrow": 1}.get(match.group("rel").lower(), 0)
+            when = published + dt.timedelta(days=shift)
+        out.append(DateMention(match.start(), match.end(), when, vague=kind == "vague"))
     return sorted(out, key=lambda d: d.start)
 
 

@@ -486,15 +486,17 @@ def resolve_references(
     out: list[Mention] = []
     taken = {i for m in mentions for i in range(m.start, m.end)}
     local_groups = conj_groups(doc, mentions)
+    speech = lexicon.speech_verbs | REPORTING
+    nouns = lexicon.act_nouns | lexicon.word_nouns
     for tok in doc:
         if tok.i in taken:
             continue
-        lower = tok.lower_
+        lower, lemma = tok.lower_, tok.lemma_.lower()
         if lower in PRONOUNS and tok.pos_ == "PRON":
             kind = PRONOUNS[lower]
             if _bound_to_other(tok, taken):
                 continue
-            actors = _clause_subject(tok, kind, mentions, lexicon.speech_verbs | REPORTING) or _antecedent(
+            actors = _clause_subject(tok, kind, mentions, speech) or _antecedent(
                 tok, kind, mentions, local_groups, context
             )
             if actors:
@@ -505,7 +507,7 @@ def resolve_references(
                 )
             continue
         if (
-            tok.lemma_.lower() in STATE_NOUNS
+            lemma in STATE_NOUNS
             and tok.tag_ == "NN"
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and not any(c.i in taken for c in tok.subtree)
@@ -515,18 +517,14 @@ def resolve_references(
             if last:
                 out.append(Mention(tok.i, tok.i + 1, (last[-1],), "group"))
             continue
-        if (
-            tok.lemma_.lower() in lexicon.act_nouns | lexicon.word_nouns
-            and _bare_definite(tok)
-            and not any(c.i in taken for c in tok.subtree)
-        ):
-            kind = "words" if tok.lemma_.lower() in lexicon.word_nouns else "acts"
+        if lemma in nouns and _bare_definite(tok) and not any(c.i in taken for c in tok.subtree):
+            kind = "words" if lemma in lexicon.word_nouns else "acts"
             author = _author(tok, mentions) or context.author(kind)
             if author:  # "Serbia refused to recognise the move": the move of whoever made it
                 out.append(Mention(tok.i, tok.i + 1, author, "group"))
             continue
         size = _group_size(tok, lexicon)
-        if size is not None and tok.lemma_.lower() in PEOPLE_GROUPS:
+        if size is not None and lemma in PEOPLE_GROUPS:
             people = [
                 a
                 for m in sorted(mentions, key=lambda m: m.end)
@@ -543,7 +541,7 @@ def resolve_references(
             fitting = [g for g in candidates if size == 0 or len(g) == size]
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
-    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, lexicon.speech_verbs | REPORTING)
+    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, speech)
 
 
 def _speaker_mentions(

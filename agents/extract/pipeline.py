@@ -146,7 +146,7 @@ class SpacyExtractor:
         )
         self.trigger_lemmas = {lemma for rule in rules.triggers for lemma in rule.lemmas}
         self.rules_by_word: dict[str, list[Trigger]] = {}
-        for rule in rules.triggers:  # in file order; the rank below puts priorities first
+        for rule in rules.triggers:  # in file order; sorted by rank below, priorities first
             for lemma in rule.lemmas:
                 self.rules_by_word.setdefault(lemma, []).append(rule)
         self.verbs_of: dict[PloverType, set[str]] = {}
@@ -159,6 +159,8 @@ class SpacyExtractor:
         self.asking = frozenset(self.requests & rules.lexicon.irrealis_heads)
         """Request verbs whose clause is what is asked for ("demanded that the ships leave")."""
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
+        for ranked in self.rules_by_word.values():
+            ranked.sort(key=lambda r: self.rank[r.id])
         words = sorted(self.trigger_lemmas)
         self.trigger_matcher = Matcher(nlp.vocab)
         self.trigger_matcher.add("TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
@@ -413,17 +415,17 @@ class SpacyExtractor:
             tok = doc[start]
             pos = POS_GROUPS.get(tok.pos_, tok.pos_)
             candidates = self.rules_by_word.get(tok.lemma_.lower()) or self.rules_by_word.get(tok.lower_, [])
-            rules = sorted((r for r in candidates if pos in r.pos), key=lambda r: self.rank[r.id])
-            fitting = [rule for rule in rules if self._fits(tok, rule)]
+            children = list(tok.children)
+            words = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
+            fitting = [r for r in candidates if pos in r.pos and self._fits(tok, r, children, words)]
             best = next((rule for rule in fitting if not rule.companion), None)
             out += [(tok, rule) for rule in fitting if rule.companion or rule is best]
         return out
 
-    def _fits(self, tok: Token, rule: Trigger) -> bool:
-        """Whether the word's dependents meet the rule's conditions."""
-        children = list(tok.children)
-        child_lemmas = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
-        if rule.without & child_lemmas:
+    def _fits(self, tok: Token, rule: Trigger, children: list[Token], words: set[str]) -> bool:
+        """Whether the word's dependents (``children``, whose lemmas and lower-case forms are ``words``)
+        meet the rule's conditions."""
+        if rule.without & words:
             return False
         objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
         if (
