@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,6 +66,9 @@ _YEAR = re.compile(
 )
 
 
+_LOWER_CASE = {pattern: re.compile(pattern.pattern) for pattern in (_EXPLICIT, _WEEKDAY, _RELATIVE, _VAGUE)}
+"""The patterns above matching with their case, for lower-case ASCII text, which they scan faster."""
+
 STORY_SPAN = dt.timedelta(days=3)
 """How long before publication a day the text names may lie and still be the day its story is at."""
 
@@ -102,13 +106,17 @@ def _weekday(name: str, published: dt.date, forward: bool) -> dt.date:
 def _expressions(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """The date expressions of a sentence, by pattern, not yet resolved; kept for the last few sentences,
     whose dates are read for their events and again for the story's day."""
-    explicit = [("explicit", m) for m in _EXPLICIT.finditer(text)]
+    ascii = text.isascii()
+    scanned = text.lower() if ascii else text
+
+    def find(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        return (_LOWER_CASE[pattern] if ascii else pattern).finditer(scanned)
+
+    explicit = [("explicit", m) for m in find(_EXPLICIT)]
     taken = [m.span() for _, m in explicit]
-    weekdays = [
-        ("weekday", m) for m in _WEEKDAY.finditer(text) if not any(s <= m.start() < e for s, e in taken)
-    ]
-    relative = [("relative", m) for m in _RELATIVE.finditer(text)]
-    vague = [("vague", m) for m in _VAGUE.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+    weekdays = [("weekday", m) for m in find(_WEEKDAY) if not any(s <= m.start() < e for s, e in taken)]
+    relative = [("relative", m) for m in find(_RELATIVE)]
+    vague = [("vague", m) for m in find(_VAGUE) if not any(s <= m.start() < e for s, e in taken)]
     return (*explicit, *weekdays, *relative, *vague)
 
 

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from agents.extract.dates import DateMention, find_dates, is_historical, next_story_day
+from agents.extract.dependents import Dependents
 from agents.extract.descriptions import Describer
 from agents.extract.holders import Holders
 from agents.extract.joint import joint_forces
@@ -31,7 +32,7 @@ from agents.extract.mentions import (
 )
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
-from agents.extract.roles import RoleFinder, Roles, for_clause, objects_through
+from agents.extract.roles import RoleFinder, Roles, for_clause
 from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
 from agents.extract.speech import (
     announced_threats,
@@ -161,9 +162,8 @@ class SpacyExtractor:
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
         for ranked in self.rules_by_word.values():
             ranked.sort(key=lambda r: self.rank[r.id])
-        words = sorted(self.trigger_lemmas)
-        self.trigger_matcher = Matcher(nlp.vocab)
-        self.trigger_matcher.add("TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": words}}]])
+        self.trigger_ids = frozenset(nlp.vocab.strings.add(word) for word in self.trigger_lemmas)
+        """The trigger words' ids: a word whose lemma or lower-case form is one of them may trigger."""
         self.topic_lemmas = {
             lemma
             for t in rules.triggers
@@ -408,49 +408,46 @@ class SpacyExtractor:
     # ------------------------------------------------------------------ triggers
 
     def _triggers(self, doc: Doc) -> list[tuple[Token, Trigger]]:
-        """Trigger words found by the rule matcher, each with its best rule and the companion
+        """Trigger words (by lemma or lower-case form), each with its best rule and the companion
         rules that also fit it."""
         out: list[tuple[Token, Trigger]] = []
-        for start in sorted({start for _, start, _ in self.trigger_matcher(doc)}):
+        ids = self.trigger_ids
+        words = doc.to_array([LEMMA, LOWER]).tolist()
+        for start in (i for i, (lemma, lower) in enumerate(words) if lemma in ids or lower in ids):
             tok = doc[start]
             pos = POS_GROUPS.get(tok.pos_, tok.pos_)
             candidates = self.rules_by_word.get(tok.lemma_.lower()) or self.rules_by_word.get(tok.lower_, [])
-            children = list(tok.children)
-            words = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
-            fitting = [r for r in candidates if pos in r.pos and self._fits(tok, r, children, words)]
+            dependents = Dependents(tok)
+            fitting = [r for r in candidates if pos in r.pos and self._fits(tok, r, dependents)]
             best = next((rule for rule in fitting if not rule.companion), None)
             out += [(tok, rule) for rule in fitting if rule.companion or rule is best]
         return out
 
-    def _fits(self, tok: Token, rule: Trigger, children: list[Token], words: set[str]) -> bool:
-        """Whether the word's dependents (``children``, whose lemmas and lower-case forms are ``words``)
-        meet the rule's conditions."""
-        if rule.without & words:
+    def _fits(self, tok: Token, rule: Trigger, dependents: Dependents) -> bool:
+        """Whether the word's dependents meet the rule's conditions."""
+        if rule.without & dependents.words:
             return False
-        objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
+        objectless = rule.intransitive and not dependents.deps & {"dobj", "nsubjpass"}
         if (
             rule.object
-            and not self._has_object(tok, rule.object)
+            and not rule.object & dependents.objects
             and not objectless
-            and not self._prep_object(tok, rule)
+            and not any(p in rule.particle and o in rule.object for p, o in dependents.prep_objects)
         ):
             return False
-        if rule.xcomp is not None and rule.xcomp != any(c.dep_ == "xcomp" for c in children):
+        if rule.xcomp is not None and rule.xcomp != ("xcomp" in dependents.deps):
             return False
         if rule.direct_object and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in children
+            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in dependents.children
         ):
             return False  # "welcomed the decision" is no visit
-        particles = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "advmod", "agent")}
-        particles |= {"for"} if any(for_clause(c) for c in children) else set()
-        if rule.particle and not particles & rule.particle:
+        if rule.particle and not dependents.particles & rule.particle:
             return False
-        modifiers = {
-            c.lemma_.lower()
-            for c in children
-            if c.dep_ in ("amod", "compound", "nmod", "advmod", "npadvmod", "conj")
-        }
-        if rule.modifier and not modifiers & rule.modifier and not self._conj_modifier(tok, rule.modifier):
+        if (
+            rule.modifier
+            and not dependents.modifiers & rule.modifier
+            and not self._conj_modifier(tok, rule.modifier)
+        ):
             return False
         return not (rule.agent_modifier and not self._agent_is(tok, rule.agent_modifier))
 
@@ -461,38 +458,6 @@ class SpacyExtractor:
             child.dep_ == "amod"
             and any(c.dep_ == "conj" and c.lemma_.lower() in words for c in child.children)
             for child in tok.children
-        )
-
-    @staticmethod
-    def _has_object(tok: Token, words: frozenset[str]) -> bool:
-        """Whether the verb's object (or a noun's "of" object) is one of ``words``."""
-        if tok.pos_ in ("NOUN", "PROPN"):
-            return any(
-                c.dep_ == "prep" and c.lower_ == "of" and any(o.lemma_.lower() in words for o in c.children)
-                for c in tok.children
-            )
-        for child in tok.children:
-            if child.dep_ in ("dobj", "nsubjpass", "attr") and child.lemma_.lower() in words:
-                return True
-            if child.dep_ in ("dobj",) and any(
-                c.dep_ == "prep" and c.lower_ == "of" and any(o.lemma_.lower() in words for o in c.children)
-                for c in child.children
-            ):
-                return True
-            if child.dep_ == "dobj" and any(
-                c.dep_ == "conj" and c.lemma_.lower() in words for c in child.children
-            ):
-                return True
-        return tok.dep_ == "acl" and tok.head.lemma_.lower() in words
-
-    @staticmethod
-    def _prep_object(tok: Token, rule: Trigger) -> bool:
-        """Whether the object of one of the rule's prepositions is one of its object words."""
-        return any(
-            c.dep_ == "prep"
-            and c.lower_ in rule.particle
-            and any(o.lemma_.lower() in rule.object for o in objects_through(c))
-            for c in tok.children
         )
 
     @staticmethod
