@@ -69,9 +69,6 @@ _YEAR = re.compile(
 _LOWER_CASE = {pattern: re.compile(pattern.pattern) for pattern in (_EXPLICIT, _WEEKDAY, _RELATIVE, _VAGUE)}
 """The patterns above matching with their case, for lower-case ASCII text, which they scan faster."""
 
-STORY_SPAN = dt.timedelta(days=3)
-"""How long before publication a day the text names may lie and still be the day its story is at."""
-
 
 @dataclass(frozen=True)
 class DateMention:
@@ -159,12 +156,14 @@ def is_historical(text: str, published: dt.date | None, dates: list[DateMention]
     return bool(re.search(r"\blast year\b|\byears? ago\b|\bin the past\b", text, re.I))
 
 
-def next_story_day(text: str, published: dt.date | None, current: dt.date | None) -> dt.date | None:
+def next_story_day(
+    text: str, published: dt.date | None, current: dt.date | None, span: dt.timedelta
+) -> dt.date | None:
     """The day the story is at after a sentence: the last day of the few before publication that the
     sentence names, else the day it was at; sentences with no day of their own take it, not the
     published date ("clinched a deal on Tuesday. ... The deal, reached in Vienna, ...")."""
     if published is None:
         return current
     days = [d.day for d in find_dates(text, published, False) if d.day is not None]
-    recent = [d for d in days if published - STORY_SPAN <= d <= published]
+    recent = [d for d in days if published - span <= d <= published]
     return recent[-1] if recent else current

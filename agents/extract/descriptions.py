@@ -29,10 +29,6 @@ CLASSES = ("armed", "rebels", "separatists", "opposition", "state")
 country (the most often named of them so far, else all), else the most often named group so far
 that acts there, else the most often named group; ``opposition``:
 an ``<ISO>_OPP`` named so far, else the country's; ``state``: the state the article is mainly about."""
-ACTOR_WEIGHT = 0.25
-"""What a state named as an actor counts for the article's country, against a place in it."""
-PLACE_LINKS = frozenset({"da", "de", "do", "dos", "del", "la", "al", "el", "ad", "as", "ash", "ar", "ez"})
-"""Lower-case words inside a place's name ("Mocimboa da Praia")."""
 
 
 @dataclass
@@ -55,7 +51,8 @@ class Salience:
 class Describer:
     """Finds descriptions in an article's sentences and gives each the actor the article means."""
 
-    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> None:
+    def __init__(self, nlp: Language, kb: KnowledgeBase, lexicon: Lexicon, actor_weight: float) -> None:
+        self.actor_weight = actor_weight
         classes = set(lexicon.descriptions) | {c for a in kb.actors.values() for c in a.describes}
         if classes - set(CLASSES):
             raise ValueError(
@@ -64,6 +61,8 @@ class Describer:
         self.kb = kb
         self.locative = lexicon.locative_preps
         self.unnamed = lexicon.unnamed_modifiers
+        self.place_links = lexicon.place_links
+        self.suffixes = lexicon.dependent_suffixes
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for kind, phrases in lexicon.descriptions.items():
             self.matcher.add(kind, [nlp.make_doc(p) for p in sorted(phrases)])
@@ -96,7 +95,7 @@ class Describer:
                     continue
                 for actor in mention.actors:
                     if actor in self.states:
-                        count(actor, 1.0 if self._placed(doc, mention) else ACTOR_WEIGHT)
+                        count(actor, 1.0 if self._placed(doc, mention) else self.actor_weight)
             taken = {i for m in found for i in range(m.start, m.end)}
             for state, weight in self._places(doc, taken):
                 count(state, weight)
@@ -122,7 +121,7 @@ class Describer:
             return i < len(doc) and i not in taken and doc[i].is_alpha and doc[i].text[:1].isupper()
 
         def linked(i: int) -> bool:
-            return i + 1 < len(doc) and doc[i].lower_ in PLACE_LINKS and capital(i + 1)
+            return i + 1 < len(doc) and doc[i].lower_ in self.place_links and capital(i + 1)
 
         out: list[tuple[str, float]] = []
         i = 1
@@ -190,8 +189,7 @@ class Describer:
         after = span.end + 1 if span.end < len(doc) and doc[span.end].lower_ in ("of", "from") else span.end
         return after in covered
 
-    @staticmethod
-    def _name_before(doc: Doc, span: Span, covered: dict[int, Mention]) -> Mention | None:
+    def _name_before(self, doc: Doc, span: Span, covered: dict[int, Mention]) -> Mention | None:
         before = span.start - 1
         while (
             span.start - before <= 2
@@ -203,7 +201,7 @@ class Describer:
         if before >= 1 and doc[before].lower_ in ("'s", "'"):
             before -= 1
         name = covered.get(before)
-        return None if name is None or dependent_name(doc, name) else name
+        return None if name is None or dependent_name(doc, name, self.suffixes) else name
 
     def _mention(
         self, span: Span, state: Mention | None, saliences: tuple[Salience, Salience], country: str | None

@@ -8,16 +8,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
 
-from agents.extract.mentions import RELATIVES
-
 if TYPE_CHECKING:
     from agents.extract.roles import RoleFinder
     from agents.extract.rules import Lexicon
-
-STATE_PREPS = frozenset({"in", "under"})
-"""Prepositions of a holding noun that states who holds ("in the control of", "under ISIS control")."""
-NAME_PARTS = frozenset({"-", "al", "el", "ad", "as", "ash", "ar"})
-"""Lower-case words inside place names ("Maarat al-Numan")."""
 
 
 class Holders:
@@ -26,6 +19,8 @@ class Holders:
     def __init__(self, lexicon: Lexicon) -> None:
         self.words = lexicon.holding_words
         self.strongholds = lexicon.stronghold_nouns
+        self.relatives = lexicon.relative_pronouns
+        self.state_preps = lexicon.state_preps
         self.places: dict[str, list[str]] = {}
 
     def read(self, doc: Doc, finder: RoleFinder) -> None:
@@ -80,11 +75,16 @@ class Holders:
         for child in verb.children:
             if holding and child.dep_ == "agent":
                 out += [a for o in child.children for a in finder.actors(o, open_of=False)]
-            elif holding and child.dep_ == "nsubj" and verb.dep_ == "relcl" and child.lower_ not in RELATIVES:
+            elif (
+                holding
+                and child.dep_ == "nsubj"
+                and verb.dep_ == "relcl"
+                and child.lower_ not in self.relatives
+            ):
                 out += finder.actors(child, open_of=False)
             elif child.dep_ == "attr" and child.lemma_.lower() in self.strongholds:
                 out += self._owners(child, finder)
-            elif child.dep_ == "prep" and child.lower_ in STATE_PREPS:
+            elif child.dep_ == "prep" and child.lower_ in self.state_preps:
                 for noun in child.children:
                     if noun.dep_ == "pobj" and noun.lemma_.lower() in self.words:
                         out += self._owners(noun, finder)
@@ -121,7 +121,7 @@ def names(place: Token, finder: RoleFinder) -> list[str]:
         start = head.i
         while start > 0 and start - 1 not in finder.by_token:
             before = head.doc[start - 1]
-            if before.pos_ != "PROPN" and before.lower_ not in NAME_PARTS:
+            if before.pos_ != "PROPN" and before.lower_ not in finder.lexicon.name_parts:
                 break
             start -= 1
         out.append(head.doc[start : head.i + 1].text.lower())

@@ -9,11 +9,8 @@ import itertools
 import re
 from collections.abc import Callable
 
-WRAP_WIDTH = 100
-"""Lines of hard-wrapped copy are at most this long; paragraphs of web text are longer."""
-WRAP_SHARE = 0.6
-"""The share of lines within ``WRAP_BAND`` characters of the longest that marks copy as wrapped."""
-WRAP_BAND = 20
+from agents.extract.scoring import Wrapping
+
 _OPEN_END = re.compile(r"[^.!?:;\"')\]]\s*$")
 _RUN_ON = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z]{2,}\b)")
 """A full stop run straight into an upper-case credit or heading ("...in Washington.JOHN DOE / AFP")."""
@@ -21,31 +18,31 @@ _GLUED_LEAD = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z]+ [a-z])")
 """A lower-case word run straight into a capitalised sentence start ("...Talks in Sochi" + "Russian ...")."""
 
 
-def _wrapped(lines: list[str]) -> int:
+def _wrapped(lines: list[str], wrapping: Wrapping) -> int:
     """The width of hard-wrapped copy, or 0 when the lines are not wrapped at a fixed width."""
     lengths = [len(line.rstrip()) for line in lines if line.strip()]
-    if len(lengths) < 4 or max(lengths) > WRAP_WIDTH:
+    if len(lengths) < wrapping.lines or max(lengths) > wrapping.width:
         return 0
     width = max(lengths)
-    near = sum(1 for n in lengths if n >= width - WRAP_BAND)
-    return width if near >= WRAP_SHARE * len(lengths) else 0
+    near = sum(1 for n in lengths if n >= width - wrapping.band)
+    return width if near >= wrapping.share * len(lengths) else 0
 
 
-def unwrap(text: str) -> str:
+def unwrap(text: str, wrapping: Wrapping) -> str:
     """``text`` with each line break inside a paragraph made a space.
 
     A break is inside a paragraph when the next line goes on in lower case after a line that ends
     without closing punctuation, or, in copy hard-wrapped at a fixed width, after a full line.
     """
     lines = text.split("\n")
-    width = _wrapped(lines)
+    width = _wrapped(lines, wrapping)
     out = list(text)
     pos = 0
     for line, following in itertools.pairwise(lines):
         pos += len(line)
         if line.strip() and following.strip():
             lower_next = following.lstrip()[:1].islower() and bool(_OPEN_END.search(line))
-            full = width and len(line.rstrip()) >= width - WRAP_BAND
+            full = width and len(line.rstrip()) >= width - wrapping.band
             if lower_next or full:
                 out[pos] = " "
         pos += 1

@@ -19,29 +19,10 @@ from spacy.util import filter_spans
 
 from agents.extract.phrases import name_patterns
 from agents.extract.rules import Lexicon
-from agents.extract.speakers import FIRST_PERSON, attributed_speaker, first_person, quoted
+from agents.extract.speakers import attributed_speaker, first_person, quoted
 from agents.kb import KnowledgeBase
 from schemas.event import SYMMETRIC_TYPES, Event, PloverType
 
-PRONOUNS = {
-    "he": "person",
-    "him": "person",
-    "his": "person",
-    "himself": "person",
-    "she": "person",
-    "her": "person",
-    "it": "single",
-    "its": "single",
-    "itself": "single",
-    "they": "plural",
-    "them": "plural",
-    "their": "plural",
-    "themselves": "plural",
-}
-RELATIVES = frozenset({"who", "which", "that", "whom", "whose"})
-REPORTING = frozenset(
-    {"announce", "warn", "vow", "indicate", "pledge", "promise", "deny", "threaten", "decide"}
-)
 VERBAL = frozenset(
     {
         PloverType.ACCUSE,
@@ -53,76 +34,6 @@ VERBAL = frozenset(
     }
 )
 """Types of events that are words, not acts."""
-DEFINITE = frozenset({"the", "this", "that", "these", "those", "such"})
-STATE_NOUNS = frozenset({"country", "kingdom", "republic", "emirate"})
-PEOPLE_GROUPS = frozenset({"leader", "president", "minister", "counterpart", "chief", "man", "premier"})
-PERSON_NOUNS = frozenset(
-    {
-        "president",
-        "leader",
-        "minister",
-        "counterpart",
-        "king",
-        "spokesman",
-        "spokeswoman",
-        "chief",
-        "envoy",
-        "premier",
-        "commander",
-        "general",
-        "secretary",
-        "emir",
-        "prince",
-    }
-)
-MOVEMENT = frozenset(
-    {
-        "withdraw",
-        "withdrawal",
-        "pull",
-        "pullout",
-        "leave",
-        "return",
-        "flee",
-        "evacuate",
-        "remove",
-        "fire",
-        "launch",
-        "cross",
-        "come",
-        "travel",
-        "expel",
-        "drive",
-        "oust",
-        "push",
-        "clear",
-        "cleanse",
-    }
-)
-DEPENDENT_SUFFIXES = frozenset(
-    {
-        "backed",
-        "led",
-        "sponsored",
-        "affiliated",
-        "allied",
-        "linked",
-        "supported",
-        "run",
-        "dominated",
-        "aligned",
-        "funded",
-        "armed",
-        "trained",
-        "brokered",
-        "based",
-        "friendly",
-        "born",
-        "made",
-        "owned",
-        "guaranteed",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -274,7 +185,9 @@ class MentionFinder:
     ) -> bool:
         """Whether a matched name is an actor here (not a place, a modifier or an attribute)."""
         root = doc[mention.start : mention.end].root
-        if dependent_name(doc, mention) and self._modifies_actor(doc, mention, covered, trigger_lemmas):
+        if dependent_name(doc, mention, self.lexicon.dependent_suffixes) and self._modifies_actor(
+            doc, mention, covered, trigger_lemmas
+        ):
             return False
         if self._describes_other(root, mention, covered) and not self._possessor_of_a_pair(doc, mention):
             return False
@@ -287,7 +200,7 @@ class MentionFinder:
                 root.dep_ in ("amod", "compound", "nmod", "npadvmod", "poss", "nummod", "conj", "appos")
                 or root.pos_ == "ADJ"
             ):
-                return _lemma(head) in lex.agent_nouns or _lemma(head) in PERSON_NOUNS
+                return _lemma(head) in lex.agent_nouns or _lemma(head) in lex.person_nouns
             return root.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")
         if mention.kind == "person":
             return True
@@ -315,7 +228,7 @@ class MentionFinder:
             and (after is None or after.pos_ == "PUNCT")
         ):  # "the enclave of Afrin, Syria,"
             return False
-        if root.dep_ == "pobj" and head.lower_ == "from" and _lemma(head.head) in MOVEMENT:
+        if root.dep_ == "pobj" and head.lower_ == "from" and _lemma(head.head) in lex.movement_words:
             return False
         if root.dep_ in ("poss", "compound", "nmod", "amod"):
             while head.dep_ == "compound" and head.head != head:
@@ -332,7 +245,7 @@ class MentionFinder:
             ):
                 named = {id(covered[t.i]) for t in head.subtree if t.i < head.i and t.i in covered}
                 return len(named) >= 2  # "the Russia-Turkey-Iran summit", not "the Syria talks"
-            return lemma in lex.agent_nouns or lemma in PERSON_NOUNS or lemma in trigger_lemmas
+            return lemma in lex.agent_nouns or lemma in lex.person_nouns or lemma in trigger_lemmas
         return True
 
     def _possessor_of_a_pair(self, doc: Doc, mention: Mention) -> bool:
@@ -403,20 +316,20 @@ class MentionFinder:
                 head.dep_ in ("compound", "amod", "nmod") and head.head != head and head.head.i >= mention.end
             ):
                 head = head.head
-        person = mention.person or _lemma(head) in PERSON_NOUNS
+        person = mention.person or _lemma(head) in self.lexicon.person_nouns
         plural = head.tag_ in ("NNS", "NNPS") or (mention.kind == "name" and root.tag_ in ("NNS", "NNPS"))
         if (person, plural) == (mention.person, mention.plural):
             return mention
         return Mention(mention.start, mention.end, mention.actors, mention.kind, person=person, plural=plural)
 
 
-def dependent_name(doc: Doc, mention: Mention) -> bool:
+def dependent_name(doc: Doc, mention: Mention, suffixes: frozenset[str]) -> bool:
     """ "pro-Ankara", "Iran-backed": a name inside a modifier is not the actor."""
     before = doc[mention.start - 2 : mention.start] if mention.start >= 2 else None
     if before is not None and before[0].lower_ in ("pro", "anti") and before[1].text == "-":
         return True
     after = doc[mention.end : mention.end + 2]
-    return len(after) == 2 and after[0].text == "-" and after[1].lower_ in DEPENDENT_SUFFIXES
+    return len(after) == 2 and after[0].text == "-" and after[1].lower_ in suffixes
 
 
 def _hyphen_listed(doc: Doc, mention: Mention, covered: dict[int, Mention]) -> bool:
@@ -486,14 +399,14 @@ def resolve_references(
     out: list[Mention] = []
     taken = {i for m in mentions for i in range(m.start, m.end)}
     local_groups = conj_groups(doc, mentions)
-    speech = lexicon.speech_verbs | REPORTING
+    speech = lexicon.speech_verbs | lexicon.reporting_verbs
     nouns = lexicon.act_nouns | lexicon.word_nouns
     for tok in doc:
         if tok.i in taken:
             continue
         lower, lemma = tok.lower_, tok.lemma_.lower()
-        if lower in PRONOUNS and tok.pos_ == "PRON":
-            kind = PRONOUNS[lower]
+        if lower in lexicon.pronouns and tok.pos_ == "PRON":
+            kind = lexicon.pronouns[lower]
             if _bound_to_other(tok, taken):
                 continue
             actors = _clause_subject(tok, kind, mentions, speech) or _antecedent(
@@ -507,7 +420,7 @@ def resolve_references(
                 )
             continue
         if (
-            lemma in STATE_NOUNS
+            lemma in lexicon.state_nouns
             and tok.tag_ == "NN"
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and not any(c.i in taken for c in tok.subtree)
@@ -517,14 +430,18 @@ def resolve_references(
             if last:
                 out.append(Mention(tok.i, tok.i + 1, (last[-1],), "group"))
             continue
-        if lemma in nouns and _bare_definite(tok) and not any(c.i in taken for c in tok.subtree):
+        if (
+            lemma in nouns
+            and _bare_definite(tok, lexicon.definite_determiners)
+            and not any(c.i in taken for c in tok.subtree)
+        ):
             kind = "words" if lemma in lexicon.word_nouns else "acts"
             author = _author(tok, mentions) or context.author(kind)
             if author:  # "Serbia refused to recognise the move": the move of whoever made it
                 out.append(Mention(tok.i, tok.i + 1, author, "group"))
             continue
         size = _group_size(tok, lexicon)
-        if size is not None and lemma in PEOPLE_GROUPS:
+        if size is not None and lemma in lexicon.people_groups:
             people = [
                 a
                 for m in sorted(mentions, key=lambda m: m.end)
@@ -541,11 +458,16 @@ def resolve_references(
             fitting = [g for g in candidates if size == 0 or len(g) == size]
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
-    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, speech)
+    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, speech, lexicon.first_person)
 
 
 def _speaker_mentions(
-    doc: Doc, mentions: list[Mention], taken: set[int], context: Context, speech: frozenset[str]
+    doc: Doc,
+    mentions: list[Mention],
+    taken: set[int],
+    context: Context,
+    speech: frozenset[str],
+    first: dict[str, bool],
 ) -> list[Mention]:
     """Mentions for "we", "our" and "I" inside a quotation: the speaker its attribution names, else
     the speaker of the quotation just before."""
@@ -558,8 +480,8 @@ def _speaker_mentions(
     if not speaker:
         return []
     return [
-        Mention(t.i, t.i + 1, speaker, "pronoun", plural=FIRST_PERSON[t.lower_])
-        for t in first_person(doc, taken)
+        Mention(t.i, t.i + 1, speaker, "pronoun", plural=first[t.lower_])
+        for t in first_person(doc, taken, first)
         if t.i in inside
     ]
 
@@ -590,11 +512,11 @@ def _clause_subject(
     return ()
 
 
-def _bare_definite(tok: Token) -> bool:
+def _bare_definite(tok: Token, definite: frozenset[str]) -> bool:
     """ "the move", "this decision": a definite noun that says nothing of whose it is."""
     return (
         tok.pos_ == "NOUN"
-        and any(c.dep_ == "det" and c.lower_ in DEFINITE for c in tok.children)
+        and any(c.dep_ == "det" and c.lower_ in definite for c in tok.children)
         and not any(
             c.dep_ in ("poss", "compound", "nmod")
             or (c.dep_ in ("prep", "agent") and c.lower_ in ("of", "by"))

@@ -10,7 +10,6 @@ from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Trigger
 from schemas.event import SYMMETRIC_TYPES, PloverType
 
-JOINING_PREPS = frozenset({"in", "at"})
 REMEMBERED = frozenset({PloverType.AGREE, PloverType.CONSULT})
 """Types whose unnamed makers are the parties of the deal or talks of the last sentences."""
 
@@ -23,7 +22,7 @@ def _involvement(tok: Token, finder: RoleFinder) -> Token | None:
         prep = prep.head  # "involved in drawing up the deal"
     elif tok.dep_ != "pobj":
         return None
-    if prep.lower_ not in JOINING_PREPS:
+    if prep.lower_ not in finder.lexicon.involvement_preps:
         return None
     words = finder.lexicon.involvement_words
     head = prep.head

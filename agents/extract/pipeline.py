@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import spacy
-from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from agents.extract.dates import DateMention, find_dates, is_historical, next_story_day
-from agents.extract.dependents import Dependents
+from agents.extract.blocking import Blocker
+from agents.extract.dates import next_story_day
 from agents.extract.descriptions import Describer
+from agents.extract.events import EventReader
 from agents.extract.holders import Holders
-from agents.extract.joint import joint_forces
+from agents.extract.memory import Adversaries, Parties
 from agents.extract.mentions import (
-    PERSON_NOUNS,
-    PRONOUNS,
-    VERBAL,
     Context,
     Mention,
     MentionFinder,
@@ -30,40 +26,20 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
-from agents.extract.participants import deal_talks, joined_talks, remembered_parties
-from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
-from agents.extract.roles import RoleFinder, Roles, for_clause
-from agents.extract.rules import Rules, Trigger, load_rules, surface_forms
-from agents.extract.speech import (
-    announced_threats,
-    appraisal_roles,
-    appraising,
-    negated,
-    obliged,
-    promised_threat,
-    reported_attackers,
-)
+from agents.extract.parties import join_mediators
+from agents.extract.roles import RoleFinder
+from agents.extract.rules import Rules, load_rules, surface_forms
 from agents.extract.tagging import SKIPPED_PIPES, FastTagger
-from agents.extract.territory import entry_into_held_ground
-from agents.extract.text import Normalised, Sentence, normalise, sentences
+from agents.extract.text import Normalised, Sentence, normalise, sentences, spanned_sentences
+from agents.extract.triggers import TriggerFinder
 from agents.kb import KnowledgeBase, load_kb
 from agents.kb.fold import name_form
 from schemas import Article
-from schemas.event import SYMMETRIC_TYPES, Event, Evidence, Modality, PloverType
+from schemas.event import SYMMETRIC_TYPES, Event, PloverType
 
 EXCLUDED_PIPES = ("ner", "senter")
 PARSE_BATCH = 256
 """Sentences per parser batch."""
-POS_GROUPS = {"AUX": "VERB", "PROPN": "NOUN"}
-"""Parts of speech that count as another for a rule's ``pos``."""
-HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE, PloverType.THREATEN})
-COMPLEMENTS = frozenset({"xcomp", "ccomp", "dobj", "nsubjpass", "oprd", "pcomp", "acomp", "conj"})
-"""Dependencies by which a clause or noun is what a governing word wants, fears or prevents."""
-CONTEXT_TARGETED = frozenset({PloverType.CONCEDE, PloverType.COERCE, PloverType.ASSAULT})
-"""Types whose unnamed target is the source's adversary of the last sentences; so is a denial's
-(``denial_words``: "denied harming civilians"), whose unnamed source is not."""
-OPPOSING = frozenset({PloverType.REJECT, PloverType.PROTEST})
-"""Types whose unnamed target, when they oppose an agreement, is the agreement's parties."""
 _COMMENTATOR_NAME = r"((?:[A-Z][\w'-]+ ){0,2}[A-Z][\w'-]+),? (?:an? |the )?(?:[\w-]+ ){0,4}(?:{nouns})\b"
 _NAMED_COMMENTATOR = r"\b(?:{nouns}),? (?:[A-Z][\w'-]+ ){0,2}([A-Z][\w'-]+)"
 
@@ -82,54 +58,6 @@ class Prepared:
     """Per parsed sentence, the mentions its arguments are linked from, references resolved."""
 
 
-@dataclass
-class Parties:
-    """Who agreed (or, with ``kinds``, met) in the last sentences: the parties to "the deal" an actor
-    later opposes, the participants of "the talks" others join."""
-
-    actors: tuple[str, ...] = ()
-    since: int = 0
-    span: int = 8
-    kinds: frozenset[PloverType] = frozenset({PloverType.AGREE})
-
-    def record(self, index: int, events: list[Event]) -> None:
-        """Remember the parties of the agreements (or talks) a sentence states."""
-        agreed = {a for e in events if e.type in self.kinds for a in (e.source, e.target) if a}
-        if agreed:
-            self.actors = tuple(sorted(agreed))
-            self.since = index
-
-    def expire(self, index: int) -> None:
-        """Forget parties more than ``span`` sentences old."""
-        if index - self.since >= self.span:
-            self.actors = ()
-
-
-@dataclass
-class Adversaries:
-    """Who fought whom in the last sentences: the likely party to an attack, capture or
-    concession whose other side goes unnamed ("airstrikes continued in the region")."""
-
-    pairs: dict[str, str] = field(default_factory=dict)
-    since: int = 0
-    span: int = 3
-
-    def record(self, index: int, events: list[Event]) -> None:
-        """Remember the hostile pairs a sentence states, forgetting older ones."""
-        hostile = [(e.source, target) for e in events if e.type in HOSTILE and (target := e.target)]
-        if hostile:
-            self.pairs.clear()
-            self.since = index
-        for source, target in hostile:
-            self.pairs[source] = target
-            self.pairs.setdefault(target, source)
-
-    def expire(self, index: int) -> None:
-        """Forget pairs that are more than ``span`` sentences old."""
-        if index - self.since >= self.span:
-            self.pairs.clear()
-
-
 class SpacyExtractor:
     """Rule-based extractor over a spaCy dependency parse."""
 
@@ -139,31 +67,14 @@ class SpacyExtractor:
         self.rules = rules
         self.version = version
         self.lexicon = rules.lexicon
-        self.speech = rules.lexicon.speech_verbs
         self.finder = MentionFinder(nlp, kb, rules.lexicon)
-        self.describer = Describer(nlp, kb, rules.lexicon)
+        self.describer = Describer(nlp, kb, rules.lexicon, rules.scoring.actor_weight)
+        self.scoring = rules.scoring
+        self.story_span = dt.timedelta(days=rules.scoring.story_span_days)
         self.tagger = FastTagger(
             nlp, frozenset(w for t in rules.triggers for w in (*t.lemmas, *t.object) if "-" in w)
         )
         self.trigger_lemmas = {lemma for rule in rules.triggers for lemma in rule.lemmas}
-        self.rules_by_word: dict[str, list[Trigger]] = {}
-        for rule in rules.triggers:  # in file order; sorted by rank below, priorities first
-            for lemma in rule.lemmas:
-                self.rules_by_word.setdefault(lemma, []).append(rule)
-        self.verbs_of: dict[PloverType, set[str]] = {}
-        for rule in rules.triggers:
-            if "VERB" in rule.pos and not rule.object:
-                self.verbs_of.setdefault(rule.type, set()).update(rule.lemmas)
-        self.requests = {
-            w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
-        }
-        self.asking = frozenset(self.requests & rules.lexicon.irrealis_heads)
-        """Request verbs whose clause is what is asked for ("demanded that the ships leave")."""
-        self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
-        for ranked in self.rules_by_word.values():
-            ranked.sort(key=lambda r: self.rank[r.id])
-        self.trigger_ids = frozenset(nlp.vocab.strings.add(word) for word in self.trigger_lemmas)
-        """The trigger words' ids: a word whose lemma or lower-case form is one of them may trigger."""
         self.topic_lemmas = {
             lemma
             for t in rules.triggers
@@ -175,7 +86,15 @@ class SpacyExtractor:
             frozenset(lemma for rule in rules.triggers if "NOUN" in rule.pos for lemma in rule.lemmas)
             - rules.lexicon.agent_nouns
         )
-        self.agentive = rules.lexicon.agent_nouns | PERSON_NOUNS | rules.lexicon.group_nouns
+        self.agentive = rules.lexicon.agent_nouns | rules.lexicon.person_nouns | rules.lexicon.group_nouns
+        requests = {
+            w for r in rules.triggers if r.type == PloverType.REQUEST and "VERB" in r.pos for w in r.lemmas
+        }
+        self.triggers = TriggerFinder(nlp.vocab, rules, self.trigger_lemmas)
+        self.blocker = Blocker(rules.lexicon, requests)
+        self.reader = EventReader(
+            rules, self.triggers, self.blocker, requests, self.agentive, self.event_nouns, version
+        )
         self.forms: dict[str, list[frozenset[str]]] = {}
         for rule in rules.triggers:
             needs = (
@@ -191,10 +110,12 @@ class SpacyExtractor:
         self.sport = re.compile(
             r"\b(?:" + "|".join(map(re.escape, sorted(rules.lexicon.sport_words))) + r")\b", re.IGNORECASE
         )
-        self.references = set(PRONOUNS) | {
+        self.references = set(rules.lexicon.pronouns) | {
             form for noun in rules.lexicon.group_nouns for form in surface_forms(noun, {})
         }
-        nouns = "|".join(sorted(rules.lexicon.commentator_nouns)) + "|analysts|experts|professors"
+        nouns = "|".join(
+            [*sorted(rules.lexicon.commentator_nouns), *sorted(rules.lexicon.commentator_plurals)]
+        )
         self.commentator_before = re.compile(_COMMENTATOR_NAME.replace("{nouns}", nouns))
         self.commentator_after = re.compile(_NAMED_COMMENTATOR.replace("{nouns}", nouns), re.IGNORECASE)
         self.commentator_nouns = tuple(nouns.split("|"))
@@ -219,7 +140,7 @@ class SpacyExtractor:
     def _prepare(self, article: Article) -> Prepared:
         """Normalise, split, tokenise and find names; choose the sentences to parse."""
         norm = normalise(article.text)
-        sents = sentences(norm, article.title)
+        sents = sentences(norm, article.title, self.scoring.wrapping)
         docs = [self.nlp.make_doc(s.text) for s in sents]
         raw = [self.finder.raw_mentions(doc, article.published) for doc in docs]
         mentions = [r[0] for r in raw]
@@ -244,9 +165,11 @@ class SpacyExtractor:
         context = Context()
         last_zone = self._title_zone(article.title)
         events: dict[tuple[object, ...], Event] = {}
-        adversaries = Adversaries()
-        parties = Parties()
-        talks = Parties(kinds=frozenset({PloverType.AGREE, PloverType.CONSULT}))
+        adversaries = Adversaries(self.scoring.fight_memory)
+        parties = Parties(self.scoring.agreement_memory)
+        talks = Parties(
+            self.scoring.agreement_memory, kinds=frozenset({PloverType.AGREE, PloverType.CONSULT})
+        )
         holders = Holders(self.lexicon)
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
@@ -259,7 +182,7 @@ class SpacyExtractor:
             else:
                 mentions = self._mentions(doc, raw[i][0], zones, context)
                 prepared.linked[i] = mentions
-                found = self._events(
+                found = self.reader.read(
                     doc,
                     sent,
                     mentions,
@@ -289,7 +212,7 @@ class SpacyExtractor:
                 talks.record(i, joined)
             adversaries.expire(i)
             parties.expire(i)
-            story_day = next_story_day(sent.text, article.published, story_day)
+            story_day = next_story_day(sent.text, article.published, story_day, self.story_span)
             talks.expire(i)
             real_zones = [z for z in zones if z[2] is not None]
             if real_zones:
@@ -347,7 +270,9 @@ class SpacyExtractor:
         for i, doc in enumerate(docs):
             if named[i]:
                 last_named = i
-            elif i - last_named > 3 or not any(t.lower_ in self.references for t in doc):
+            elif i - last_named > self.scoring.reference_window or not any(
+                t.lower_ in self.references for t in doc
+            ):
                 continue
             if self.sport.search(doc.text):
                 continue
@@ -387,7 +312,7 @@ class SpacyExtractor:
             self._read = (article, prepared)
         prepared = self._read[1]
         wanted = normalise(evidence).text.strip()
-        spanned = _spanned([s.text for s in prepared.sents], wanted)
+        spanned = spanned_sentences([s.text for s in prepared.sents], wanted)
         if not spanned:
             doc = self.nlp.make_doc(wanted)
             return frozenset(a for m in self.finder.raw_mentions(doc, article.published)[0] for a in m.actors)
@@ -408,472 +333,6 @@ class SpacyExtractor:
             if self.finder.acts(doc, m, covered, self.trigger_lemmas, self.topic_lemmas, zone_tokens)
         ]
         return kept + resolve_references(doc, kept, context, self.lexicon, self.states)
-
-    # ------------------------------------------------------------------ triggers
-
-    def _triggers(self, doc: Doc) -> list[tuple[Token, Trigger]]:
-        """Trigger words (by lemma or lower-case form), each with its best rule and the companion
-        rules that also fit it."""
-        out: list[tuple[Token, Trigger]] = []
-        ids = self.trigger_ids
-        words = doc.to_array([LEMMA, LOWER]).tolist()
-        for start in (i for i, (lemma, lower) in enumerate(words) if lemma in ids or lower in ids):
-            tok = doc[start]
-            pos = POS_GROUPS.get(tok.pos_, tok.pos_)
-            candidates = self.rules_by_word.get(tok.lemma_.lower()) or self.rules_by_word.get(tok.lower_, [])
-            dependents = Dependents(tok)
-            fitting = [r for r in candidates if pos in r.pos and self._fits(tok, r, dependents)]
-            best = next((rule for rule in fitting if not rule.companion), None)
-            out += [(tok, rule) for rule in fitting if rule.companion or rule is best]
-        return out
-
-    def _fits(self, tok: Token, rule: Trigger, dependents: Dependents) -> bool:
-        """Whether the word's dependents meet the rule's conditions."""
-        if rule.without & dependents.words:
-            return False
-        objectless = rule.intransitive and not dependents.deps & {"dobj", "nsubjpass"}
-        if (
-            rule.object
-            and not rule.object & dependents.objects
-            and not objectless
-            and not any(p in rule.particle and o in rule.object for p, o in dependents.prep_objects)
-        ):
-            return False
-        if rule.xcomp is not None and rule.xcomp != ("xcomp" in dependents.deps):
-            return False
-        if rule.direct_object and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in dependents.children
-        ):
-            return False  # "welcomed the decision" is no visit
-        if rule.particle and not dependents.particles & rule.particle:
-            return False
-        if (
-            rule.modifier
-            and not dependents.modifiers & rule.modifier
-            and not self._conj_modifier(tok, rule.modifier)
-        ):
-            return False
-        return not (rule.agent_modifier and not self._agent_is(tok, rule.agent_modifier))
-
-    @staticmethod
-    def _conj_modifier(tok: Token, words: frozenset[str]) -> bool:
-        """ "military and diplomatic backing": a modifier coordinated with another one."""
-        return any(
-            child.dep_ == "amod"
-            and any(c.dep_ == "conj" and c.lemma_.lower() in words for c in child.children)
-            for child in tok.children
-        )
-
-    @staticmethod
-    def _agent_is(tok: Token, words: frozenset[str]) -> bool:
-        """Whether who acts is military ("backed by Russian airpower", "warplanes are supporting")."""
-        for child in tok.children:
-            if child.dep_ == "nsubj" and child.lemma_.lower() in words:
-                return True
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.lemma_.lower() in words or any(c.lemma_.lower() in words for c in obj.children):
-                        return True
-        return False
-
-    # ------------------------------------------------------------------ filters
-
-    def _chain(self, tok: Token) -> list[Token]:
-        """The trigger and the words governing it up to its clause's verb and the verbs above."""
-        chain = [tok]
-        cur = tok
-        for _ in range(4):
-            if cur.dep_ in ("ROOT",) or cur.head == cur:
-                break
-            if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("xcomp", "conj", "acl", "pcomp", "advcl"):
-                break
-            cur = cur.head
-            chain.append(cur)
-        return chain
-
-    def _blocked(self, tok: Token) -> str | None:
-        """Why the trigger states no event: "negated", "hypothetical", "irrealis"; None when it does."""
-        lex = self.lexicon
-        chain = self._chain(tok)
-        verb = tok.head.head if tok.dep_ == "pobj" else tok.head
-        presupposed = (  # "could drown out opposition calls", "did not comment on the strikes": they were
-            tok.pos_ == "NOUN"
-            and tok.dep_ in ("dobj", "pobj")
-            and verb.pos_ == "VERB"
-            and verb.lemma_.lower() not in lex.light_verbs
-        )
-        for below, t in zip([None, *chain], chain, strict=False):
-            for child in t.children if t == tok or not presupposed else ():
-                if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and t == tok):
-                    return "negated"
-                if child.dep_ == "aux" and child.lower_ in lex.hypothetical_aux:
-                    return "hypothetical"
-                if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
-                    return "hypothetical"
-                if child.dep_ in ("advmod", "amod") and child.lower_ in (
-                    "likely",
-                    "possible",
-                    "possibly",
-                    "potential",
-                ):
-                    return "hypothetical"
-            if (
-                below is not None
-                and (below.dep_ in COMPLEMENTS or (for_clause(below) and not self._stipulated(t)))
-                and t.lemma_.lower() in lex.irrealis_heads
-                and not _lasted(tok, lex.duration_nouns)
-            ):
-                return "irrealis"
-        first = tok
-        while first.dep_ == "conj" and first.head != first:
-            first = first.head
-        if first.dep_ in ("pobj", "pcomp") and first.head.lower_ == "without":
-            return "negated"  # "took the town without fighting"
-        if (
-            chain[-1].dep_ == "ccomp"
-            and chain[-1].head.lemma_.lower() in self.asking
-            and all(t.dep_ != "advcl" for t in chain)
-        ):
-            return "irrealis"  # "demanded that the ships leave": asked for, not done
-        if (
-            tok.dep_ == "pobj"
-            and tok.head.lower_ == "of"
-            and tok.head.head.lemma_.lower() in lex.irrealis_nouns
-        ):
-            return "irrealis"
-        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in lex.irrealis_heads:
-            return "irrealis"
-        return None
-
-    def _stipulated(self, verb: Token) -> bool:
-        """Whether an agreement calls for the clause ("the deal calls for Peru to free the crew"): what a
-        deal provides for is planned, not merely asked for."""
-        nouns = self.lexicon.agreement_nouns
-        if verb.dep_ in ("acl", "relcl") and verb.head.lemma_.lower() in nouns:
-            return True  # "the agreement, reached on Friday, called for ..."
-        return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in nouns for c in verb.children)
-
-    def _threat(self, tok: Token) -> bool:
-        """An attack one stands ready for ("ready to confront Israel") or promises on a condition
-        ("will strike Syrian forces if another soldier is hurt") is a threat."""
-        chain = self._chain(tok)
-        if any(t.lemma_.lower() in self.lexicon.readiness for t in chain[1:]):
-            return True
-        conditional = any(
-            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children)
-            for c in tok.children
-        )
-        return conditional and any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in tok.children)
-
-    def _aim(self, tok: Token, rule: Trigger) -> bool:
-        """Cooperation named as an aim ("to improve coordination") is not yet cooperation."""
-        return (
-            rule.type == PloverType.COOPERATE
-            and tok.dep_ == "dobj"
-            and tok.pos_ == "NOUN"
-            and tok.head.lemma_.lower() in self.lexicon.aim_verbs
-        )
-
-    def _about_agreement(self, tok: Token) -> bool:
-        """Whether what the trigger opposes is an agreement ("objected to the memorandum",
-        "protested that the plan would ...", "stormed out as the document was signed")."""
-        nouns = self.lexicon.agreement_nouns
-        return any(t.lemma_.lower() in nouns and t.pos_ == "NOUN" for t in tok.subtree if t != tok)
-
-    def _claimant(self, tok: Token, finder: RoleFinder) -> list[str]:
-        """Who claims the event happened ("the rebels claimed Russia targeted civilians")."""
-        clause = tok
-        for _ in range(3):
-            if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.lexicon.claim_verbs:
-                return finder.subject(clause.head)[0]
-            if clause.head == clause:
-                break
-            clause = clause.head
-        return []
-
-    def _opinion(self, doc: Doc, commentators: set[str]) -> bool:
-        lex = self.lexicon
-        for tok in doc:
-            if tok.lemma_.lower() in lex.speech_verbs and tok.pos_ == "VERB":
-                for child in tok.children:
-                    if child.dep_ in ("nsubj", "nsubjpass"):
-                        words = {t.lemma_.lower() for t in child.subtree} | {t.text for t in child.subtree}
-                        if words & lex.commentator_nouns or words & commentators:
-                            return True
-        return False
-
-    def _modality(self, tok: Token) -> Modality:
-        """Planned when a future or a plan governs the trigger; an event "after" or "since" which
-        something else happens has happened."""
-        lex = self.lexicon
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following", "since"):
-            return "asserted"
-        for t in self._chain(tok):
-            for child in t.children:
-                if child.dep_ == "aux" and child.lower_ in lex.planned_aux:
-                    return "planned"
-                if (
-                    child.dep_ in ("aux", "auxpass")
-                    and child.lower_ == "to"
-                    and t != tok
-                    and t.head.lemma_.lower() in lex.planned_heads
-                ):
-                    return "planned"
-            if t != tok and t.lemma_.lower() in lex.planned_heads and tok.dep_ == "xcomp":
-                return "planned"
-            if t.lower_ in ("due", "expected", "scheduled", "set", "planned", "upcoming", "proposed"):
-                return "planned"
-        for child in tok.children:
-            if child.lower_ in ("planned", "upcoming", "proposed", "future", "next"):
-                return "planned"
-        return "asserted"
-
-    # ------------------------------------------------------------------ events
-
-    def _events(
-        self,
-        doc: Doc,
-        sent: Sentence,
-        mentions: list[Mention],
-        zones: list[tuple[int, int, str | None]],
-        last_zone: str | None,
-        commentators: set[str],
-        article: Article,
-        norm: Normalised,
-        adversaries: dict[str, str],
-        parties: tuple[str, ...],
-        holders: Holders,
-        story_day: dt.date | None = None,
-        talks: tuple[str, ...] = (),
-    ) -> list[Event]:
-        if not mentions or self._opinion(doc, commentators):
-            return []
-        finder = RoleFinder(mentions, self.lexicon, self.agentive, self.event_nouns, holders)
-        local_adversaries = dict(adversaries)
-        matches = self._triggers(doc)
-        attackers: dict[str, None] = {}
-        victims: dict[str, None] = {}
-        for tok, rule in matches:
-            if rule.type in HOSTILE and self._blocked(tok) is None:
-                roles = finder.roles(tok, rule)
-                for source in roles.sources:
-                    for target in roles.targets:
-                        if source != target:
-                            local_adversaries[source] = target
-                if not roles.targets:
-                    attackers.update(dict.fromkeys(roles.sources))
-                elif not roles.sources and any(c.dep_ == "auxpass" for c in tok.children):
-                    victims.update(dict.fromkeys(roles.targets))  # "were killed", "was hit"
-        if len(attackers) == 1 and len(victims) == 1 and attackers.keys() != victims.keys():
-            # "two soldiers of Y were killed after X launched strikes": one side each, one pair
-            (attacker,), (victim,) = attackers, victims
-            local_adversaries.setdefault(attacker, victim)
-            local_adversaries.setdefault(victim, attacker)
-        start, end = norm.span(sent.start, sent.end)
-        evidence = Evidence(text=article.text[start:end], start=start, end=end)
-        day = article.published
-        dates = {flag: find_dates(sent.text, day, flag) for flag in (False, True)}
-        historical = is_historical(sent.text, day, dates[False])
-        out: list[Event] = []
-        named = {i for m in mentions if m.kind not in ("pronoun", "group") for i in range(m.start, m.end)}
-        brokers = mediators(doc, mentions, self.lexicon)
-        for tok, matched in matches:
-            rule: Trigger | None = matched
-            blocked = negated(tok) if appraising(tok, matched) else self._blocked(tok)
-            promised = promised_threat(tok, matched, blocked, self.lexicon.planned_heads)
-            demanded = (
-                matched.type not in VERBAL
-                and obliged(self._chain(tok), self.lexicon.deontic_aux)
-                and bool(finder.reporter(tok))
-            )
-            if demanded:  # "Peru must withdraw its troops, Chile said": what one demands of another
-                rule = dataclasses.replace(matched, type=PloverType.REQUEST, id=f"{matched.id}:demanded")
-            elif blocked == "negated" and matched.negated is not None:
-                rule = dataclasses.replace(matched, type=matched.negated, id=f"{matched.id}:negated")
-            elif blocked != "negated" and matched.type in HOSTILE and self._threat(tok):
-                rule = dataclasses.replace(matched, type=PloverType.THREATEN, id=f"{matched.id}:threat")
-            elif (blocked is not None and not promised) or matched.only_negated or self._aim(tok, matched):
-                rule = None
-            if tok.i in named or rule is None:
-                continue
-            mediated = tok.head.lemma_.lower() in self.lexicon.mediating_verbs
-            roles = appraisal_roles(tok, rule, finder, self.speech) or finder.roles(
-                tok, rule, stop_inherit=mediated and rule.type == PloverType.CONSULT
-            )
-            if demanded:
-                roles = Roles(sources=finder.reporter(tok), targets=roles.sources)
-            if rule.no_recipient and roles.targets:
-                continue  # "sent tanks to Ukraine": aid to Ukraine, no deployment
-            rule = entry_into_held_ground(tok, rule, roles, finder, self.lexicon)
-            complete_roles(tok, rule, roles, finder, self.verbs_of, brokers, parties)
-            told = tuple(
-                dict.fromkeys(a for e in out if e.type in SYMMETRIC_TYPES for a in (e.source, e.target) if a)
-            )
-            joined_talks(tok, rule, roles, finder, told or talks)
-            remembered_parties(tok, rule, roles, talks)
-            deal_talks(tok, rule, roles, finder)
-            requested_parties(tok, rule, roles, finder, self.lexicon, self.requests, local_adversaries, told)
-            denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
-            if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
-                roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
-            if (
-                rule.type in CONTEXT_TARGETED and not roles.sources
-            ):  # "50 soldiers were killed in retaliation"
-                roles.sources = [local_adversaries[t] for t in roles.targets if t in local_adversaries]
-            if rule.type in OPPOSING and not roles.targets and self._about_agreement(tok):
-                roles.targets = [p for p in parties if p not in roles.sources]
-            modality = self._modality(tok)
-            when = self._date(tok, doc, dates[modality == "planned"], story_day or day, modality, historical)
-            old = when is not None and day is not None and (day - when).days > 92
-            if old or (historical and when is None and modality == "asserted"):
-                modality = "historical"
-            if modality == "historical" and when is not None and day is not None and (day - when).days <= 92:
-                when = None
-            zone = self._zone(tok, doc, zones, last_zone)
-            found = [(rule.type, source, target) for source, target in self._dyads(rule, roles)]
-            found += [(PloverType.COOPERATE, a, b) for a, b in joint_forces(tok, rule, roles, finder)]
-            if rule.type in HOSTILE:  # a claim that someone attacked is an accusation
-                perpetrators = dict.fromkeys(roles.sources)
-                found += [
-                    (PloverType.ACCUSE, c, p)
-                    for c in self._claimant(tok, finder)
-                    for p in perpetrators
-                    if c != p
-                ]
-                found += [
-                    (PloverType.ACCUSE, c, p)
-                    for c, p in reported_attackers(tok, rule, finder, roles, local_adversaries)
-                ]
-                threats = announced_threats(tok, finder, roles, modality == "planned", local_adversaries)
-            else:
-                threats = []
-            told_on = self._date(tok.sent.root, doc, dates[False], story_day or day, "asserted", historical)
-            dated = [(kind, s, t, when, modality) for kind, s, t in found]
-            dated += [(PloverType.THREATEN, s, t, told_on, "asserted") for s, t in threats]  # made as told
-            for kind, source, target, when, modality in dated:
-                conf = 0.6 if roles.inherited else 0.8
-                out.append(
-                    Event(
-                        article_id=article.id,
-                        type=kind,
-                        source=source,
-                        target=target,
-                        zone=zone,
-                        date=when,
-                        reported=day,
-                        modality=modality,
-                        evidence=evidence,
-                        confidence=conf,
-                        extractor=self.version,
-                    )
-                )
-        return out
-
-    @staticmethod
-    def _dyads(rule: Trigger, roles: Roles) -> list[tuple[str, str | None]]:
-        """The (source, target) pairs a trigger's roles make for its rule."""
-        sources = list(dict.fromkeys(roles.sources))
-        targets = list(dict.fromkeys(roles.targets))
-        partners = list(dict.fromkeys(roles.partners))
-        if rule.untargeted:
-            return [(s, None) for s in sources]
-        if rule.mediation:
-            group = sorted(set(partners))
-            return list(itertools.combinations(group, 2))
-        if rule.type in SYMMETRIC_TYPES:
-            group = sorted(set(sources) | set(targets) | set(partners))
-            return list(itertools.combinations(group, 2))
-        if rule.both_ways:
-            group = sorted(set(sources) | set(targets) | set(partners))
-            return [(a, b) for a in group for b in group if a != b]
-        return [(s, t) for s in sources for t in targets if s != t]
-
-    @staticmethod
-    def _date(
-        tok: Token, doc: Doc, dates: list[DateMention], day: dt.date | None, modality: str, historical: bool
-    ) -> dt.date | None:
-        """The day the sentence gives the trigger: a date in the trigger's own phrase first, then one in
-        its clause, then the nearest; with none, news of the day takes ``day``, the day the story is at."""
-        own = [d for d in dates if not _dates_other_noun(tok, doc, d)]
-        if own:
-            return _closest_date(tok, doc, own).day
-        if day is None or modality == "planned" or historical:
-            return None
-        return day
-
-    @staticmethod
-    def _zone(
-        tok: Token, doc: Doc, zones: list[tuple[int, int, str | None]], last_zone: str | None
-    ) -> str | None:
-        """The zone named in the trigger's phrase, else in its clause, else nearest; without one, the
-        zone the text was last about, unless the sentence names a place that has no zone."""
-        real = [z for z in zones if z[2] is not None]
-        if real:
-            subtree = {t.i for t in tok.subtree}
-            clause = _clause_verb(tok)
-
-            def rank(zone: tuple[int, int, str | None]) -> tuple[int, int]:
-                level = 0 if zone[0] in subtree else 1 if _clause_verb(doc[zone[0]]) == clause else 2
-                return level, min(abs(zone[0] - tok.i), abs(zone[1] - 1 - tok.i))
-
-            return min(real, key=rank)[2]
-        if zones:
-            return None
-        return last_zone
-
-
-def _spanned(texts: list[str], wanted: str) -> list[int]:
-    """The sentences an evidence text spans: those it holds whole, with the one it starts in and the
-    one it ends in; else the first that holds it."""
-    whole = [i for i, text in enumerate(texts) if text[:60] in wanted]
-    if not whole:
-        return [i for i, text in enumerate(texts) if wanted[:60] in text][:1]
-    before = [whole[0] - 1] if whole[0] and wanted[:60] in texts[whole[0] - 1] else []
-    last = whole[-1]
-    rest = wanted.rpartition(texts[last])[2].strip()
-    after = [last + 1] if rest and last + 1 < len(texts) and texts[last + 1].startswith(rest) else []
-    return before + whole + after
-
-
-def _lasted(tok: Token, durations: frozenset[str]) -> bool:
-    """ "ended weeks of talks": an event that lasted a span of time has happened."""
-    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in durations
-
-
-def _clause_verb(tok: Token) -> Token:
-    """The verb of the clause a token belongs to (the root when there is none)."""
-    cur = tok
-    for _ in range(12):
-        if cur.pos_ in ("VERB", "AUX") or cur.head == cur:
-            return cur
-        cur = cur.head
-    return cur
-
-
-def _dates_other_noun(tok: Token, doc: Doc, date: DateMention) -> bool:
-    """ "last month's coup", "Sunday's vote": a date that modifies another noun than the trigger."""
-    span = doc.char_span(date.start, date.end, alignment_mode="expand")
-    if span is None or span.root.dep_ not in ("poss", "compound", "amod", "nmod"):
-        return False
-    return span.root.head.i != tok.i
-
-
-def _closest_date(tok: Token, doc: Doc, dates: list[DateMention]) -> DateMention:
-    subtree = {t.i for t in tok.subtree} if tok.pos_ in ("NOUN", "PROPN") else set()
-    clause = _clause_verb(tok)
-    anchor = tok.idx
-
-    def rank(date: DateMention) -> tuple[int, int]:
-        span = doc.char_span(date.start, date.end, alignment_mode="expand")
-        level = 2
-        if span is not None:
-            if span.root.i in subtree:
-                level = 0
-            elif _clause_verb(span.root) == clause:
-                level = 1
-        return level, min(abs(date.start - anchor), abs(date.end - anchor))
-
-    return min(dates, key=rank)
 
 
 def build_extractor(model: str, version: str) -> SpacyExtractor:

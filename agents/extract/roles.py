@@ -7,57 +7,18 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from agents.extract.holders import Holders
-from agents.extract.mentions import RELATIVES, Mention
+from agents.extract.mentions import Mention
 from agents.extract.rules import Lexicon, Trigger
 from schemas.event import PloverType
 
 CLAUSE_DEPS = frozenset(
     {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "csubj", "punct", "mark", "cc"}
 )
-HARVEST_PREPS = frozenset({"of", "from", "between", "including", "like", "alongside", "by"})
-HOLDING = frozenset({"control", "hold", "run", "occupy", "dominate", "administer", "besiege"})
-"""Participles naming who holds a place ("areas controlled by the SDF")."""
 SUBJECT_DEPS = ("nsubj", "csubj")
 PASSIVE_OR_SUBJECT = ("nsubj", "csubj", "nsubjpass", "auxpass")
 OBJECT_DEPS = ("dobj", "dative", "attr", "oprd")
-SYMMETRIC_PREPS = frozenset({"with", "between", "among", "alongside"})
 SYMMETRIC = frozenset({PloverType.AGREE, PloverType.CONSULT, PloverType.COOPERATE})
 HOSTILE = frozenset({PloverType.ASSAULT, PloverType.COERCE})
-THREAT_PREPS = frozenset({"of", "against", "on", "from", "at"})
-COAGENT_PREPS = frozenset({"alongside"})
-OUTCOMES = frozenset({"result", "end", "conclusion", "close", "outcome", "wake", "course"})
-"""Nouns through which an event's participants are the clause's subject ("as a result of the talks,
-Chile and Peru agreed")."""
-PARTITIVES = frozenset({"part", "member", "some", "many", "most", "section", "wing", "remnant", "elements"})
-"""Nouns whose "of" phrase names who acts ("parts of the rebel delegation walked out")."""
-TRAVEL = frozenset({"travel", "fly", "go", "head", "come", "arrive", "return", "visit", "journey"})
-QUANTITY = frozenset(
-    {
-        "day",
-        "hour",
-        "week",
-        "month",
-        "series",
-        "string",
-        "number",
-        "wave",
-        "round",
-        "spate",
-        "flurry",
-        "barrage",
-        "set",
-        "couple",
-        "lot",
-        "dozen",
-        "hundred",
-        "thousand",
-        "volley",
-        "salvo",
-        "streak",
-        "succession",
-        "host",
-    }
-)
 
 
 @dataclass
@@ -114,14 +75,18 @@ class RoleFinder:
             if mention is not None and id(mention) not in seen and not deep_possessive:
                 seen.add(id(mention))
                 out.extend(mention.actors)
-            if t.lower_ in RELATIVES and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "relcl":
+            if (
+                t.lower_ in self.lexicon.relative_pronouns
+                and t.dep_ in ("nsubj", "nsubjpass")
+                and t.head.dep_ == "relcl"
+            ):
                 stack.append((t.head.head, opened))
                 continue
             if not deep and t != tok and t.dep_ not in ("conj", "compound", "amod", "poss", "appos", "nmod"):
                 continue
             opens = open_of or opened or self._opens(t)
             for child in t.children:
-                if child.dep_ == "acl" and child.lemma_.lower() in HOLDING:
+                if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.holding_participles:
                     stack.extend((o, True) for a in child.children if a.dep_ == "agent" for o in a.children)
                     continue
                 if child.dep_ == "acl" and child.lemma_.lower() in self.lexicon.membership_verbs:
@@ -130,7 +95,11 @@ class RoleFinder:
                 if child.dep_ in CLAUSE_DEPS:
                     continue
                 loyal = child.lower_ == "to" and t.pos_ == "ADJ"  # "forces loyal to Assad"
-                if child.dep_ == "prep" and not loyal and (child.lower_ not in HARVEST_PREPS or not opens):
+                if (
+                    child.dep_ == "prep"
+                    and not loyal
+                    and (child.lower_ not in self.lexicon.harvest_preps or not opens)
+                ):
                     continue
                 if child.dep_ == "appos" and child.i not in self.by_token and not _listed(child):
                     continue
@@ -142,7 +111,7 @@ class RoleFinder:
         return (
             tok.i in self.by_token
             or tok.lemma_.lower() in self.agentive
-            or tok.lemma_.lower() in PARTITIVES
+            or tok.lemma_.lower() in self.lexicon.partitive_nouns
             or tok.pos_ in ("PROPN", "NUM", "PRON")
         )
 
@@ -188,7 +157,11 @@ class RoleFinder:
         if (
             found
             or passive
-            or any(c.dep_ in SUBJECT_DEPS for c in verb.children if c.lower_ not in RELATIVES)
+            or any(
+                c.dep_ in SUBJECT_DEPS
+                for c in verb.children
+                if c.lower_ not in self.lexicon.relative_pronouns
+            )
         ):
             return found, depth > 0
         head = verb.head
@@ -266,12 +239,16 @@ class RoleFinder:
                 for a in self.by_token[o.i].actors
             ]
         if rule.type not in SYMMETRIC and roles.sources:
-            roles.sources += self._prep_objects(tok, COAGENT_PREPS)
+            roles.sources += self._prep_objects(tok, self.lexicon.coagent_preps)
             if tok.dep_ in ("attr", "dobj") and tok.head.pos_ in ("VERB", "AUX"):
-                roles.sources += self._prep_objects(tok.head, COAGENT_PREPS)
+                roles.sources += self._prep_objects(tok.head, self.lexicon.coagent_preps)
         if rule.type == PloverType.CONSULT and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
             verb = tok.head.head  # "travelled to Moscow for talks"
-            if tok.head.lower_ == "for" and verb.pos_ == "VERB" and verb.lemma_.lower() in TRAVEL:
+            if (
+                tok.head.lower_ == "for"
+                and verb.pos_ == "VERB"
+                and verb.lemma_.lower() in self.lexicon.travel_verbs
+            ):
                 roles.partners += self._prep_objects(verb, frozenset({"to"}))
         if (
             rule.type == PloverType.ASSAULT
@@ -294,8 +271,8 @@ class RoleFinder:
                 clauses += [c for c in clause.children if c.dep_ == "xcomp"]
                 for obj in clause.children:
                     if obj.dep_ == "dobj":
-                        roles.targets += self.actors(obj) + self._prep_objects(obj, THREAT_PREPS)
-                roles.targets += self._prep_objects(clause, THREAT_PREPS)
+                        roles.targets += self.actors(obj) + self._prep_objects(obj, self.lexicon.threat_preps)
+                roles.targets += self._prep_objects(clause, self.lexicon.threat_preps)
         if rule.type == PloverType.REJECT and (parties := self._accord_parties(tok, rule)):
             roles.targets = parties
         if not roles.targets and rule.type == PloverType.REQUEST:
@@ -366,7 +343,7 @@ class RoleFinder:
         for child in tok.children:
             if child.dep_ == "prt":
                 roles.targets += self._prep_objects(child, rule.targets)
-        roles.partners = self._prep_objects(tok, SYMMETRIC_PREPS)
+        roles.partners = self._prep_objects(tok, self.lexicon.symmetric_preps)
         if (
             roles.inherited
             and not roles.targets
@@ -414,7 +391,7 @@ class RoleFinder:
         else:
             roles.partners += of
         roles.targets += self._prep_objects(tok, rule.targets - {"of"})
-        roles.partners += self._prep_objects(tok, SYMMETRIC_PREPS)
+        roles.partners += self._prep_objects(tok, self.lexicon.symmetric_preps)
         if rule.type in SYMMETRIC and len(set(roles.sources + roles.partners)) == 1 and roles.partners:
             roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
         if rule.modifier_is == "target" and tok.dep_ == "appos":
@@ -424,7 +401,8 @@ class RoleFinder:
             while (
                 anchor.dep_ == "pobj"
                 and anchor.head.lower_ == "of"
-                and anchor.head.head.lemma_.lower() in QUANTITY | OUTCOMES
+                and anchor.head.head.lemma_.lower()
+                in self.lexicon.quantity_nouns | self.lexicon.outcome_nouns
             ):
                 anchor = anchor.head.head  # "a series of victories", "as a result of the talks"
             head = anchor.head
@@ -602,7 +580,7 @@ class RoleFinder:
             for o in objects_through(c)
             if o.lemma_.lower() in self.lexicon.agreement_nouns
         ]
-        return [a for accord in accords for a in self._prep_objects(accord, SYMMETRIC_PREPS)]
+        return [a for accord in accords for a in self._prep_objects(accord, self.lexicon.symmetric_preps)]
 
     def _truces(self, tok: Token) -> list[Token]:
         """What a request asks the sides of a fight to make: "called for a truce", "urged an end to"."""

@@ -1,4 +1,4 @@
-"""Rule data: trigger rules and shared word lists, loaded from ``agents/extract/rules/*.yaml``."""
+"""Rule data: trigger rules, shared word lists and numbers, loaded from ``agents/extract/rules/*.yaml``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from typing import Any
 
 import yaml
 
+from agents.extract import scoring
+from agents.extract.scoring import Scoring
 from agents.kb.cache import cached
 from agents.kb.load import YAML_LOADER
 from schemas.event import PloverType
 
-FILES = ("lexicon.yaml", "plover.yaml", "cameo.yaml")
-"""The rule files: the shared word lists, the hand-written rules, the generated ones."""
+FILES = ("lexicon.yaml", "scoring.yaml", "plover.yaml", "cameo.yaml")
+"""The rule files: the shared word lists, the numbers, the hand-written rules, the generated ones."""
 
 
 class RuleError(ValueError):
@@ -120,15 +122,47 @@ class Lexicon:
     membership_verbs: frozenset[str] = frozenset()
     involvement_words: frozenset[str] = frozenset()
     duration_nouns: frozenset[str] = frozenset()
+    pronouns: dict[str, str] = field(default_factory=dict)
+    first_person: dict[str, bool] = field(default_factory=dict)
+    relative_pronouns: frozenset[str] = frozenset()
+    reporting_verbs: frozenset[str] = frozenset()
+    definite_determiners: frozenset[str] = frozenset()
+    state_nouns: frozenset[str] = frozenset()
+    people_groups: frozenset[str] = frozenset()
+    person_nouns: frozenset[str] = frozenset()
+    movement_words: frozenset[str] = frozenset()
+    dependent_suffixes: frozenset[str] = frozenset()
+    harvest_preps: frozenset[str] = frozenset()
+    holding_participles: frozenset[str] = frozenset()
+    symmetric_preps: frozenset[str] = frozenset()
+    threat_preps: frozenset[str] = frozenset()
+    coagent_preps: frozenset[str] = frozenset()
+    outcome_nouns: frozenset[str] = frozenset()
+    partitive_nouns: frozenset[str] = frozenset()
+    travel_verbs: frozenset[str] = frozenset()
+    quantity_nouns: frozenset[str] = frozenset()
+    state_preps: frozenset[str] = frozenset()
+    name_parts: frozenset[str] = frozenset()
+    place_links: frozenset[str] = frozenset()
+    involvement_preps: frozenset[str] = frozenset()
+    hypothetical_marks: frozenset[str] = frozenset()
+    hypothetical_modifiers: frozenset[str] = frozenset()
+    condition_marks: frozenset[str] = frozenset()
+    promise_aux: frozenset[str] = frozenset()
+    past_preps: frozenset[str] = frozenset()
+    planned_words: frozenset[str] = frozenset()
+    planned_modifiers: frozenset[str] = frozenset()
+    commentator_plurals: frozenset[str] = frozenset()
     irregular: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Rules:
-    """All trigger rules, in file order, and the lexicon."""
+    """All trigger rules, in file order, the lexicon and the numbers."""
 
     triggers: tuple[Trigger, ...]
     lexicon: Lexicon
+    scoring: Scoring
 
 
 def _examples(raw: list[Any] | None, where: str) -> tuple[Example, ...]:
@@ -211,8 +245,8 @@ def _read(name: str) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     """The package's rules; cached in memory and, compiled, on disk (see :mod:`agents.kb.cache`)."""
-    code = Path(__file__).read_text(encoding="utf-8")
-    return cached("rules", [code, *map(_text, FILES)], build_rules)
+    code = [Path(module).read_text(encoding="utf-8") for module in (__file__, scoring.__file__)]
+    return cached("rules", [*code, *map(_text, FILES)], build_rules)
 
 
 def build_rules() -> Rules:
@@ -266,6 +300,37 @@ def build_rules() -> Rules:
         membership_verbs=_words(lex["membership_verbs"]),
         involvement_words=_words(lex["involvement_words"]),
         duration_nouns=_words(lex["duration_nouns"]),
+        pronouns={str(k): str(v) for k, v in lex["pronouns"].items()},
+        first_person={str(k): bool(v) for k, v in lex["first_person"].items()},
+        relative_pronouns=_words(lex["relative_pronouns"]),
+        reporting_verbs=_words(lex["reporting_verbs"]),
+        definite_determiners=_words(lex["definite_determiners"]),
+        state_nouns=_words(lex["state_nouns"]),
+        people_groups=_words(lex["people_groups"]),
+        person_nouns=_words(lex["person_nouns"]),
+        movement_words=_words(lex["movement_words"]),
+        dependent_suffixes=_words(lex["dependent_suffixes"]),
+        harvest_preps=_words(lex["harvest_preps"]),
+        holding_participles=_words(lex["holding_participles"]),
+        symmetric_preps=_words(lex["symmetric_preps"]),
+        threat_preps=_words(lex["threat_preps"]),
+        coagent_preps=_words(lex["coagent_preps"]),
+        outcome_nouns=_words(lex["outcome_nouns"]),
+        partitive_nouns=_words(lex["partitive_nouns"]),
+        travel_verbs=_words(lex["travel_verbs"]),
+        quantity_nouns=_words(lex["quantity_nouns"]),
+        state_preps=_words(lex["state_preps"]),
+        name_parts=_words(lex["name_parts"]),
+        place_links=_words(lex["place_links"]),
+        involvement_preps=_words(lex["involvement_preps"]),
+        hypothetical_marks=_words(lex["hypothetical_marks"]),
+        hypothetical_modifiers=_words(lex["hypothetical_modifiers"]),
+        condition_marks=_words(lex["condition_marks"]),
+        promise_aux=_words(lex["promise_aux"]),
+        past_preps=_words(lex["past_preps"]),
+        planned_words=_words(lex["planned_words"]),
+        planned_modifiers=_words(lex["planned_modifiers"]),
+        commentator_plurals=_words(lex["commentator_plurals"]),
         irregular={str(k): tuple(str(f) for f in v) for k, v in (lex.get("irregular") or {}).items()},
     )
     generated = _read("cameo.yaml")
@@ -275,7 +340,7 @@ def build_rules() -> Rules:
     ids = [t.id for t in triggers]
     if len(ids) != len(set(ids)):
         raise RuleError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
-    return Rules(triggers, lexicon)
+    return Rules(triggers, lexicon, Scoring.model_validate(_read("scoring.yaml")))
 
 
 def surface_forms(lemma: str, irregular: dict[str, tuple[str, ...]]) -> set[str]:

@@ -7,18 +7,6 @@ from __future__ import annotations
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
-FIRST_PERSON = {
-    "we": True,
-    "us": True,
-    "our": True,
-    "ours": True,
-    "ourselves": True,
-    "i": False,
-    "me": False,
-    "my": False,
-    "myself": False,
-}
-"""First-person pronouns, and whether each is plural."""
 CLOSING_AFTER = frozenset({",", ".", "!", "?", ";", ":"})
 """Punctuation a closing quotation mark follows ("...," he said)."""
 
@@ -68,10 +56,8 @@ def _named(head: Token, by_token: dict[int, tuple[str, ...]]) -> tuple[str, ...]
     return tuple(dict.fromkeys(out))
 
 
-def first_person(doc: Doc, taken: set[int]) -> list[Token]:
+def first_person(doc: Doc, taken: set[int], words: dict[str, bool]) -> list[Token]:
     """The first-person pronouns of a sentence that name no actor yet."""
     return [
-        t
-        for t in doc
-        if t.lower_ in FIRST_PERSON and t.pos_ == "PRON" and t.i not in taken and not t.text.isupper()
+        t for t in doc if t.lower_ in words and t.pos_ == "PRON" and t.i not in taken and not t.text.isupper()
     ]

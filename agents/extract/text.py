@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from agents.extract.dates import MONTHS
 from agents.extract.layout import glued_lead, run_on, unwrap
+from agents.extract.scoring import Wrapping
 from agents.kb.fold import fold_char
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -212,10 +213,10 @@ def _lead_start(line: str, title: str | None) -> int:
     return _title_run_on(line, title) or glued_lead(line, _is_headline)
 
 
-def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
+def sentences(norm: Normalised, title: str | None, wrapping: Wrapping) -> list[Sentence]:
     """The article's sentences, boilerplate dropped, datelines cut off, offsets into the original."""
     out: list[Sentence] = []
-    text = unwrap(norm.text)
+    text = unwrap(norm.text, wrapping)
     pos = 0
     folded_title = "".join(fold_char(c) for c in title) if title else None
     for line_no, line in enumerate(text.split("\n")):
@@ -239,3 +240,16 @@ def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
                 e -= 1
             out.append(Sentence(len(out), text[s:e], s, e, line_no, caption))
     return out
+
+
+def spanned_sentences(texts: list[str], wanted: str) -> list[int]:
+    """The sentences an evidence text spans: those it holds whole, with the one it starts in and the
+    one it ends in; else the first that holds it."""
+    whole = [i for i, text in enumerate(texts) if text[:60] in wanted]
+    if not whole:
+        return [i for i, text in enumerate(texts) if wanted[:60] in text][:1]
+    before = [whole[0] - 1] if whole[0] and wanted[:60] in texts[whole[0] - 1] else []
+    last = whole[-1]
+    rest = wanted.rpartition(texts[last])[2].strip()
+    after = [last + 1] if rest and last + 1 < len(texts) and texts[last + 1].startswith(rest) else []
+    return before + whole + after

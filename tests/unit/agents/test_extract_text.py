@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from agents.extract.text import is_boilerplate, normalise, sentences
+from agents.extract.rules import load_rules
+from agents.extract.text import Normalised, Sentence, is_boilerplate, normalise
+from agents.extract.text import sentences as split_sentences
+
+WRAPPING = load_rules().scoring.wrapping
+
+
+def sentences(norm: Normalised, title: str | None = None) -> list[Sentence]:
+    """The sentences of ``norm`` as extraction splits them, with the layout thresholds of the rules."""
+    return split_sentences(norm, title, WRAPPING)
 
 
 def test_folding_keeps_offsets_into_the_original() -> None:
