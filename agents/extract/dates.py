@@ -66,7 +66,10 @@ _YEAR = re.compile(
 )
 
 
-_LOWER_CASE = {pattern: re.compile(pattern.pattern) for pattern in (_EXPLICIT, _WEEKDAY, _RELATIVE, _VAGUE)}
+_BACKGROUND = re.compile(r"\blast year\b|\byears? ago\b|\bin the past\b", re.IGNORECASE)
+_LOWER_CASE = {
+    pattern: re.compile(pattern.pattern) for pattern in (_EXPLICIT, _WEEKDAY, _RELATIVE, _VAGUE, _BACKGROUND)
+}
 """The patterns above matching with their case, for lower-case ASCII text, which they scan faster."""
 
 
@@ -99,21 +102,28 @@ def _weekday(name: str, published: dt.date, forward: bool) -> dt.date:
     return published + dt.timedelta(days=delta) if forward else published - dt.timedelta(days=(-delta) % 7)
 
 
+def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of a case-blind pattern; on ASCII text, of its cased twin in the lower-case text."""
+    return _LOWER_CASE[pattern].finditer(text.lower()) if text.isascii() else pattern.finditer(text)
+
+
+@lru_cache(maxsize=64)
+def _background_before(published: dt.date) -> dt.date:
+    """About three months before publication: a day before it is background."""
+    return published - relativedelta(months=3)
+
+
 @lru_cache(maxsize=8)
 def _expressions(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
     """The date expressions of a sentence, by pattern, not yet resolved; kept for the last few sentences,
     whose dates are read for their events and again for the story's day."""
-    ascii = text.isascii()
-    scanned = text.lower() if ascii else text
-
-    def find(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        return (_LOWER_CASE[pattern] if ascii else pattern).finditer(scanned)
-
-    explicit = [("explicit", m) for m in find(_EXPLICIT)]
+    explicit = [("explicit", m) for m in _scan(_EXPLICIT, text)]
     taken = [m.span() for _, m in explicit]
-    weekdays = [("weekday", m) for m in find(_WEEKDAY) if not any(s <= m.start() < e for s, e in taken)]
-    relative = [("relative", m) for m in find(_RELATIVE)]
-    vague = [("vague", m) for m in find(_VAGUE) if not any(s <= m.start() < e for s, e in taken)]
+    weekdays = [
+        ("weekday", m) for m in _scan(_WEEKDAY, text) if not any(s <= m.start() < e for s, e in taken)
+    ]
+    relative = [("relative", m) for m in _scan(_RELATIVE, text)]
+    vague = [("vague", m) for m in _scan(_VAGUE, text) if not any(s <= m.start() < e for s, e in taken)]
     return (*explicit, *weekdays, *relative, *vague)
 
 
@@ -146,14 +156,14 @@ def is_historical(text: str, published: dt.date | None, dates: list[DateMention]
     """Background more than about three months before publication."""
     if published is None:
         return False
-    limit = published - relativedelta(months=3)
+    limit = _background_before(published)
     if any(d.day is not None and d.day < limit for d in dates):
         return True
     for match in _YEAR.finditer(text):
         year = int(match.group(1) or match.group(2))
         if year < published.year and (match.group(1) or year < published.year - 1):
             return True
-    return bool(re.search(r"\blast year\b|\byears? ago\b|\bin the past\b", text, re.I))
+    return any(_scan(_BACKGROUND, text))
 
 
 def next_story_day(
