@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from spacy.tokens import Doc
@@ -73,7 +75,11 @@ _YEAR = re.compile(
 )
 
 
-"""How long before publication a day the text names may lie and still be the day its story is at."""
+_BACKGROUND = re.compile(r"\blast year\b|\byears? ago\b|\bin the past\b", re.IGNORECASE)
+_LOWER_CASE = {
+    pattern: re.compile(pattern.pattern) for pattern in (_EXPLICIT, _WEEKDAY, _RELATIVE, _VAGUE, _BACKGROUND)
+}
+"""The patterns above matching with their case, for lower-case ASCII text, which they scan faster."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,31 @@ def _shifts(
     return out
 
 
+def _scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of a case-blind pattern; on ASCII text, of its cased twin in the lower-case text."""
+    return _LOWER_CASE[pattern].finditer(text.lower()) if text.isascii() else pattern.finditer(text)
+
+
+@lru_cache(maxsize=64)
+def _background_before(published: dt.date) -> dt.date:
+    """About three months before publication: a day before it is background."""
+    return published - relativedelta(months=3)
+
+
+@lru_cache(maxsize=8)
+def _expressions(text: str) -> tuple[tuple[str, re.Match[str]], ...]:
+    """The date expressions of a sentence, by pattern, not yet resolved; kept for the last few sentences,
+    whose dates are read for their events and again for the story's day."""
+    explicit = [("explicit", m) for m in _scan(_EXPLICIT, text)]
+    taken = [m.span() for _, m in explicit]
+    weekdays = [
+        ("weekday", m) for m in _scan(_WEEKDAY, text) if not any(s <= m.start() < e for s, e in taken)
+    ]
+    relative = [("relative", m) for m in _scan(_RELATIVE, text)]
+    vague = [("vague", m) for m in _scan(_VAGUE, text) if not any(s <= m.start() < e for s, e in taken)]
+    return (*explicit, *weekdays, *relative, *vague)
+
+
 def find_dates(
     text: str, published: dt.date | None, forward: bool, base: dt.date | None = None
 ) -> list[DateMention]:
@@ -152,39 +183,37 @@ def find_dates(
     days counted from another count from ``base`` (the day the story is at) unless the sentence
     names a day of its own."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-    for match in _EXPLICIT.finditer(text):
-        month = MONTHS[(match.group("month") or match.group("month2")).lower()]
-        day = int(match.group("day") or match.group("day2"))
-        year = match.group("year") or match.group("year2")
-        try:
-            if year:
-                when: dt.date | None = dt.date(int(year), month, day)
-            else:
-                when = _nearest(month, day, published, forward) if published else None
-        except ValueError:
-            when = None
-        out.append(_day_or_period(text, match, when))
-        taken.append(match.span())
-    for match in _WEEKDAY.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        when = _weekday(match.group("weekday"), published, forward) if published else None
-        out.append(_day_or_period(text, match, when))
-    for match in _RELATIVE.finditer(text):
-        if published is None:
-            out.append(DateMention(match.start(), match.end(), None))
-            continue
-        word = match.group("rel").lower()
-        shift = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
-        out.append(DateMention(match.start(), match.end(), published + dt.timedelta(days=shift)))
+    vague: list[re.Match[str]] = []
+    for kind, match in _expressions(text):
+        if kind == "explicit":
+            month = MONTHS[(match.group("month") or match.group("month2")).lower()]
+            day = int(match.group("day") or match.group("day2"))
+            year = match.group("year") or match.group("year2")
+            try:
+                if year:
+                    when: dt.date | None = dt.date(int(year), month, day)
+                else:
+                    when = _nearest(month, day, published, forward) if published else None
+            except ValueError:
+                when = None
+            out.append(_day_or_period(text, match, when))
+        elif kind == "weekday":
+            when = _weekday(match.group("weekday"), published, forward) if published else None
+            out.append(_day_or_period(text, match, when))
+        elif kind == "relative":
+            shift = {"yesterday": -1, "tomorrow": 1}.get(match.group("rel").lower(), 0)
+            when = published + dt.timedelta(days=shift) if published else None
+            out.append(DateMention(match.start(), match.end(), when))
+        else:
+            vague.append(match)
     out.sort(key=lambda d: d.start)
     shifts = _shifts(text, published, base or published, out)
-    taken += [(d.start, d.end) for d in shifts]
     out += shifts
-    for match in _VAGUE.finditer(text):
-        if not any(s <= match.start() < e for s, e in taken):
-            out.append(DateMention(match.start(), match.end(), None, vague=True))
+    out += [
+        DateMention(m.start(), m.end(), None, vague=True)
+        for m in vague
+        if not any(d.start <= m.start() < d.end for d in shifts)
+    ]
     return sorted(out, key=lambda d: d.start)
 
 
@@ -192,14 +221,14 @@ def is_historical(text: str, published: dt.date | None, dates: list[DateMention]
     """Background more than about three months before publication."""
     if published is None:
         return False
-    limit = published - relativedelta(months=3)
+    limit = _background_before(published)
     if any(d.day is not None and d.day < limit for d in dates):
         return True
     for match in _YEAR.finditer(text):
         year = int(match.group(1) or match.group(2))
         if year < published.year and (match.group(1) or year < published.year - 1):
             return True
-    return bool(re.search(r"\blast year\b|\byears? ago\b|\bin the past\b", text, re.I))
+    return any(_scan(_BACKGROUND, text))
 
 
 def next_story_day(

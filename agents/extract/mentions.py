@@ -418,17 +418,18 @@ def resolve_references(
     out: list[Mention] = []
     taken = {i for m in mentions for i in range(m.start, m.end)}
     local_groups = conj_groups(doc, mentions)
+    speech = lexicon.speech_verbs | lexicon.reporting_verbs
     for tok in doc:
         if tok.i in taken:
             continue
-        lower = tok.lower_
+        lower, lemma = tok.lower_, tok.lemma_.lower()
         if lower in lexicon.pronouns and tok.pos_ == "PRON":
             kind = lexicon.pronouns[lower]
             if _bound_to_other(tok, taken):
                 continue
-            actors = _clause_subject(
-                tok, kind, mentions, lexicon.speech_verbs | lexicon.reporting_verbs
-            ) or _antecedent(tok, kind, mentions, local_groups, context, out)
+            actors = _clause_subject(tok, kind, mentions, speech) or _antecedent(
+                tok, kind, mentions, local_groups, context, out
+            )
             if actors:
                 out.append(
                     Mention(
@@ -437,7 +438,7 @@ def resolve_references(
                 )
             continue
         if (
-            tok.lemma_.lower() in lexicon.state_nouns
+            lemma in lexicon.state_nouns
             and tok.tag_ == "NN"
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
             and not any(c.i in taken for c in tok.subtree)
@@ -468,7 +469,7 @@ def resolve_references(
             out.append(Mention(tok.i, tok.i + 1, owner, "group", person=person))
             continue
         size = _group_size(tok, lexicon)
-        if size is not None and tok.lemma_.lower() in lexicon.people_groups:
+        if size is not None and lemma in lexicon.people_groups:
             people = [
                 a
                 for m in sorted(mentions, key=lambda m: m.end)
@@ -486,14 +487,7 @@ def resolve_references(
             if fitting:
                 out.append(Mention(tok.i, tok.i + 1, fitting[-1], "group", plural=True))
     context.offices.update(office_owners(doc, mentions, lexicon.office_nouns))
-    return out + _speaker_mentions(
-        doc,
-        [*mentions, *out],
-        taken,
-        context,
-        lexicon.speech_verbs | lexicon.reporting_verbs,
-        lexicon.first_person,
-    )
+    return out + _speaker_mentions(doc, [*mentions, *out], taken, context, speech, lexicon.first_person)
 
 
 def _speaker_mentions(

@@ -119,6 +119,7 @@ class SpacyExtractor:
         )
         self.commentator_before = re.compile(_COMMENTATOR_NAME.replace("{nouns}", nouns))
         self.commentator_after = re.compile(_NAMED_COMMENTATOR.replace("{nouns}", nouns), re.IGNORECASE)
+        self.commentator_nouns = tuple(nouns.split("|"))
         self._read: tuple[Article, Prepared] | None = None
 
     # ------------------------------------------------------------------ entry point
@@ -286,6 +287,9 @@ class SpacyExtractor:
     def _commentators(self, sents: list[Sentence]) -> set[str]:
         names: set[str] = set()
         for sent in sents:
+            lower = sent.text.lower()
+            if sent.text.isascii() and not any(n in lower for n in self.commentator_nouns):
+                continue  # no commentator noun, in any case: neither pattern can match
             for match in self.commentator_before.finditer(sent.text):
                 names.add(match.group(1).split()[-1])
             for match in self.commentator_after.finditer(sent.text):

@@ -4,6 +4,7 @@ attribution, to the speaker of the quotation just before."""
 
 from __future__ import annotations
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
 CLOSING_AFTER = frozenset({",", ".", "!", "?", ";", ":"})
@@ -13,14 +14,16 @@ CLOSING_AFTER = frozenset({",", ".", "!", "?", ";", ":"})
 def quoted(doc: Doc) -> set[int]:
     """The tokens inside quotation marks; a sentence whose first mark closes ("..., he said" after a
     quotation that began in the sentence before) starts inside one."""
-    marks = [t.i for t in doc if t.text == '"']
+    mark = doc.vocab.strings.add('"')
+    words = doc.to_array(ORTH).tolist()
+    marks = [i for i, word in enumerate(words) if word == mark]
     inside = bool(marks) and len(marks) % 2 == 1 and marks[0] > 0 and doc[marks[0] - 1].text in CLOSING_AFTER
     out: set[int] = set()
-    for tok in doc:
-        if tok.text == '"':
+    for i, word in enumerate(words) if marks else ():
+        if word == mark:
             inside = not inside
         elif inside:
-            out.add(tok.i)
+            out.add(i)
     return out
 
 

@@ -1,8 +1,8 @@
 """Coarse parts of speech and lemmas, set faster than the model's own attribute ruler and lemmatizer.
 
 The rules are read from the loaded model's ``attribute_ruler`` (tag → POS, and tag + word
-exceptions); lemmas come from its ``lemmatizer``, cached per word, tag and part of speech. The
-morphology is only set where the lemmatizer needs it.
+exceptions); lemmas come from its ``lemmatizer``. Both are cached per word, tag and dependency, and
+set on a doc's arrays at once. The morphology is only set where the lemmatizer needs it.
 Both components are then left out of the parse.
 """
 
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+from spacy.attrs import DEP, LEMMA, ORTH, POS, SPACY, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc
 
 SKIPPED_PIPES = ("attribute_ruler", "lemmatizer")
@@ -28,7 +31,7 @@ class FastTagger:
         for rule in nlp.get_pipe("attribute_ruler").patterns:
             self._learn(rule)
         self.lemmatizer: Any = nlp.get_pipe("lemmatizer")
-        self.cache: dict[tuple[str, str, str], str] = {}
+        self.cache: dict[tuple[int, int, int], tuple[int, int]] = {}
 
     def _learn(self, rule: dict[str, Any]) -> None:
         (pattern,) = rule["patterns"][:1]
@@ -60,35 +63,44 @@ class FastTagger:
                     self.morph_by_word.setdefault((tag, word), morph)
 
     def __call__(self, doc: Doc) -> Doc:
-        cache = self.cache
-        for token in doc:
-            tag, lower = token.tag_, token.lower_
-            pos, lemma = self.by_word.get((tag, lower), (None, None))
-            pos = _by_dependency(tag, lower, token.dep_) or pos or self.by_tag.get(tag, "X")
-            token.pos_ = pos
-            if lemma is None:
-                key = (token.text, tag, pos)
-                lemma = cache.get(key)
-                if lemma is None:  # the rule lemmatizer reads the morphology: set it first
-                    morph = self.morph_by_word.get((tag, lower)) or self.morph_by_tag.get(tag)
-                    if morph:
-                        token.set_morph(morph)
-                    lemma = self.lemmatizer.rule_lemmatize(token)[0]
-                    if len(cache) < 500_000:
-                        cache[key] = lemma
-            token.lemma_ = lemma
+        tagged = doc.to_array([ORTH, TAG, DEP, SPACY]).tolist()
+        values = [self._tagged(doc, i, orth, tag, dep) for i, (orth, tag, dep, _) in enumerate(tagged)]
         if self.compounds:
-            self._join_hyphenated(doc)
+            self._join_hyphenated(doc, tagged, values)
+        doc.from_array([POS, LEMMA], numpy.array(values, dtype=numpy.uint64).reshape(len(values), 2))
         return doc
 
-    def _join_hyphenated(self, doc: Doc) -> None:
+    def _tagged(self, doc: Doc, i: int, orth: int, tag: int, dep: int) -> tuple[int, int]:
+        """The part of speech and lemma (ids) of the word ``orth`` with ``tag`` and ``dep``, token ``i``
+        of ``doc``; read once per word, tag and dependency."""
+        key = (orth, tag, dep)
+        known = self.cache.get(key)
+        if known is not None:
+            return known
+        token = doc[i]
+        tag_, lower = token.tag_, token.lower_
+        pos, lemma = self.by_word.get((tag_, lower), (None, None))
+        pos = _by_dependency(tag_, lower, token.dep_) or pos or self.by_tag.get(tag_, "X")
+        token.pos_ = pos
+        if lemma is None:  # the rule lemmatizer reads the morphology: set it first
+            morph = self.morph_by_word.get((tag_, lower)) or self.morph_by_tag.get(tag_)
+            if morph:
+                token.set_morph(morph)
+            lemma = self.lemmatizer.rule_lemmatize(token)[0]
+        known = (IDS[pos], doc.vocab.strings.add(lemma))
+        if len(self.cache) < 500_000:
+            self.cache[key] = known
+        return known
+
+    def _join_hyphenated(self, doc: Doc, tagged: list[list[int]], values: list[tuple[int, int]]) -> None:
         """ "cease-fire" is split in three tokens: the last one takes the hyphenated lemma."""
-        for token in doc[2:]:
-            hyphen, first = doc[token.i - 1], doc[token.i - 2]
-            if hyphen.text == "-" and not hyphen.whitespace_ and not first.whitespace_:
-                joined = f"{first.lower_}-{token.lemma_.lower()}"
+        strings = doc.vocab.strings
+        hyphen = strings.add("-")
+        for i in range(2, len(tagged)):
+            if tagged[i - 1][0] == hyphen and not tagged[i - 1][3] and not tagged[i - 2][3]:
+                joined = f"{doc[i - 2].lower_}-{strings[values[i][1]].lower()}"
                 if joined in self.compounds:
-                    token.lemma_ = joined
+                    values[i] = (values[i][0], strings.add(joined))
 
 
 _FULL_VERBS = frozenset({"do", "does", "did", "'d", "have", "has", "had"})

@@ -14,6 +14,8 @@ from agents.extract.layout import glued_lead, run_on, unwrap
 from agents.extract.scoring import Wrapping
 from agents.kb.fold import fold_char
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
 
 @dataclass(frozen=True)
 class Normalised:
@@ -31,16 +33,23 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    """Fold ``text`` character by character (NFKC, diacritics, quotes, dashes, spaces)."""
+    """Fold ``text`` character by character (NFKC, diacritics, quotes, dashes, spaces); ASCII characters
+    stay as they are but for tabs, which become spaces."""
     if text.isascii():
         return Normalised(text.replace("\t", " "), tuple(range(len(text) + 1)))
     out: list[str] = []
     origin: list[int] = []
-    for i, char in enumerate(text):
-        folded = fold_char(char)
+    done = 0
+    for match in _NON_ASCII.finditer(text):
+        at = match.start()
+        out.append(text[done:at].replace("\t", " "))
+        origin.extend(range(done, at))
+        folded = fold_char(match.group())
         out.append(folded)
-        origin.extend([i] * len(folded))
-    origin.append(len(text))
+        origin.extend([at] * len(folded))
+        done = at + 1
+    out.append(text[done:].replace("\t", " "))
+    origin.extend(range(done, len(text) + 1))
     return Normalised("".join(out), tuple(origin))
 
 

@@ -3,11 +3,11 @@ word's dependents meet."""
 
 from __future__ import annotations
 
-from spacy.matcher import Matcher
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
-from agents.extract.roles import for_clause, objects_through
+from agents.extract.dependents import Dependents
 from agents.extract.rules import Rules, Trigger, lemmas_by_form
 
 POS_GROUPS = {"AUX": "VERB", "PROPN": "NOUN"}
@@ -15,71 +15,69 @@ POS_GROUPS = {"AUX": "VERB", "PROPN": "NOUN"}
 
 
 class TriggerFinder:
-    """The trigger rules indexed by word and rank, and a matcher for their words; built once."""
+    """The trigger rules indexed by word and rank, and the ids of their words; built once."""
 
     def __init__(self, vocab: Vocab, rules: Rules, trigger_lemmas: set[str]) -> None:
         self.lexicon = rules.lexicon
         self.rules_by_word: dict[str, list[Trigger]] = {}
-        for rule in rules.triggers:  # in file order; the rank below puts priorities first
+        for rule in rules.triggers:  # in file order; sorted by rank below, priorities first
             for lemma in rule.lemmas:
                 self.rules_by_word.setdefault(lemma, []).append(rule)
         self.rank = {rule.id: (-rule.priority, order) for order, rule in enumerate(rules.triggers)}
-        words = sorted(trigger_lemmas)
+        for ranked in self.rules_by_word.values():
+            ranked.sort(key=lambda r: self.rank[r.id])
         self.lemmas_of = lemmas_by_form(trigger_lemmas, rules.lexicon.irregular)
-        self.trigger_matcher = Matcher(vocab)
-        self.trigger_matcher.add(
-            "TRIGGER", [[{"LEMMA": {"IN": words}}], [{"LOWER": {"IN": sorted(self.lemmas_of)}}]]
-        )
+        self.lemma_ids = frozenset(vocab.strings.add(word) for word in trigger_lemmas)
+        """The trigger words' ids: a word whose lemma is one of them may trigger."""
+        self.form_ids = frozenset(vocab.strings.add(form) for form in self.lemmas_of)
+        """The ids of the trigger words' inflected forms: a word lemmatised wrongly may trigger too."""
 
     def find(self, doc: Doc) -> list[tuple[Token, Trigger]]:
-        """Trigger words found by the rule matcher, each with its best rule and the companion
+        """Trigger words (by lemma or lower-case form), each with its best rule and the companion
         rules that also fit it."""
         out: list[tuple[Token, Trigger]] = []
-        for start in sorted({start for _, start, _ in self.trigger_matcher(doc)}):
+        words = doc.to_array([LEMMA, LOWER]).tolist()
+        lemmas, forms = self.lemma_ids, self.form_ids
+        for start in (i for i, (lemma, lower) in enumerate(words) if lemma in lemmas or lower in forms):
             tok = doc[start]
             pos = POS_GROUPS.get(tok.pos_, tok.pos_)
-            forms = self.lemmas_of.get(tok.lower_, ()) if tok.pos_ != "PROPN" else ()  # lemmatised wrongly
-            candidates = self.rules_by_word.get(tok.lemma_.lower()) or [
-                r for lemma in sorted(forms) for r in self.rules_by_word[lemma]
-            ]
-            rules = sorted((r for r in candidates if pos in r.pos), key=lambda r: self.rank[r.id])
-            fitting = [rule for rule in rules if self._fits(tok, rule)]
+            wrong = self.lemmas_of.get(tok.lower_, ()) if tok.pos_ != "PROPN" else ()  # lemmatised wrongly
+            candidates = self.rules_by_word.get(tok.lemma_.lower()) or sorted(
+                (r for lemma in wrong for r in self.rules_by_word[lemma]), key=lambda r: self.rank[r.id]
+            )
+            dependents = Dependents(tok)
+            fitting = [r for r in candidates if pos in r.pos and self._fits(tok, r, dependents)]
             best = next((rule for rule in fitting if not rule.companion), None)
             out += [(tok, rule) for rule in fitting if rule.companion or rule is best]
         return out
 
-    def _fits(self, tok: Token, rule: Trigger) -> bool:
+    def _fits(self, tok: Token, rule: Trigger, dependents: Dependents) -> bool:
         """Whether the word's dependents meet the rule's conditions."""
-        children = list(tok.children)
-        child_lemmas = {c.lemma_.lower() for c in children} | {c.lower_ for c in children}
-        if rule.without & child_lemmas:
+        if rule.without & dependents.words:
             return False
-        if rule.object and any(c.dep_ == "oprd" for c in children):
+        if rule.object and "oprd" in dependents.deps:
             return False  # "called the attack a provocation": a name given to the object, no act on it
-        objectless = rule.intransitive and not any(c.dep_ in ("dobj", "nsubjpass") for c in children)
+        objectless = rule.intransitive and not dependents.deps & {"dobj", "nsubjpass"}
         if (
             rule.object
-            and not self._has_object(tok, rule.object)
+            and not rule.object & dependents.objects
             and not objectless
-            and not self._prep_object(tok, rule)
+            and not any(p in rule.particle and o in rule.object for p, o in dependents.prep_objects)
         ):
             return False
-        if rule.xcomp is not None and rule.xcomp != any(c.dep_ == "xcomp" for c in children):
+        if rule.xcomp is not None and rule.xcomp != ("xcomp" in dependents.deps):
             return False
         if rule.direct_object and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in children
+            c.dep_ == "dobj" and c.lemma_.lower() in self.lexicon.act_nouns for c in dependents.children
         ):
             return False  # "welcomed the decision" is no visit
-        particles = {c.lower_ for c in children if c.dep_ in ("prt", "prep", "advmod", "agent")}
-        particles |= {"for"} if any(for_clause(c) for c in children) else set()
-        if rule.particle and not particles & rule.particle:
+        if rule.particle and not dependents.particles & rule.particle:
             return False
-        modifiers = {
-            c.lemma_.lower()
-            for c in children
-            if c.dep_ in ("amod", "compound", "nmod", "advmod", "npadvmod", "conj")
-        }
-        if rule.modifier and not modifiers & rule.modifier and not self._conj_modifier(tok, rule.modifier):
+        if (
+            rule.modifier
+            and not dependents.modifiers & rule.modifier
+            and not self._conj_modifier(tok, rule.modifier)
+        ):
             return False
         return not (rule.agent_modifier and not self._agent_is(tok, rule.agent_modifier))
 
@@ -90,38 +88,6 @@ class TriggerFinder:
             child.dep_ == "amod"
             and any(c.dep_ == "conj" and c.lemma_.lower() in words for c in child.children)
             for child in tok.children
-        )
-
-    @staticmethod
-    def _has_object(tok: Token, words: frozenset[str]) -> bool:
-        """Whether the verb's object (or a noun's "of" object) is one of ``words``."""
-        if tok.pos_ in ("NOUN", "PROPN"):
-            return any(
-                c.dep_ == "prep" and c.lower_ == "of" and any(o.lemma_.lower() in words for o in c.children)
-                for c in tok.children
-            )
-        for child in tok.children:
-            if child.dep_ in ("dobj", "nsubjpass", "attr") and child.lemma_.lower() in words:
-                return True
-            if child.dep_ in ("dobj",) and any(
-                c.dep_ == "prep" and c.lower_ == "of" and any(o.lemma_.lower() in words for o in c.children)
-                for c in child.children
-            ):
-                return True
-            if child.dep_ == "dobj" and any(
-                c.dep_ == "conj" and c.lemma_.lower() in words for c in child.children
-            ):
-                return True
-        return tok.dep_ == "acl" and tok.head.lemma_.lower() in words
-
-    @staticmethod
-    def _prep_object(tok: Token, rule: Trigger) -> bool:
-        """Whether the object of one of the rule's prepositions is one of its object words."""
-        return any(
-            c.dep_ == "prep"
-            and c.lower_ in rule.particle
-            and any(o.lemma_.lower() in rule.object for o in objects_through(c))
-            for c in tok.children
         )
 
     @staticmethod
