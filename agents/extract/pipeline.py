@@ -29,7 +29,6 @@ from agents.extract.mentions import (
     conj_groups,
     resolve_references,
 )
-from agents.extract.pairs import MODEL, PairScorer
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, join_mediators, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles, for_clause, objects_through
@@ -133,11 +132,8 @@ class Adversaries:
 class SpacyExtractor:
     """Rule-based extractor over a spaCy dependency parse."""
 
-    def __init__(
-        self, nlp: Language, kb: KnowledgeBase, rules: Rules, version: str, pairs: PairScorer | None = None
-    ) -> None:
+    def __init__(self, nlp: Language, kb: KnowledgeBase, rules: Rules, version: str) -> None:
         self.nlp = nlp
-        self.pairs = pairs
         self.kb = kb
         self.rules = rules
         self.version = version
@@ -800,25 +796,6 @@ class SpacyExtractor:
                         extractor=self.version,
                     )
                 )
-        for r in (
-            self.pairs.readings(doc, mentions, out, self.rules_by_word) if self.pairs else ()
-        ):  # pairs no rule reads
-            when = self._date(r.anchor, doc, dates[False], day, "asserted", historical)
-            zone = self._zone(r.anchor, doc, zones, last_zone)
-            modality = "historical" if historical and when is None else "asserted"
-            args = {"article_id": article.id, "type": r.type, "source": r.source, "target": r.target}
-            out.append(
-                Event(
-                    **args,
-                    zone=zone,
-                    date=when,
-                    reported=day,
-                    modality=modality,
-                    evidence=evidence,
-                    confidence=r.score * 0.8,
-                    extractor=self.version,
-                )
-            )
         return out
 
     @staticmethod
@@ -931,4 +908,4 @@ def _closest_date(tok: Token, doc: Doc, dates: list[DateMention]) -> DateMention
 def build_extractor(model: str, version: str) -> SpacyExtractor:
     """Load the spaCy model, the knowledge base and the rules, and compose the extractor."""
     nlp = spacy.load(model, exclude=list(EXCLUDED_PIPES))
-    return SpacyExtractor(nlp, load_kb(), load_rules(), version, PairScorer.load(MODEL))
+    return SpacyExtractor(nlp, load_kb(), load_rules(), version)
