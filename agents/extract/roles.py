@@ -335,6 +335,8 @@ class RoleFinder:
                 roles.sources, roles.inherited = self._governing_subject(tok.head), True
             if not roles.targets and tok.head.dep_ == "appos":
                 roles.targets = self.actors(tok.head.head, deep=False)
+            if not roles.targets and tok.head.lemma_.lower() in self.lexicon.entering_verbs:
+                roles.targets = self._movers_of(tok.head)  # "the advance of the army, backed by X"
         elif (
             tok.dep_ == "advcl"
             and tok.tag_ == "VBN"
@@ -590,6 +592,12 @@ class RoleFinder:
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
+
+    def _movers_of(self, move: Token) -> list[str]:
+        """Who makes a move a noun names: its possessor or its "of" phrase ("Syria's push", "the advance
+        of the army")."""
+        owners = [a for c in move.children if c.dep_ == "poss" for a in self.actors(c)]
+        return owners + self._prep_objects(move, frozenset({"of"}))
 
     def holders_of_places(self, tok: Token) -> list[str]:
         """Who holds the places an attack, a capture or an entry is done to."""
