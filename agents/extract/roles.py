@@ -417,6 +417,8 @@ class RoleFinder:
         else:
             roles.partners += of
         roles.targets += self._prep_objects(tok, rule.targets - {"of"})
+        if not roles.targets and rule.type in HOSTILE:
+            roles.targets = self._stranded_targets(tok, rule)
         roles.partners += self._prep_objects(tok, self.lexicon.symmetric_preps)
         if rule.type in SYMMETRIC and len(set(roles.sources + roles.partners)) == 1 and roles.partners:
             roles.sources += self.reporter(tok)  # "X announced that a deal with Y was reached"
@@ -592,6 +594,22 @@ class RoleFinder:
                 if mention is not None and mention is not own and mention.kind != "pronoun":
                     movers.extend(mention.actors)
         return movers
+
+    def _stranded_targets(self, tok: Token, rule: Trigger) -> list[str]:
+        """The target phrase the parser hung on the verb above an attack noun in a phrase of its own
+        ("focused on Syria's push on the rebels": the push is on the rebels, nothing is focused on them)."""
+        if tok.dep_ != "pobj" or tok.head.dep_ != "prep":
+            return []
+        after = tok.doc[tok.right_edge.i + 1] if tok.right_edge.i + 1 < len(tok.doc) else None
+        if (
+            after is None
+            or after.head != tok.head.head
+            or after.dep_ != "prep"
+            or after.lower_ != tok.head.lower_
+            or after.lower_ not in rule.targets
+        ):
+            return []
+        return [a for o in after.children if o.dep_ == "pobj" for a in self.actors(o)]
 
     def _movers_of(self, move: Token) -> list[str]:
         """Who makes a move a noun names: its possessor or its "of" phrase ("Syria's push", "the advance

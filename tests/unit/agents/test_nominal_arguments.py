@@ -42,3 +42,8 @@ def test_a_place_under_attack_that_nobody_holds_names_no_target(extract: Extract
 def test_who_is_under_anothers_control_is_coerced_by_it(extract: Extract) -> None:
     found = triples(extract("Since the war, Peru has been under Chile's control."))
     assert ("COERCE", "CHL", "PER") in found
+
+
+def test_a_target_phrase_hung_on_the_verb_above_an_attack_noun_is_its_target(extract: Extract) -> None:
+    found = triples(extract("The summit focused on Chile’s new push on the last Peruvian strongholds."))
+    assert ("ASSAULT", "CHL", "PER") in found
