@@ -169,6 +169,12 @@ def test_commentators_opinions_are_dropped(extract: Extract) -> None:
     assert triples(extract(text)) == set()
 
 
+def test_an_inverted_commentator_attribution_is_an_opinion(extract: Extract) -> None:
+    text = 'A Chilean withdrawal, said Ana Lopez, a regional analyst, "will open the way for Peru to attack '
+    text += 'Bolivia".'
+    assert triples(extract(text)) == set()
+
+
 @pytest.mark.parametrize(
     "text",
     [
