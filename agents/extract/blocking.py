@@ -125,11 +125,10 @@ class Blocker:
         lex = self.lexicon
         for tok in doc:
             if tok.lemma_.lower() in lex.speech_verbs and tok.pos_ == "VERB":
-                for child in tok.children:
-                    if child.dep_ in ("nsubj", "nsubjpass"):
-                        words = {t.lemma_.lower() for t in child.subtree} | {t.text for t in child.subtree}
-                        if words & lex.commentator_nouns or words & commentators:
-                            return True
+                for child in speakers_of(tok):
+                    words = {t.lemma_.lower() for t in child.subtree} | {t.text for t in child.subtree}
+                    if words & lex.commentator_nouns or words & commentators:
+                        return True
         return False
 
     def modality(self, tok: Token) -> Modality:
@@ -162,3 +161,12 @@ class Blocker:
 def _lasted(tok: Token, durations: frozenset[str]) -> bool:
     """ "ended weeks of talks": an event that lasted a span of time has happened."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in durations
+
+
+def speakers_of(verb: Token) -> list[Token]:
+    """The subjects of a verb of speech, with the speaker of an inverted attribution that the parse hangs
+    on the quoted clause ("X will happen, said Y, an analyst, ...")."""
+    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    quoted = [c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i]
+    found += [s for c in quoted for s in c.children if s.dep_ == "nsubj" and s.left_edge.i == verb.i + 1]
+    return found

@@ -81,6 +81,13 @@ def test_backed_adjective_is_no_event_but_a_clause_is(extract: Extract) -> None:
     )
 
 
+def test_backing_by_an_armed_group_is_aid(extract: Extract) -> None:
+    got = triples(extract("Chilean soldiers, backed by Peruvian army units, pushed toward the coast."))
+    assert ("AID", "PER", "CHL") in got
+    assert ("SUPPORT", "PER", "CHL") not in got
+    assert ("SUPPORT", "BOL", "PER") in triples(extract("Backed by Bolivia, Peru's army held the pass."))
+
+
 def test_unknown_groups_are_no_actors(extract: Extract) -> None:
     assert triples(extract("Local militias clashed with tribal fighters near the river.")) == set()
 
@@ -159,6 +166,12 @@ def test_hypotheticals_are_dropped(extract: Extract) -> None:
 
 def test_commentators_opinions_are_dropped(extract: Extract) -> None:
     text = "Ana Lopez, an analyst at a think tank, said Russia would back Turkey against the YPG."
+    assert triples(extract(text)) == set()
+
+
+def test_an_inverted_commentator_attribution_is_an_opinion(extract: Extract) -> None:
+    text = 'A Chilean withdrawal, said Ana Lopez, a regional analyst, "will open the way for Peru to attack '
+    text += 'Bolivia".'
     assert triples(extract(text)) == set()
 
 
