@@ -14,7 +14,7 @@ from agents.extract.blocking import Blocker
 from agents.extract.dates import find_dates, is_historical
 from agents.extract.holders import Holders
 from agents.extract.joint import joint_forces
-from agents.extract.memory import HOSTILE
+from agents.extract.memory import HOSTILE, Claims
 from agents.extract.mentions import VERBAL, Mention
 from agents.extract.participants import deal_talks, joined_talks, remembered_parties
 from agents.extract.parties import complete_roles, mediators, requested_parties
@@ -86,6 +86,7 @@ class EventReader:
         holders: Holders,
         story_day: dt.date | None = None,
         talks: tuple[str, ...] = (),
+        claims: Claims | None = None,
     ) -> list[Event]:
         """The events a parsed sentence states, given what the sentences before it told."""
         if not mentions or self.blocker.opinion(doc, commentators):
@@ -166,6 +167,8 @@ class EventReader:
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
+            if denial and not roles.targets and claims is not None:
+                roles.targets = claims.answered(roles.sources)
             if (
                 rule.type in CONTEXT_TARGETED and not roles.sources
             ):  # "50 soldiers were killed in retaliation"
@@ -225,6 +228,10 @@ class EventReader:
                         extractor=self.version,
                     )
                 )
+        if claims is not None:
+            claims.claimants = tuple(
+                a for t in doc if t.lemma_.lower() in self.lexicon.claim_verbs for a in finder.subject(t)[0]
+            )
         return out
 
     @staticmethod

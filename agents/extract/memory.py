@@ -55,3 +55,41 @@ class Adversaries:
         """Forget pairs that are more than ``span`` sentences old."""
         if index - self.since >= self.span:
             self.pairs.clear()
+
+
+CLAIMS = frozenset({PloverType.ACCUSE, PloverType.PROTEST})
+"""Types of the claims and complaints a later denial answers."""
+
+
+@dataclass
+class Claims:
+    """Who accused or complained of whom, and who claimed something, in the last sentences: whom a
+    denial with no named target answers ("Peru accused Chile of the raid. Chile denied the claim"
+    rejects Peru; so does "Peru claimed the raid killed ten. Chile denied it")."""
+
+    span: int
+    against: dict[str, tuple[str, int]] = field(default_factory=dict)
+    claimants: tuple[str, ...] = ()
+    """Who claims something in the sentence being read, stated as claims once it is recorded."""
+    last: tuple[tuple[str, ...], int] = ((), 0)
+
+    def record(self, index: int, events: list[Event]) -> None:
+        """Remember the claimant of each claim a sentence states against its target, and who claimed."""
+        for event in events:
+            if event.type in CLAIMS and event.target:
+                self.against[event.target] = (event.source, index)
+        if self.claimants:
+            self.last = (self.claimants, index)
+            self.claimants = ()
+
+    def expire(self, index: int) -> None:
+        """Forget claims more than ``span`` sentences old."""
+        self.against = {t: (c, since) for t, (c, since) in self.against.items() if index - since < self.span}
+        if index - self.last[1] >= self.span:
+            self.last = ((), index)
+
+    def answered(self, deniers: list[str]) -> list[str]:
+        """The claimants a denial by ``deniers`` answers: of the last claim against each, else the
+        last who claimed anything."""
+        against = [c for d in deniers if d in self.against and (c := self.against[d][0]) not in deniers]
+        return against or [c for c in self.last[0] if c not in deniers]

@@ -18,7 +18,7 @@ from agents.extract.dates import next_story_day
 from agents.extract.descriptions import Describer
 from agents.extract.events import EventReader
 from agents.extract.holders import Holders
-from agents.extract.memory import Adversaries, Parties
+from agents.extract.memory import Adversaries, Claims, Parties
 from agents.extract.mentions import (
     Context,
     Mention,
@@ -172,6 +172,7 @@ class SpacyExtractor:
             self.scoring.agreement_memory, kinds=frozenset({PloverType.AGREE, PloverType.CONSULT})
         )
         holders = Holders(self.lexicon, self.kb, frozenset(body_actors))
+        claims = Claims(self.scoring.claim_memory)
         story_day: dt.date | None = None
         for i, doc in sorted(parsed.items()):
             holders.read(doc, RoleFinder(raw[i][0], self.lexicon, self.agentive, self.event_nouns))
@@ -197,6 +198,7 @@ class SpacyExtractor:
                     holders,
                     story_day,
                     talks.actors,
+                    claims,
                 )
                 joined = join_mediators(doc, [*mentions, *raw[i][0]], found, self.lexicon)
                 for event in joined:
@@ -209,10 +211,12 @@ class SpacyExtractor:
                 context.remember(named, groups, self._subject(doc, mentions))
                 context.authored(found)
                 adversaries.record(i, found)
+                claims.record(i, found)
                 parties.record(i, found)
                 talks.record(i, joined)
             adversaries.expire(i)
             parties.expire(i)
+            claims.expire(i)
             story_day = next_story_day(sent.text, article.published, story_day, self.story_span, doc)
             talks.expire(i)
             last_zone = next_zone(doc, zones, last_zone, self.lexicon.compass_words)

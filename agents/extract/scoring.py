@@ -39,6 +39,8 @@ class Scoring(BaseModel):
     """For how many sentences the parties of the last deal or talks are remembered."""
     fight_memory: int
     """For how many sentences who fought whom is remembered."""
+    claim_memory: int
+    """For how many sentences who claimed or accused is remembered, for the denials that answer it."""
     reference_window: int
     """How many sentences after an actor was named a pronoun or group noun can still refer to it."""
     wrapping: Wrapping
