@@ -20,6 +20,7 @@ from agents.extract.participants import deal_talks, joined_talks, remembered_par
 from agents.extract.parties import complete_roles, mediators, requested_parties
 from agents.extract.roles import RoleFinder, Roles
 from agents.extract.rules import Rules, Trigger
+from agents.extract.speakers import according_to
 from agents.extract.speech import (
     announced_threats,
     appraisal_roles,
@@ -230,7 +231,13 @@ class EventReader:
                 )
         if claims is not None:
             claims.claimants = tuple(
-                a for t in doc if t.lemma_.lower() in self.lexicon.claim_verbs for a in finder.subject(t)[0]
+                a
+                for t in doc
+                for a in (
+                    finder.subject(t)[0]
+                    if t.lemma_.lower() in self.lexicon.claim_verbs
+                    else [a for o in according_to(t) for a in finder.actors(o)]
+                )
             )
         return out
 

@@ -38,11 +38,18 @@ def attributed_speaker(
             continue
         if tok.lemma_.lower() in speech and tok.pos_ in ("VERB", "AUX"):
             speakers += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in inside]
-        elif tok.lower_ == "according":
-            speakers += [o for c in tok.children if c.lower_ == "to" for o in c.children if o.dep_ == "pobj"]
+        else:
+            speakers += according_to(tok)
     if not speakers or all(h.lower_ in ("he", "she") and h.i not in by_token for h in speakers):
         return None  # "..., he added": the speaker before, when "he" names no one else
     return next((found for head in speakers if (found := _named(head, by_token))), ())
+
+
+def according_to(tok: Token) -> list[Token]:
+    """Whom "according to" names as the source of what its sentence says, if ``tok`` is "according"."""
+    if tok.lower_ != "according":
+        return []
+    return [o for c in tok.children if c.lower_ == "to" for o in c.children if o.dep_ == "pobj"]
 
 
 def _named(head: Token, by_token: dict[int, tuple[str, ...]]) -> tuple[str, ...]:

@@ -68,3 +68,11 @@ def test_an_old_claim_is_not_answered(extract: Extract) -> None:
         "Peru denied that its navy was involved."
     )
     assert ("PER", "CHL") not in rejects(extract(text))
+
+
+def test_a_denial_rejects_the_source_named_by_according_to(extract: Extract) -> None:
+    text = (
+        "According to Bolivia, Peruvian ships had stayed in the harbour of Arica for two weeks. "
+        "Peru denied that its ships were ever there."
+    )
+    assert ("PER", "BOL") in rejects(extract(text))
