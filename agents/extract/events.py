@@ -85,9 +85,9 @@ class EventReader:
         adversaries: dict[str, str],
         parties: tuple[str, ...],
         holders: Holders,
-        story_day: dt.date | None = None,
-        talks: tuple[str, ...] = (),
-        claims: Claims | None = None,
+        story_day: dt.date | None,
+        talks: tuple[str, ...],
+        claims: Claims,
     ) -> list[Event]:
         """The events a parsed sentence states, given what the sentences before it told."""
         if not mentions or self.blocker.opinion(doc, commentators):
@@ -168,7 +168,7 @@ class EventReader:
             denial = rule.type == PloverType.REJECT and tok.lemma_.lower() in self.lexicon.denial_words
             if (rule.type in CONTEXT_TARGETED or denial) and not roles.targets:
                 roles.targets = [local_adversaries[s] for s in roles.sources if s in local_adversaries]
-            if denial and not roles.targets and claims is not None:
+            if denial and not roles.targets:
                 roles.targets = claims.answered(roles.sources)
             if (
                 rule.type in CONTEXT_TARGETED and not roles.sources
@@ -229,16 +229,15 @@ class EventReader:
                         extractor=self.version,
                     )
                 )
-        if claims is not None:
-            claims.claimants = tuple(
-                a
-                for t in doc
-                for a in (
-                    finder.subject(t)[0]
-                    if t.lemma_.lower() in self.lexicon.claim_verbs
-                    else [a for o in according_to(t) for a in finder.actors(o)]
-                )
+        claims.claimants = tuple(
+            a
+            for t in doc
+            for a in (
+                finder.subject(t)[0]
+                if t.lemma_.lower() in self.lexicon.claim_verbs
+                else [a for o in according_to(t) for a in finder.actors(o)]
             )
+        )
         return out
 
     @staticmethod
