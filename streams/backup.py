@@ -20,7 +20,8 @@ from schemas import Event
 from streams import topics
 from streams.check import check, connect, databases, ends, sqlite_findings
 from streams.log.audit_index import AUDIT_FILE
-from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, Record, decode_record
+from streams.log.record import Record
+from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, decode_record
 from streams.runtime.embedded import LIVE_EVENTS
 from streams.topology import EXTRACT, REDUCE
 

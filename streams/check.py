@@ -189,7 +189,7 @@ def audit_findings(data_dir: Path, db: sqlite3.Connection) -> Iterator[Finding]:
         heads = audit.execute("SELECT tbl, key, row_id, size, head FROM heads ORDER BY tbl, key").fetchall()
         for table, key, row_id, size, head in heads:
             row = db.execute(
-                "SELECT rowid, length(value), value FROM state WHERE tbl = ? AND key = ?", (table, key)
+                "SELECT version, length(value), value FROM state WHERE tbl = ? AND key = ?", (table, key)
             ).fetchone()
             if row is None:
                 yield f"{AUDIT_FILE}: heads {table}/{key} names no state row"

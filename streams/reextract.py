@@ -36,7 +36,7 @@ from streams import handlers, topics
 from streams.audit import AuditIndex
 from streams.handlers import State
 from streams.log import Log
-from streams.log.store import timestamp
+from streams.log.record import timestamp
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime
 from streams.topology import REDUCE, STAGES

@@ -1,5 +1,6 @@
 """The embedded single-machine log: topics, committed offsets and the state store in one SQLite file."""
 
+from streams.log.record import Record, record_ms, timestamp
 from streams.log.store import (
     LOG_FILE,
     LOG_FORMAT,
@@ -8,10 +9,7 @@ from streams.log.store import (
     Log,
     LogFormatError,
     Reader,
-    Record,
     Writer,
-    record_ms,
-    timestamp,
 )
 from streams.log.tail import POLL_INTERVAL_S, Watch, has_record, tail, wait, wait_blocking
 

@@ -3,7 +3,7 @@
 The reduce stage writes a row's page here after it commits the row
 (:func:`index_rows`), so asking why a row shows what it shows reads one page
 of an index, whatever the row's size. A page is tagged with the row's storage
-version (:meth:`~streams.log.store.Reader.state_version`): a row rewritten
+version (:meth:`~streams.log.interface.StoreReader.state_version`): a row rewritten
 since, or a question deeper than the page, is answered from the row itself.
 """
 
@@ -20,7 +20,7 @@ import orjson
 from agents import reduce
 from agents.reduce.rows import ALLIANCES, State
 from agents.reduce.score import PLACES
-from streams.log.store import Log
+from streams.log.interface import LogStore
 
 AUDIT_FILE = "audit.db"
 INDEXED = 200
@@ -121,7 +121,7 @@ class AuditIndex:
             db.execute("DELETE FROM heads")
 
 
-def index_rows(log: Log, rows: Mapping[tuple[str, str], State]) -> None:
+def index_rows(log: LogStore, rows: Mapping[tuple[str, str], State]) -> None:
     """Index the :data:`INDEXED` strongest facts of each row just written to ``log``'s state store."""
     pages = {}
     for (table, key), row in rows.items():

@@ -11,27 +11,30 @@ Tables:
   CRC-32 of ``value``, written on append and verified on every read.
 - ``groups(group, topic, offset)``: the committed position of a consumer group,
   the offset of the next record it will read (as in Kafka).
-- ``state(tbl, key, value)``: the rows of the state tables.
+- ``state(tbl, key, value, version)``: the rows of the state tables; ``version`` takes the next
+  number of the ``state`` sequence on each write (never one given before, even to a row since
+  deleted), so it tells whether a row was rewritten without reading it.
+- ``sequences(name, value)``: the last number given by each sequence.
 - ``articles(id, offset)``: which article ids ``articles.raw`` already holds,
   so publishing one again is a no-op.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
+from streams.log.record import Headers, Record, now_ms
+
 LOG_FILE = "log.db"
-LOG_FORMAT = 2
-"""The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``."""
+LOG_FORMAT = 3
+"""The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``,
+format 2 ``state.version``."""
 BUSY_TIMEOUT_S = 60.0
 
 SCHEMA = """
@@ -55,15 +58,19 @@ CREATE TABLE IF NOT EXISTS state (
     tbl TEXT NOT NULL,
     key TEXT NOT NULL,
     value BLOB NOT NULL,
+    version INTEGER NOT NULL,
     PRIMARY KEY (tbl, key)
-);
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sequences (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO sequences VALUES ('state', (SELECT COALESCE(MAX(version), 0) FROM state));
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     "offset" INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
-
-Headers = dict[str, str]
 
 
 class LogFormatError(RuntimeError):
@@ -81,43 +88,6 @@ class CorruptRecord(DamagedStore):
         super().__init__(f"record {topic}@{offset} does not match its checksum")
         self.topic = topic
         self.offset = offset
-
-
-def now_ms() -> int:
-    """The wall clock in milliseconds since the epoch."""
-    return time.time_ns() // 1_000_000
-
-
-def timestamp(ts: int) -> dt.datetime:
-    """A record timestamp (milliseconds since the epoch) as an aware UTC datetime."""
-    return dt.datetime.fromtimestamp(ts / 1000, tz=dt.UTC)
-
-
-def record_ms(when: dt.datetime) -> int:
-    """A time as a record timestamp (milliseconds since the epoch); a naive ``when`` is UTC."""
-    return int((when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp() * 1000)
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One record of a topic."""
-
-    topic: str
-    offset: int
-    key: str | None
-    value: bytes
-    ts: int
-    headers: Headers = field(default_factory=dict)
-
-    @property
-    def timestamp(self) -> dt.datetime:
-        """``ts`` as an aware UTC datetime."""
-        return timestamp(self.ts)
-
-    @property
-    def origin(self) -> str:
-        """Where the record is, in the form error lines use: ``topic@offset``."""
-        return f"{self.topic}@{self.offset}"
 
 
 def checksum(value: bytes) -> int:
@@ -176,13 +146,9 @@ class Reader:
         return [(key, bytes(value)) for key, value in rows]
 
     def state_version(self, tbl: str, key: str) -> tuple[int, int] | None:
-        """A token that changes whenever a state row is rewritten: its rowid and size, or ``None``.
-
-        ``put_state`` replaces a row by inserting it anew, which gives it a rowid
-        above every other, so the token moves on every write without reading the value.
-        """
+        """A token that changes whenever a state row is written: its version and size, or ``None``."""
         row = self._db.execute(
-            "SELECT rowid, length(value) FROM state WHERE tbl = ? AND key = ?", (tbl, key)
+            "SELECT version, length(value) FROM state WHERE tbl = ? AND key = ?", (tbl, key)
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
@@ -223,10 +189,11 @@ class Log(Reader):
         return int(found)
 
     def _create(self) -> None:
-        """Create the tables, or bring a format-1 log up to date, under the write lock.
+        """Create the tables, or bring an older log up to date, under the write lock.
 
         Nothing happens when another process just did it. A format-1 log gets its
-        ``crc`` column filled from the values it holds now.
+        ``crc`` column filled from the values it holds now; a log of format 1 or 2
+        gets its ``state.version`` column from the rowids that stood for it.
         """
         with self.transaction():
             found = self._format()
@@ -236,6 +203,10 @@ class Log(Reader):
                 self._db.execute("ALTER TABLE records ADD COLUMN crc INTEGER NOT NULL DEFAULT 0")
                 self._db.create_function("entente_crc", 1, checksum, deterministic=True)
                 self._db.execute("UPDATE records SET crc = entente_crc(value)")
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(state)")}
+            if columns and "version" not in columns:  # the rowid that stood for the version becomes it
+                self._db.execute("ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+                self._db.execute("UPDATE state SET version = rowid")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
@@ -245,6 +216,10 @@ class Log(Reader):
     def open(cls, data_dir: Path) -> Log:
         """The log of ``data_dir`` (created on first use)."""
         return cls(data_dir / LOG_FILE)
+
+    def reopen(self) -> Log:
+        """Another connection to the same log file."""
+        return Log(self.path)
 
     def close(self) -> None:
         """Close the connection."""
@@ -347,8 +322,15 @@ class Writer(Reader):
         )
 
     def put_state(self, tbl: str, key: str, value: bytes) -> None:
-        """Insert or replace one state row."""
-        self._db.execute("INSERT OR REPLACE INTO state (tbl, key, value) VALUES (?, ?, ?)", (tbl, key, value))
+        """Insert or replace one state row under the next number of the ``state`` sequence."""
+        (version,) = self._db.execute(
+            "UPDATE sequences SET value = value + 1 WHERE name = 'state' RETURNING value"
+        ).fetchone()
+        self._db.execute(
+            "INSERT INTO state (tbl, key, value, version) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, key)"
+            " DO UPDATE SET value = excluded.value, version = excluded.version",
+            (tbl, key, value, version),
+        )
 
     def delete_state(self, tbl: str, key: str) -> None:
         """Remove one state row (no-op when absent)."""

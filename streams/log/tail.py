@@ -12,7 +12,8 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 
-from streams.log.store import Log, Record
+from streams.log.interface import LogStore
+from streams.log.record import Record
 
 POLL_INTERVAL_S = 0.05
 
@@ -22,7 +23,7 @@ Check = Callable[[], bool]
 class Watch:
     """Evaluates a condition on the log only when the log changed since it last came out false."""
 
-    def __init__(self, log: Log, check: Check) -> None:
+    def __init__(self, log: LogStore, check: Check) -> None:
         self.log = log
         self.check = check
         self._seen: tuple[int, int] | None = None
@@ -38,12 +39,12 @@ class Watch:
         return False
 
 
-def has_record(log: Log, topic: str, position: int) -> Check:
+def has_record(log: LogStore, topic: str, position: int) -> Check:
     """The condition "``topic`` has a record at offset ``position`` or later"."""
     return lambda: log.end(topic) > position
 
 
-def wait_blocking(log: Log, check: Check, timeout: float, interval: float = POLL_INTERVAL_S) -> bool:
+def wait_blocking(log: LogStore, check: Check, timeout: float, interval: float = POLL_INTERVAL_S) -> bool:
     """Block until ``check`` holds; ``False`` after ``timeout`` seconds."""
     watch = Watch(log, check)
     deadline = time.monotonic() + timeout
@@ -55,7 +56,7 @@ def wait_blocking(log: Log, check: Check, timeout: float, interval: float = POLL
     return True
 
 
-async def wait(log: Log, check: Check, stop: asyncio.Event, interval: float = POLL_INTERVAL_S) -> bool:
+async def wait(log: LogStore, check: Check, stop: asyncio.Event, interval: float = POLL_INTERVAL_S) -> bool:
     """Wait until ``check`` holds; ``False`` as soon as ``stop`` is set."""
     watch = Watch(log, check)
     while not stop.is_set():
@@ -67,7 +68,7 @@ async def wait(log: Log, check: Check, stop: asyncio.Event, interval: float = PO
 
 
 async def tail(
-    log: Log,
+    log: LogStore,
     topic: str,
     position: int,
     stop: asyncio.Event | None = None,

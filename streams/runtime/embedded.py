@@ -38,7 +38,6 @@ from streams.handlers import Reduced, State, StateGetter
 from streams.log import (
     POLL_INTERVAL_S,
     Log,
-    Reader,
     Record,
     Writer,
     has_record,
@@ -47,6 +46,7 @@ from streams.log import (
     wait,
 )
 from streams.log.audit_index import index_rows
+from streams.log.interface import LogStore, StoreReader
 from streams.runtime.base import Headers, PublishResult, RunStats, decoded, start_position
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
@@ -82,7 +82,8 @@ class Output:
 
 
 class EmbeddedRuntime:
-    """Runs the topology on ``<data_dir>/log.db``; the extractor and reducer can be swapped for tests."""
+    """Runs the topology on ``<data_dir>/log.db``, or on ``store`` when given (e.g. a
+    :class:`~streams.log.memory.MemoryLog`); the extractor and reducer can be swapped for tests."""
 
     def __init__(
         self,
@@ -94,9 +95,10 @@ class EmbeddedRuntime:
         extract_batch: int = EXTRACT_BATCH,
         reduce_batch: int = REDUCE_BATCH,
         poll_interval: float = POLL_INTERVAL_S,
+        store: LogStore | None = None,
     ) -> None:
         self.settings = settings or Settings(home=data_dir)
-        self.log = Log.open(data_dir)
+        self.log: LogStore = Log.open(data_dir) if store is None else store
         self._extractor = extractor
         self._reducer = reducer
         self._poll_interval = poll_interval
@@ -314,8 +316,11 @@ class EmbeddedRuntime:
     async def change_feed(self, group: str | None, from_beginning: bool) -> AsyncIterator[LogChangeFeed]:
         """``state.changes`` on a connection of its own (so it sees this one's commits), from the
         position of ``group`` (kept in the log), else the first or the next change."""
-        with Log(self.log.path) as log:
+        log = self.log.reopen()
+        try:
             yield LogChangeFeed(log, group, from_beginning, self._poll_interval)
+        finally:
+            log.close()
 
     def dead_letters(self) -> list[DeadLetter]:
         """Every rejection on ``articles.dlq``, in log order."""
@@ -333,7 +338,7 @@ class EmbeddedRuntime:
 class LogChangeFeed:
     """``state.changes`` of the log read on from a position; a group's position is kept in the log."""
 
-    def __init__(self, log: Log, group: str | None, from_beginning: bool, poll_interval: float) -> None:
+    def __init__(self, log: LogStore, group: str | None, from_beginning: bool, poll_interval: float) -> None:
         self.log = log
         self.group = group
         self.poll_interval = poll_interval
@@ -356,12 +361,12 @@ class LogChangeFeed:
             writer.commit_offset(self.group, topics.CHANGES, position)
 
 
-def topic_counts(log: Reader) -> dict[str, int]:
+def topic_counts(log: StoreReader) -> dict[str, int]:
     """Records on every topic of the log."""
     return {topic: log.end(topic) for topic in topics.ALL}
 
 
-def stage_lag(log: Reader) -> dict[str, int]:
+def stage_lag(log: StoreReader) -> dict[str, int]:
     """Records of each stage's source after its committed position, in topology order."""
     return {
         stage.name: log.end(stage.source) - (log.committed(stage.name, stage.source) or 0) for stage in STAGES
@@ -382,7 +387,7 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     return dead.model_copy(update={"received_at": record.timestamp})
 
 
-def read_article(log: Reader, article_id: str) -> Article | None:
+def read_article(log: StoreReader, article_id: str) -> Article | None:
     """The article ``article_id`` as published on ``articles.raw``, or ``None``."""
     offset = log.article_offset(article_id)
     if offset is None:

@@ -1,4 +1,5 @@
-"""Both runtimes behind one fixture: every test here runs on the embedded log and on the session's broker."""
+"""Both runtimes behind one fixture: every test here runs on the embedded log (on SQLite and in
+memory) and on the session's broker."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from streams.config import Settings
 from streams.kafka.app import KafkaOptions
+from streams.log.memory import MemoryLog
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka import KafkaRuntime
@@ -22,14 +24,16 @@ def extractor() -> Extractor:
     return load_extractor(DEFAULT_MODEL)
 
 
-@pytest.fixture(params=["embedded", pytest.param("kafka", marks=pytest.mark.kafka)])
+@pytest.fixture(params=["embedded", "memory", pytest.param("kafka", marks=pytest.mark.kafka)])
 def runtime(
     request: pytest.FixtureRequest, extractor: Extractor, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Runtime]:
-    """A fresh runtime: an empty data directory, or a namespace of its own on the session's broker."""
-    if request.param == "embedded":
-        home = tmp_path_factory.mktemp("embedded")
-        opened: Runtime = EmbeddedRuntime(home, Settings(home=home), extractor=extractor)
+    """A fresh runtime: an empty data directory, an empty in-memory log, or a namespace of its own on
+    the session's broker."""
+    if request.param in ("embedded", "memory"):
+        home = tmp_path_factory.mktemp(request.param)
+        store = MemoryLog(home) if request.param == "memory" else None
+        opened: Runtime = EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
     else:
         broker: Kafka = request.getfixturevalue("kafka")
         options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)

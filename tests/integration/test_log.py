@@ -94,52 +94,6 @@ with Log.open(data_dir) as log:
 """
 
 
-def test_offsets_count_up_from_zero_per_topic(log: Log) -> None:
-    assert log.append("events", [("a", b"1"), ("b", b"2")]) == range(0, 2)
-    assert log.append("state.changes", [(None, b"x")]) == range(0, 1)
-    assert log.append("events", [("c", b"3")]) == range(2, 3)
-    records = log.read("events")
-    assert [(r.offset, r.key, r.value) for r in records] == [(0, "a", b"1"), (1, "b", b"2"), (2, "c", b"3")]
-    assert [r.offset for r in log.read("events", 1, limit=1)] == [1]
-    assert log.end("events") == 3
-    assert log.end("articles.raw") == 0
-
-
-def test_records_keep_headers_and_an_aware_timestamp(log: Log) -> None:
-    log.append("articles.raw", [("a1", b"{}")], headers={"origin": "seeds.jsonl:1"})
-    (record,) = log.read("articles.raw")
-    assert record.headers == {"origin": "seeds.jsonl:1"}
-    assert record.timestamp.tzinfo is not None
-    assert abs(record.timestamp.timestamp() - time.time()) < 60
-    assert record.origin == "articles.raw@0"
-
-
-def test_a_failed_transaction_writes_nothing(log: Log) -> None:
-    with pytest.raises(RuntimeError), log.transaction() as writer:
-        writer.extend("events", [("a", b"1")])
-        writer.commit_offset("reduce", "events", 1)
-        writer.put_state("alliances", "A|B", b"row")
-        raise RuntimeError("stage failed")
-    assert log.read("events") == []
-    assert log.committed("reduce", "events") is None
-    assert log.get_state("alliances", "A|B") is None
-
-
-def test_writes_of_a_transaction_are_visible_inside_it(log: Log) -> None:
-    with log.transaction() as writer:
-        writer.append("articles.raw", "a1", b"{}")
-        writer.index_article("a1", 0)
-        writer.put_state("zones", "Z", b"v1")
-        writer.put_state("zones", "Z", b"v2")
-        writer.commit_offset("extract", "articles.raw", 1)
-        assert writer.article_offset("a1") == 0
-        assert writer.get_state("zones", "Z") == b"v2"
-        assert writer.committed("extract", "articles.raw") == 1
-        assert writer.end("articles.raw") == 1
-    assert log.state_rows("zones") == [("Z", b"v2")]
-    assert log.positions() == {("extract", "articles.raw"): 1}
-
-
 def test_concurrent_appenders_never_interleave_and_tailing_readers_see_no_gap(
     data_dir: Path, spawn: Spawn
 ) -> None:

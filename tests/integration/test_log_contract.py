@@ -1,0 +1,158 @@
+"""The log store contract, run on every store: SQLite's :class:`Log` and the in-memory :class:`MemoryLog`."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.log import LOG_FILE, LOG_FORMAT, Log
+from streams.log.interface import LogStore
+from streams.log.memory import MemoryLog
+
+FORMAT_2 = """
+CREATE TABLE records (topic TEXT NOT NULL, "offset" INTEGER NOT NULL, key TEXT, value BLOB NOT NULL,
+    ts INTEGER NOT NULL, headers BLOB, crc INTEGER NOT NULL, PRIMARY KEY (topic, "offset"));
+CREATE TABLE groups ("group" TEXT NOT NULL, topic TEXT NOT NULL, "offset" INTEGER NOT NULL,
+    PRIMARY KEY ("group", topic)) WITHOUT ROWID;
+CREATE TABLE state (tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (tbl, key));
+CREATE TABLE articles (id TEXT PRIMARY KEY, "offset" INTEGER NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = 2;
+"""
+"""The layout of a format-2 log, whose state rows had no version column."""
+
+
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogStore]:
+    opened: LogStore = Log.open(tmp_path) if request.param == "sqlite" else MemoryLog(tmp_path)
+    yield opened
+    opened.close()
+
+
+def test_offsets_count_up_from_zero_per_topic(store: LogStore) -> None:
+    assert store.append("events", [("a", b"1"), ("b", b"2")]) == range(0, 2)
+    assert store.append("state.changes", [(None, b"x")]) == range(0, 1)
+    assert store.append("events", [("c", b"3")]) == range(2, 3)
+    records = store.read("events")
+    assert [(r.offset, r.key, r.value) for r in records] == [(0, "a", b"1"), (1, "b", b"2"), (2, "c", b"3")]
+    assert [r.offset for r in store.read("events", 1, limit=1)] == [1]
+    assert [r.offset for r in store.read("events", 5)] == []
+    assert store.end("events") == 3
+    assert store.end("articles.raw") == 0
+
+
+def test_records_keep_headers_and_an_aware_timestamp(store: LogStore) -> None:
+    store.append("articles.raw", [("a1", b"{}")], headers={"origin": "seeds.jsonl:1"})
+    (record,) = store.read("articles.raw")
+    assert record.headers == {"origin": "seeds.jsonl:1"}
+    assert record.timestamp.tzinfo is not None
+    assert abs(record.timestamp.timestamp() - time.time()) < 60
+    assert record.origin == "articles.raw@0"
+
+
+def test_a_copy_keeps_the_time_it_is_given(store: LogStore) -> None:
+    with store.transaction() as writer:
+        assert writer.append("events", "k", b"v", ts=1_500_000_000_000) == 0
+        writer.append("events", "k", b"w")
+        now = writer.ts
+    assert [record.ts for record in store.read("events")] == [1_500_000_000_000, now]
+
+
+def test_a_failed_transaction_writes_nothing(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.put_state("alliances", "A|B", b"kept")
+        writer.commit_offset("reduce", "events", 0)
+    version = store.state_version("alliances", "A|B")
+    with pytest.raises(RuntimeError), store.transaction() as writer:
+        writer.extend("events", [("a", b"1")])
+        writer.commit_offset("reduce", "events", 1)
+        writer.put_state("alliances", "A|B", b"row")
+        writer.put_state("zones", "Z", b"row")
+        writer.delete_state("alliances", "A|B")
+        writer.index_article("a1", 0)
+        raise RuntimeError("stage failed")
+    assert store.read("events") == []
+    assert store.end("events") == 0
+    assert store.committed("reduce", "events") == 0
+    assert store.get_state("alliances", "A|B") == b"kept"
+    assert store.state_version("alliances", "A|B") == version
+    assert store.get_state("zones", "Z") is None
+    assert store.article_offset("a1") is None
+
+
+def test_writes_of_a_transaction_are_visible_inside_it(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.append("articles.raw", "a1", b"{}")
+        writer.index_article("a1", 0)
+        writer.put_state("zones", "Z", b"v1")
+        writer.put_state("zones", "Z", b"v2")
+        writer.commit_offset("extract", "articles.raw", 1)
+        assert writer.article_offset("a1") == 0
+        assert writer.get_state("zones", "Z") == b"v2"
+        assert writer.committed("extract", "articles.raw") == 1
+        assert writer.end("articles.raw") == 1
+    assert store.state_rows("zones") == [("Z", b"v2")]
+    assert store.positions() == {("extract", "articles.raw"): 1}
+    assert store.article_offset("a1") == 0
+
+
+def test_state_rows_are_sorted_by_key_and_deleted_rows_are_gone(store: LogStore) -> None:
+    with store.transaction() as writer:
+        for key in ("B|C", "A|B", "A|C"):
+            writer.put_state("alliances", key, key.encode())
+        writer.put_state("zones", "IDLIB", b"z")
+        writer.delete_state("alliances", "A|C")
+        writer.delete_state("alliances", "X|Y")
+    assert store.state_rows("alliances") == [("A|B", b"A|B"), ("B|C", b"B|C")]
+    assert store.state_rows("zones") == [("IDLIB", b"z")]
+    assert store.get_state("alliances", "A|C") is None
+    assert store.state_version("alliances", "A|C") is None
+
+
+def test_a_state_version_is_never_given_twice(store: LogStore) -> None:
+    seen = set()
+    for value in (b"one", b"two", b"two"):
+        with store.transaction() as writer:
+            writer.put_state("alliances", "A|B", value)
+        version = store.state_version("alliances", "A|B")
+        assert version is not None and version[1] == len(value)
+        seen.add(version)
+    with store.transaction() as writer:
+        writer.delete_state("alliances", "A|B")
+    with store.transaction() as writer:
+        writer.put_state("alliances", "A|B", b"two")
+    assert store.state_version("alliances", "A|B") not in seen
+    assert len(seen) == 3
+
+
+def test_another_handle_sees_commits_and_the_version_token_moves(store: LogStore) -> None:
+    other = store.reopen()
+    try:
+        before = other.version()
+        store.append("events", [("k", b"v")])
+        assert other.version() != before
+        assert other.end("events") == 1
+        with other.transaction() as writer:
+            writer.commit_offset("g", "events", 1)
+        assert store.committed("g", "events") == 1
+    finally:
+        other.close()
+
+
+def test_a_format_2_log_takes_its_state_versions_from_the_rowids(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / LOG_FILE) as db:
+        db.executescript(FORMAT_2)
+        db.executemany(
+            "INSERT INTO state VALUES (?, ?, ?)", [("zones", "Z", b"z"), ("alliances", "A|B", b"ab")]
+        )
+    with Log.open(tmp_path) as log:
+        assert log.state_version("zones", "Z") == (1, 1)
+        assert log.state_version("alliances", "A|B") == (2, 2)
+        with log.transaction() as writer:
+            writer.put_state("zones", "Z", b"zz")
+        assert log.state_version("zones", "Z") == (3, 2)
+    with sqlite3.connect(tmp_path / LOG_FILE) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LOG_FORMAT,)
