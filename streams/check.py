@@ -17,7 +17,7 @@ import orjson
 from agents import reduce
 from schemas import Event
 from streams import topics
-from streams.log.audit_index import AUDIT_FILE, INDEXED
+from streams.audit_index import AUDIT_FILE, INDEXED
 from streams.log.store import (
     BUSY_TIMEOUT_S,
     LOG_FILE,

@@ -10,7 +10,7 @@ Each stage is consume-transform-produce over the log. One batch goes:
    the outputs to the sink topics, write the state rows, move the position
    past the batch;
 4. index the strongest facts of the rows it wrote for ``entente why``
-   (:mod:`streams.log.audit_index`; a row left unindexed by a crash here is
+   (:mod:`streams.audit_index`; a row left unindexed by a crash here is
    indexed by its first question).
 
 A worker killed anywhere in this sequence leaves either nothing of the batch
@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from agents.extract import Extractor, load_extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
+from streams.audit_index import index_rows
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
 from streams.log import (
@@ -46,8 +47,9 @@ from streams.log import (
     timestamp,
     wait,
 )
-from streams.log.audit_index import index_rows
-from streams.runtime.base import Headers, PublishResult, RunStats, decoded, start_position
+from streams.records import decoded, start_position
+from streams.runs import RunStats
+from streams.runtime.base import Headers, PublishResult, Status
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
 Reducer = Callable[[Event, StateGetter], Reduced]
@@ -328,6 +330,16 @@ class EmbeddedRuntime:
     async def lag(self) -> dict[str, int]:
         """Records of each stage's source after its committed position."""
         return stage_lag(self.log)
+
+    async def status(self) -> Status:
+        """Records on every topic and each stage's lag, read together."""
+        return Status(topic_counts(self.log), stage_lag(self.log))
+
+    @asynccontextmanager
+    async def mirror(self, _written: Callable[[], None]) -> AsyncIterator[Log]:
+        """The store itself, on a connection of its own (its writers tell no one: readers poll it)."""
+        with Log(self.log.path) as log:
+            yield log
 
 
 class LogChangeFeed:
