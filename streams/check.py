@@ -27,7 +27,8 @@ from streams.log.store import (
     checksum,
     decode_record,
 )
-from streams.runtime.embedded import LIVE_EVENTS, TABLES
+from streams.log.tables import TABLES
+from streams.runtime.embedded import LIVE_EVENTS
 from streams.topology import REDUCE
 
 MAGIC = b"SQLite format 3\x00"

@@ -47,13 +47,13 @@ from streams.log import (
     timestamp,
     wait,
 )
+from streams.log.tables import TABLES, read_article
 from streams.records import decoded, start_position
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, Status
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
 Reducer = Callable[[Event, StateGetter], Reduced]
-TABLES: dict[str, type[State]] = {"alliances": AllianceState, "zones": ZoneState}
 LIVE_EVENTS = "live-events"
 """The pseudo consumer group whose position on ``events`` is where the live events begin.
 
@@ -392,12 +392,3 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     """A dead letter for an ``events`` record the reduce stage could not apply."""
     dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
     return dead.model_copy(update={"received_at": record.timestamp})
-
-
-def read_article(log: Reader, article_id: str) -> Article | None:
-    """The article ``article_id`` as published on ``articles.raw``, or ``None``."""
-    offset = log.article_offset(article_id)
-    if offset is None:
-        return None
-    (record,) = log.read(topics.ARTICLES, offset, 1)
-    return Article.loads(record.value)

@@ -14,8 +14,8 @@ from agents.reduce import fold, view
 from agents.reduce.rows import key_of
 from schemas import Article, Change, DeadLetter
 from streams import topics
+from streams.log.tables import TABLES
 from streams.runtime.base import Runtime, Status
-from streams.runtime.embedded import TABLES
 from streams.runtime.kafka import KafkaRuntime
 from streams.subscribe import subscribe
 from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
