@@ -332,7 +332,7 @@ class EmbeddedRuntime:
         return stage_lag(self.log)
 
     async def status(self) -> Status:
-        """Records on every topic and each stage's lag, read together."""
+        """Records on every topic and each stage's lag."""
         return Status(topic_counts(self.log), stage_lag(self.log))
 
     @asynccontextmanager
