@@ -1,7 +1,7 @@
 """Why a state row shows what it shows: its facts, their events, sentences and articles, page by page.
 
 :func:`why` answers for one row. On the embedded log it reads the page the
-reduce stage indexed when it wrote the row (:mod:`streams.log.audit_index`), or,
+reduce stage indexed when it wrote the row (:mod:`streams.audit_index`), or,
 for a deeper page or a row written otherwise, the row's stored state (never the
 event log), indexing what it found. Facts are listed strongest first (largest
 absolute contribution; zones: newest first), ``limit`` of them, and ``rest``
@@ -18,10 +18,10 @@ import orjson
 
 from agents import reduce
 from agents.reduce.assemble import assemble
-from agents.reduce.rows import ALLIANCES, build, key_of
+from agents.reduce.rows import ALLIANCES, build
 from schemas import AllianceState, Article, PloverType, ZoneState
 from schemas.state import Fact
-from streams.log.audit_index import INDEXED, Audit, AuditIndex, paginate
+from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
 
@@ -94,7 +94,7 @@ def why(
     """
     if isinstance(runtime, EmbeddedRuntime):
         return _embedded(runtime, table, key, as_of, limit)
-    row = next((item for item in runtime.state(table) if key_of(item) == key), None)
+    row = runtime.row(table, key)
     if row is not None and as_of is not None:
         row = as_of_row(row, table, key, as_of)
     if row is None:

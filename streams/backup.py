@@ -18,8 +18,8 @@ import orjson
 from agents import reduce
 from schemas import Event
 from streams import topics
+from streams.audit_index import AUDIT_FILE
 from streams.check import check, connect, databases, ends, sqlite_findings
-from streams.log.audit_index import AUDIT_FILE
 from streams.log.record import Record
 from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, decode_record
 from streams.runtime.embedded import LIVE_EVENTS

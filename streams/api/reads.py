@@ -20,7 +20,7 @@ from schemas import Article, Change, Event
 from schemas.state import AllianceState, ZoneState
 from streams import topics
 from streams.log import Log, record_ms
-from streams.runtime.embedded import TABLES, read_article
+from streams.log.tables import TABLES, read_article
 
 State = AllianceState | ZoneState
 CACHE_ENTRIES = 32

@@ -252,7 +252,8 @@ async def health(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     running = service(request)
-    body = exposition(running.counts(), await running.lag(), (running.changes, running.events))
+    current = await running.status()
+    body = exposition(current.topics, current.lag, (running.changes, running.events))
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 

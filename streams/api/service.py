@@ -1,12 +1,12 @@
 """The running server's parts: the log it reads, the writer, the shared tails and the pipeline worker.
 
-On the embedded broker the log is the data directory's; on Kafka it is a
-local mirror of the cluster's topics (:mod:`streams.api.mirror`) in a
-temporary directory, so the same reads and tails serve both. Each part owns
-its own log connection, used from one thread at a time: reads and tails run
-on the event loop; writes run one at a time in a worker thread (so waiting
-for the write lock or the cluster never blocks the loop). The embedded worker
-runs its batches in threads of its own; the Kafka worker runs on an event
+Every part is a :class:`~streams.runtime.base.Runtime` of the configured broker
+(:func:`~streams.runtime.open_runtime`), or a log it gives. The log read is the
+runtime's :meth:`~streams.runtime.base.Runtime.mirror` (the embedded store itself,
+or a local copy of the Kafka cluster), so the same reads and tails serve both. Each
+part owns its own connections, used from one thread at a time: reads, tails and
+status run on the event loop; writes run one at a time in a worker thread (so waiting
+for the write lock or the cluster never blocks the loop); the worker runs on an event
 loop of its own, in a thread, so its processing never holds up the streams.
 """
 
@@ -15,28 +15,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from schemas import Change, Event
 from streams import topics
 from streams.api.config import ApiConfig
 from streams.api.hub import Fanout
 from streams.api.reads import Reads, event_view
-from streams.cli.context import KAFKA_SCHEME
-from streams.cli.pipeline import IngestSummary, ingest_items
 from streams.config import Settings
 from streams.ingest import Item
 from streams.log import Log
-from streams.runtime.base import Runtime
-from streams.runtime.embedded import EmbeddedRuntime, stage_lag, topic_counts
-
-if TYPE_CHECKING:
-    from streams.api.mirror import KafkaMirror
-    from streams.runtime.kafka import KafkaRuntime
+from streams.runtime import open_runtime
+from streams.runtime.base import Runtime, Status
+from streams.runtime.publish import IngestSummary, ingest_items
 
 logger = logging.getLogger("entente.api")
 TAIL_FALLBACK_S = 0.25
@@ -49,95 +42,73 @@ def change_view(offset: int, change: Change) -> dict[str, Any]:
 
 
 class Service:
-    """Everything the routes use, started and stopped with the app (see :meth:`running`)."""
+    """Everything the routes use, started and stopped with the app (see :meth:`running`).
+
+    :attr:`log`, :attr:`reads` and the tails exist once :meth:`running` has entered.
+    """
+
+    log: Log
+    reads: Reads
+    changes: Fanout[Change]
+    events: Fanout[Event]
 
     def __init__(self, config: ApiConfig) -> None:
         self.config = config
         self.settings = config.settings or Settings(home=config.data_dir, broker=config.broker)
-        self.on_kafka = config.broker.startswith(KAFKA_SCHEME)
-        self._mirror_dir = tempfile.TemporaryDirectory(prefix="entente-mirror-") if self.on_kafka else None
-        data_dir = config.data_dir if self._mirror_dir is None else Path(self._mirror_dir.name)
-        self.log = Log.open(data_dir)
-        self.reads = Reads(self.log)
-        self.changes: Fanout[Change] = Fanout(self.log, topics.CHANGES, Change, "change", change_view)
-        self.events: Fanout[Event] = Fanout(self.log, topics.EVENTS, Event, "event", event_view)
-        self._writer: Runtime = self._runtime(data_dir)
-        self._mirror: KafkaMirror | None = None
-        if self.on_kafka:
-            from streams.api.mirror import KafkaMirror
-
-            self._mirror = KafkaMirror(self._kafka(self._writer), Log.open(data_dir), self._written)
+        self._writer = self._runtime()
+        self._reader = self._runtime()
+        self._tails: list[Fanout[Any]] = []
         self._write_lock = asyncio.Lock()
-        self._data_dir = data_dir
         self.worker: str = "off"
         """``off`` (``--no-worker``), ``running``, ``stopped`` or ``failed``."""
 
-    def _runtime(self, data_dir: Path) -> Runtime:
-        """A runtime of the configured broker (Kafka's imported only when asked for)."""
-        if self.on_kafka:
-            from streams.runtime.kafka import KafkaRuntime
-
-            return KafkaRuntime(self.config.broker, self.settings, options=self.config.kafka)
-        return EmbeddedRuntime(data_dir, self.settings)
-
-    @staticmethod
-    def _kafka(runtime: Runtime) -> KafkaRuntime:
-        from streams.runtime.kafka import KafkaRuntime
-
-        assert isinstance(runtime, KafkaRuntime)
-        return runtime
+    def _runtime(self) -> Runtime:
+        """A runtime of the configured broker, with connections of its own."""
+        return open_runtime(self.settings, options=self.config.kafka)
 
     def _written(self) -> None:
         """Something was committed: let the tails look at once."""
-        self.changes.poke()
-        self.events.poke()
+        for tail in self._tails:
+            tail.poke()
 
     async def publish(self, items: list[Item]) -> IngestSummary:
         """Publish articles and rejections as ``entente ingest`` does, one write at a time."""
         async with self._write_lock:
-            return await asyncio.to_thread(ingest_items, self._writer, items, True)
+            return await asyncio.to_thread(ingest_items, self._writer, items)
 
-    def counts(self) -> dict[str, int]:
-        """Records on every topic."""
-        return topic_counts(self.log)
-
-    async def lag(self) -> dict[str, int]:
-        """How far behind each stage is: records of its source topic after its committed position
-        (on Kafka the cluster's, not the mirror's; the writer's log is used from its own thread)."""
-        return await self._writer.lag() if self.on_kafka else stage_lag(self.log)
+    async def status(self) -> Status:
+        """Records on every topic and how far behind each stage is (on Kafka, the cluster's)."""
+        return await self._reader.status()
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Service]:
-        """Run the mirror (on Kafka), the shared tails and the worker (unless disabled) until the app stops.
-
-        On Kafka the app starts serving once the mirror holds what the topics held
-        at start; the live streams begin after that.
-        """
+        """Open the log to read (on Kafka, once the mirror holds what the topics held at start), run
+        the shared tails and the worker (unless disabled) until the app stops."""
         stop = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
         try:
-            if self._mirror is not None:
-                tasks.append(asyncio.create_task(self._mirror.run(stop)))
-                await _first(self._mirror.ready.wait(), tasks[0])
-            for fanout in (self.changes, self.events):
-                fanout.position = self.log.end(fanout.topic)
-            self.reads.live.catch_up()  # build the live views before the first request waits for them
-            burst = max(1, self.config.client_queue // 2)
-            tasks.append(asyncio.create_task(self.changes.run(stop, TAIL_FALLBACK_S, burst)))
-            tasks.append(asyncio.create_task(self.events.run(stop, TAIL_FALLBACK_S, burst)))
-            tasks.append(asyncio.create_task(self._watch(stop)))
-            if self.config.worker:
-                tasks.append(asyncio.create_task(self._work(stop)))
-            yield self
+            async with self._reader.mirror(self._written) as log:
+                self.log = log
+                self.reads = Reads(log)
+                self.changes = Fanout(log, topics.CHANGES, Change, "change", change_view)
+                self.events = Fanout(log, topics.EVENTS, Event, "event", event_view)
+                self._tails = [self.changes, self.events]
+                for fanout in self._tails:
+                    fanout.position = log.end(fanout.topic)
+                self.reads.live.catch_up()  # build the live views before the first request waits for them
+                burst = max(1, self.config.client_queue // 2)
+                tasks += [asyncio.create_task(tail.run(stop, TAIL_FALLBACK_S, burst)) for tail in self._tails]
+                tasks.append(asyncio.create_task(self._watch(stop)))
+                if self.config.worker:
+                    tasks.append(asyncio.create_task(self._work(stop)))
+                try:
+                    yield self
+                finally:
+                    stop.set()
+                    await asyncio.gather(*tasks, return_exceptions=True)
         finally:
-            stop.set()
-            await asyncio.gather(*tasks, return_exceptions=True)
             self._writer.close()
-            if self._mirror is not None:
-                self._mirror.log.close()
-            self.log.close()
-            if self._mirror_dir is not None:
-                self._mirror_dir.cleanup()
+            self._reader.close()
 
     async def _watch(self, stop: asyncio.Event) -> None:
         """Poke both tails whenever the log changed: one ``PRAGMA data_version`` a ``tail_interval``.
@@ -154,29 +125,16 @@ class Service:
 
     async def _work(self, stop: asyncio.Event) -> None:
         """The pipeline worker: articles → events → state, as ``entente worker`` runs it."""
-        runtime = self._runtime(self._data_dir)
+        runtime = self._runtime()
         self.worker = "running"
         try:
-            if self.on_kafka:
-                await _on_own_loop(runtime.run_forever, stop)
-            else:
-                await runtime.run_forever(stop)
+            await _on_own_loop(runtime.run_forever, stop)
             self.worker = "stopped"
         except Exception:
             self.worker = "failed"
             logger.exception("the pipeline worker failed")
         finally:
             runtime.close()
-
-
-async def _first(wanted: Awaitable[Any], task: asyncio.Task[None]) -> None:
-    """Wait for ``wanted``; raise what ``task`` raised if it ends first."""
-    waiter = asyncio.ensure_future(wanted)
-    await asyncio.wait([waiter, task], return_when=asyncio.FIRST_COMPLETED)
-    if not waiter.done():
-        waiter.cancel()
-        task.result()
-        raise RuntimeError("the Kafka mirror stopped before it caught up")
 
 
 async def _on_own_loop(run: Callable[[asyncio.Event], Awaitable[None]], stop: asyncio.Event) -> None:

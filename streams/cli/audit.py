@@ -15,7 +15,7 @@ from rich.text import Text
 from agents.reduce.rows import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json, replacing
+from streams.cli.context import print_json, replacing, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import add_row, console, plain, stance_text
@@ -102,7 +102,7 @@ def why(
     if zone is None and actors[0] == actors[1]:
         raise click.UsageError("the two actors must differ")
     table, key = (ZONES, zone) if zone is not None else (ALLIANCES, pair_key(*actors))
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     audit = explain(runtime, table, key, as_of=as_of.date() if as_of else None, limit=limit or None)
     if audit is None:
         when = f" as of {as_of.date()}" if as_of else ""
@@ -137,7 +137,7 @@ def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: b
     """
     from streams import reextract as side
 
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     if promote and not isinstance(runtime, EmbeddedRuntime):
         refusal = "promotion is done on the embedded log only; without --promote, reextract shows the diff"
         click.echo(f"not promoted: {refusal}", err=True)
@@ -218,7 +218,7 @@ def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str
 
     if fmt not in FORMATS[kind]:
         raise click.BadParameter(f"{kind} export as {', '.join(FORMATS[kind])}", param_hint="--format")
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     if output is None:
         out = click.get_text_stream("stdout")
         write(runtime, kind, fmt, out)

@@ -10,13 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import click
 import orjson
 
 from streams.config import Settings
+from streams.runtime import open_runtime
 from streams.runtime.base import Runtime
-
-KAFKA_SCHEME = "kafka://"
 
 
 def settings_for(data_dir: Path, broker: str) -> Settings:
@@ -24,20 +22,9 @@ def settings_for(data_dir: Path, broker: str) -> Settings:
     return Settings(home=data_dir, broker=broker)
 
 
-def open_runtime(data_dir: Path, broker: str) -> Runtime:
-    """The embedded runtime on ``data_dir``, or the Kafka runtime for ``kafka://host:port``."""
-    settings = settings_for(data_dir, broker)
-    if broker == "embedded":
-        from streams.runtime.embedded import EmbeddedRuntime
-
-        return EmbeddedRuntime(data_dir, settings)
-    if broker.startswith(KAFKA_SCHEME):
-        from streams.runtime.kafka import KafkaRuntime
-
-        return KafkaRuntime(broker.removeprefix(KAFKA_SCHEME), settings)
-    raise click.BadParameter(
-        f"expected 'embedded' or kafka://host:port, got {broker!r}", param_hint="--broker"
-    )
+def runtime_for(data_dir: Path, broker: str) -> Runtime:
+    """The runtime of the command's ``--data-dir`` and ``--broker`` (:func:`streams.runtime.open_runtime`)."""
+    return open_runtime(settings_for(data_dir, broker))
 
 
 def print_json(value: Any) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from streams.config import EMBEDDED, check_broker
+
 F = Callable[..., Any]
 
 
@@ -47,11 +49,20 @@ def store_dir_option(fn: F) -> F:
     return _store_dir(guarded=False)(fn)
 
 
+def _broker(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The ``--broker`` value, refused unless it is ``embedded`` or ``kafka://host:port``."""
+    try:
+        return check_broker(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 def broker_option(fn: F) -> F:
     """``--broker`` / ``ENTENTE_BROKER``: ``embedded`` or ``kafka://host:port``."""
     return click.option(
         "--broker",
-        default="embedded",
+        default=EMBEDDED,
+        callback=_broker,
         envvar="ENTENTE_BROKER",
         show_envvar=True,
         help="'embedded' (the local log) or kafka://host:port.",

@@ -7,87 +7,41 @@ import contextlib
 import logging
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from schemas import DeadLetter
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json, settings_for
+from streams.cli.context import print_json, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, console, events_table, plain, zones_table
 from streams.ingest import Item, read_paths, read_stream
-from streams.runtime.base import Runtime, WorkerCrashed
+from streams.runs import WorkerCrashed
+from streams.runtime.base import Runtime
+from streams.runtime.publish import IngestSummary, ingest_items
 from streams.signals import stop_on_signals
 
 if TYPE_CHECKING:
     from streams.ingest.live import Progress
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-BATCH = 500
 EXIT_REJECTED = 1
 EXIT_CRASHED = 1
 
 
-@dataclass
-class IngestSummary:
-    """What one ingest did with its inputs."""
-
-    read: int = 0
-    published: int = 0
-    duplicates: int = 0
-    rejected: list[DeadLetter] = field(default_factory=list)
-
-    def add(self, other: IngestSummary) -> None:
-        """Fold another summary into this one."""
-        self.read += other.read
-        self.published += other.published
-        self.duplicates += other.duplicates
-        self.rejected.extend(other.rejected)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "read": self.read,
-            "published": self.published,
-            "duplicates": self.duplicates,
-            "rejected": len(self.rejected),
-            "errors": [dl.line() for dl in self.rejected],
-        }
-
-
-def ingest_items(runtime: Runtime, items: Iterable[Item], quiet: bool = False) -> IngestSummary:
-    """Publish every article to ``articles.raw`` in batches; dead letters go to ``articles.dlq``."""
-    summary = IngestSummary()
-    batch: list[tuple[str, bytes]] = []
-
-    def flush() -> None:
-        result = runtime.publish_articles(batch)
-        summary.published += result.published
-        summary.duplicates += result.duplicates
-        summary.rejected.extend(result.dead_letters)
-        batch.clear()
-
-    err = console()
+def ingest_shown(runtime: Runtime, items: Iterable[Item], quiet: bool = False) -> IngestSummary:
+    """:func:`~streams.runtime.publish.ingest_items`, with a spinner counting the items unless ``quiet``."""
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True, disable=quiet
+        SpinnerColumn(), TextColumn("{task.description}"), console=console(), transient=True, disable=quiet
     ) as progress:
         task = progress.add_task("ingesting", total=None)
-        for origin, item in items:
-            summary.read += 1
-            if isinstance(item, DeadLetter):
-                runtime.publish_dead_letter(item)
-                summary.rejected.append(item)
-            else:
-                batch.append((origin, item.dumps()))
-                if len(batch) >= BATCH:
-                    flush()
+
+        def shown(summary: IngestSummary) -> None:
             progress.update(task, description=f"ingesting: {summary.read} read")
-        if batch:
-            flush()
-    return summary
+
+        return ingest_items(runtime, items, shown)
 
 
 def inputs(paths: tuple[str, ...], max_bytes: int) -> Iterator[Item]:
@@ -184,15 +138,14 @@ def ingest(
         raise click.UsageError(str(exc)) from exc
     if not paths and not feed_urls:
         raise click.UsageError("give PATHS, --feed URL or --feeds-file FILE")
-    settings = settings_for(data_dir, broker)
-    runtime = open_runtime(data_dir, broker)
-    limit = settings.max_article_bytes
+    runtime = runtime_for(data_dir, broker)
+    limit = runtime.settings.max_article_bytes
     allowed = ANY_ADDRESS if allow_private else networks
     files = tuple(path for path in paths if not is_page(path))
-    summary = ingest_items(runtime, inputs(files, limit), quiet=as_json)
+    summary = ingest_shown(runtime, inputs(files, limit), quiet=as_json)
 
     def publish(items: list[Item]) -> None:
-        summary.add(ingest_items(runtime, items, quiet=True))
+        summary.add(ingest_items(runtime, items))
 
     if pages := [path for path in paths if is_page(path)]:
         ingest_pages(data_dir, pages, publish, max_bytes=limit, allowed=allowed)
@@ -227,10 +180,8 @@ def ingest(
 @json_option
 def run(paths: tuple[str, ...], data_dir: Path, broker: str, as_json: bool) -> None:
     """Ingest PATHS (if any) and process everything pending to completion (exit status as ingest)."""
-    runtime = open_runtime(data_dir, broker)
-    summary = ingest_items(
-        runtime, inputs(paths, settings_for(data_dir, broker).max_article_bytes), quiet=as_json
-    )
+    runtime = runtime_for(data_dir, broker)
+    summary = ingest_shown(runtime, inputs(paths, runtime.settings.max_article_bytes), quiet=as_json)
     stats = runtime.run_until_idle()
     report(summary, as_json)
     if not as_json:
@@ -247,7 +198,7 @@ def worker(data_dir: Path, broker: str) -> None:
     Exit 1 if a stage crashed on a record meanwhile (Kafka: the worker restarts the stage and
     goes on; its last line names the crash).
     """
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     # errors of Faust and its clients (a crashed consumer), and what the worker does about them
     logging.basicConfig(level=logging.ERROR, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("streams").setLevel(logging.INFO)
@@ -271,11 +222,11 @@ def demo(data_dir: Path) -> None:
     """Ingest the bundled seed articles, process them, print events, alliances and zones."""
     from agents import reduce
 
-    runtime = open_runtime(data_dir, "embedded")
+    runtime = runtime_for(data_dir, "embedded")
     seeds = EXAMPLES / "seeds.jsonl"
     if not seeds.exists():
         raise click.ClickException(f"the bundled seeds are missing: {seeds}")
-    summary = ingest_items(runtime, read_paths([seeds], settings_for(data_dir, "embedded").max_article_bytes))
+    summary = ingest_shown(runtime, read_paths([seeds], runtime.settings.max_article_bytes))
     runtime.run_until_idle()
     out = console()
     out.print(events_table(sorted(runtime.events(), key=lambda e: (str(e.event_date), e.type, e.source))))

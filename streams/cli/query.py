@@ -14,7 +14,7 @@ from agents import reduce
 from schemas import AllianceState, ZoneState
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import open_runtime, print_json, print_json_line
+from streams.cli.context import print_json, print_json_line, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import alliances_table, change_line, console, zones_table
 from streams.runtime.base import Runtime
@@ -114,7 +114,7 @@ def state(
     as_json: bool,
 ) -> None:
     """Print the alliance and/or zone table (with --json: an array sorted by key)."""
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     if as_of or known_at:
         tables = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
     else:
@@ -141,7 +141,7 @@ def replay(
 
     Exit status: 0, or 1 when --verify finds a difference.
     """
-    runtime = open_runtime(data_dir, broker)
+    runtime = runtime_for(data_dir, broker)
     rebuilt = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
     if not verify:
         show(rebuilt, TABLES, as_json)
@@ -200,7 +200,7 @@ def subscribe(
             else:
                 click.echo(change_line(offset, change))
 
-    with contextlib.closing(open_runtime(data_dir, broker)) as runtime:
+    with contextlib.closing(runtime_for(data_dir, broker)) as runtime:
         try:
             asyncio.run(follow(runtime))
         except ValueError as exc:  # a state.changes topic of several partitions has no one order
@@ -213,16 +213,12 @@ def subscribe(
 @json_option
 def status(data_dir: Path, broker: str, as_json: bool) -> None:
     """Records per topic and how far behind each stage is (on Kafka, its consumer group's lag)."""
-
-    async def measure(runtime: Runtime) -> tuple[dict[str, int], dict[str, int]]:
-        return await runtime.counts(), await runtime.lag()
-
-    with contextlib.closing(open_runtime(data_dir, broker)) as runtime:
-        ends, lag = asyncio.run(measure(runtime))
+    with contextlib.closing(runtime_for(data_dir, broker)) as runtime:
+        current = asyncio.run(runtime.status())
     if as_json:
-        print_json({"topics": ends, "lag": lag})
+        print_json(current.as_dict())
         return
-    for topic, end in ends.items():
+    for topic, end in current.topics.items():
         click.echo(f"{topic:<16} {end} records")
-    for stage, behind in lag.items():
+    for stage, behind in current.lag.items():
         click.echo(f"stage {stage:<10} {behind} behind")

@@ -16,7 +16,7 @@ import click
 from streams.api.config import HEARTBEAT_S, MAX_BODY_BYTES
 from streams.api.guard import TOKEN_VARIABLE, allowed_hosts
 from streams.cli import main
-from streams.cli.context import KAFKA_SCHEME, settings_for
+from streams.cli.context import settings_for
 from streams.cli.options import broker_option, data_dir_option
 
 SHUTDOWN_GRACE_S = 2
@@ -77,10 +77,6 @@ def serve(
     from streams.api import ApiConfig
     from streams.api.server import uvicorn_config
 
-    if broker != "embedded" and not broker.startswith(KAFKA_SCHEME):
-        raise click.BadParameter(
-            f"expected 'embedded' or kafka://host:port, got {broker!r}", param_hint="--broker"
-        )
     config = ApiConfig(
         data_dir=data_dir,
         token=os.environ.get(TOKEN_VARIABLE) or None,

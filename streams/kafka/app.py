@@ -78,7 +78,7 @@ from streams.kafka.stored import (
     index,
     split_row,
 )
-from streams.runtime.base import RunStats, WorkerCrashed
+from streams.runs import RunStats, WorkerCrashed
 from streams.topology import EXTRACT, REDUCE
 
 TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
@@ -442,7 +442,7 @@ class EntenteApp:
 
         Faust logs it. A crashed app or consumer stops consuming; a crashed agent is started again,
         but the record it crashed on is never acknowledged, so nothing past it is committed. An
-        agent's crash is a :class:`~streams.runtime.base.WorkerCrashed`: something raised past the
+        agent's crash is a :class:`~streams.runs.WorkerCrashed`: something raised past the
         agent's own handling of each record, which the pipeline's rules forbid.
         """
         if self._agent_crash is not None:

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas import Change
 from streams.kafka.admin import partitions_of, reader
-from streams.runtime.base import decoded, start_position
+from streams.records import decoded, start_position
 
 FETCH_MS = 200
 BATCH = 500

@@ -4,44 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from agents.extract import Extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
-from schemas.base import Message
 from streams.config import Settings
+from streams.log import Log
+from streams.runs import RunStats
 
-M = TypeVar("M", bound=Message)
 Headers = Sequence[tuple[str, bytes]]
 """A record's headers as Kafka clients give them: ``(name, value)`` pairs."""
-
-
-class Valued(Protocol):
-    """A record of either log: what it holds."""
-
-    @property
-    def value(self) -> bytes | None: ...
-
-
-R = TypeVar("R", bound=Valued)
-
-
-def decoded(records: Iterable[R], model: type[M]) -> list[tuple[R, M]]:
-    """The records that decode as ``model``, each with its message, in the order given.
-
-    A record written in another shape (by a foreign producer, :meth:`Runtime.publish_raw`) is left
-    out: the stage that read it has put it on ``articles.dlq``.
-    """
-    out = []
-    for record in records:
-        try:
-            out.append((record, model.loads(record.value)))
-        except ValueError:
-            continue
-    return out
 
 
 @dataclass
@@ -58,32 +33,15 @@ class PublishResult:
         return len(self.dead_letters)
 
 
-@dataclass
-class RunStats:
-    """What the stages did: records read and written, summed over batches."""
+@dataclass(frozen=True)
+class Status:
+    """Records on each of :data:`streams.topics.ALL`, and each stage's lag, in topology order."""
 
-    articles: int = 0
-    events: int = 0
-    dead_letters: int = 0
-    reduced: int = 0
-    changes: int = 0
-    batches: int = 0
+    topics: dict[str, int]
+    lag: dict[str, int]
 
-    def __add__(self, other: RunStats) -> RunStats:
-        return RunStats(
-            self.articles + other.articles,
-            self.events + other.events,
-            self.dead_letters + other.dead_letters,
-            self.reduced + other.reduced,
-            self.changes + other.changes,
-            self.batches + other.batches,
-        )
-
-    def __str__(self) -> str:
-        return (
-            f"{self.articles} articles → {self.events} events ({self.dead_letters} dead letters); "
-            f"{self.reduced} events reduced → {self.changes} changes"
-        )
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"topics": self.topics, "lag": self.lag}
 
 
 class ChangeFeed(Protocol):
@@ -100,17 +58,6 @@ class ChangeFeed(Protocol):
     async def commit(self, position: int) -> None:
         """Make ``position`` the group's: a subscriber of the group starts there."""
         ...
-
-
-def start_position(committed: int | None, from_beginning: bool, end: int) -> int:
-    """Where a subscriber starts: its group's committed position, else the first change or the next one."""
-    if committed is not None:
-        return committed
-    return 0 if from_beginning else end
-
-
-class WorkerCrashed(RuntimeError):
-    """A stage of a running worker raised past its handling of a record; the message says which and why."""
 
 
 class Runtime(Protocol):
@@ -148,6 +95,14 @@ class Runtime(Protocol):
         """The rows of ``alliances`` or ``zones``, sorted by key."""
         ...
 
+    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+        """One row of ``alliances`` or ``zones`` by key, or ``None``."""
+        ...
+
+    def article(self, article_id: str) -> Article | None:
+        """One published article by id, or ``None``."""
+        ...
+
     def events(self) -> list[Event]:
         """Every event, in log order."""
         ...
@@ -179,6 +134,19 @@ class Runtime(Protocol):
 
     async def lag(self) -> dict[str, int]:
         """Records of each stage's source after its committed position, by stage, in topology order."""
+        ...
+
+    async def status(self) -> Status:
+        """:meth:`counts` and :meth:`lag` together, as ``entente status`` and ``/metrics`` show them."""
+        ...
+
+    def mirror(self, written: Callable[[], None]) -> AbstractAsyncContextManager[Log]:
+        """A log on this machine holding the topics and tables, kept in step while the block runs.
+
+        The embedded runtime's is its own store; Kafka's is a copy of the cluster in a temporary
+        directory, entered once it holds what the topics held at entry (``written`` is called after
+        each batch copied). Every read of the log serves either runtime alike.
+        """
         ...
 
     def close(self) -> None:

@@ -10,7 +10,7 @@ Each stage is consume-transform-produce over the log. One batch goes:
    the outputs to the sink topics, write the state rows, move the position
    past the batch;
 4. index the strongest facts of the rows it wrote for ``entente why``
-   (:mod:`streams.log.audit_index`; a row left unindexed by a crash here is
+   (:mod:`streams.audit_index`; a row left unindexed by a crash here is
    indexed by its first question).
 
 A worker killed anywhere in this sequence leaves either nothing of the batch
@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from agents.extract import Extractor, load_extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
+from streams.audit_index import index_rows
 from streams.config import Settings
 from streams.handlers import Reduced, State, StateGetter
 from streams.log import (
@@ -45,13 +46,14 @@ from streams.log import (
     timestamp,
     wait,
 )
-from streams.log.audit_index import index_rows
 from streams.log.interface import LogStore, StoreReader
-from streams.runtime.base import Headers, PublishResult, RunStats, decoded, start_position
+from streams.log.tables import TABLES, read_article
+from streams.records import decoded, start_position
+from streams.runs import RunStats
+from streams.runtime.base import Headers, PublishResult, Status
 from streams.topology import EXTRACT, REDUCE, STAGES, Stage
 
 Reducer = Callable[[Event, StateGetter], Reduced]
-TABLES: dict[str, type[State]] = {"alliances": AllianceState, "zones": ZoneState}
 LIVE_EVENTS = "live-events"
 """The pseudo consumer group whose position on ``events`` is where the live events begin.
 
@@ -334,6 +336,16 @@ class EmbeddedRuntime:
         """Records of each stage's source after its committed position."""
         return stage_lag(self.log)
 
+    async def status(self) -> Status:
+        """Records on every topic and each stage's lag."""
+        return Status(topic_counts(self.log), stage_lag(self.log))
+
+    @asynccontextmanager
+    async def mirror(self, _written: Callable[[], None]) -> AsyncIterator[Log]:
+        """The store itself, on a connection of its own (its writers tell no one: readers poll it)."""
+        with Log(self.log.path) as log:
+            yield log
+
 
 class LogChangeFeed:
     """``state.changes`` of the log read on from a position; a group's position is kept in the log."""
@@ -385,12 +397,3 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     """A dead letter for an ``events`` record the reduce stage could not apply."""
     dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
     return dead.model_copy(update={"received_at": record.timestamp})
-
-
-def read_article(log: StoreReader, article_id: str) -> Article | None:
-    """The article ``article_id`` as published on ``articles.raw``, or ``None``."""
-    offset = log.article_offset(article_id)
-    if offset is None:
-        return None
-    (record,) = log.read(topics.ARTICLES, offset, 1)
-    return Article.loads(record.value)

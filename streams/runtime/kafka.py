@@ -18,29 +18,32 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
+from agents.reduce.rows import key_of
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from schemas.base import Message
 from streams import handlers, topics
-from streams.config import Settings
+from streams.config import KAFKA_SCHEME, Settings
 from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.kafka.feed import KafkaChangeFeed, change_feed
 from streams.kafka.stored import FACTS, assemble, index
-from streams.log import record_ms
-from streams.runtime.base import Headers, PublishResult, RunStats, WorkerCrashed, decoded
+from streams.log import Log, record_ms
+from streams.records import decoded
+from streams.runs import RunStats, WorkerCrashed
+from streams.runtime.base import Headers, PublishResult, Status
+from streams.runtime.mirror import mirrored
 from streams.topology import STAGES
 
-KAFKA_SCHEME = "kafka://"
 CRASH_POLL_S = 0.5
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
@@ -235,7 +238,7 @@ class KafkaRuntime:
 
         A Faust app whose consumer or agent crashes stops committing without stopping; it is
         stopped and a new one joins the group, which goes on from the committed offsets. Once
-        stopped, raise :class:`~streams.runtime.base.WorkerCrashed` if an agent crashed meanwhile:
+        stopped, raise :class:`~streams.runs.WorkerCrashed` if an agent crashed meanwhile:
         every record is meant to be handled inside the agents, so that is a fault to report.
         """
         crashed: WorkerCrashed | None = None
@@ -261,6 +264,15 @@ class KafkaRuntime:
         """Records on every topic: the sum of its partitions' end offsets."""
         ends = await end_offsets(self.bootstrap, map(self.topic, topics.ALL))
         return dict(zip(topics.ALL, ends, strict=True))
+
+    async def status(self) -> Status:
+        """Records on every topic and each stage's lag, asked of the cluster at once."""
+        counts, lag = await asyncio.gather(self.counts(), self.lag())
+        return Status(counts, lag)
+
+    def mirror(self, written: Callable[[], None]) -> AbstractAsyncContextManager[Log]:
+        """The cluster's topics and tables copied to a temporary directory (:mod:`streams.runtime.mirror`)."""
+        return mirrored(self, written)
 
     async def wait_idle(self, timeout: float = 300.0, app: EntenteApp | None = None) -> None:
         """Return once every stage has committed all of its input (a worker must be running).
@@ -304,6 +316,14 @@ class KafkaRuntime:
         for record in await read_topic(self.bootstrap, topic):
             latest[record.key] = record.value
         return {key: value for key, value in latest.items() if value is not None}
+
+    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+        """One row of the table by key (read with the whole table from its changelog), or ``None``."""
+        return next((row for row in self.state(table) if key_of(row) == key), None)
+
+    def article(self, article_id: str) -> Article | None:
+        """One published article by id (read with all of ``articles.raw``), or ``None``."""
+        return next((article for article in self.articles() if article.id == article_id), None)
 
     def events(self) -> list[Event]:
         """Every event, in log order, each id once (a redelivered article extracts the same events)."""

@@ -150,12 +150,12 @@ def wait_for(condition: Any, timeout: float = 60.0, interval: float = 0.1) -> An
 
 def seeded(data_dir: Path) -> Path:
     """Ingest the seed articles into ``data_dir`` and process them to completion."""
-    from streams.cli.pipeline import ingest_items
     from streams.ingest import read_paths
     from streams.runtime.embedded import EmbeddedRuntime
+    from streams.runtime.publish import ingest_items
 
     seeds = Path(__file__).resolve().parents[1] / "data" / "seeds" / "seeds.jsonl"
     with EmbeddedRuntime(data_dir) as runtime:
-        ingest_items(runtime, read_paths([seeds], runtime.settings.max_article_bytes), quiet=True)
+        ingest_items(runtime, read_paths([seeds], runtime.settings.max_article_bytes))
         runtime.run_until_idle()
     return data_dir

@@ -11,9 +11,11 @@ from aiokafka.errors import MessageSizeTooLargeError
 
 from agents.extract import Extractor
 from agents.reduce import fold, view
-from schemas import Article, DeadLetter
+from agents.reduce.rows import key_of
+from schemas import Article, Change, DeadLetter
 from streams import topics
-from streams.runtime.base import Runtime
+from streams.log.tables import TABLES
+from streams.runtime.base import Runtime, Status
 from streams.runtime.kafka import KafkaRuntime
 from streams.subscribe import subscribe
 from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
@@ -172,6 +174,43 @@ async def test_a_subscriber_gets_every_change_as_a_running_worker_makes_it(runti
     offsets = [offset for offset, _change in seen]
     assert offsets == sorted(set(offsets))
     assert await asyncio.to_thread(runtime.changes) == seen
+
+
+async def test_one_row_one_article_and_the_status_agree_with_the_whole_tables_and_topics(
+    runtime: Runtime,
+) -> None:
+    await asyncio.to_thread(runtime.publish_articles, seed_items())
+    await asyncio.to_thread(runtime.run_until_idle)
+
+    for table in TABLE_NAMES:
+        rows = await asyncio.to_thread(runtime.state, table)
+        assert rows
+        for row in rows:
+            assert await asyncio.to_thread(runtime.row, table, key_of(row)) == row
+        assert await asyncio.to_thread(runtime.row, table, "NOPE|NONE") is None
+    for article in await asyncio.to_thread(runtime.articles):
+        assert await asyncio.to_thread(runtime.article, article.id) == article
+    assert await asyncio.to_thread(runtime.article, "no-such-article") is None
+    status = await runtime.status()
+    assert status == Status(await runtime.counts(), await runtime.lag())
+    assert status.lag == {"extract": 0, "reduce": 0} and status.topics[topics.ARTICLES] == 5
+
+
+async def test_the_mirror_holds_the_topics_and_tables_of_the_runtime(runtime: Runtime) -> None:
+    await asyncio.to_thread(runtime.publish_articles, seed_items())
+    await asyncio.to_thread(runtime.run_until_idle)
+    changes = await asyncio.to_thread(runtime.changes)
+
+    async with runtime.mirror(lambda: None) as log:
+        assert [Change.loads(record.value) for record in log.read(topics.CHANGES)] == [
+            change for _offset, change in changes
+        ]
+        assert sorted(Article.loads(record.value).id for record in log.read(topics.ARTICLES)) == sorted(
+            article.id for article in await asyncio.to_thread(runtime.articles)
+        )
+        for table in TABLE_NAMES:
+            held = [TABLES[table].loads(value) for _key, value in log.state_rows(table)]
+            assert held == await asyncio.to_thread(runtime.state, table)
 
 
 async def test_a_group_subscriber_resumes_after_its_last_change_and_no_stage_lags_once_idle(

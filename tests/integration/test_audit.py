@@ -12,8 +12,8 @@ import pytest
 from agents import reduce
 from agents.extract import load_extractor
 from streams.audit import stored_row, why
+from streams.audit_index import AUDIT_FILE, AuditIndex
 from streams.config import Settings
-from streams.log.audit_index import AUDIT_FILE, AuditIndex
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
 from tests.support.embedded import LineExtractor, article

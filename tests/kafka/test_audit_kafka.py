@@ -151,6 +151,15 @@ def test_known_at_on_kafka_agrees_with_the_embedded_log(on_kafka: Runs, embedded
     assert on_kafka.json("state") == embedded.json("state")
 
 
+def test_why_on_kafka_explains_a_pair_as_the_embedded_log_does(on_kafka: Runs, embedded: Runs) -> None:
+    for args in (LATE_PAIR, ("--as-of", "2019-03-01", *LATE_PAIR)):
+        audit = on_kafka.json("why", *args)
+        assert audit == embedded.json("why", *args)
+    assert audit["facts"] and all(fact["article"]["id"] for fact in audit["facts"])
+    unknown = on_kafka.home.cli("why", "XXA", "XXB", check=False)
+    assert unknown.returncode == 1 and b"no pair XXA|XXB in the alliances table" in unknown.stderr
+
+
 @pytest.fixture
 def runtime(kafka: Kafka, extractor: Extractor, tmp_path: Path) -> Iterator[KafkaRuntime]:
     options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)

@@ -8,14 +8,17 @@ them; records that do not decode are left out as it leaves them out, and
 each keeps the timestamp Kafka gave it, so ``known_at`` goes by the cluster's
 times), table rows to the state store, each put together from its summary and
 its facts (:mod:`streams.kafka.stored`). Every read, live stream and as-of fold of the API
-then runs on that log unchanged.
+then runs on that log unchanged (:meth:`streams.runtime.kafka.KafkaRuntime.mirror`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
@@ -125,3 +128,33 @@ class KafkaMirror:
             return
         model = TABLES[table]
         writer.put_state(table, key, assemble(model, summary, self._facts.get(row, {}).values()).dumps())
+
+
+@asynccontextmanager
+async def mirrored(runtime: KafkaRuntime, written: Callable[[], None]) -> AsyncIterator[Log]:
+    """A log in a temporary directory that a :class:`KafkaMirror` keeps in step with ``runtime``'s
+    cluster while the block runs, entered once it holds what the topics held at entry."""
+    stop = asyncio.Event()
+    with (
+        tempfile.TemporaryDirectory(prefix="entente-mirror-") as directory,
+        Log.open(Path(directory)) as copied,
+        Log.open(Path(directory)) as log,
+    ):
+        mirror = KafkaMirror(runtime, copied, written)
+        task = asyncio.create_task(mirror.run(stop))
+        try:
+            await _first(mirror.ready.wait(), task)
+            yield log
+        finally:
+            stop.set()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+async def _first(wanted: Awaitable[Any], task: asyncio.Task[None]) -> None:
+    """Wait for ``wanted``; raise what ``task`` raised if it ends first."""
+    waiter = asyncio.ensure_future(wanted)
+    await asyncio.wait([waiter, task], return_when=asyncio.FIRST_COMPLETED)
+    if not waiter.done():
+        waiter.cancel()
+        task.result()
+        raise RuntimeError("the Kafka mirror stopped before it caught up")
