@@ -23,7 +23,8 @@ from typing import Any, Generic, TypeVar
 from schemas.base import Message
 from streams.api.inline import start
 from streams.api.sse import KEEP_ALIVE, OPENING, Write, encode
-from streams.log import Log, Record, Watch
+from streams.log import Record, Watch
+from streams.log.interface import LogStore
 
 M = TypeVar("M", bound=Message)
 REPLAY_BATCH = 500
@@ -150,7 +151,7 @@ class Fanout(Generic[M]):
     """
 
     def __init__(
-        self, log: Log, topic: str, model: type[M], event: str, view: Callable[[int, M], dict[str, Any]]
+        self, log: LogStore, topic: str, model: type[M], event: str, view: Callable[[int, M], dict[str, Any]]
     ) -> None:
         self.log = log
         self.topic = topic

@@ -19,7 +19,8 @@ from agents import reduce
 from schemas import Article, Change, Event
 from schemas.state import AllianceState, ZoneState
 from streams import topics
-from streams.log import Log, record_ms
+from streams.log import record_ms
+from streams.log.interface import LogStore
 from streams.log.tables import TABLES, read_article
 
 State = AllianceState | ZoneState
@@ -88,7 +89,7 @@ class LiveViews:
     Each row's encoding is kept, per field selection, until the row changes.
     """
 
-    def __init__(self, log: Log) -> None:
+    def __init__(self, log: LogStore) -> None:
         self.log = log
         self.position = log.end(topics.CHANGES)
         self.views: dict[str, dict[str, dict[str, Any]]] = {
@@ -141,7 +142,7 @@ class LiveViews:
 class Reads:
     """Queries over one log connection (used from one thread, the event loop's)."""
 
-    def __init__(self, log: Log, entries: int = CACHE_ENTRIES) -> None:
+    def __init__(self, log: LogStore, entries: int = CACHE_ENTRIES) -> None:
         self.log = log
         self.entries = entries
         self._live: LiveViews | None = None

@@ -26,7 +26,7 @@ from streams.api.hub import Fanout
 from streams.api.reads import Reads, event_view
 from streams.config import Settings
 from streams.ingest import Item
-from streams.log import Log
+from streams.log.interface import LogStore
 from streams.runtime import open_runtime
 from streams.runtime.base import Runtime, Status
 from streams.runtime.publish import IngestSummary, ingest_items
@@ -47,7 +47,7 @@ class Service:
     :attr:`log`, :attr:`reads` and the tails exist once :meth:`running` has entered.
     """
 
-    log: Log
+    log: LogStore
     reads: Reads
     changes: Fanout[Change]
     events: Fanout[Event]

@@ -12,7 +12,7 @@ from typing import Protocol
 from agents.extract import Extractor
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams.config import Settings
-from streams.log import Log
+from streams.log.interface import LogStore
 from streams.runs import RunStats
 
 Headers = Sequence[tuple[str, bytes]]
@@ -140,7 +140,7 @@ class Runtime(Protocol):
         """:meth:`counts` and :meth:`lag` together, as ``entente status`` and ``/metrics`` show them."""
         ...
 
-    def mirror(self, written: Callable[[], None]) -> AbstractAsyncContextManager[Log]:
+    def mirror(self, written: Callable[[], None]) -> AbstractAsyncContextManager[LogStore]:
         """A log on this machine holding the topics and tables, kept in step while the block runs.
 
         The embedded runtime's is its own store; Kafka's is a copy of the cluster in a temporary

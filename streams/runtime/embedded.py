@@ -341,10 +341,13 @@ class EmbeddedRuntime:
         return Status(topic_counts(self.log), stage_lag(self.log))
 
     @asynccontextmanager
-    async def mirror(self, _written: Callable[[], None]) -> AsyncIterator[Log]:
-        """The store itself, on a connection of its own (its writers tell no one: readers poll it)."""
-        with Log(self.log.path) as log:
+    async def mirror(self, _written: Callable[[], None]) -> AsyncIterator[LogStore]:
+        """The store itself, on a handle of its own (its writers tell no one: readers poll it)."""
+        log = self.log.reopen()
+        try:
             yield log
+        finally:
+            log.close()
 
 
 class LogChangeFeed:
