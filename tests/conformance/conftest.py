@@ -8,7 +8,7 @@ import pytest
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from streams.config import Settings
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka import KafkaRuntime

@@ -180,7 +180,7 @@ async def test_a_group_subscriber_resumes_after_its_last_change_and_no_stage_lag
     await asyncio.to_thread(runtime.publish_articles, seed_items())
     await asyncio.to_thread(runtime.run_until_idle)
     everything = await asyncio.to_thread(runtime.changes)
-    assert await runtime.lag() == {"extract": 0, "reduce": 0}
+    assert await runtime.lag() == {"extract": 0, "route": 0, "reduce": 0}
     counts = await runtime.counts()
     assert (counts[topics.ARTICLES], counts[topics.CHANGES]) == (5, len(everything))
 
