@@ -20,7 +20,6 @@ says so, and the runtime replaces the app (:meth:`~streams.runtime.kafka.KafkaRu
 from __future__ import annotations
 
 import functools
-import gc
 import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,6 +28,7 @@ import faust
 from faust.exceptions import AlreadyConfiguredWarning
 from faust.types import StreamT, TopicT
 
+from agents.speed import freeze
 from schemas import Change
 from streams import handlers, topics
 from streams.config import Settings
@@ -152,12 +152,11 @@ class EntenteApp:
         """Join the group, recover the tables and start consuming.
 
         What is loaded by then (Faust, the codecs, the recovered tables) lives as long as the
-        worker, so it is frozen out of the cycle collector's reach (:func:`gc.freeze`): a full
-        collection would otherwise walk all of it again and stall every stage meanwhile.
+        worker, so it is frozen out of the cycle collector's reach (:func:`agents.speed.freeze`).
         """
         seek_uncommitted_to_start(self.app, {self.options.topic(stage.source) for stage in STAGES})
         await self.app.start()
-        gc.freeze()
+        freeze()
 
     async def stop(self) -> None:
         """Stop consuming, flush the producer and leave the group.

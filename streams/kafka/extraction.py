@@ -17,7 +17,6 @@ the next while the worker publishes the events of the last (:meth:`Extraction.ea
 from __future__ import annotations
 
 import asyncio
-import gc
 import multiprocessing
 import os
 import threading
@@ -28,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
 
 from agents.extract import Extractor, load_extractor
+from agents.speed import freeze
 from schemas import DeadLetter
 from streams import handlers
 
@@ -121,13 +121,13 @@ _extractor: Extractor | None = None
 def _start_child(model: str, parent: int) -> None:
     """Load the extractor in the child, and end the child when its worker is gone (even by SIGKILL).
 
-    The loaded model is frozen out of the cycle collector's reach (:func:`gc.freeze`): it is
-    most of the child's objects and lives as long as the child, and each full collection
-    otherwise walks all of it again, holding up the article being extracted for 0.1-0.2 s.
+    The loaded model is frozen out of the cycle collector's reach (:func:`agents.speed.freeze`):
+    it is most of the child's objects, and a full collection walking it held up the article being
+    extracted for 0.1-0.2 s.
     """
     global _extractor
     _extractor = load_extractor(model)
-    gc.freeze()
+    freeze()
     threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
 
 
