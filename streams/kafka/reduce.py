@@ -40,7 +40,7 @@ REDUCE_BATCH = 4000
 
 
 def carried(value: bytes | None) -> list[Event]:
-    """The events a record of the rows' stream carries: a JSON array of them (or one event alone)."""
+    """The events a record of ``events.by-row`` carries: a JSON array of them (or one event alone)."""
     if value is None:
         raise ValueError(NULL_VALUE)
     payloads = orjson.loads(value)
@@ -50,7 +50,7 @@ def carried(value: bytes | None) -> list[Event]:
 
 
 def not_a_row(key: bytes | None) -> str | None:
-    """Why a record of the rows' stream keyed ``key`` goes to no row (``table:key``), or ``None``."""
+    """Why a record of ``events.by-row`` keyed ``key`` goes to no row (``table:key``), or ``None``."""
     if key is None:
         return "no row: the record has no key"
     try:

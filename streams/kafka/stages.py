@@ -133,8 +133,12 @@ class Route(StageAgent):
         async for records in stream.take_events(ROUTE_BATCH, within=self.app.options.route_window):
             rows: dict[str, list[bytes]] = {}
             for record in records:
-                value = record.message.value
-                routed = self.stage.handler(value, origin_of(record))
+                value, origin = record.message.value, origin_of(record)
+                try:
+                    routed = self.stage.handler(value, origin)
+                except Exception as exc:  # one bad record must never stop the agent
+                    reason = f"route failed: {type(exc).__name__}: {exc}"
+                    routed = DeadLetter.of(origin, reason, value, self.stage.name)
                 if isinstance(routed, DeadLetter):
                     await self.dead_letter(routed, record)
                     continue

@@ -16,7 +16,7 @@ from streams import topics
 from streams.runtime.base import Runtime
 from streams.runtime.kafka import KafkaRuntime
 from streams.subscribe import subscribe
-from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
+from tests.support.poison import ARTICLES, EVENTS, GOOD_EVENT, KEYLESS, OVERSIZED, unanswered
 
 SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
 TABLE_NAMES = ("alliances", "zones")
@@ -119,6 +119,25 @@ def test_every_poison_record_put_raw_on_articles_raw_is_dead_lettered_beside_the
     expected_views, expected_facts = seed_state(extractor, KEYLESS)
     assert views(runtime) == expected_views
     assert facts(runtime) == expected_facts
+
+
+def test_every_poison_record_put_raw_on_events_is_dead_lettered_and_the_good_event_after_reaches_its_rows(
+    runtime: Runtime,
+) -> None:
+    """On Kafka the route stage rejects them; on the embedded log, where route is the identity, reduce."""
+    for case in EVENTS:
+        runtime.publish_raw(topics.EVENTS, case.key, case.value, case.headers)
+    runtime.publish_raw(topics.EVENTS, GOOD_EVENT.id.encode(), GOOD_EVENT.dumps())
+    runtime.run_until_idle()
+
+    dead = runtime.dead_letters()
+    assert unanswered(EVENTS, dead) == ([], [])
+    assert {letter.stage for letter in dead} <= {
+        "publish",
+        "route" if isinstance(runtime, KafkaRuntime) else "reduce",
+    }
+    [zone] = runtime.state("zones")
+    assert (zone.zone, [fact.event_id for fact in zone.facts]) == ("MANBIJ", [GOOD_EVENT.id])
 
 
 def test_a_record_over_the_brokers_limit_is_refused_on_kafka_and_dead_lettered_on_the_embedded_log(
