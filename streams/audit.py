@@ -17,8 +17,8 @@ from collections.abc import Callable
 import orjson
 
 from agents import reduce
-from agents.reduce.assemble import assemble
 from agents.reduce.rows import ALLIANCES, build
+from agents.speed import assemble
 from schemas import AllianceState, Article, PloverType, ZoneState
 from schemas.state import Fact
 from streams.audit_index import INDEXED, Audit, AuditIndex, paginate

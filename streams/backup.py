@@ -23,7 +23,7 @@ from streams.check import check, connect, databases, ends, sqlite_findings
 from streams.log.record import Record
 from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, decode_record
 from streams.runtime.embedded import LIVE_EVENTS
-from streams.topology import EXTRACT, REDUCE
+from streams.topology import EXTRACT, REDUCE, log_topic
 
 MANIFEST = "manifest.json"
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
@@ -158,7 +158,7 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
     positions = {key: min(offset, size.get(key[1], 0)) for key, offset in groups.items()}
     positions |= {
         (EXTRACT.name, EXTRACT.source): extracted,
-        (REDUCE.name, REDUCE.source): size[topics.EVENTS],
+        (REDUCE.name, log_topic(REDUCE.source)): size[topics.EVENTS],
     }
     tables = reduce.fold(Event.loads(record.value) for record in kept[topics.EVENTS][live:])
     with Log.open(target) as log, log.transaction() as writer:

@@ -29,7 +29,7 @@ from streams.log.store import (
 )
 from streams.log.tables import TABLES
 from streams.runtime.embedded import LIVE_EVENTS
-from streams.topology import REDUCE
+from streams.topology import REDUCE, log_topic
 
 MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -155,7 +155,8 @@ def position(db: sqlite3.Connection, group: str, topic: str) -> int:
 
 def state_findings(db: sqlite3.Connection) -> Iterator[Finding]:
     """State rows that differ from what folding the live events the reduce stage has applied gives."""
-    start, stop = position(db, LIVE_EVENTS, topics.EVENTS), position(db, REDUCE.name, REDUCE.source)
+    start = position(db, LIVE_EVENTS, topics.EVENTS)
+    stop = position(db, REDUCE.name, log_topic(REDUCE.source))
     rows = db.execute(
         'SELECT topic, "offset", key, value, ts, headers, crc FROM records'
         ' WHERE topic = ? AND "offset" >= ? AND "offset" < ? ORDER BY "offset"',

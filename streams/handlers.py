@@ -80,6 +80,17 @@ def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
     return str(error)
 
 
+def route_event(value: bytes | None, origin: str) -> list[str] | DeadLetter:
+    """Decode an ``events`` record and name the rows (``table:key``) it goes to, or say why it cannot."""
+    if value is None:
+        return DeadLetter.of(origin, NULL_VALUE, value, "route")
+    try:
+        event = Event.loads(value)
+    except ValueError as exc:  # malformed JSON or a schema violation
+        return DeadLetter.of(origin, undecodable_event(exc), value, "route")
+    return [f"{table}:{key}" for table, key in reduce.keys(event)]
+
+
 def extract_article(record: ArticleRecord, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:
     """Decode one article record and extract its events."""
     return extract_articles([record], extractor, max_bytes)[0]

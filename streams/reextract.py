@@ -38,8 +38,8 @@ from streams.handlers import State
 from streams.log import Log
 from streams.log.record import timestamp
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime
-from streams.topology import REDUCE, STAGES
+from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime, stage_lag
+from streams.topology import REDUCE, log_topic
 
 PROJECTIONS = "projections"
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -218,9 +218,9 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
             or writer.end(topics.ARTICLES) != projection.articles
         ):
             raise PromoteError("the log changed since the projection was made; run reextract again")
-        for stage in STAGES:
-            if (writer.committed(stage.name, stage.source) or 0) != writer.end(stage.source):
-                raise PromoteError(f"stage {stage.name} has input left; run the worker until idle first")
+        for stage, lag in stage_lag(writer).items():
+            if lag:
+                raise PromoteError(f"stage {stage} has input left; run the worker until idle first")
         block = writer.extend(
             topics.EVENTS,
             [(event.id, event.dumps()) for event in projection.events.values()],
@@ -228,7 +228,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
         )
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}
         writer.commit_offset(LIVE_EVENTS, topics.EVENTS, block.start)
-        writer.commit_offset(REDUCE.name, REDUCE.source, block.stop)
+        writer.commit_offset(REDUCE.name, log_topic(REDUCE.source), block.stop)
         for table in TABLES:
             before_rows, after_rows = projection.live_tables[table], projection.tables[table]
             for key in sorted(set(before_rows) | set(after_rows)):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 ARTICLES = "articles.raw"
 EVENTS = "events"
+EVENTS_BY_ROW = "events.by-row"
 CHANGES = "state.changes"
 DLQ = "articles.dlq"
 
 ALL = (ARTICLES, EVENTS, CHANGES, DLQ)
+"""The topics a reader sees; ``events.by-row`` is the stages' own (:data:`streams.topology.ROUTE`)."""

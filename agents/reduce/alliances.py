@@ -7,10 +7,10 @@ import heapq
 from collections.abc import Sequence
 from operator import mul
 
-from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident, Tally, getter, incidents, relations, tally
 from agents.reduce.score import PLACES, stance, weights
+from agents.speed import assemble
 from schemas.state import AllianceState, Fact, Highlight
 
 

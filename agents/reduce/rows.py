@@ -9,6 +9,7 @@ from typing import Any, cast
 from agents.reduce import alliances, zones
 from agents.reduce.config import default
 from agents.reduce.facts import add, fact
+from agents.speed import fields
 from schemas.change import Change, Table
 from schemas.event import Event
 from schemas.ids import digest, pair_key
@@ -22,11 +23,11 @@ TABLES = (ALLIANCES, ZONES)
 
 def keys(event: Event) -> list[tuple[str, str]]:
     """The rows ``event`` touches: its actor pair in ``alliances``, its zone in ``zones``."""
-    return keys_from(event.__dict__)  # one attribute lookup, not two (see facts.fact_from)
+    return keys_from(fields(event))
 
 
 def keys_from(fields: dict[str, Any]) -> list[tuple[str, str]]:
-    """:func:`keys` of the event whose instance dict is ``fields``."""
+    """:func:`keys` of the event whose fields are ``fields`` (:data:`agents.speed.fields`)."""
     target, zone = fields["target"], fields["zone"]
     out = []
     if target is not None:

@@ -21,9 +21,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 
-from agents.reduce.assemble import assemble
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident, Tally, counts, incidents, relations, sources, span
+from agents.speed import assemble
 from schemas.event import SYMMETRIC_TYPES, PloverType
 from schemas.state import Fact, ZoneState, ZoneStep
 

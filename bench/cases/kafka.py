@@ -43,8 +43,8 @@ from agents.extract import Extractor, load_extractor
 from schemas import Article
 from streams import handlers, topics
 from streams.kafka.admin import TopicSpec, create_topics, partitions_of, reader
-from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import BrokerConfig, LocalBroker, free_ports
+from streams.kafka.options import KafkaOptions
 from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.articles import made_up_articles

@@ -10,7 +10,7 @@ from streams.api.guard import LOOPBACK_HOSTS
 from streams.config import Settings
 
 if TYPE_CHECKING:
-    from streams.kafka.app import KafkaOptions
+    from streams.kafka.options import KafkaOptions
 
 MAX_BODY_BYTES = 8_000_000
 HEARTBEAT_S = 15.0

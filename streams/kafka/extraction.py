@@ -7,16 +7,16 @@ what ``entente worker`` uses) runs it beside the worker on a core of its own. An
 handed to the runtime (tests, embedding applications) runs in a thread (:class:`InThread`): it
 need not be loadable by name in another process.
 
-Both give the records to publish: each event's ``events`` key and value with the rows it goes to,
-or the dead letter. Both take several records at once and keep the extractor busy with the next
-while the worker publishes the events of the last (:meth:`Extraction.each`).
+Both take a batch of records at once and extract it with :func:`streams.handlers.extract_articles`
+(the handler of :data:`streams.topology.EXTRACT`, which hands an extractor that can the whole
+batch at once), and give the records to publish: each event's ``events`` key and value, or the
+dead letter. Batches handed over while one is extracted wait in line, so the extractor goes on to
+the next while the worker publishes the events of the last (:meth:`Extraction.each`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import gc
 import multiprocessing
 import os
 import threading
@@ -27,30 +27,26 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
 
 from agents.extract import Extractor, load_extractor
+from agents.speed import freeze
 from schemas import DeadLetter
 from streams import handlers
-from streams.kafka.stored import rows_of
 
-EventRecord = tuple[bytes, bytes, tuple[bytes, ...]]
-"""An event's ``events`` record (key, value) and the rows it goes to (``table:key``)."""
+EventRecord = tuple[bytes, bytes]
+"""An event's ``events`` record: key and value."""
 Extracted = list[EventRecord] | DeadLetter
 T = TypeVar("T")
 PARENT_POLL_S = 1.0
-
-
-def extract_records(
-    extractor: Extractor, value: bytes | None, origin: str, received_at: dt.datetime, max_bytes: int
-) -> Extracted:
-    """:func:`streams.handlers.extract_article`, with each event encoded as its ``events`` record."""
-    result = handlers.extract_article((value, origin, received_at), extractor, max_bytes)
-    if isinstance(result, DeadLetter):
-        return result
-    return [(event.id.encode(), event.dumps(), rows_of(event)) for event in result]
-
-
 Item = handlers.ArticleRecord
 """An ``articles.raw`` record's value (``None``: a tombstone), where it came from
 (``topic[partition]@offset``) and its time."""
+
+
+def extract_records(extractor: Extractor, items: Sequence[Item], max_bytes: int) -> list[Extracted]:
+    """:func:`streams.handlers.extract_articles` of a batch, each event encoded as its ``events`` record."""
+    return [
+        result if isinstance(result, DeadLetter) else [(event.id.encode(), event.dumps()) for event in result]
+        for result in handlers.extract_articles(items, extractor, max_bytes)
+    ]
 
 
 def failed(item: Item, exc: Exception) -> DeadLetter:
@@ -67,10 +63,10 @@ class Extraction(Protocol):
     async def __aexit__(self, *_exc: object) -> None: ...
 
     def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
-        """The result of every item, in order, as soon as it is ready.
+        """The result of every item, in order, once the batch is extracted.
 
-        Every item is handed to the extractor before the first result is awaited, so the
-        extractor goes from one to the next while the caller publishes what is done.
+        The batch is handed to the extractor before the first result is awaited, so the
+        extractor goes on to the next batch while the caller publishes this one.
         """
         ...
 
@@ -94,33 +90,29 @@ class InThread:
 
     def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
         loop = asyncio.get_running_loop()
-        futures = [
-            loop.run_in_executor(self._thread, extract_records, self.extractor, *item, self.max_bytes)
-            for item in items
-        ]
-        return in_order(items, futures, settled)
+        batch = loop.run_in_executor(self._thread, extract_records, self.extractor, items, self.max_bytes)
+        return in_order(items, batch, settled)
 
 
-async def settled(item: Item, future: asyncio.Future[Extracted]) -> Extracted:
-    """The result of ``item``'s extraction, or its dead letter if the extraction raised."""
+async def settled(items: Sequence[Item], batch: asyncio.Future[list[Extracted]]) -> list[Extracted]:
+    """The results of a batch's extraction, or the dead letter of each item if it raised."""
     try:
-        return await future
-    except Exception as exc:  # one bad record must never stop the others
-        return failed(item, exc)
+        return await batch
+    except Exception as exc:  # a failure of the whole batch must never stop the worker
+        return [failed(item, exc) for item in items]
 
 
 async def in_order(
     items: Sequence[Item],
-    futures: Sequence[asyncio.Future[Extracted]],
-    settle: Callable[[Item, asyncio.Future[Extracted]], Awaitable[Extracted]],
+    batch: asyncio.Future[list[Extracted]],
+    settle: Callable[[Sequence[Item], asyncio.Future[list[Extracted]]], Awaitable[list[Extracted]]],
 ) -> AsyncGenerator[Extracted, None]:
-    """What ``settle`` makes of each item's future, in order; the futures not awaited are cancelled."""
+    """What ``settle`` makes of the batch's future, item by item; the future is cancelled if not awaited."""
     try:
-        for item, future in zip(items, futures, strict=True):
-            yield await settle(item, future)
+        for result in await settle(items, batch):
+            yield result
     finally:
-        for future in futures:
-            future.cancel()
+        batch.cancel()
 
 
 _extractor: Extractor | None = None
@@ -129,13 +121,13 @@ _extractor: Extractor | None = None
 def _start_child(model: str, parent: int) -> None:
     """Load the extractor in the child, and end the child when its worker is gone (even by SIGKILL).
 
-    The loaded model is frozen out of the cycle collector's reach (:func:`gc.freeze`): it is
-    most of the child's objects and lives as long as the child, and each full collection
-    otherwise walks all of it again, holding up the article being extracted for 0.1-0.2 s.
+    The loaded model is frozen out of the cycle collector's reach (:func:`agents.speed.freeze`):
+    it is most of the child's objects, and a full collection walking it held up the article being
+    extracted for 0.1-0.2 s.
     """
     global _extractor
     _extractor = load_extractor(model)
-    gc.freeze()
+    freeze()
     threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
 
 
@@ -145,11 +137,9 @@ def _exit_without(parent: int) -> None:
     os._exit(0)
 
 
-def _extract_in_child(
-    value: bytes | None, origin: str, received_at: dt.datetime, max_bytes: int
-) -> Extracted:
+def _extract_in_child(items: Sequence[Item], max_bytes: int) -> list[Extracted]:
     assert _extractor is not None, "the child's initializer loads the extractor"
-    return extract_records(_extractor, value, origin, received_at, max_bytes)
+    return extract_records(_extractor, items, max_bytes)
 
 
 def _ready() -> bool:
@@ -160,7 +150,7 @@ class InProcess:
     """Loads the extractor of ``model`` in one child process and extracts there.
 
     Entering starts the child and waits until its extractor is loaded. A child that dies is
-    started again, and the items from the one it died on are then extracted one at a time; an
+    started again, and the items of the batch it died on are then extracted one at a time; an
     item whose extraction killed the child twice that way becomes a dead letter.
     """
 
@@ -180,26 +170,27 @@ class InProcess:
 
     def each(self, items: Sequence[Item]) -> AsyncGenerator[Extracted, None]:
         pool = self._child()
-        futures = [self._submit(pool, _extract_in_child, *item, self.max_bytes) for item in items]
+        batch = self._submit(pool, _extract_in_child, items, self.max_bytes)
 
-        async def settle(item: Item, future: asyncio.Future[Extracted]) -> Extracted:
-            if pool is self._pool:  # else the child died on an earlier item
+        async def settle(items: Sequence[Item], batch: asyncio.Future[list[Extracted]]) -> list[Extracted]:
+            if pool is self._pool:  # else the child died on an earlier batch
                 try:
-                    return await future
+                    return await batch
                 except BrokenProcessPool:
                     self._discard(pool)
-                except Exception as exc:  # one bad record must never stop the others
-                    return failed(item, exc)
-            return await self._alone(item)
+                except Exception as exc:  # a failure of the whole batch must never stop the worker
+                    return [failed(item, exc) for item in items]
+            return [await self._alone(item) for item in items]
 
-        return in_order(items, futures, settle)
+        return in_order(items, batch, settle)
 
     async def _alone(self, item: Item) -> Extracted:
         """Extract one item in a child of its own making, trying a second child if it dies."""
         for _attempt in range(2):
             pool = self._child()
             try:
-                return await self._submit(pool, _extract_in_child, *item, self.max_bytes)
+                (result,) = await self._submit(pool, _extract_in_child, [item], self.max_bytes)
+                return result
             except BrokenProcessPool:
                 self._discard(pool)
         value, origin, _received = item

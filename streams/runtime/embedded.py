@@ -1,6 +1,10 @@
 """The embedded runtime: the topology's stages over the SQLite log of one data directory.
 
-Each stage is consume-transform-produce over the log. One batch goes:
+It runs every stage of :data:`streams.topology.STAGES`, each handler by a transform of its own
+(:data:`TRANSFORMS`); a stage that only re-keys is the identity on a log of one partition a topic
+(see :mod:`streams.topology`), so it has no transform and no lag, and the stage after it reads its
+source (:func:`~streams.topology.log_topic`). Each stage is consume-transform-produce over the log.
+One batch goes:
 
 1. read the stage's committed position and the batch of records after it;
 2. transform every record through :mod:`streams.handlers` (outside any
@@ -51,7 +55,7 @@ from streams.log.tables import TABLES, read_article
 from streams.records import decoded, start_position
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, Status
-from streams.topology import EXTRACT, REDUCE, STAGES, Stage
+from streams.topology import STAGES, Stage, log_topic
 
 Reducer = Callable[[Event, StateGetter], Reduced]
 LIVE_EVENTS = "live-events"
@@ -69,6 +73,8 @@ CHANGES_BATCH = 500
 class Output:
     """What a stage makes of one batch: records for the sink topics and state rows."""
 
+    dead_letters: str
+    """The topic of the stage's rejections."""
     records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
     rows: dict[tuple[str, str], State] = field(default_factory=dict)
     stats: RunStats = field(default_factory=lambda: RunStats(batches=1))
@@ -78,8 +84,8 @@ class Output:
         self.records.setdefault(topic, []).append((key, value))
 
     def dead_letter(self, dead: DeadLetter) -> None:
-        """Send a rejection to ``articles.dlq``."""
-        self.emit(topics.DLQ, dead.input, dead.dumps())
+        """Send a rejection to the stage's dead letters."""
+        self.emit(self.dead_letters, dead.input, dead.dumps())
         self.stats.dead_letters += 1
 
 
@@ -104,10 +110,7 @@ class EmbeddedRuntime:
         self._extractor = extractor
         self._reducer = reducer
         self._poll_interval = poll_interval
-        self._stages: dict[str, tuple[int, Callable[[list[Record]], Output]]] = {
-            EXTRACT.name: (extract_batch, self._extract),
-            REDUCE.name: (reduce_batch, self._reduce),
-        }
+        self._batch = {handlers.extract_articles: extract_batch, handlers.reduce_event: reduce_batch}
 
     def close(self) -> None:
         """Close the log connection."""
@@ -179,7 +182,8 @@ class EmbeddedRuntime:
         """Process at most one batch of every stage, in topology order."""
         total = RunStats()
         for stage in STAGES:
-            total += self._step(stage)
+            if not stage.rekeys:
+                total += self._step(stage)
         return total
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -200,20 +204,20 @@ class EmbeddedRuntime:
 
     def _step(self, stage: Stage) -> RunStats:
         """One consume-transform-produce batch of ``stage`` (see the module docstring)."""
-        limit, transform = self._stages[stage.name]
-        start = self.log.committed(stage.name, stage.source)
-        batch = self.log.read(stage.source, start or 0, limit)
+        source = log_topic(stage.source)
+        start = self.log.committed(stage.name, source)
+        batch = self.log.read(source, start or 0, self._batch[stage.handler])
         if not batch:
             return RunStats()
-        output = transform(batch)
+        output = TRANSFORMS[stage.handler](self, stage, batch)
         with self.log.transaction() as writer:
-            if writer.committed(stage.name, stage.source) != start:
+            if writer.committed(stage.name, source) != start:
                 return RunStats()  # another worker committed this batch first
             for topic, items in output.records.items():
                 writer.extend(topic, items)
             for (table, key), row in output.rows.items():
                 writer.put_state(table, key, row.dumps())
-            writer.commit_offset(stage.name, stage.source, batch[-1].offset + 1)
+            writer.commit_offset(stage.name, source, batch[-1].offset + 1)
         index_rows(self.log, output.rows)
         return output.stats
 
@@ -224,10 +228,10 @@ class EmbeddedRuntime:
             self._extractor = load_extractor(self.settings.spacy_model)
         return self._extractor
 
-    def _extract(self, batch: list[Record]) -> Output:
+    def _extract(self, stage: Stage, batch: list[Record]) -> Output:
         """``articles.raw`` → ``events`` (keyed by event id), rejections → ``articles.dlq``."""
-        out = Output()
-        results = handlers.extract_articles(
+        out = Output(stage.dead_letters)
+        results = stage.handler(
             [(record.value, record.origin, record.timestamp) for record in batch],
             self.extractor,
             self.settings.max_article_bytes,
@@ -238,17 +242,17 @@ class EmbeddedRuntime:
                 out.dead_letter(result.model_copy(update={"received_at": record.timestamp}))
                 continue
             for event in result:
-                out.emit(topics.EVENTS, event.id, event.dumps())
+                out.emit(stage.output, event.id, event.dumps())
                 out.stats.events += 1
         return out
 
-    def _reduce(self, batch: list[Record]) -> Output:
+    def _reduce(self, stage: Stage, batch: list[Record]) -> Output:
         """``events`` → state rows and ``state.changes`` (keyed ``table:key``).
 
         Each change is stamped with the event record's time and offset. Rows
         written earlier in the batch are read back from the batch, not the store.
         """
-        out = Output()
+        out = Output(stage.dead_letters)
 
         def get(table: str, key: str) -> State | None:
             if (table, key) in out.rows:
@@ -271,7 +275,7 @@ class EmbeddedRuntime:
             for change in reduced.changes:
                 stamp = {"ingested_at": record.timestamp, "offsets": (record.offset,)}
                 stamped = change.model_copy(update=stamp)
-                out.emit(topics.CHANGES, f"{change.table}:{change.key}", stamped.dumps())
+                out.emit(stage.output, f"{change.table}:{change.key}", stamped.dumps())
                 out.stats.changes += 1
         return out
 
@@ -350,6 +354,14 @@ class EmbeddedRuntime:
             log.close()
 
 
+Transform = Callable[[EmbeddedRuntime, Stage, list[Record]], Output]
+TRANSFORMS: dict[Callable[..., object], Transform] = {
+    handlers.extract_articles: EmbeddedRuntime._extract,
+    handlers.reduce_event: EmbeddedRuntime._reduce,
+}
+"""How this runtime runs each handler of :data:`streams.topology.STAGES` over a batch of the log."""
+
+
 class LogChangeFeed:
     """``state.changes`` of the log read on from a position; a group's position is kept in the log."""
 
@@ -382,10 +394,14 @@ def topic_counts(log: StoreReader) -> dict[str, int]:
 
 
 def stage_lag(log: StoreReader) -> dict[str, int]:
-    """Records of each stage's source after its committed position, in topology order."""
-    return {
-        stage.name: log.end(stage.source) - (log.committed(stage.name, stage.source) or 0) for stage in STAGES
-    }
+    """Records of each stage's source after its committed position, in topology order (none for a
+    stage that only re-keys: it has nothing to do here)."""
+    return {stage.name: 0 if stage.rekeys else _lag(log, stage) for stage in STAGES}
+
+
+def _lag(log: StoreReader, stage: Stage) -> int:
+    source = log_topic(stage.source)
+    return log.end(source) - (log.committed(stage.name, source) or 0)
 
 
 def _dead_letter(writer: Writer, dead: DeadLetter) -> DeadLetter:

@@ -33,9 +33,10 @@ from schemas.base import Message
 from streams import handlers, topics
 from streams.config import KAFKA_SCHEME, Settings
 from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
-from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
+from streams.kafka.app import ORIGIN, EntenteApp
 from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.kafka.feed import KafkaChangeFeed, change_feed
+from streams.kafka.options import TABLES, KafkaOptions
 from streams.kafka.stored import FACTS, assemble, index
 from streams.log import Log, record_ms
 from streams.records import decoded
@@ -121,8 +122,8 @@ class KafkaRuntime:
         return await create_topics(self.bootstrap, self.options.topic_specs())
 
     def _sources(self) -> list[str]:
-        """The topics the stages consume, in topology order (extract, reduce)."""
-        return [self.topic(topics.ARTICLES), self.options.by_row]
+        """The topics the stages consume, in topology order."""
+        return [self.topic(stage.source) for stage in STAGES]
 
     # -- publishing ---------------------------------------------------------------
 
@@ -256,7 +257,7 @@ class KafkaRuntime:
             raise crashed
 
     async def lag(self) -> dict[str, int]:
-        """Records not yet committed by each stage, in topology order (extract, reduce)."""
+        """Records not yet committed by each stage, in topology order."""
         behind = await lags(self.bootstrap, self.options.app_id, self._sources())
         return dict(zip((stage.name for stage in STAGES), behind, strict=True))
 
@@ -361,7 +362,7 @@ class KafkaRuntime:
     @asynccontextmanager
     async def change_feed(self, group: str | None, from_beginning: bool) -> AsyncIterator[KafkaChangeFeed]:
         """``state.changes`` from the offset committed for ``group`` (its consumer group is
-        :meth:`~streams.kafka.app.KafkaOptions.subscriber_group`), else the first or the next change."""
+        :meth:`~streams.kafka.options.KafkaOptions.subscriber_group`), else the first or the next change."""
         await self.ensure_topics()
         name = None if group is None else self.options.subscriber_group(group)
         async with change_feed(self.bootstrap, self.topic(topics.CHANGES), name, from_beginning) as feed:

@@ -27,7 +27,7 @@ from schemas import Article, Change, DeadLetter, Event
 from schemas.base import Message
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
-from streams.kafka.app import TABLES
+from streams.kafka.options import TABLES
 from streams.kafka.stored import FACTS, assemble, row_of, split_row
 from streams.log import Log, Writer
 

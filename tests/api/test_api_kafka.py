@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from streams.api import ApiConfig
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from tests.api.support import (
     AGREEMENT,
     AUTH,

@@ -9,7 +9,7 @@ import pytest
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from streams.config import Settings
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from streams.log.memory import MemoryLog
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime

@@ -18,7 +18,7 @@ from streams.log.tables import TABLES
 from streams.runtime.base import Runtime, Status
 from streams.runtime.kafka import KafkaRuntime
 from streams.subscribe import subscribe
-from tests.support.poison import ARTICLES, KEYLESS, OVERSIZED, unanswered
+from tests.support.poison import ARTICLES, EVENTS, GOOD_EVENT, KEYLESS, OVERSIZED, unanswered
 
 SEEDS = Path(__file__).parents[1] / "data" / "seeds" / "seeds.jsonl"
 TABLE_NAMES = ("alliances", "zones")
@@ -123,6 +123,25 @@ def test_every_poison_record_put_raw_on_articles_raw_is_dead_lettered_beside_the
     assert facts(runtime) == expected_facts
 
 
+def test_every_poison_record_put_raw_on_events_is_dead_lettered_and_the_good_event_after_reaches_its_rows(
+    runtime: Runtime,
+) -> None:
+    """On Kafka the route stage rejects them; on the embedded log, where route is the identity, reduce."""
+    for case in EVENTS:
+        runtime.publish_raw(topics.EVENTS, case.key, case.value, case.headers)
+    runtime.publish_raw(topics.EVENTS, GOOD_EVENT.id.encode(), GOOD_EVENT.dumps())
+    runtime.run_until_idle()
+
+    dead = runtime.dead_letters()
+    assert unanswered(EVENTS, dead) == ([], [])
+    assert {letter.stage for letter in dead} <= {
+        "publish",
+        "route" if isinstance(runtime, KafkaRuntime) else "reduce",
+    }
+    [zone] = runtime.state("zones")
+    assert (zone.zone, [fact.event_id for fact in zone.facts]) == ("MANBIJ", [GOOD_EVENT.id])
+
+
 def test_a_record_over_the_brokers_limit_is_refused_on_kafka_and_dead_lettered_on_the_embedded_log(
     runtime: Runtime,
 ) -> None:
@@ -193,7 +212,7 @@ async def test_one_row_one_article_and_the_status_agree_with_the_whole_tables_an
     assert await asyncio.to_thread(runtime.article, "no-such-article") is None
     status = await runtime.status()
     assert status == Status(await runtime.counts(), await runtime.lag())
-    assert status.lag == {"extract": 0, "reduce": 0} and status.topics[topics.ARTICLES] == 5
+    assert status.lag == {"extract": 0, "route": 0, "reduce": 0} and status.topics[topics.ARTICLES] == 5
 
 
 async def test_the_mirror_holds_the_topics_and_tables_of_the_runtime(runtime: Runtime) -> None:
@@ -219,7 +238,7 @@ async def test_a_group_subscriber_resumes_after_its_last_change_and_no_stage_lag
     await asyncio.to_thread(runtime.publish_articles, seed_items())
     await asyncio.to_thread(runtime.run_until_idle)
     everything = await asyncio.to_thread(runtime.changes)
-    assert await runtime.lag() == {"extract": 0, "reduce": 0}
+    assert await runtime.lag() == {"extract": 0, "route": 0, "reduce": 0}
     counts = await runtime.counts()
     assert (counts[topics.ARTICLES], counts[topics.CHANGES]) == (5, len(everything))
 

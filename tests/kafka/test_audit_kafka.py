@@ -22,7 +22,7 @@ from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from schemas import Article
 from streams import topics
 from streams.config import Settings
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from streams.reextract import PromoteError, diff, project, promote
 from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka import KafkaRuntime

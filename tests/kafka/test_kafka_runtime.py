@@ -24,10 +24,11 @@ from schemas import Article, Change
 from schemas.export import SCHEMA_DIR
 from streams import topics
 from streams.kafka.admin import admin_client, read_topic
-from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import MAX_MESSAGE_BYTES
+from streams.kafka.options import KafkaOptions
 from streams.kafka.stored import FACTS, decode_facts, facts_key, row_of
 from streams.runtime.kafka import KafkaRuntime
+from streams.topology import STAGES
 from tests.support.kafka import Kafka, rewind, start_worker, unique
 from tests.support.poison import ARTICLES, GOOD_EVENT, KEYLESS, OVERSIZED, ROW, ROWS, unanswered
 
@@ -107,7 +108,7 @@ def test_redelivering_everything_after_lost_commits_changes_no_state_and_no_chan
     runtime.publish_articles(seed_items())
     runtime.run_until_idle()
     before, changes = views(runtime), runtime.changes()
-    sources = [runtime.topic(topics.ARTICLES), runtime.options.by_row]
+    sources = [runtime.topic(stage.source) for stage in STAGES]
     asyncio.run(rewind(runtime.bootstrap, runtime.options.app_id, sources))
 
     again = runtime.run_until_idle()
@@ -189,7 +190,7 @@ async def test_every_poison_record_on_the_rows_stream_is_dead_lettered_and_reduc
 ) -> None:
     """The table of poison records sent raw to the reduce stage's input, with a good one after them."""
     await runtime.ensure_topics()
-    rows = runtime.options.by_row
+    rows = runtime.topic(topics.EVENTS_BY_ROW)
     async with AIOKafkaProducer(bootstrap_servers=runtime.bootstrap) as producer:
         for case in ROWS:
             await producer.send_and_wait(rows, case.value, key=case.key, headers=list(case.headers))

@@ -16,7 +16,7 @@ from agents.reduce import fold, view
 from schemas import Article, Event
 from streams import topics
 from streams.kafka.admin import TopicSpec, create_topics
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from streams.kafka.probe import live_members
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.articles import made_up_articles, seed_corpus

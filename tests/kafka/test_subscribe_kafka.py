@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from streams import topics
-from streams.kafka.app import KafkaOptions
+from streams.kafka.options import KafkaOptions
 from tests.e2e.cli import ENTENTE, environment, seed_lines
 from tests.e2e.test_worker_cli import read_lines, wait_until
 from tests.kafka.test_audit_kafka import Home
@@ -85,7 +85,7 @@ def test_subscribe_prints_changes_as_a_worker_makes_them_and_a_group_resumes_wit
     home.cli("ingest", str(second))
     wait_until(lambda: idle(home, len(lines)), "the worker to process the other articles")
     status = home.json("status")
-    assert status["lag"] == {"extract": 0, "reduce": 0}
+    assert status["lag"] == {"extract": 0, "route": 0, "reduce": 0}
     assert status["topics"][topics.EVENTS] > 0 and status["topics"][topics.DLQ] == 0
     total = status["topics"][topics.CHANGES]
     assert total > produced

@@ -20,8 +20,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from streams.kafka.admin import TopicSpec, create_topics, partitions_of
-from streams.kafka.app import KafkaOptions
 from streams.kafka.broker import BrokerConfig, BrokerError, LocalBroker, free_ports
+from streams.kafka.options import KafkaOptions
 
 TopicFactory = Callable[..., Awaitable[str]]
 ENTENTE = Path(sys.executable).with_name("entente")

@@ -4,11 +4,11 @@ Each case is what a producer puts on the topic (key, value, headers, as any Kafk
 them) and a substring of the reason its dead letter must give; a case whose ``reason`` is ``None``
 is a good record a stage must process like any other.
 
-``ARTICLES`` go on ``articles.raw``; ``ROWS`` on the Kafka workers' re-keyed event stream, whose
-key is the row (``table:key``) and whose value is a JSON array of events. ``OVERSIZED`` is over the
-broker's ``max.message.bytes``: on Kafka the sender is refused and the record never reaches the
-cluster, so there is nothing to dead-letter; the embedded log takes it and dead-letters it as over
-``ENTENTE_MAX_ARTICLE_BYTES``.
+``ARTICLES`` go on ``articles.raw``; ``EVENTS`` on ``events``, keyed by event id; ``ROWS`` on
+``events.by-row``, whose key is the row (``table:key``) and whose value is a JSON array of events.
+``OVERSIZED`` is over the broker's ``max.message.bytes``: on Kafka the sender is refused and the
+record never reaches the cluster, so there is nothing to dead-letter; the embedded log takes it and
+dead-letters it as over ``ENTENTE_MAX_ARTICLE_BYTES``.
 """
 
 from __future__ import annotations
@@ -70,6 +70,20 @@ OVERSIZED = Case("over max.message.bytes", article(text="x" * MAX_MESSAGE_BYTES)
 
 ROW = b"zones:MANBIJ"
 GOOD_EVENT = event(type="ASSAULT", source="TUR", target="YPG", zone="MANBIJ")
+
+EVENTS = (
+    Case("null value (a tombstone)", None, "null value"),
+    Case("not JSON", b"\xff{not json", "undecodable event: JSONDecodeError"),
+    Case("empty bytes", b"", "undecodable event: JSONDecodeError"),
+    Case("JSON null", b"null", "undecodable event: ValidationError"),
+    Case("a list of events", orjson.dumps([GOOD_EVENT.model_dump(mode="json")]), "undecodable event"),
+    Case("an event missing fields", b'{"type": "ASSAULT"}', "undecodable event: ValidationError"),
+    Case(
+        "a future schema_version",
+        orjson.dumps({**GOOD_EVENT.model_dump(mode="json"), "schema_version": 99}),
+        "schema_version",
+    ),
+)
 
 ROWS = (
     Case("null value (a tombstone)", None, "null value", key=ROW),

@@ -114,3 +114,15 @@ def test_a_published_date_after_the_time_of_ingest_or_before_1900_is_a_dead_lett
     assert isinstance(past, DeadLetter) and past.reason == "published date 1850-01-01 is before 1900-01-01"
     assert isinstance(published("2024-05-02"), Article)  # a day ahead: the publisher's time zone
     assert isinstance(published("1900-01-01"), Article)
+
+
+def test_an_event_is_routed_to_every_row_it_touches_and_a_bad_one_is_a_dead_letter() -> None:
+    from streams.handlers import route_event
+    from tests.support.factories import event
+
+    both = event(type="ASSAULT", source="TUR", target="YPG", zone="MANBIJ")
+    assert route_event(both.dumps(), "events[0]@0") == ["alliances:TUR|YPG", "zones:MANBIJ"]
+    for value, reason in ((None, "null value"), (b"{", "undecodable event: JSONDecodeError")):
+        dead = route_event(value, "events[0]@1")
+        assert isinstance(dead, DeadLetter)
+        assert (dead.input, dead.stage, reason in dead.reason) == ("events[0]@1", "route", True)

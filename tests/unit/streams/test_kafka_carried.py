@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.kafka.app import carried
+from streams.kafka.reduce import carried
 from tests.support.factories import event
 
 

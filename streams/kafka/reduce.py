@@ -1,0 +1,242 @@
+"""The reduce stage of :mod:`streams.topology` as a Faust agent: events by row → tables → ``state.changes``.
+
+A record of ``events.by-row`` holds events of one row (``alliances:A|B``, ``zones:Z``); a change
+names, for each of its events, the offset of the record that carried it in the row's partition of
+that stream. The tables are keyed the same way and their changelogs partitioned by the same
+partitioner, so a row's state lives on the partition of its input, and a worker that is assigned a
+partition recovers exactly the rows it will be sent.
+
+``reduce`` takes its input in batches and rebuilds each row a batch touches once
+(:mod:`streams.kafka.rows`): one change per row and batch, naming every event that was new to the
+row. A row is written as its summary plus one record of the facts the batch added
+(:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from faust.types import EventT, StreamT
+
+from agents.reduce.facts import find
+from agents.reduce.growth import Grown, grown
+from agents.reduce.rows import view
+from schemas import Change, DeadLetter, Event
+from streams.handlers import NULL_VALUE, undecodable_event
+from streams.kafka.options import TABLES
+from streams.kafka.rows import apply_all
+from streams.kafka.stages import StageAgent, origin_of, received_at
+from streams.kafka.stored import assemble, encode_facts, encode_summary, facts_key, index, split_row
+from streams.topology import Stage
+
+if TYPE_CHECKING:
+    from streams.kafka.app import EntenteApp
+
+REDUCE_BATCH = 4000
+"""Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
+
+
+def carried(value: bytes | None) -> list[Event]:
+    """The events a record of ``events.by-row`` carries: a JSON array of them (or one event alone)."""
+    if value is None:
+        raise ValueError(NULL_VALUE)
+    payloads = orjson.loads(value)
+    if not isinstance(payloads, list):
+        payloads = [payloads]
+    return [Event.from_payload(payload) for payload in payloads]
+
+
+def not_a_row(key: bytes | None) -> str | None:
+    """Why a record of ``events.by-row`` keyed ``key`` goes to no row (``table:key``), or ``None``."""
+    if key is None:
+        return "no row: the record has no key"
+    try:
+        table = split_row(key)[0]
+    except UnicodeDecodeError:
+        table = ""
+    if table not in TABLES:
+        return f"no row: the key {key[:100]!r} names no row of {', '.join(TABLES)}"
+    return None
+
+
+@dataclass(frozen=True)
+class RowBatch:
+    """The records of one reduce batch that go to the row ``table:key``, and the row as held.
+
+    The row is ``grown`` (with the ``view`` of its last change) when this worker built or read it
+    since its last rebalance; else it is put together from ``held`` (its table's value) and
+    ``facts`` (the values of its records of facts).
+    """
+
+    row: bytes
+    records: list[EventT]
+    grown: Grown | None = None
+    view: dict[str, Any] | None = None
+    held: bytes | None = None
+    facts: list[bytes] = field(default_factory=list)
+
+    @property
+    def table(self) -> str:
+        return split_row(self.row)[0]
+
+    @property
+    def key(self) -> str:
+        return split_row(self.row)[1]
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """A row to write once its change is acknowledged: its summary and its record of new facts (encoded)."""
+
+    row: bytes
+    table: str
+    grown: Grown
+    view: dict[str, Any]
+    summary: bytes
+    facts: dict[bytes, bytes]
+    change: Change
+
+
+@dataclass
+class Reduced:
+    """What a reduce batch produced: rows with their changes, and dead letters with their records."""
+
+    rows: list[RowWrite] = field(default_factory=list)
+    dead: list[tuple[DeadLetter, EventT]] = field(default_factory=list)
+
+
+class Reduce(StageAgent):
+    """``events.by-row`` → the state tables and ``state.changes``; rejections → the dead letters."""
+
+    def __init__(self, app: EntenteApp, stage: Stage) -> None:
+        super().__init__(app, stage)
+        self._rows: dict[bytes, tuple[Grown, dict[str, Any]]] = {}
+        """Rows this worker built or read since partitions were last revoked, with their last views."""
+        self._fact_keys: dict[bytes, set[bytes]] | None = None
+        """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
+        app.app.on_partitions_revoked.connect(self._forget_rows)
+
+    async def _forget_rows(self, *_args: Any, **_kwargs: Any) -> None:
+        """Forget the rows built so far: partitions may move, and other workers update their rows."""
+        self._rows = {}
+        self._fact_keys = None
+
+    async def run(self, stream: StreamT[Any]) -> None:
+        """Apply each batch of events to its rows; publish the changes, then write the rows.
+
+        A batch is what arrives within ``reduce_window`` seconds, at most :data:`REDUCE_BATCH` records:
+        one record when input trickles in, a full batch when the stage is behind. Each row it
+        touches is decoded, grown and encoded once (see :mod:`streams.kafka.rows`), on the event
+        loop: in a thread it would wait for the interpreter lock behind the loop and Faust's
+        consumer thread, and took several times as long. A row grows from what its last batch
+        computed, but its view and change are encoded whole, so a busy row still costs more than
+        its new events: after each batch the stage waits as long as building it took, so rows are
+        rebuilt at most half the time, in batches that grow with the load, and the rest of the
+        loop (which feeds the extraction process) keeps its share.
+        """
+        loop = asyncio.get_running_loop()
+        async for records in stream.take_events(REDUCE_BATCH, within=self.app.options.reduce_window):
+            began = loop.time()
+            done = Reduced()
+            groups: dict[bytes, list[EventT]] = {}
+            for record in records:
+                if (astray := not_a_row(record.message.key)) is not None:
+                    dead = DeadLetter.of(origin_of(record), astray, record.message.value, self.stage.name)
+                    done.dead.append((dead, record))
+                else:
+                    groups.setdefault(record.message.key, []).append(record)
+            rows = self._rows
+            self._reduce_rows([self._held(row, group) for row, group in groups.items()], done)
+            building = loop.time() - began
+            for dead, record in done.dead:
+                await self.dead_letter(dead, record)
+            sent = [await self.output.send(key=row.row, value=row.change) for row in done.rows]
+            await asyncio.gather(*sent)
+            for row in done.rows:
+                self._write(row, remember=rows is self._rows)
+            self.stats.changes += len(done.rows)
+            await asyncio.sleep(building)  # see the docstring
+
+    def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
+        """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
+        if (known := self._rows.get(row)) is not None:
+            return RowBatch(row, records, grown=known[0], view=known[1])
+        table = self.app.tables.get(split_row(row)[0])
+        held = None if table is None else table.get(row)
+        if held is None:
+            return RowBatch(row, records)
+        if self._fact_keys is None:
+            self._fact_keys = {key: set(keys) for key, keys in index(self.app.facts.keys()).items()}
+        facts = [self.app.facts[key] for key in self._fact_keys.get(row, ())]
+        return RowBatch(row, records, held=held, facts=facts)
+
+    def _write(self, row: RowWrite, remember: bool) -> None:
+        """Write a row's new facts, then its summary; remember the row unless partitions moved meanwhile."""
+        for key, value in row.facts.items():
+            self.app.facts[key] = value
+        self.app.tables[row.table][row.row] = row.summary
+        if remember:
+            self._rows[row.row] = row.grown, row.view
+            if self._fact_keys is not None:
+                self._fact_keys.setdefault(row.row, set()).update(row.facts)
+
+    def _reduce_rows(self, batches: list[RowBatch], out: Reduced) -> None:
+        """Every row of a batch with its events applied, added to ``out``."""
+        for batch in batches:
+            try:
+                events = self._events_of(batch, out)
+                if events:
+                    self._reduce_row(batch, events, out)
+            except Exception as exc:  # one bad row must never stop the agent
+                reason = f"reduce failed: {type(exc).__name__}: {exc}"
+                out.dead.extend(
+                    (DeadLetter.of(origin_of(record), reason, record.message.value, self.stage.name), record)
+                    for record in batch.records
+                )
+
+    def _events_of(self, batch: RowBatch, out: Reduced) -> list[tuple[Event, EventT]]:
+        """The batch's events with their records; undecodable records become dead letters in ``out``."""
+        events = []
+        for record in batch.records:
+            value = record.message.value
+            try:
+                events.extend((event, record) for event in carried(value))
+            except ValueError as exc:
+                reason = undecodable_event(exc)
+                out.dead.append((DeadLetter.of(origin_of(record), reason, value, self.stage.name), record))
+        return events
+
+    def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
+        """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
+        held, before = batch.grown, batch.view
+        if held is None and batch.held is not None:
+            state = assemble(TABLES[batch.table], batch.held, batch.facts)
+            held, before = grown(batch.table, batch.key, state.facts, state.as_of), view(state)
+        applied = apply_all(batch.table, batch.key, held, [event for event, _record in events], before)
+        if applied is None:
+            return
+        after, change = applied
+        carriers = {event.id: record for event, record in events}
+        causes = [carriers[event_id] for event_id in change.event_ids]
+        stamped = change.model_copy(
+            update={
+                "ingested_at": max(map(received_at, causes)),
+                "offsets": tuple(record.message.offset for record in causes),
+            }
+        )
+        known = () if held is None else held.state.facts
+        added = []
+        for event_id in sorted({event.id for event, _record in events}):  # only theirs can be new or changed
+            item = find(after.state.facts, event_id)
+            if item is not None and item != find(known, event_id):
+                added.append(item)
+        facts = {}
+        if added:
+            value = encode_facts(added)
+            facts[facts_key(batch.row, value)] = value
+        assert change.after is not None  # a built row has a view
+        encoded = encode_summary(after.state, change.after)
+        out.rows.append(RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped))
