@@ -22,6 +22,7 @@ from streams.check import check, connect, databases, ends, sqlite_findings
 from streams.log.audit_index import AUDIT_FILE
 from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, Record, decode_record
 from streams.runtime.embedded import LIVE_EVENTS
+from streams.stored import write_row
 from streams.topology import EXTRACT, REDUCE
 
 MANIFEST = "manifest.json"
@@ -170,7 +171,7 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
             writer.commit_offset(group, topic, offset)
         for table, rows in tables.items():
             for key, row in rows.items():
-                writer.put_state(table, key, row.dumps())
+                write_row(writer, table, key, row)
     for path in databases(data_dir):
         name = path.relative_to(data_dir)
         if str(name) not in (LOG_FILE, AUDIT_FILE) and not any(

@@ -27,12 +27,12 @@ from agents.reduce.facts import (
     Incident,
     Report,
     Summed,
-    add,
     canonical,
     find,
     getter,
     group,
     incidents_of,
+    merged,
     preferred,
     relation,
     tally,
@@ -117,9 +117,7 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
         return row
     scoring = default()
     window = scoring.window_days
-    facts = held
-    for item in added:  # placed by bisection, cheaper than sorting the row again
-        facts = add(facts, item)
+    facts = merged(held, added, replaced)
     reports, found = dict(row.reports), dict(row.found)
     moved = group(replaced)  # the identities a re-extraction takes reports from: grouped again whole
     for identity, run in moved.items():

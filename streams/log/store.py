@@ -11,7 +11,11 @@ Tables:
   CRC-32 of ``value``, written on append and verified on every read.
 - ``groups(group, topic, offset)``: the committed position of a consumer group,
   the offset of the next record it will read (as in Kafka).
-- ``state(tbl, key, value)``: the rows of the state tables.
+- ``state(tbl, key, value)``: the summaries of the rows of the state tables (a row without its
+  facts).
+- ``facts(id, tbl, key, value)``: records of facts of the rows, appended, never rewritten: each
+  update of a row appends the facts it added or changed (see ``agents/reduce/stored.py``); ``id``
+  grows with every record and is never reused.
 - ``articles(id, offset)``: which article ids ``articles.raw`` already holds,
   so publishing one again is a no-op.
 """
@@ -30,8 +34,9 @@ from pathlib import Path
 import orjson
 
 LOG_FILE = "log.db"
-LOG_FORMAT = 2
-"""The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``."""
+LOG_FORMAT = 3
+"""The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``,
+format 2 kept each state row whole (facts included) in ``state``."""
 BUSY_TIMEOUT_S = 60.0
 
 SCHEMA = """
@@ -57,6 +62,13 @@ CREATE TABLE IF NOT EXISTS state (
     value BLOB NOT NULL,
     PRIMARY KEY (tbl, key)
 );
+CREATE TABLE IF NOT EXISTS facts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_of_row ON facts (tbl, key);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     "offset" INTEGER NOT NULL
@@ -175,6 +187,28 @@ class Reader:
         rows = self._db.execute("SELECT key, value FROM state WHERE tbl = ? ORDER BY key", (tbl,))
         return [(key, bytes(value)) for key, value in rows]
 
+    def get_facts(self, tbl: str, key: str) -> list[bytes]:
+        """The records of facts of one state row, in the order they were appended."""
+        rows = self._db.execute("SELECT value FROM facts WHERE tbl = ? AND key = ? ORDER BY id", (tbl, key))
+        return [bytes(value) for (value,) in rows]
+
+    def facts_rows(self, tbl: str) -> dict[str, list[bytes]]:
+        """The records of facts of every row of a state table, by key, each row's in appended order."""
+        out: dict[str, list[bytes]] = {}
+        rows = self._db.execute("SELECT key, value FROM facts WHERE tbl = ? ORDER BY id", (tbl,))
+        for key, value in rows:
+            out.setdefault(key, []).append(bytes(value))
+        return out
+
+    def facts_version(self, tbl: str, key: str) -> int | None:
+        """The id of the newest record of facts of a state row (``None``: it has none): it moves on
+        every write of the row by the reduce stage, which appends the facts it changed, and on every
+        rewrite of the row whole."""
+        (newest,) = self._db.execute(
+            "SELECT MAX(id) FROM facts WHERE tbl = ? AND key = ?", (tbl, key)
+        ).fetchone()
+        return newest
+
     def state_version(self, tbl: str, key: str) -> tuple[int, int] | None:
         """A token that changes whenever a state row is rewritten: its rowid and size, or ``None``.
 
@@ -223,10 +257,11 @@ class Log(Reader):
         return int(found)
 
     def _create(self) -> None:
-        """Create the tables, or bring a format-1 log up to date, under the write lock.
+        """Create the tables, or bring an older log up to date, under the write lock.
 
         Nothing happens when another process just did it. A format-1 log gets its
-        ``crc`` column filled from the values it holds now.
+        ``crc`` column filled from the values it holds now; the whole rows of a format-1 or
+        format-2 log are split into their summary and one record of their facts.
         """
         with self.transaction():
             found = self._format()
@@ -239,7 +274,20 @@ class Log(Reader):
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            if found in (1, 2):
+                self._split_rows()
             self._db.execute(f"PRAGMA user_version = {LOG_FORMAT}")
+
+    def _split_rows(self) -> None:
+        """Keep each whole state row of a format-2 log as its summary and one record of its facts."""
+        rows = self._db.execute("SELECT tbl, key, value FROM state").fetchall()
+        writer = Writer(self._db, now_ms())
+        for tbl, key, value in rows:
+            row = orjson.loads(value)
+            facts = row.pop("facts", None) or []
+            writer.put_state(tbl, key, orjson.dumps({**row, "facts": []}))
+            if facts:
+                writer.append_facts(tbl, key, orjson.dumps(facts))
 
     @classmethod
     def open(cls, data_dir: Path) -> Log:
@@ -347,12 +395,21 @@ class Writer(Reader):
         )
 
     def put_state(self, tbl: str, key: str, value: bytes) -> None:
-        """Insert or replace one state row."""
+        """Insert or replace one state row's summary."""
         self._db.execute("INSERT OR REPLACE INTO state (tbl, key, value) VALUES (?, ?, ?)", (tbl, key, value))
 
+    def append_facts(self, tbl: str, key: str, value: bytes) -> None:
+        """Append one record of facts to a state row."""
+        self._db.execute("INSERT INTO facts (tbl, key, value) VALUES (?, ?, ?)", (tbl, key, value))
+
+    def delete_facts(self, tbl: str, key: str) -> None:
+        """Remove every record of facts of one state row (before it is written whole again)."""
+        self._db.execute("DELETE FROM facts WHERE tbl = ? AND key = ?", (tbl, key))
+
     def delete_state(self, tbl: str, key: str) -> None:
-        """Remove one state row (no-op when absent)."""
+        """Remove one state row, its summary and its facts (no-op when absent)."""
         self._db.execute("DELETE FROM state WHERE tbl = ? AND key = ?", (tbl, key))
+        self.delete_facts(tbl, key)
 
     def index_article(self, article_id: str, offset: int) -> None:
         """Record that ``articles.raw@offset`` holds the article ``article_id``."""

@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
+from agents.reduce.stored import assemble
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from schemas.base import Message
 from streams import handlers, topics
@@ -35,7 +36,7 @@ from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
 from streams.kafka.app import ORIGIN, TABLES, EntenteApp, KafkaOptions
 from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.kafka.feed import KafkaChangeFeed, change_feed
-from streams.kafka.stored import FACTS, assemble, index
+from streams.kafka.stored import FACTS, index
 from streams.log import record_ms
 from streams.runtime.base import Headers, PublishResult, RunStats, WorkerCrashed, decoded
 from streams.topology import STAGES
