@@ -22,10 +22,10 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
     is on or before it count, and scores decay relative to it; events with no
     date at all are left out of as-of tables, since nothing places them in time.
     Each row is built once from its whole set of facts (the fast path), with
-    Python's cycle collector paused meanwhile (see :func:`_collector_paused`).
+    Python's cycle collector paused meanwhile (see :func:`collector_paused`).
     """
     held: dict[str, dict[str, dict[str, Fact]]] = {table: {} for table in TABLES}
-    with _collector_paused():
+    with collector_paused():
         for event in events:
             if as_of is not None and ((day := event.event_date) is None or day > as_of):
                 continue
@@ -46,10 +46,10 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector meanwhile; after, freeze what was built and restore it.
 
-    A fold allocates millions of small acyclic objects that reference counting
+    A fold (or a step on a large row) allocates millions of small acyclic objects that reference counting
     frees; left running, the collector rescans the whole growing heap again and
     again, which costs about a third of the fold (``bench/cases/reduce.py``).
     Restored as it was, its first pass would then scan every object the fold

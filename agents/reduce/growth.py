@@ -13,7 +13,7 @@ again. The row is the very one ``build`` gives for the same facts.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ from agents.reduce.facts import (
     getter,
     group,
     incidents_of,
+    incidents_until,
     merged,
     preferred,
     relation,
@@ -155,23 +156,54 @@ def _regrouped(
     """The reports of one identity with ``new`` ones, and their incidents, grouped again only
     around the new reports.
 
-    ``run`` is sorted and ``found`` are its incidents, by first report. Where two neighbouring
-    reports lie more than ``window`` days apart, every incident is closed between them, so the
-    reports on either side group alone: only the stretch between such gaps that takes new
-    reports is grouped again (undated reports, each an incident of its own, are one stretch).
+    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at a
+    report no incident reaches whatever came before it: one more than ``window`` days after the
+    report before it (undated reports, each an incident of its own, come first). After a new
+    report, it stops at the first report of a day that no incident reaches, in the grouping before
+    as in this one: from there to the next new report, the incidents are those found before.
     """
     merged = list(run)
     for report in new:
         insort(merged, report)
-    low = min(bisect_left(merged, report) for report in new)
-    high = max(bisect_left(merged, report) for report in new) + 1
-    while low > 0 and merged[low][0] - merged[low - 1][0] <= window:
-        low -= 1
-    while high < len(merged) and merged[high][0] - merged[high - 1][0] <= window:
-        high += 1
-    first = bisect_left(found, merged[low][0], key=_first)
-    last = bisect_right(found, merged[high - 1][0], key=_first)
-    return merged, [*found[:first], *incidents_of(identity, merged[low:high], window), *found[last:]]
+    places = sorted(bisect_left(merged, report) for report in new)
+    out: list[Incident] = []
+    taken = 0  # the incidents of ``found`` before the first report not grouped yet
+    end = 0  # that report
+    at = 0
+    while at < len(places):
+        low = places[at]
+        while low > end and merged[low][0] - merged[low - 1][0] <= window:
+            low -= 1
+        start = bisect_left(found, merged[low][0], key=_first) if low > end else taken
+        out.extend(found[taken:start])
+
+        def settled(index: int, low: int = low) -> bool:
+            """Whether no incident found before reaches the report ``low + index``, first of its day."""
+            day = merged[low + index][0]
+            if day == 0 or merged[low + index - 1][0] == day:
+                return False
+            reach = bisect_left(found, day - window, key=_first)
+            return reach == len(found) or _first(found[reach]) >= day
+
+        after = places[at] - low + 1
+        span = after + _AHEAD
+        while True:  # grouped on a slice that grows until it settles or holds the rest of the run
+            grouped, stop = incidents_until(identity, merged[low : low + span], window, settled, after)
+            if stop < span or low + span >= len(merged):
+                break
+            span *= 2
+        out.extend(grouped)
+        end = low + stop
+        if end == len(merged):
+            return merged, out
+        taken = bisect_left(found, merged[end][0], key=_first)
+        at = bisect_left(places, end)
+    out.extend(found[taken:])
+    return merged, out
+
+
+_AHEAD = 32
+"""How many reports past a new one a grouping again first takes in, to find where it settles."""
 
 
 def _first(incident: Incident) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from agents.reduce.facts import canonical, fact, find
+from agents.reduce.fold import collector_paused
 from agents.reduce.growth import Grown, grow, grown
 from agents.reduce.rows import State, key_of, keys
 from schemas.change import Change, Headline, Table
@@ -39,8 +40,9 @@ def step(
     counted = [e for e in events if as_of is None or (e.event_date is not None and e.event_date <= as_of)]
     if not counted:
         return None
-    facts = [fact(event) for event in counted]
-    after = grown(table, key, canonical(facts)) if row is None else grow(row, facts)
+    with collector_paused():  # the collector would scan every row held, at each step
+        facts = [fact(event) for event in counted]
+        after = grown(table, key, canonical(facts)) if row is None else grow(row, facts)
     if after is row:
         return None
     if row is not None and same_summary(row.state, after.state):
