@@ -39,6 +39,7 @@ from agents.reduce.facts import (
     tally,
 )
 from agents.reduce.rows import ALLIANCES, ZONES, State
+from agents.reduce.score import weights
 from agents.reduce.zones import Dated, Mention, Run
 from schemas.event import PloverType
 from schemas.state import Fact, ZoneStep
@@ -76,6 +77,9 @@ class Grown:
     """Each relation with its articles, under its :data:`Name`."""
     timeline: Timeline | None = None
     """A zone row's; ``None`` for an alliance."""
+    weighed: Weights | None = None
+    """An alliance row's: the weights of each identity's incidents (the list of ``found`` they were
+    weighed from, their totals and shares) relative to the day the row is weighed from."""
 
 
 def grown(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None = None) -> Grown:
@@ -146,7 +150,17 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     if row.timeline is not None:
         timeline = _timeline(row.timeline, facts, added, replaced, scoring)
     return _assembled(
-        row.table, row.key, facts, reports, found, order, summed, timeline, row.state.as_of, scoring
+        row.table,
+        row.key,
+        facts,
+        reports,
+        found,
+        order,
+        summed,
+        timeline,
+        row.state.as_of,
+        scoring,
+        row.weighed,
     )
 
 
@@ -282,12 +296,17 @@ def _assembled(
     timeline: Timeline | None,
     as_of: dt.date | None,
     scoring: Scoring,
+    known: Weights | None = None,
 ) -> Grown:
     counted = tally(map(summed.__getitem__, sorted(summed)))
     state: State
+    weighed = None
     if timeline is None:
         every = list(chain.from_iterable(map(found.__getitem__, order)))
-        state = alliances.row(key, facts, every, counted, as_of, scoring)
+        weighed = _weighed(found, order, alliances.reference(as_of, counted), known, scoring)
+        totals = list(chain.from_iterable(weighed.parts[identity][1] for identity in order))
+        shares = list(chain.from_iterable(weighed.parts[identity][2] for identity in order))
+        state = alliances.row(key, facts, every, counted, as_of, scoring, (totals, shares))
     else:
         typed: defaultdict[PloverType, list[Fact]] = defaultdict(list)
         for identity in order:
@@ -295,4 +314,60 @@ def _assembled(
                 typed[identity[2]].extend(chain.from_iterable(map(_facts, found[identity])))
         kind = None if timeline.mention is None else timeline.mention[1]
         state = zones.row(key, facts, typed, counted, kind, timeline.steps, as_of, scoring)
-    return Grown(table, key, state, reports, found, order, summed, timeline)
+    return Grown(table, key, state, reports, found, order, summed, timeline, weighed)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The weights of an alliance row's incidents, identity by identity, relative to ``reference``."""
+
+    reference: dt.date | None
+    parts: dict[Identity, tuple[list[Incident], list[float], list[float]]]
+
+
+def _weighed(
+    found: dict[Identity, list[Incident]],
+    order: Sequence[Identity],
+    reference: dt.date | None,
+    known: Weights | None,
+    scoring: Scoring,
+) -> Weights:
+    """The weights of ``found`` relative to ``reference``: those ``known`` relative to the same day
+    are kept, of every incident that is the very one they were weighed from."""
+    kept = {} if known is None or known.reference != reference else known.parts
+    parts = {}
+    for identity in order:
+        run = found[identity]
+        held = kept.get(identity)
+        if held is None:
+            parts[identity] = (run, *weights(run, reference, scoring))
+        elif held[0] is run:
+            parts[identity] = held
+        else:
+            parts[identity] = _reweighed(run, held, reference, scoring)
+    return Weights(reference, parts)
+
+
+def _reweighed(
+    run: list[Incident],
+    held: tuple[list[Incident], list[float], list[float]],
+    reference: dt.date | None,
+    scoring: Scoring,
+) -> tuple[list[Incident], list[float], list[float]]:
+    """The weights of ``run``, those of the incidents ``held`` weighed already kept."""
+    was, totals, shares = held
+    place = {id(incident): at for at, incident in enumerate(was)}
+    spots = [place.get(id(incident)) for incident in run]
+    fresh = [incident for incident, at in zip(run, spots, strict=True) if at is None]
+    new_totals, new_shares = weights(fresh, reference, scoring) if fresh else ([], [])
+    out_totals, out_shares = [], []
+    taken = 0
+    for at in spots:
+        if at is None:
+            out_totals.append(new_totals[taken])
+            out_shares.append(new_shares[taken])
+            taken += 1
+        else:
+            out_totals.append(totals[at])
+            out_shares.append(shares[at])
+    return run, out_totals, out_shares

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from contextlib import aclosing
 from pathlib import Path
 
 import pytest
 from aiokafka.errors import MessageSizeTooLargeError
 
+from agents import reduce
 from agents.extract import Extractor
 from agents.reduce import fold, view
 from schemas import Article, DeadLetter
+from schemas.change import Headline
 from streams import topics
 from streams.runtime.base import Runtime
 from streams.runtime.kafka import KafkaRuntime
@@ -63,6 +66,31 @@ def test_the_seeds_give_the_state_their_events_fold_into(runtime: Runtime, extra
         Article.loads(line).id for _origin, line in seed_items()
     )
     assert len(runtime.events()) == stats.events > 0
+    assert_the_change_granularity(runtime)
+
+
+def assert_the_change_granularity(runtime: Runtime) -> None:
+    """One change a row and reduce step (see :class:`~schemas.change.Change`): every event of a row
+    is credited once, in a change that credits all of its article's events for the row; a change
+    carries the row's headlines, chained from one change of the row to the next, and stays small."""
+    events = {event.id: event for event in runtime.events()}
+    changes = [change for _offset, change in runtime.changes()]
+    for table in TABLE_NAMES:
+        for row in runtime.state(table):
+            key = reduce.rows.key_of(row)
+            mine = [change for change in changes if (change.table, change.key) == (table, key)]
+            credited = [name for change in mine for name in change.event_ids]
+            assert sorted(credited) == [fact.event_id for fact in row.facts]
+            for change in mine:
+                articles = {events[name].article_id for name in change.event_ids}
+                assert set(change.article_ids) == articles
+                assert {item.event_id for item in row.facts if item.article_id in articles} == set(
+                    change.event_ids
+                ), "an article's events for a row are credited in one change"
+                assert len(change.dumps()) <= 1024 + 48 * len(change.event_ids)
+            assert mine[0].before is None and mine[-1].after == Headline.of(row)
+            for earlier, later in itertools.pairwise(mine):
+                assert later.before == earlier.after
 
 
 def test_publishing_and_processing_again_changes_nothing(runtime: Runtime) -> None:
