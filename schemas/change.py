@@ -1,46 +1,101 @@
-"""A mutation of a state row, as published on ``state.changes``."""
+"""A mutation of a state row, as published on ``state.changes``: which row, its headline before and
+after, and the events that caused it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Literal
 
-import orjson
 from pydantic import Field
 
-from schemas.base import Message
+from schemas.base import Message, Part
+from schemas.state import TABLES, AllianceState, Relation, Stance, ZoneState, ZoneStep
+from schemas.upcast import upcaster
 
 Table = Literal["alliances", "zones"]
 
 
-class Change(Message):
-    """``table[key]`` went from ``before`` to ``after`` because of the events in ``cause``.
+class Headline(Part):
+    """What a change says of a row: an alliance's stance and score, a zone's status and since when,
+    its events and the days they span, and every actor the row names (an alliance's pair; a zone's
+    parties, forces deployed, controllers, hostilities and timeline)."""
 
-    ``before``/``after`` are the public views of the row (without its facts);
-    ``None`` means the row did not exist / was removed. ``offsets`` are where the events of
-    ``event_ids`` are, one for each, in the stream the reducer read: the ``events`` log
-    (embedded), or the partition of the row in the stream of events keyed by row (Kafka), where
-    an article's events for a row share one record.
+    stance: Stance | None = None
+    score: float | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    events: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    actors: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, row: AllianceState | ZoneState) -> Headline:
+        """The headline of ``row``."""
+        if isinstance(row, AllianceState):
+            return cls(
+                stance=row.stance, score=row.score, events=row.events, first=row.first, last=row.last,
+                actors=(row.a, row.b),
+            )  # fmt: skip
+        named = [*row.parties, *row.deployed, *row.controlled_by, *_relation_actors(row.hostilities)]
+        return cls(
+            status=row.status,
+            since=row.since,
+            events=row.events,
+            first=row.first,
+            last=row.last,
+            actors=tuple(sorted({*named, *_step_actors(row.timeline)})),
+        )
+
+
+def _relation_actors(relations: Iterable[Relation]) -> Iterable[str]:
+    for item in relations:
+        yield item.source
+        if item.target is not None:
+            yield item.target
+
+
+def _step_actors(steps: Iterable[ZoneStep]) -> Iterable[str]:
+    for item in steps:
+        yield from item.actors
+
+
+class Change(Message):
+    """``table[key]`` went from headline ``before`` to ``after`` because of the events ``event_ids``.
+
+    One change per row and reduce step, on both runtimes: a step takes the events of one or more
+    whole articles for the row (an article's events for a row are never split between changes),
+    and its change names every event that was new to the row (``event_ids``, sorted) and their
+    articles. A step that leaves the row's summary as it was makes no change. ``None`` means the
+    row did not exist / was removed. The whole row is read from the state store (``state``,
+    ``row``, the API), not from its changes. ``offsets`` are where the events of ``event_ids``
+    are, one for each, in the stream the reducer read: the ``events`` log (embedded), or the
+    partition of the row in the stream of events keyed by row (Kafka), where an article's events
+    for a row share one record.
     """
+
+    SCHEMA_VERSION = 2
+    schema_version: int = 2
 
     id: str
     table: Table
     key: str
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
+    before: Headline | None = None
+    after: Headline | None = None
     event_ids: tuple[str, ...] = Field(min_length=1)
     article_ids: tuple[str, ...] = ()
     event_time: dt.date | None = None
     ingested_at: dt.datetime | None = None
     offsets: tuple[int, ...] = ()
 
-    def dumps(self) -> bytes:
-        """As :meth:`Message.dumps`, the views handed to orjson as they are: they are JSON values
-        already (row views, see ``agents.reduce.view``), and walking them again costs more than
-        the rest of the change."""
-        head = self.model_dump(mode="json", exclude=_VIEWS)
-        return orjson.dumps({name: getattr(self, name) if name in _VIEWS else head[name] for name in _FIELDS})
 
-
-_VIEWS = frozenset({"before", "after"})
-_FIELDS = tuple(Change.model_fields)
+@upcaster("Change", 1)
+def _headlines(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 carried the whole views of the row: each becomes its headline."""
+    model = TABLES[payload["table"]]
+    for side in ("before", "after"):
+        view = payload.get(side)
+        if view is not None:
+            payload[side] = Headline.of(model.model_validate(view)).model_dump(mode="json")
+    return payload

@@ -117,3 +117,7 @@ class ZoneState(Message):
     sources: int = 0
     as_of: dt.date | None = None
     facts: tuple[Fact, ...] = ()
+
+
+TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
+"""The state tables and the model of their rows."""

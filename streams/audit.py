@@ -14,13 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import orjson
-
 from agents import reduce
-from agents.reduce.rows import ALLIANCES, build
-from agents.speed import assemble
-from schemas import AllianceState, Article, PloverType, ZoneState
-from schemas.state import Fact
+from agents.reduce.rows import build
+from schemas import AllianceState, Article, ZoneState
 from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
@@ -29,29 +25,6 @@ LIMIT = 20
 """How many facts a page lists by default."""
 
 State = AllianceState | ZoneState
-
-
-def stored_row(table: str, value: bytes) -> State:
-    """A state row as the reduce stage stored it, its facts assembled without re-validation.
-
-    The row was validated when it was built; only its summary goes through
-    pydantic again, which keeps the first audit of a row of 100k facts to a
-    fraction of a full :meth:`~schemas.base.Message.loads`.
-    """
-    data = orjson.loads(value)
-    facts = tuple(
-        assemble(
-            Fact,
-            item
-            | {
-                "type": PloverType(item["type"]),
-                "date": None if item.get("date") is None else dt.date.fromisoformat(item["date"]),
-            },
-        )
-        for item in data.pop("facts", ())
-    )
-    model = AllianceState if table == ALLIANCES else ZoneState
-    return model.model_validate(data).model_copy(update={"facts": facts})
 
 
 def as_of_row(row: State, table: str, key: str, as_of: dt.date) -> State | None:
@@ -120,10 +93,10 @@ def _embedded(
     index = AuditIndex(runtime.log.path.parent)
     audit = index.lookup(table, key, version, limit)
     if audit is None:
-        value = runtime.log.get_state(table, key)
-        if value is None:
+        row = runtime.row(table, key)
+        if row is None:
             return None
-        ranked = reduce.strongest(stored_row(table, value), None if limit is None else max(limit, INDEXED))
+        ranked = reduce.strongest(row, None if limit is None else max(limit, INDEXED))
         index.store({(table, key): (version, ranked)})
         audit = paginate(ranked, limit)
     return with_articles(audit, runtime.article)

@@ -23,6 +23,7 @@ from streams.check import check, connect, databases, ends, sqlite_findings
 from streams.log.record import Record
 from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, decode_record
 from streams.runtime.embedded import LIVE_EVENTS
+from streams.stored import write_row
 from streams.topology import EXTRACT, REDUCE, log_topic
 
 MANIFEST = "manifest.json"
@@ -171,7 +172,7 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
             writer.commit_offset(group, topic, offset)
         for table, rows in tables.items():
             for key, row in rows.items():
-                writer.put_state(table, key, row.dumps())
+                write_row(writer, table, key, row)
     for path in databases(data_dir):
         name = path.relative_to(data_dir)
         if str(name) not in (LOG_FILE, AUDIT_FILE) and not any(

@@ -24,11 +24,13 @@ from streams.log.store import (
     LOG_FORMAT,
     CorruptRecord,
     DamagedStore,
+    Reader,
     checksum,
     decode_record,
 )
 from streams.log.tables import TABLES
 from streams.runtime.embedded import LIVE_EVENTS
+from streams.stored import read_row
 from streams.topology import REDUCE, log_topic
 
 MAGIC = b"SQLite format 3\x00"
@@ -204,7 +206,9 @@ def audit_findings(data_dir: Path, db: sqlite3.Connection) -> Iterator[Finding]:
                     "SELECT fact FROM facts WHERE tbl = ? AND key = ? ORDER BY rank", (table, key)
                 )
             ]
-            strongest = reduce.strongest(TABLES[table].loads(row[2]), INDEXED)
+            whole = read_row(Reader(db), table, key)
+            assert whole is not None  # its summary was just read
+            strongest = reduce.strongest(whole, INDEXED)
             stored = orjson.loads(head)
             if facts != strongest["facts"] or stored["facts_total"] != strongest["facts_total"]:
                 yield f"{AUDIT_FILE}: facts {table}/{key} differ from the state row's strongest facts"

@@ -7,20 +7,21 @@ every decision about a record is made here, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import orjson
 from pydantic import ValidationError
 
 from agents import reduce
 from agents.extract import BatchExtractor, Extractor
+from agents.reduce.growth import Grown
+from agents.reduce.stored import new_facts
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
-from schemas.state import AllianceState, ZoneState
+from schemas.state import AllianceState, Fact, ZoneState
 
 State = AllianceState | ZoneState
-StateGetter = Callable[[str, str], State | None]
 ArticleRecord = tuple[bytes | None, str, dt.datetime]
 """An ``articles.raw`` record's value (``None``: a tombstone), where it came from, when it was received."""
 
@@ -135,25 +136,23 @@ def _together(extractor: Extractor, articles: list[Article]) -> list[list[Event]
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reduced:
-    """New rows to store and the changes to publish, for one event."""
+    """A row grown by a batch of its events: the row, its change (``None`` when only the content of
+    facts changed, not the row's summary), and the facts the batch added or changed (the record of
+    facts a store appends, :mod:`agents.reduce.stored`)."""
 
-    rows: list[tuple[str, str, State]] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-
-def reduce_event(event: Event, get: StateGetter) -> Reduced:
-    """Apply one event to every state row it touches; rows that did not change are left out."""
-    out = Reduced()
-    for table, key in reduce.keys(event):
-        row = reduce_row(table, key, event, get(table, key))
-        out.rows.extend(row.rows)
-        out.changes.extend(row.changes)
-    return out
+    row: Grown
+    change: Change | None
+    facts: list[Fact]
 
 
-def reduce_row(table: str, key: str, event: Event, state: State | None) -> Reduced:
-    """Apply one event to the one row ``table[key]``: the step of a runtime that partitions rows by key."""
-    after, changes = reduce.apply(table, state, event)
-    return Reduced([(table, key, after)], changes) if changes else Reduced()
+def reduce_row(table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Reduced | None:
+    """Grow the one row ``table[key]`` (``None``: not held yet) by ``events``, all of them its own:
+    the reduce step of both runtimes. ``None`` when the events change none of its facts (see
+    :func:`agents.reduce.step`)."""
+    stepped = reduce.step(table, key, row, events)
+    if stepped is None:
+        return None
+    after, change = stepped
+    return Reduced(after, change, new_facts(row, after, (event.id for event in events)))

@@ -29,8 +29,9 @@ from agents.extract import Extractor
 from agents.reduce.audit import direction
 from agents.reduce.facts import fact
 from agents.reduce.rows import TABLES, key_of
+from agents.reduce.step import same_summary
 from schemas import Change, Event
-from schemas.change import Table
+from schemas.change import Headline, Table
 from schemas.ids import digest
 from streams import handlers, topics
 from streams.audit import AuditIndex
@@ -39,6 +40,7 @@ from streams.log import Log
 from streams.log.record import timestamp
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime, stage_lag
+from streams.stored import write_row
 from streams.topology import REDUCE, log_topic
 
 PROJECTIONS = "projections"
@@ -101,7 +103,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
         writer.extend(topics.EVENTS, [(event.id, event.dumps()) for event in events.values()])
         for table, rows in tables.items():
             for key, row in rows.items():
-                writer.put_state(table, key, row.dumps())
+                write_row(writer, table, key, row)
     live = {table: {key_of(row): row for row in runtime.state(table)} for table in TABLES}
     return Projection(
         label=label,
@@ -138,11 +140,8 @@ def _brief(event: Event) -> dict[str, Any]:
 
 
 def _summary(row: State | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    view = reduce.view(row)
-    names = ("stance", "score") if "stance" in view else ("status", "since")
-    return {name: view[name] for name in (*names, "events")}
+    """The headline of a row, as a change gives it (:class:`~schemas.change.Headline`)."""
+    return None if row is None else Headline.of(row).model_dump(mode="json")
 
 
 def diff(projection: Projection) -> dict[str, Any]:
@@ -238,20 +237,26 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                 if after is None:
                     writer.delete_state(table, key)
                 else:
-                    writer.put_state(table, key, after.dumps())
-                before_view = None if before is None else reduce.view(before)
-                after_view = None if after is None else reduce.view(after)
-                if before_view == after_view:
+                    write_row(writer, table, key, after)
+                if before is not None and after is not None and same_summary(before, after):
                     continue
+                headline = None if after is None else Headline.of(after)
                 was, now = old.get((table, key), set()), new.get((table, key), set())
                 behind = sorted(was ^ now) or sorted(now or was)
                 events = [projection.events.get(name) or projection.live_events[name] for name in behind]
                 change = Change(
-                    id=digest("change", table, key, "reextract", projection.label, after_view),
+                    id=digest(
+                        "change",
+                        table,
+                        key,
+                        "reextract",
+                        projection.label,
+                        None if headline is None else headline.model_dump(mode="json"),
+                    ),
                     table=cast(Table, table),  # one of TABLES
                     key=key,
-                    before=before_view,
-                    after=after_view,
+                    before=None if before is None else Headline.of(before),
+                    after=headline,
                     event_ids=tuple(behind),
                     article_ids=tuple(sorted({event.article_id for event in events})),
                     ingested_at=timestamp(writer.ts),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 from schemas import Change
 from streams.runtime.base import Runtime
@@ -35,21 +34,11 @@ class ChangeFilter:
 
 
 def involves(change: Change, actor: str) -> bool:
-    """Whether ``actor`` is one side of an alliance key ``A|B`` or appears in the row before or after."""
+    """Whether ``actor`` is one side of an alliance key ``A|B`` or one of the actors the row names
+    before or after (see :class:`~schemas.change.Headline`)."""
     if change.table == "alliances" and actor in change.key.split("|"):
         return True
-    return mentions(change.before, actor) or mentions(change.after, actor)
-
-
-def mentions(value: Any, actor: str) -> bool:
-    """Whether ``actor`` is one of the strings anywhere inside a row view."""
-    if isinstance(value, str):
-        return value == actor
-    if isinstance(value, dict):
-        return any(mentions(item, actor) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(mentions(item, actor) for item in value)
-    return False
+    return any(side is not None and actor in side.actors for side in (change.before, change.after))
 
 
 async def subscribe(

@@ -57,7 +57,7 @@ class Stage:
 
 EXTRACT = Stage("extract", topics.ARTICLES, handlers.extract_articles, topics.EVENTS, Key.EVENT)
 ROUTE = Stage("route", topics.EVENTS, handlers.route_event, topics.EVENTS_BY_ROW, Key.ROW, rekeys=True)
-REDUCE = Stage("reduce", topics.EVENTS_BY_ROW, handlers.reduce_event, topics.CHANGES, Key.ROW)
+REDUCE = Stage("reduce", topics.EVENTS_BY_ROW, handlers.reduce_row, topics.CHANGES, Key.ROW)
 STAGES = (EXTRACT, ROUTE, REDUCE)
 
 

@@ -8,6 +8,7 @@ tables. See ``README.md`` beside this module for the scoring rules.
 from agents.reduce.audit import ranked, strongest, why
 from agents.reduce.digest import digest
 from agents.reduce.fold import Tables, fold
-from agents.reduce.rows import State, apply, keys, view
+from agents.reduce.rows import State, keys, view
+from agents.reduce.step import apply, step
 
-__all__ = ["State", "Tables", "apply", "digest", "fold", "keys", "ranked", "strongest", "view", "why"]
+__all__ = ["State", "Tables", "apply", "digest", "fold", "keys", "ranked", "step", "strongest", "view", "why"]

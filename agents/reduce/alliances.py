@@ -9,7 +9,7 @@ from operator import mul
 
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident, Tally, getter, incidents, relations, tally
-from agents.reduce.score import PLACES, stance, weights
+from agents.reduce.score import PLACES, Weighed, stance, weights
 from agents.speed import assemble
 from schemas.state import AllianceState, Fact, Highlight
 
@@ -31,13 +31,14 @@ def row(
     summed: Tally,
     as_of: dt.date | None,
     scoring: Scoring,
+    weighed: Weighed | None = None,
 ) -> AllianceState:
     """The row of pair ``key`` holding ``facts``, from their incidents (in the order of
-    ``incidents``) and their tally."""
+    ``incidents``) and their tally; ``weighed`` are their :func:`~agents.reduce.score.weights`
+    relative to :func:`reference`, when known."""
     a, b = key.split("|")
     first, last = summed.first, summed.last
-    reference = as_of or last
-    totals, shares = weights(found, reference, scoring)
+    totals, shares = weighed or weights(found, reference(as_of, summed), scoring)
     score = round(sum(map(mul, shares, map(len, map(_facts, found)))), PLACES)
     magnitudes = list(map(abs, totals))
     strongest = heapq.nlargest(scoring.strongest, range(len(found)), key=magnitudes.__getitem__)
@@ -60,6 +61,11 @@ def row(
             "facts": facts,
         },
     )
+
+
+def reference(as_of: dt.date | None, summed: Tally) -> dt.date | None:
+    """The day a pair's incidents are weighed relative to: ``as_of``, else its newest event date."""
+    return as_of or summed.last
 
 
 _facts = getter("facts")

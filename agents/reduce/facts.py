@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
@@ -71,13 +71,25 @@ def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
     return facts[at] if at < len(facts) and facts[at].event_id == event_id else None
 
 
-def add(facts: tuple[Fact, ...], new: Fact) -> tuple[Fact, ...]:
-    """``facts ∪ {new}``, still sorted by event id; the very same tuple when nothing changes."""
-    at = bisect_left(facts, new.event_id, key=_event_id)
-    if at < len(facts) and facts[at].event_id == new.event_id:
-        kept = preferred(facts[at], new)
-        return facts if kept is facts[at] or kept == facts[at] else (*facts[:at], kept, *facts[at + 1 :])
-    return (*facts[:at], new, *facts[at:])
+def merged(facts: tuple[Fact, ...], new: list[Fact], replaced: Sequence[Fact] = ()) -> tuple[Fact, ...]:
+    """``facts`` less ``replaced``, with ``new`` (one per id, none of the ids left), sorted by event id.
+
+    Each new fact's place is found by bisection and the row's facts are copied once, in slices
+    between those places: cheaper than placing the new facts one by one (each a copy of the row's)
+    or sorting the row again.
+    """
+    if replaced:
+        gone = {item.event_id for item in replaced}
+        facts = tuple(item for item in facts if item.event_id not in gone)
+    out: list[Fact] = []
+    done = 0
+    for item in sorted(new, key=_event_id):
+        at = bisect_left(facts, item.event_id, done, key=_event_id)
+        out.extend(facts[done:at])
+        out.append(item)
+        done = at
+    out.extend(facts[done:])
+    return tuple(out)
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
@@ -165,6 +177,19 @@ def group(facts: Iterable[Fact]) -> dict[Identity, list[Report]]:
 def incidents_of(identity: Identity, run: list[Report], window_days: int) -> list[Incident]:
     """The incidents of the reports ``run`` of one identity (see :func:`incidents`), by first
     report; ``run`` is sorted in place."""
+    return incidents_until(identity, run, window_days)[0]
+
+
+def incidents_until(
+    identity: Identity,
+    run: list[Report],
+    window_days: int,
+    settled: Callable[[int], bool] | None = None,
+    after: int = 0,
+) -> tuple[list[Incident], int]:
+    """:func:`incidents_of` the reports ``run``, stopping at the first report from ``after`` on
+    that no open incident reaches and for which ``settled(index)`` holds (the incidents from there
+    on are known already); the incidents before it and its index (``len(run)`` if none)."""
     source, target, kind, modality = identity
     target = target or None
     head = (kind, source, target)
@@ -177,9 +202,13 @@ def incidents_of(identity: Identity, run: list[Report], window_days: int) -> lis
         opened = deque()
         # a report its successor's window does not reach, with no incident open, is alone
         following = chain(islice(map(_ordinal, run), 1, None), _LAST)
-    for (ordinal, zone, _, item, article, confidence, day), later in zip(run, following, strict=True):
+    for index, ((ordinal, zone, _, item, article, confidence, day), later) in enumerate(
+        zip(run, following, strict=True)
+    ):
         while opened and ordinal - opened[0].start > window_days:
             out.append(opened.popleft().close(head, modality))
+        if settled is not None and index >= after and not opened and settled(index):
+            return out, index
         if ordinal == 0 or (not opened and ordinal + window_days < later):
             where = zone or None
             alone = (kind, source, target, where, day, day, (item,), 1, modality, confidence, (article,))
@@ -198,7 +227,7 @@ def incidents_of(identity: Identity, run: list[Report], window_days: int) -> lis
             joined.zone = zone
     if opened:
         out.extend(incident.close(head, modality) for incident in opened)
-    return out
+    return out, len(run)
 
 
 _LAST = (sys.maxsize,)

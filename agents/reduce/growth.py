@@ -13,7 +13,7 @@ again. The row is the very one ``build`` gives for the same facts.
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -27,17 +27,19 @@ from agents.reduce.facts import (
     Incident,
     Report,
     Summed,
-    add,
     canonical,
     find,
     getter,
     group,
     incidents_of,
+    incidents_until,
+    merged,
     preferred,
     relation,
     tally,
 )
 from agents.reduce.rows import ALLIANCES, ZONES, State
+from agents.reduce.score import weights
 from agents.reduce.zones import Dated, Mention, Run
 from schemas.event import PloverType
 from schemas.state import Fact, ZoneStep
@@ -75,6 +77,9 @@ class Grown:
     """Each relation with its articles, under its :data:`Name`."""
     timeline: Timeline | None = None
     """A zone row's; ``None`` for an alliance."""
+    weighed: Weights | None = None
+    """An alliance row's: the weights of each identity's incidents (the list of ``found`` they were
+    weighed from, their totals and shares) relative to the day the row is weighed from."""
 
 
 def grown(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None = None) -> Grown:
@@ -117,9 +122,7 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
         return row
     scoring = default()
     window = scoring.window_days
-    facts = held
-    for item in added:  # placed by bisection, cheaper than sorting the row again
-        facts = add(facts, item)
+    facts = merged(held, added, replaced)
     reports, found = dict(row.reports), dict(row.found)
     moved = group(replaced)  # the identities a re-extraction takes reports from: grouped again whole
     for identity, run in moved.items():
@@ -147,7 +150,17 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     if row.timeline is not None:
         timeline = _timeline(row.timeline, facts, added, replaced, scoring)
     return _assembled(
-        row.table, row.key, facts, reports, found, order, summed, timeline, row.state.as_of, scoring
+        row.table,
+        row.key,
+        facts,
+        reports,
+        found,
+        order,
+        summed,
+        timeline,
+        row.state.as_of,
+        scoring,
+        row.weighed,
     )
 
 
@@ -157,23 +170,54 @@ def _regrouped(
     """The reports of one identity with ``new`` ones, and their incidents, grouped again only
     around the new reports.
 
-    ``run`` is sorted and ``found`` are its incidents, by first report. Where two neighbouring
-    reports lie more than ``window`` days apart, every incident is closed between them, so the
-    reports on either side group alone: only the stretch between such gaps that takes new
-    reports is grouped again (undated reports, each an incident of its own, are one stretch).
+    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at a
+    report no incident reaches whatever came before it: one more than ``window`` days after the
+    report before it (undated reports, each an incident of its own, come first). After a new
+    report, it stops at the first report of a day that no incident reaches, in the grouping before
+    as in this one: from there to the next new report, the incidents are those found before.
     """
     merged = list(run)
     for report in new:
         insort(merged, report)
-    low = min(bisect_left(merged, report) for report in new)
-    high = max(bisect_left(merged, report) for report in new) + 1
-    while low > 0 and merged[low][0] - merged[low - 1][0] <= window:
-        low -= 1
-    while high < len(merged) and merged[high][0] - merged[high - 1][0] <= window:
-        high += 1
-    first = bisect_left(found, merged[low][0], key=_first)
-    last = bisect_right(found, merged[high - 1][0], key=_first)
-    return merged, [*found[:first], *incidents_of(identity, merged[low:high], window), *found[last:]]
+    places = sorted(bisect_left(merged, report) for report in new)
+    out: list[Incident] = []
+    taken = 0  # the incidents of ``found`` before the first report not grouped yet
+    end = 0  # that report
+    at = 0
+    while at < len(places):
+        low = places[at]
+        while low > end and merged[low][0] - merged[low - 1][0] <= window:
+            low -= 1
+        start = bisect_left(found, merged[low][0], key=_first) if low > end else taken
+        out.extend(found[taken:start])
+
+        def settled(index: int, low: int = low) -> bool:
+            """Whether no incident found before reaches the report ``low + index``, first of its day."""
+            day = merged[low + index][0]
+            if day == 0 or merged[low + index - 1][0] == day:
+                return False
+            reach = bisect_left(found, day - window, key=_first)
+            return reach == len(found) or _first(found[reach]) >= day
+
+        after = places[at] - low + 1
+        span = after + _AHEAD
+        while True:  # grouped on a slice that grows until it settles or holds the rest of the run
+            grouped, stop = incidents_until(identity, merged[low : low + span], window, settled, after)
+            if stop < span or low + span >= len(merged):
+                break
+            span *= 2
+        out.extend(grouped)
+        end = low + stop
+        if end == len(merged):
+            return merged, out
+        taken = bisect_left(found, merged[end][0], key=_first)
+        at = bisect_left(places, end)
+    out.extend(found[taken:])
+    return merged, out
+
+
+_AHEAD = 32
+"""How many reports past a new one a grouping again first takes in, to find where it settles."""
 
 
 def _first(incident: Incident) -> int:
@@ -252,12 +296,17 @@ def _assembled(
     timeline: Timeline | None,
     as_of: dt.date | None,
     scoring: Scoring,
+    known: Weights | None = None,
 ) -> Grown:
     counted = tally(map(summed.__getitem__, sorted(summed)))
     state: State
+    weighed = None
     if timeline is None:
         every = list(chain.from_iterable(map(found.__getitem__, order)))
-        state = alliances.row(key, facts, every, counted, as_of, scoring)
+        weighed = _weighed(found, order, alliances.reference(as_of, counted), known, scoring)
+        totals = list(chain.from_iterable(weighed.parts[identity][1] for identity in order))
+        shares = list(chain.from_iterable(weighed.parts[identity][2] for identity in order))
+        state = alliances.row(key, facts, every, counted, as_of, scoring, (totals, shares))
     else:
         typed: defaultdict[PloverType, list[Fact]] = defaultdict(list)
         for identity in order:
@@ -265,4 +314,60 @@ def _assembled(
                 typed[identity[2]].extend(chain.from_iterable(map(_facts, found[identity])))
         kind = None if timeline.mention is None else timeline.mention[1]
         state = zones.row(key, facts, typed, counted, kind, timeline.steps, as_of, scoring)
-    return Grown(table, key, state, reports, found, order, summed, timeline)
+    return Grown(table, key, state, reports, found, order, summed, timeline, weighed)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The weights of an alliance row's incidents, identity by identity, relative to ``reference``."""
+
+    reference: dt.date | None
+    parts: dict[Identity, tuple[list[Incident], list[float], list[float]]]
+
+
+def _weighed(
+    found: dict[Identity, list[Incident]],
+    order: Sequence[Identity],
+    reference: dt.date | None,
+    known: Weights | None,
+    scoring: Scoring,
+) -> Weights:
+    """The weights of ``found`` relative to ``reference``: those ``known`` relative to the same day
+    are kept, of every incident that is the very one they were weighed from."""
+    kept = {} if known is None or known.reference != reference else known.parts
+    parts = {}
+    for identity in order:
+        run = found[identity]
+        held = kept.get(identity)
+        if held is None:
+            parts[identity] = (run, *weights(run, reference, scoring))
+        elif held[0] is run:
+            parts[identity] = held
+        else:
+            parts[identity] = _reweighed(run, held, reference, scoring)
+    return Weights(reference, parts)
+
+
+def _reweighed(
+    run: list[Incident],
+    held: tuple[list[Incident], list[float], list[float]],
+    reference: dt.date | None,
+    scoring: Scoring,
+) -> tuple[list[Incident], list[float], list[float]]:
+    """The weights of ``run``, those of the incidents ``held`` weighed already kept."""
+    was, totals, shares = held
+    place = {id(incident): at for at, incident in enumerate(was)}
+    spots = [place.get(id(incident)) for incident in run]
+    fresh = [incident for incident, at in zip(run, spots, strict=True) if at is None]
+    new_totals, new_shares = weights(fresh, reference, scoring) if fresh else ([], [])
+    out_totals, out_shares = [], []
+    taken = 0
+    for at in spots:
+        if at is None:
+            out_totals.append(new_totals[taken])
+            out_shares.append(new_shares[taken])
+            taken += 1
+        else:
+            out_totals.append(totals[at])
+            out_shares.append(shares[at])
+    return run, out_totals, out_shares

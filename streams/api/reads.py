@@ -22,6 +22,7 @@ from streams import topics
 from streams.log import record_ms
 from streams.log.interface import LogStore
 from streams.log.tables import TABLES, read_article
+from streams.stored import read_row
 
 State = AllianceState | ZoneState
 CACHE_ENTRIES = 32
@@ -82,11 +83,12 @@ def event_view(offset: int, event: Event) -> dict[str, Any]:
 class LiveViews:
     """The views of both tables' rows, kept current by following ``state.changes``.
 
-    Built once from the state store; then every change's ``after`` (the row's
-    new view, ``None`` when removed) is applied, so a read after a change costs
-    the changes since the last read, not a decode of every row. The position is
-    taken before the rows are read: a change applied twice leaves the same view.
-    Each row's encoding is kept, per field selection, until the row changes.
+    Built once from the state store; then the row of every change is read again
+    from the state store (its summary: a view holds no facts), so a read after a
+    change costs the rows changed since the last read, not a decode of every row.
+    The position is taken before the rows are read: a row read again leaves the
+    same view. Each row's encoding is kept, per field selection, until the row
+    changes.
     """
 
     def __init__(self, log: LogStore) -> None:
@@ -103,23 +105,26 @@ class LiveViews:
     def catch_up(self) -> None:
         """Apply the changes committed since the last call."""
         while batch := self.log.read(topics.CHANGES, self.position, PAGE_READ):
-            for record in batch:
-                self._apply(Change.loads(record.value))
+            changed = {(change.table, change.key) for change in (Change.loads(r.value) for r in batch)}
+            for table, key in changed:
+                self._refresh(table, key)
             self.position = batch[-1].offset + 1
             self._bodies.clear()
 
-    def _apply(self, change: Change) -> None:
-        rows, order = self.views[change.table], self._order[change.table]
-        if change.after is None:
-            if rows.pop(change.key, None) is not None:
-                order.remove(change.key)
+    def _refresh(self, table: str, key: str) -> None:
+        """Read the row ``table[key]`` again from the state store."""
+        rows, order = self.views[table], self._order[table]
+        summary = self.log.get_state(table, key)
+        if summary is None:
+            if rows.pop(key, None) is not None:
+                order.remove(key)
         else:
-            if change.key not in rows:
-                bisect.insort(order, change.key)
-            rows[change.key] = change.after
-        for (table, _fields), encoded in self._rows.items():
-            if table == change.table:
-                encoded.pop(change.key, None)
+            if key not in rows:
+                bisect.insort(order, key)
+            rows[key] = reduce.view(TABLES[table].loads(summary))
+        for (name, _fields), encoded in self._rows.items():
+            if name == table:
+                encoded.pop(key, None)
 
     def body(self, table: str, fields: tuple[str, ...] | None) -> bytes:
         """Every view of ``table`` (only ``fields`` if given) as one JSON array, sorted by key."""
@@ -190,8 +195,7 @@ class Reads:
         """One row, live, as of a date, or as known at an ingestion time."""
         if as_of is not None or known_at is not None:
             return self.folded(as_of, known_at)[table].get(key)
-        value = self.log.get_state(table, key)
-        return None if value is None else TABLES[table].loads(value)
+        return read_row(self.log, table, key)
 
     def folded(self, as_of: dt.date | None, known_at: dt.datetime | None = None) -> reduce.Tables:
         """Both tables rebuilt from the event log as of ``as_of`` (event time), from the events

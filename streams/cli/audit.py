@@ -185,7 +185,7 @@ def _row_line(row: dict[str, Any]) -> str:
     def state(summary: dict[str, Any] | None) -> str:
         if summary is None:
             return "absent"
-        if "stance" in summary:
+        if summary.get("stance") is not None:
             return f"{summary['stance']} ({summary['score']:+.4f}, {summary['events']} events)"
         return f"{summary['status']} since {summary['since'] or '-'} ({summary['events']} events)"
 

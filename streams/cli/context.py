@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import click
 import orjson
 
 from streams.config import Settings
@@ -23,8 +24,11 @@ def settings_for(data_dir: Path, broker: str) -> Settings:
 
 
 def runtime_for(data_dir: Path, broker: str) -> Runtime:
-    """The runtime of the command's ``--data-dir`` and ``--broker`` (:func:`streams.runtime.open_runtime`)."""
-    return open_runtime(settings_for(data_dir, broker))
+    """The runtime of the command's ``--data-dir`` and ``--broker`` (:func:`streams.runtime.open_runtime`),
+    closed when the command ends (so the embedded log leaves no write-ahead file behind)."""
+    runtime = open_runtime(settings_for(data_dir, broker))
+    click.get_current_context().call_on_close(runtime.close)
+    return runtime
 
 
 def print_json(value: Any) -> None:

@@ -115,9 +115,8 @@ def zones_table(rows: Iterable[dict[str, Any]]) -> Table:
 
 def change_line(offset: int, change: Change) -> str:
     """A one-line human summary of a state change."""
-    after = change.after or {}
-    summary = after.get("stance") or after.get("status") or "removed"
-    was = (change.before or {}).get("stance") or (change.before or {}).get("status") or "new"
+    summary = "removed" if change.after is None else change.after.stance or change.after.status
+    was = "new" if change.before is None else change.before.stance or change.before.status
     cause = f"{len(change.event_ids)} event(s), {change.event_time or '-'}"
     return plain(f"#{offset} {change.table}[{change.key}] {was} → {summary} ({cause})")
 

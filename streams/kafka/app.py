@@ -30,11 +30,12 @@ from faust.types import StreamT, TopicT
 
 from agents.speed import freeze
 from schemas import Change
+from schemas.state import TABLES
 from streams import handlers, topics
 from streams.config import Settings
 from streams.kafka.codec import MessageCodec
 from streams.kafka.extraction import Extraction
-from streams.kafka.options import TABLES, KafkaOptions
+from streams.kafka.options import KafkaOptions
 from streams.kafka.reduce import Reduce
 from streams.kafka.stages import Extract, Route, StageAgent
 from streams.kafka.stored import FACTS, FactsTable
@@ -47,7 +48,7 @@ ORIGIN = "origin"
 AGENTS: dict[Callable[..., Any], Callable[[EntenteApp, Stage], StageAgent]] = {
     handlers.extract_articles: Extract,
     handlers.route_event: Route,
-    handlers.reduce_event: Reduce,
+    handlers.reduce_row: Reduce,
 }
 """How this runtime runs each handler of :data:`streams.topology.STAGES`: the agent of its stage."""
 Agent = Callable[[StreamT[Any]], Awaitable[None]]

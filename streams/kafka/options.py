@@ -5,14 +5,12 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schemas import AllianceState, ZoneState
+from schemas.state import TABLES
 from streams import topics
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.stored import FACTS
 
-TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
-"""The state tables, each in a compacted changelog (their facts in another: :mod:`streams.kafka.stored`)."""
 FOREVER = -1
 THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000
 

@@ -6,10 +6,11 @@ that stream. The tables are keyed the same way and their changelogs partitioned 
 partitioner, so a row's state lives on the partition of its input, and a worker that is assigned a
 partition recovers exactly the rows it will be sent.
 
-``reduce`` takes its input in batches and rebuilds each row a batch touches once
-(:mod:`streams.kafka.rows`): one change per row and batch, naming every event that was new to the
-row. A row is written as its summary plus one record of the facts the batch added
-(:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its size.
+``reduce`` takes its input in batches and grows each row a batch touches once
+(:func:`streams.handlers.reduce_row`, the embedded runtime's step too): one change per row and batch,
+naming every event that was new to the row. A row is written as its summary plus one record of the
+facts the batch added (:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed,
+not its size.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from faust.types import EventT, StreamT
 
-from agents.reduce.facts import find
-from agents.reduce.growth import Grown, grown
-from agents.reduce.rows import view
+from agents.reduce.growth import Grown
+from agents.reduce.stored import encode_facts, encode_summary, regrown
 from schemas import Change, DeadLetter, Event
-from streams.handlers import NULL_VALUE, undecodable_event
-from streams.kafka.options import TABLES
-from streams.kafka.rows import apply_all
+from schemas.state import TABLES
+from streams.handlers import NULL_VALUE, reduce_row, undecodable_event
 from streams.kafka.stages import StageAgent, origin_of, received_at
-from streams.kafka.stored import assemble, encode_facts, encode_summary, facts_key, index, split_row
+from streams.kafka.stored import facts_key, index, split_row
 from streams.topology import Stage
 
 if TYPE_CHECKING:
@@ -66,15 +65,13 @@ def not_a_row(key: bytes | None) -> str | None:
 class RowBatch:
     """The records of one reduce batch that go to the row ``table:key``, and the row as held.
 
-    The row is ``grown`` (with the ``view`` of its last change) when this worker built or read it
-    since its last rebalance; else it is put together from ``held`` (its table's value) and
-    ``facts`` (the values of its records of facts).
+    The row is ``grown`` when this worker built or read it since its last rebalance; else it is put
+    together from ``held`` (its table's value) and ``facts`` (the values of its records of facts).
     """
 
     row: bytes
     records: list[EventT]
     grown: Grown | None = None
-    view: dict[str, Any] | None = None
     held: bytes | None = None
     facts: list[bytes] = field(default_factory=list)
 
@@ -89,15 +86,15 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its change is acknowledged: its summary and its record of new facts (encoded)."""
+    """A row to write once its change (if any) is acknowledged: its summary and its record of new facts
+    (encoded)."""
 
     row: bytes
     table: str
     grown: Grown
-    view: dict[str, Any]
     summary: bytes
     facts: dict[bytes, bytes]
-    change: Change
+    change: Change | None
 
 
 @dataclass
@@ -113,8 +110,8 @@ class Reduce(StageAgent):
 
     def __init__(self, app: EntenteApp, stage: Stage) -> None:
         super().__init__(app, stage)
-        self._rows: dict[bytes, tuple[Grown, dict[str, Any]]] = {}
-        """Rows this worker built or read since partitions were last revoked, with their last views."""
+        self._rows: dict[bytes, Grown] = {}
+        """Rows this worker built or read since partitions were last revoked."""
         self._fact_keys: dict[bytes, set[bytes]] | None = None
         """The facts-table keys of each row, gathered from the table on the first need after a rebalance."""
         app.app.on_partitions_revoked.connect(self._forget_rows)
@@ -129,11 +126,11 @@ class Reduce(StageAgent):
 
         A batch is what arrives within ``reduce_window`` seconds, at most :data:`REDUCE_BATCH` records:
         one record when input trickles in, a full batch when the stage is behind. Each row it
-        touches is decoded, grown and encoded once (see :mod:`streams.kafka.rows`), on the event
+        touches is decoded, grown and encoded once (see :func:`streams.handlers.reduce_row`), on the event
         loop: in a thread it would wait for the interpreter lock behind the loop and Faust's
         consumer thread, and took several times as long. A row grows from what its last batch
-        computed, but its view and change are encoded whole, so a busy row still costs more than
-        its new events: after each batch the stage waits as long as building it took, so rows are
+        computed, but its summary is encoded whole, so a busy row still costs more than its new
+        events: after each batch the stage waits as long as building it took, so rows are
         rebuilt at most half the time, in batches that grow with the load, and the rest of the
         loop (which feeds the extraction process) keeps its share.
         """
@@ -153,17 +150,18 @@ class Reduce(StageAgent):
             building = loop.time() - began
             for dead, record in done.dead:
                 await self.dead_letter(dead, record)
-            sent = [await self.output.send(key=row.row, value=row.change) for row in done.rows]
+            changed = [row for row in done.rows if row.change is not None]
+            sent = [await self.output.send(key=row.row, value=row.change) for row in changed]
             await asyncio.gather(*sent)
             for row in done.rows:
                 self._write(row, remember=rows is self._rows)
-            self.stats.changes += len(done.rows)
+            self.stats.changes += len(changed)
             await asyncio.sleep(building)  # see the docstring
 
     def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
         """The batch of ``records`` for ``row``, with the row as this worker knows it or as held."""
         if (known := self._rows.get(row)) is not None:
-            return RowBatch(row, records, grown=known[0], view=known[1])
+            return RowBatch(row, records, grown=known)
         table = self.app.tables.get(split_row(row)[0])
         held = None if table is None else table.get(row)
         if held is None:
@@ -179,7 +177,7 @@ class Reduce(StageAgent):
             self.app.facts[key] = value
         self.app.tables[row.table][row.row] = row.summary
         if remember:
-            self._rows[row.row] = row.grown, row.view
+            self._rows[row.row] = row.grown
             if self._fact_keys is not None:
                 self._fact_keys.setdefault(row.row, set()).update(row.facts)
 
@@ -211,32 +209,25 @@ class Reduce(StageAgent):
 
     def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
         """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
-        held, before = batch.grown, batch.view
+        held = batch.grown
         if held is None and batch.held is not None:
-            state = assemble(TABLES[batch.table], batch.held, batch.facts)
-            held, before = grown(batch.table, batch.key, state.facts, state.as_of), view(state)
-        applied = apply_all(batch.table, batch.key, held, [event for event, _record in events], before)
-        if applied is None:
+            held = regrown(batch.table, batch.key, TABLES[batch.table], batch.held, batch.facts)
+        reduced = reduce_row(batch.table, batch.key, held, [event for event, _record in events])
+        if reduced is None:
             return
-        after, change = applied
-        carriers = {event.id: record for event, record in events}
-        causes = [carriers[event_id] for event_id in change.event_ids]
-        stamped = change.model_copy(
-            update={
-                "ingested_at": max(map(received_at, causes)),
-                "offsets": tuple(record.message.offset for record in causes),
-            }
-        )
-        known = () if held is None else held.state.facts
-        added = []
-        for event_id in sorted({event.id for event, _record in events}):  # only theirs can be new or changed
-            item = find(after.state.facts, event_id)
-            if item is not None and item != find(known, event_id):
-                added.append(item)
+        stamped = None
+        if reduced.change is not None:
+            carriers = {event.id: record for event, record in events}
+            causes = [carriers[event_id] for event_id in reduced.change.event_ids]
+            stamped = reduced.change.model_copy(
+                update={
+                    "ingested_at": max(map(received_at, causes)),
+                    "offsets": tuple(record.message.offset for record in causes),
+                }
+            )
         facts = {}
-        if added:
-            value = encode_facts(added)
+        if reduced.facts:
+            value = encode_facts(reduced.facts)
             facts[facts_key(batch.row, value)] = value
-        assert change.after is not None  # a built row has a view
-        encoded = encode_summary(after.state, change.after)
-        out.rows.append(RowWrite(batch.row, batch.table, after, change.after, encoded, facts, stamped))
+        encoded = encode_summary(reduced.row.state)
+        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, stamped))

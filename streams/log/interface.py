@@ -46,6 +46,19 @@ class StoreReader(Protocol):
         """A token that changes whenever a state row is written: its version and size, or ``None``."""
         ...
 
+    def get_facts(self, tbl: str, key: str) -> list[bytes]:
+        """The records of facts of one state row, in the order they were appended."""
+        ...
+
+    def facts_rows(self, tbl: str) -> dict[str, list[bytes]]:
+        """The records of facts of every row of a state table, by key, each row's in appended order."""
+        ...
+
+    def facts_version(self, tbl: str, key: str) -> int | None:
+        """The id of the newest record of facts of a state row (``None``: it has none); ids are never
+        given twice."""
+        ...
+
     def article_offset(self, article_id: str) -> int | None:
         """The ``articles.raw`` offset of an article id, if it was published."""
         ...
@@ -81,8 +94,16 @@ class StoreWriter(StoreReader, Protocol):
         """Insert or replace one state row, moving its version past every other row's."""
         ...
 
+    def append_facts(self, tbl: str, key: str, value: bytes) -> None:
+        """Append one record of facts to a state row."""
+        ...
+
+    def delete_facts(self, tbl: str, key: str) -> None:
+        """Remove every record of facts of one state row (before it is written whole again)."""
+        ...
+
     def delete_state(self, tbl: str, key: str) -> None:
-        """Remove one state row (no-op when absent)."""
+        """Remove one state row, its summary and its facts (no-op when absent)."""
         ...
 
     def index_article(self, article_id: str, offset: int) -> None:

@@ -30,8 +30,12 @@ class Data:
     groups: dict[tuple[str, str], int] = field(default_factory=dict)
     state: dict[str, dict[str, tuple[bytes, int]]] = field(default_factory=dict)
     articles: dict[str, int] = field(default_factory=dict)
+    facts: dict[str, dict[str, list[tuple[int, bytes]]]] = field(default_factory=dict)
+    """Each row's records of facts with their ids, by table and key."""
     sequence: int = 0
     """The last state version given."""
+    facts_sequence: int = 0
+    """The last id of a record of facts given."""
     commits: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -79,6 +83,23 @@ class MemoryReader:
         with self._data.lock:
             found = self._data.state.get(tbl, {}).get(key)
             return None if found is None else (found[1], len(found[0]))
+
+    def get_facts(self, tbl: str, key: str) -> list[bytes]:
+        """The records of facts of one state row, in the order they were appended."""
+        with self._data.lock:
+            return [value for _, value in self._data.facts.get(tbl, {}).get(key, ())]
+
+    def facts_rows(self, tbl: str) -> dict[str, list[bytes]]:
+        """The records of facts of every row of a state table, by key."""
+        with self._data.lock:
+            rows = self._data.facts.get(tbl, {})
+            return {key: [value for _, value in records] for key, records in rows.items() if records}
+
+    def facts_version(self, tbl: str, key: str) -> int | None:
+        """The id of the newest record of facts of a state row, or ``None``."""
+        with self._data.lock:
+            records = self._data.facts.get(tbl, {}).get(key)
+            return records[-1][0] if records else None
 
     def article_offset(self, article_id: str) -> int | None:
         """The ``articles.raw`` offset of an article id, if it was published."""
@@ -129,12 +150,29 @@ class MemoryWriter(MemoryReader):
         self._data.sequence += 1
         rows[key] = (bytes(value), self._data.sequence)
 
+    def append_facts(self, tbl: str, key: str, value: bytes) -> None:
+        """Append one record of facts to a state row, under the next id."""
+        records = self._data.facts.setdefault(tbl, {}).setdefault(key, [])
+        sequence = self._data.facts_sequence
+        self.undo.append(lambda: setattr(self._data, "facts_sequence", sequence))
+        self._data.facts_sequence += 1
+        records.append((self._data.facts_sequence, bytes(value)))
+        self.undo.append(records.pop)
+
+    def delete_facts(self, tbl: str, key: str) -> None:
+        """Remove every record of facts of one state row."""
+        rows = self._data.facts.get(tbl, {})
+        if key in rows:
+            self._restore(rows, key)
+            del rows[key]
+
     def delete_state(self, tbl: str, key: str) -> None:
-        """Remove one state row (no-op when absent)."""
+        """Remove one state row, its summary and its facts (no-op when absent)."""
         rows = self._data.state.get(tbl, {})
         if key in rows:
             self._restore(rows, key)
             del rows[key]
+        self.delete_facts(tbl, key)
 
     def index_article(self, article_id: str, offset: int) -> None:
         """Record that ``articles.raw@offset`` holds the article ``article_id``."""

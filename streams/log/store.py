@@ -11,10 +11,13 @@ Tables:
   CRC-32 of ``value``, written on append and verified on every read.
 - ``groups(group, topic, offset)``: the committed position of a consumer group,
   the offset of the next record it will read (as in Kafka).
-- ``state(tbl, key, value, version)``: the rows of the state tables; ``version`` takes the next
-  number of the ``state`` sequence on each write (never one given before, even to a row since
-  deleted), so it tells whether a row was rewritten without reading it.
+- ``state(tbl, key, value, version)``: the summaries of the rows of the state tables (a row without
+  its facts); ``version`` takes the next number of the ``state`` sequence on each write (never one
+  given before, even to a row since deleted), so it tells whether a row was rewritten without reading it.
 - ``sequences(name, value)``: the last number given by each sequence.
+- ``facts(id, tbl, key, value)``: records of facts of the rows, appended, never rewritten: each
+  update of a row appends the facts it added or changed (see ``agents/reduce/stored.py``); ``id``
+  grows with every record and is never reused.
 - ``articles(id, offset)``: which article ids ``articles.raw`` already holds,
   so publishing one again is a no-op.
 """
@@ -34,7 +37,7 @@ from streams.log.record import Headers, Record, now_ms
 LOG_FILE = "log.db"
 LOG_FORMAT = 3
 """The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``,
-format 2 ``state.version``."""
+format 2 kept each state row whole (facts included) in ``state`` and had no ``state.version``."""
 BUSY_TIMEOUT_S = 60.0
 
 SCHEMA = """
@@ -66,6 +69,13 @@ CREATE TABLE IF NOT EXISTS sequences (
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO sequences VALUES ('state', (SELECT COALESCE(MAX(version), 0) FROM state));
+CREATE TABLE IF NOT EXISTS facts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_of_row ON facts (tbl, key);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     "offset" INTEGER NOT NULL
@@ -145,6 +155,28 @@ class Reader:
         rows = self._db.execute("SELECT key, value FROM state WHERE tbl = ? ORDER BY key", (tbl,))
         return [(key, bytes(value)) for key, value in rows]
 
+    def get_facts(self, tbl: str, key: str) -> list[bytes]:
+        """The records of facts of one state row, in the order they were appended."""
+        rows = self._db.execute("SELECT value FROM facts WHERE tbl = ? AND key = ? ORDER BY id", (tbl, key))
+        return [bytes(value) for (value,) in rows]
+
+    def facts_rows(self, tbl: str) -> dict[str, list[bytes]]:
+        """The records of facts of every row of a state table, by key, each row's in appended order."""
+        out: dict[str, list[bytes]] = {}
+        rows = self._db.execute("SELECT key, value FROM facts WHERE tbl = ? ORDER BY id", (tbl,))
+        for key, value in rows:
+            out.setdefault(key, []).append(bytes(value))
+        return out
+
+    def facts_version(self, tbl: str, key: str) -> int | None:
+        """The id of the newest record of facts of a state row (``None``: it has none): it moves on
+        every write of the row by the reduce stage, which appends the facts it changed, and on every
+        rewrite of the row whole."""
+        (newest,) = self._db.execute(
+            "SELECT MAX(id) FROM facts WHERE tbl = ? AND key = ?", (tbl, key)
+        ).fetchone()
+        return newest
+
     def state_version(self, tbl: str, key: str) -> tuple[int, int] | None:
         """A token that changes whenever a state row is written: its version and size, or ``None``."""
         row = self._db.execute(
@@ -192,8 +224,9 @@ class Log(Reader):
         """Create the tables, or bring an older log up to date, under the write lock.
 
         Nothing happens when another process just did it. A format-1 log gets its
-        ``crc`` column filled from the values it holds now; a log of format 1 or 2
-        gets its ``state.version`` column from the rowids that stood for it.
+        ``crc`` column filled from the values it holds now; a log of format 1 or 2 gets its
+        ``state.version`` column from the rowids that stood for it, and its whole rows split into
+        their summary and one record of their facts.
         """
         with self.transaction():
             found = self._format()
@@ -210,7 +243,20 @@ class Log(Reader):
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            if found in (1, 2):
+                self._split_rows()
             self._db.execute(f"PRAGMA user_version = {LOG_FORMAT}")
+
+    def _split_rows(self) -> None:
+        """Keep each whole state row of a format-2 log as its summary and one record of its facts."""
+        rows = self._db.execute("SELECT tbl, key, value FROM state").fetchall()
+        writer = Writer(self._db, now_ms())
+        for tbl, key, value in rows:
+            row = orjson.loads(value)
+            facts = row.pop("facts", None) or []
+            writer.put_state(tbl, key, orjson.dumps({**row, "facts": []}))
+            if facts:
+                writer.append_facts(tbl, key, orjson.dumps(facts))
 
     @classmethod
     def open(cls, data_dir: Path) -> Log:
@@ -322,7 +368,7 @@ class Writer(Reader):
         )
 
     def put_state(self, tbl: str, key: str, value: bytes) -> None:
-        """Insert or replace one state row under the next number of the ``state`` sequence."""
+        """Insert or replace one state row's summary under the next number of the ``state`` sequence."""
         (version,) = self._db.execute(
             "UPDATE sequences SET value = value + 1 WHERE name = 'state' RETURNING value"
         ).fetchone()
@@ -332,9 +378,18 @@ class Writer(Reader):
             (tbl, key, value, version),
         )
 
+    def append_facts(self, tbl: str, key: str, value: bytes) -> None:
+        """Append one record of facts to a state row."""
+        self._db.execute("INSERT INTO facts (tbl, key, value) VALUES (?, ?, ?)", (tbl, key, value))
+
+    def delete_facts(self, tbl: str, key: str) -> None:
+        """Remove every record of facts of one state row (before it is written whole again)."""
+        self._db.execute("DELETE FROM facts WHERE tbl = ? AND key = ?", (tbl, key))
+
     def delete_state(self, tbl: str, key: str) -> None:
-        """Remove one state row (no-op when absent)."""
+        """Remove one state row, its summary and its facts (no-op when absent)."""
         self._db.execute("DELETE FROM state WHERE tbl = ? AND key = ?", (tbl, key))
+        self.delete_facts(tbl, key)
 
     def index_article(self, article_id: str, offset: int) -> None:
         """Record that ``articles.raw@offset`` holds the article ``article_id``."""

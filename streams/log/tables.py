@@ -1,13 +1,14 @@
-"""Typed reads of the log: its state tables' models and a published article by id."""
+"""Typed reads of the log: its state tables' models (:data:`schemas.state.TABLES`) and a published
+article by id."""
 
 from __future__ import annotations
 
-from schemas import AllianceState, Article, ZoneState
+from schemas import Article
+from schemas.state import TABLES
 from streams import topics
 from streams.log.interface import StoreReader
 
-TABLES: dict[str, type[AllianceState | ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
-"""The model of each state table's rows."""
+__all__ = ["TABLES", "read_article"]
 
 
 def read_article(log: StoreReader, article_id: str) -> Article | None:

@@ -11,8 +11,9 @@ One batch goes:
    transaction, so a slow extractor never holds the write lock);
 3. in ONE transaction: check the position is still the one read in step 1
    (else another worker committed this batch first, and it is dropped), append
-   the outputs to the sink topics, write the state rows, move the position
-   past the batch;
+   the outputs to the sink topics, write the state rows (a row's summary, and
+   the facts the batch added to it, appended: :mod:`streams.stored`), move the
+   position past the batch;
 4. index the strongest facts of the rows it wrote for ``entente why``
    (:mod:`streams.audit_index`; a row left unindexed by a crash here is
    indexed by its first question).
@@ -20,13 +21,21 @@ One batch goes:
 A worker killed anywhere in this sequence leaves either nothing of the batch
 or all of it, and resumes from the committed position: no output is written
 twice and none is lost. Several processes may share one data directory.
+
+The reduce stage grows each row a batch touches once, by the batch's events for
+it (:func:`streams.handlers.reduce_row`, as the Kafka runtime does): one change
+per row and batch. A batch never splits the events of one article. The rows it
+grew stay in a bounded cache (:data:`ROW_CACHE`, least recently used out) with
+the storage version they were written at; a row not cached, or rewritten since
+by another process, is built once from its summary and facts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +44,13 @@ import orjson
 from pydantic import ValidationError
 
 from agents.extract import Extractor, load_extractor
+from agents.reduce import keys
+from agents.reduce.growth import Grown
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
 from streams.audit_index import index_rows
 from streams.config import Settings
-from streams.handlers import Reduced, State, StateGetter
+from streams.handlers import Reduced
 from streams.log import (
     POLL_INTERVAL_S,
     Log,
@@ -55,9 +66,10 @@ from streams.log.tables import TABLES, read_article
 from streams.records import decoded, start_position
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, Status
+from streams.stored import read_grown, read_row, read_rows, write_step
 from streams.topology import STAGES, Stage, log_topic
 
-Reducer = Callable[[Event, StateGetter], Reduced]
+Reducer = Callable[[str, str, Grown | None, Sequence[Event]], Reduced | None]
 LIVE_EVENTS = "live-events"
 """The pseudo consumer group whose position on ``events`` is where the live events begin.
 
@@ -67,6 +79,8 @@ there; the events before it are kept in the log but no longer count.
 EXTRACT_BATCH = 16
 REDUCE_BATCH = 500
 CHANGES_BATCH = 500
+ROW_CACHE = 256
+"""Most rows the reduce stage keeps grown in memory between batches."""
 
 
 @dataclass
@@ -76,8 +90,10 @@ class Output:
     dead_letters: str
     """The topic of the stage's rejections."""
     records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
-    rows: dict[tuple[str, str], State] = field(default_factory=dict)
+    rows: dict[tuple[str, str], Reduced] = field(default_factory=dict)
     stats: RunStats = field(default_factory=lambda: RunStats(batches=1))
+    end: int | None = None
+    """The offset after the last record the stage took, when it left the end of the batch for later."""
 
     def emit(self, topic: str, key: str | None, value: bytes) -> None:
         """Append a record to ``topic`` when the batch commits."""
@@ -99,7 +115,7 @@ class EmbeddedRuntime:
         settings: Settings | None = None,
         *,
         extractor: Extractor | None = None,
-        reducer: Reducer = handlers.reduce_event,
+        reducer: Reducer = handlers.reduce_row,
         extract_batch: int = EXTRACT_BATCH,
         reduce_batch: int = REDUCE_BATCH,
         poll_interval: float = POLL_INTERVAL_S,
@@ -110,7 +126,9 @@ class EmbeddedRuntime:
         self._extractor = extractor
         self._reducer = reducer
         self._poll_interval = poll_interval
-        self._batch = {handlers.extract_articles: extract_batch, handlers.reduce_event: reduce_batch}
+        self._reduce_batch = reduce_batch
+        self._grown: OrderedDict[tuple[str, str], tuple[int, Grown]] = OrderedDict()
+        self._batch = {handlers.extract_articles: extract_batch, handlers.reduce_row: reduce_batch}
 
     def close(self) -> None:
         """Close the log connection."""
@@ -215,11 +233,34 @@ class EmbeddedRuntime:
                 return RunStats()  # another worker committed this batch first
             for topic, items in output.records.items():
                 writer.extend(topic, items)
+            versions = {}
             for (table, key), row in output.rows.items():
-                writer.put_state(table, key, row.dumps())
-            writer.commit_offset(stage.name, source, batch[-1].offset + 1)
-        index_rows(self.log, output.rows)
+                write_step(writer, table, key, row.row.state, row.facts)
+                versions[(table, key)] = writer.facts_version(table, key)
+            end = batch[-1].offset + 1 if output.end is None else output.end
+            writer.commit_offset(stage.name, source, end)
+        for name, row in output.rows.items():
+            self._remember(name, versions[name], row.row)
+        index_rows(self.log, {name: row.row.state for name, row in output.rows.items()})
         return output.stats
+
+    def _remember(self, name: tuple[str, str], version: int | None, row: Grown) -> None:
+        """Keep ``row`` as written at ``version``; the least recently used go beyond :data:`ROW_CACHE`."""
+        if version is None:
+            return
+        self._grown[name] = (version, row)
+        self._grown.move_to_end(name)
+        while len(self._grown) > ROW_CACHE:
+            self._grown.popitem(last=False)
+
+    def _held(self, table: str, key: str) -> Grown | None:
+        """The row as stored: from the cache when it is the version stored, else built from the store."""
+        version = self.log.facts_version(table, key)
+        cached = self._grown.get((table, key))
+        if cached is not None and cached[0] == version:
+            self._grown.move_to_end((table, key))
+            return cached[1]
+        return read_grown(self.log, table, key)
 
     @property
     def extractor(self) -> Extractor:
@@ -249,35 +290,62 @@ class EmbeddedRuntime:
     def _reduce(self, stage: Stage, batch: list[Record]) -> Output:
         """``events`` → state rows and ``state.changes`` (keyed ``table:key``).
 
-        Each change is stamped with the event record's time and offset. Rows
-        written earlier in the batch are read back from the batch, not the store.
+        The batch's events are grouped by row, and each row grows once by its events (see the
+        module docstring). Each change is stamped with the offsets of the event records it names
+        and the newest of their times. A full batch leaves its last article's events for the next
+        one, unless they are all it holds.
         """
         out = Output(stage.dead_letters)
-
-        def get(table: str, key: str) -> State | None:
-            if (table, key) in out.rows:
-                return out.rows[(table, key)]
-            value = self.log.get_state(table, key)
-            return None if value is None else TABLES[table].loads(value)
-
+        batch = self._whole_articles(batch, out)
+        groups: dict[tuple[str, str], list[tuple[Event, Record]]] = {}
         for record in batch:
             out.stats.reduced += 1
             try:
-                reduced = self._reducer(Event.loads(record.value), get)
+                event = Event.loads(record.value)
             except (orjson.JSONDecodeError, ValidationError) as exc:
                 out.dead_letter(_unreducible(record, handlers.undecodable_event(exc)))
                 continue
-            except Exception as exc:  # one bad event must never stop the pipeline
-                out.dead_letter(_unreducible(record, f"reduce failed: {type(exc).__name__}: {exc}"))
+            for row in keys(event):
+                groups.setdefault(row, []).append((event, record))
+        failed: set[int] = set()
+        for (table, key), events in groups.items():
+            try:
+                reduced = self._reducer(table, key, self._held(table, key), [event for event, _ in events])
+            except Exception as exc:  # one bad row must never stop the pipeline
+                for _event, record in events:
+                    if record.offset not in failed:
+                        failed.add(record.offset)
+                        out.dead_letter(_unreducible(record, f"reduce failed: {type(exc).__name__}: {exc}"))
                 continue
-            for table, key, row in reduced.rows:
-                out.rows[(table, key)] = row
-            for change in reduced.changes:
-                stamp = {"ingested_at": record.timestamp, "offsets": (record.offset,)}
-                stamped = change.model_copy(update=stamp)
-                out.emit(stage.output, f"{change.table}:{change.key}", stamped.dumps())
-                out.stats.changes += 1
+            if reduced is None:
+                continue
+            out.rows[(table, key)] = reduced
+            if reduced.change is None:
+                continue
+            carriers = {event.id: record for event, record in events}
+            causes = [carriers[event_id] for event_id in reduced.change.event_ids]
+            stamp = {
+                "ingested_at": max(record.timestamp for record in causes),
+                "offsets": tuple(record.offset for record in causes),
+            }
+            stamped = reduced.change.model_copy(update=stamp)
+            out.emit(stage.output, f"{table}:{key}", stamped.dumps())
+            out.stats.changes += 1
         return out
+
+    def _whole_articles(self, batch: list[Record], out: Output) -> list[Record]:
+        """``batch`` less the events of its last article when the batch is full and they are not all of
+        it (the next records may hold more of them); ``out.end`` then says where the next batch begins."""
+        if len(batch) < self._reduce_batch:
+            return batch
+        last = _article_of(batch[-1])
+        cut = len(batch)
+        while cut > 0 and last is not None and _article_of(batch[cut - 1]) == last:
+            cut -= 1
+        if cut == 0:
+            return batch
+        out.end = batch[cut].offset
+        return batch[:cut]
 
     # -- reading ------------------------------------------------------------------
 
@@ -285,7 +353,7 @@ class EmbeddedRuntime:
         """The rows of ``alliances`` or ``zones``, sorted by key."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
-        return [TABLES[table].loads(value) for _key, value in self.log.state_rows(table)]
+        return read_rows(self.log, table)
 
     def events(self) -> list[Event]:
         """Every live event, in log order."""
@@ -302,8 +370,7 @@ class EmbeddedRuntime:
 
     def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
         """One stored state row, or ``None``."""
-        value = self.log.get_state(table, key)
-        return None if value is None else TABLES[table].loads(value)
+        return read_row(self.log, table, key)
 
     def article(self, article_id: str) -> Article | None:
         """One published article by id, through the log's index of article ids."""
@@ -357,7 +424,7 @@ class EmbeddedRuntime:
 Transform = Callable[[EmbeddedRuntime, Stage, list[Record]], Output]
 TRANSFORMS: dict[Callable[..., object], Transform] = {
     handlers.extract_articles: EmbeddedRuntime._extract,
-    handlers.reduce_event: EmbeddedRuntime._reduce,
+    handlers.reduce_row: EmbeddedRuntime._reduce,
 }
 """How this runtime runs each handler of :data:`streams.topology.STAGES` over a batch of the log."""
 
@@ -416,3 +483,12 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     """A dead letter for an ``events`` record the reduce stage could not apply."""
     dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
     return dead.model_copy(update={"received_at": record.timestamp})
+
+
+def _article_of(record: Record) -> str | None:
+    """The article id an ``events`` record names, if it names one."""
+    try:
+        found = orjson.loads(record.value)
+    except orjson.JSONDecodeError:
+        return None
+    return found.get("article_id") if isinstance(found, dict) else None

@@ -28,16 +28,18 @@ from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
 from agents.reduce.rows import key_of
+from agents.reduce.stored import assemble
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from schemas.base import Message
+from schemas.state import TABLES
 from streams import handlers, topics
 from streams.config import KAFKA_SCHEME, Settings
 from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
 from streams.kafka.app import ORIGIN, EntenteApp
 from streams.kafka.extraction import Extraction, InProcess, InThread
 from streams.kafka.feed import KafkaChangeFeed, change_feed
-from streams.kafka.options import TABLES, KafkaOptions
-from streams.kafka.stored import FACTS, assemble, index
+from streams.kafka.options import KafkaOptions
+from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
 from streams.records import decoded
 from streams.runs import RunStats, WorkerCrashed

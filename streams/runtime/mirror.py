@@ -23,13 +23,15 @@ from typing import TYPE_CHECKING, Any
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from agents.reduce.stored import assemble
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import Message
+from schemas.state import TABLES
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
-from streams.kafka.options import TABLES
-from streams.kafka.stored import FACTS, assemble, row_of, split_row
+from streams.kafka.stored import FACTS, row_of, split_row
 from streams.log import Log, Writer
+from streams.stored import write_row
 
 if TYPE_CHECKING:
     from streams.runtime.kafka import KafkaRuntime
@@ -127,7 +129,7 @@ class KafkaMirror:
             writer.delete_state(table, key)
             return
         model = TABLES[table]
-        writer.put_state(table, key, assemble(model, summary, self._facts.get(row, {}).values()).dumps())
+        write_row(writer, table, key, assemble(model, summary, self._facts.get(row, {}).values()))
 
 
 @asynccontextmanager

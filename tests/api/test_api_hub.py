@@ -15,7 +15,7 @@ from streams.log import Log
 
 
 def change(n: int) -> Change:
-    return Change(id=f"c{n}", table="alliances", key="AAA|BBB", after={"n": n}, event_ids=(f"e{n}",))
+    return Change(id=f"c{n}", table="alliances", key="AAA|BBB", after={"events": n}, event_ids=(f"e{n}",))
 
 
 def append(log: Log, *numbers: int) -> None:
@@ -101,7 +101,7 @@ async def test_each_record_is_encoded_once_for_every_client(tmp_path: Path) -> N
         tail = Tail(log)
 
         def even(c: Change) -> bool:
-            return c.after is not None and c.after["n"] % 2 == 0
+            return c.after is not None and c.after.events % 2 == 0
 
         connections = [await tail.connect(Client(even, limit=10)) for _ in range(3)]
         for n in range(4):

@@ -186,7 +186,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_the_others_get_everyth
             with Log.open(server.config.data_dir) as log:
                 for n in range(records):
                     change = Change(
-                        id=f"c{n}", table="zones", key="Z", after={"pad": padding}, event_ids=(f"e{n}",)
+                        id=f"c{n}", table="zones", key="Z", after={"actors": (padding,)}, event_ids=(f"e{n}",)
                     )
                     log.append(topics.CHANGES, [("zones:Z", change.dumps())])
                     await asyncio.sleep(0.002)  # let the reading client read

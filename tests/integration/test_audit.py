@@ -7,11 +7,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from agents import reduce
 from agents.extract import load_extractor
-from streams.audit import stored_row, why
+from streams.audit import why
 from streams.audit_index import AUDIT_FILE, AuditIndex
 from streams.config import Settings
 from streams.runtime.embedded import EmbeddedRuntime
@@ -89,12 +90,17 @@ def test_the_reduce_stage_indexes_the_rows_it_writes(seeded: tuple[EmbeddedRunti
         assert held["facts"] == reduce.ranked(reduce.why(row)["facts"], "alliances")[:3]
 
 
-def test_stored_rows_assemble_to_the_rows_stored(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
+def test_stored_rows_assemble_to_the_rows_their_events_fold_into(
+    seeded: tuple[EmbeddedRuntime, dt.datetime],
+) -> None:
     runtime, _ = seeded
+    folded = reduce.fold(runtime.events())
     for table in ("alliances", "zones"):
-        for row in runtime.state(table):
-            value = runtime.log.get_state(table, reduce.rows.key_of(row))
-            assert value is not None and stored_row(table, value) == row
+        assert {reduce.rows.key_of(row): row for row in runtime.state(table)} == folded[table]
+        for key, row in folded[table].items():
+            assert runtime.row(table, key) == row
+            summary = runtime.log.get_state(table, key)
+            assert summary is not None and orjson.loads(summary)["facts"] == []
 
 
 def test_why_as_of_a_day_equals_the_replay_as_of_it(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:

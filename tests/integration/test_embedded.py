@@ -57,19 +57,27 @@ def test_articles_become_events_state_rows_and_changes(runtime: EmbeddedRuntime)
     assert runtime.articles()[1].id == "a2"
 
 
-def test_changes_are_keyed_by_row_and_stamped_with_their_event(runtime: EmbeddedRuntime) -> None:
+def test_changes_are_keyed_by_row_and_stamped_with_their_events(runtime: EmbeddedRuntime) -> None:
     runtime.publish_articles([("x", article("a1", "USA AID UKR Z-EAST", "RUS ASSAULT UKR Z-EAST"))])
     runtime.run_until_idle()
     event_records = {record.key: record for record in runtime.log.read(topics.EVENTS)}
     changes = runtime.changes()
-    assert len(changes) >= 3
+    assert {(change.table, change.key) for _offset, change in changes} == {
+        ("alliances", "UKR|USA"),
+        ("alliances", "RUS|UKR"),
+        ("zones", "Z-EAST"),
+    }
+    assert len(changes) == 3, "one change a row for the batch"
     assert [offset for offset, _change in changes] == list(range(len(changes)))
     for record, (offset, change) in zip(runtime.log.read(topics.CHANGES), changes, strict=True):
-        cause = event_records[change.event_ids[0]]
+        causes = [event_records[event_id] for event_id in change.event_ids]
         assert record.offset == offset
         assert record.key == f"{change.table}:{change.key}"
-        assert change.offsets == (cause.offset,)
-        assert change.ingested_at == cause.timestamp and change.ingested_at.tzinfo == dt.UTC
+        assert change.offsets == tuple(cause.offset for cause in causes)
+        assert change.ingested_at == max(cause.timestamp for cause in causes)
+        assert change.ingested_at.tzinfo == dt.UTC
+    (zone,) = [change for _offset, change in changes if change.table == "zones"]
+    assert len(zone.event_ids) == 2 and zone.after is not None and zone.after.events == 2
     assert runtime.changes(after=changes[-2][0]) == changes[-1:]
     assert runtime.changes(after=changes[-1][0]) == []
 

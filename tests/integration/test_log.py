@@ -15,6 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from agents import reduce
+from agents.reduce.rows import key_of
 from streams.log import (
     LOG_FILE,
     LOG_FORMAT,
@@ -26,6 +28,8 @@ from streams.log import (
     wait,
     wait_blocking,
 )
+from streams.runtime.embedded import EmbeddedRuntime
+from tests.support.embedded import LineExtractor, corpus
 
 EXIT = 60.0
 Spawn = Callable[..., subprocess.Popen[bytes]]
@@ -229,5 +233,33 @@ def test_a_format_1_log_gets_its_checksums_in_place(data_dir: Path) -> None:
         assert [record.value for record in log.read("events")] == [b"first", b"second"]
         log.append("events", [(None, b"third")])
         assert log.end("events") == 3
+    with sqlite3.connect(data_dir / LOG_FILE) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (LOG_FORMAT,)
+
+
+def test_a_format_2_log_keeps_its_whole_rows_as_their_summary_and_their_facts(data_dir: Path) -> None:
+    with EmbeddedRuntime(data_dir, extractor=LineExtractor()) as runtime:
+        runtime.publish_articles(corpus(6))
+        runtime.run_until_idle()
+        rows = {table: runtime.state(table) for table in ("alliances", "zones")}
+    with sqlite3.connect(data_dir / LOG_FILE) as db:  # the layout of format 2: whole rows, no facts table
+        db.execute("DROP TABLE facts")
+        for table, found in rows.items():
+            for row in found:
+                whole = (row.dumps(), table, key_of(row))
+                db.execute("UPDATE state SET value = ? WHERE tbl = ? AND key = ?", whole)
+        db.execute("PRAGMA user_version = 2")
+    with EmbeddedRuntime(data_dir, extractor=LineExtractor()) as runtime:
+        assert {table: runtime.state(table) for table in rows} == rows
+        for table, found in rows.items():
+            for row in found:
+                summary = runtime.log.get_state(table, key_of(row))
+                assert summary is not None and orjson.loads(summary)["facts"] == []
+                assert len(runtime.log.get_facts(table, key_of(row))) == 1
+        runtime.publish_articles(corpus(8)[6:])
+        runtime.run_until_idle()
+        folded = reduce.fold(runtime.events())
+        for table in rows:
+            assert {key_of(row): row for row in runtime.state(table)} == folded[table]
     with sqlite3.connect(data_dir / LOG_FILE) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LOG_FORMAT,)

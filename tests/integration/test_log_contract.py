@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from streams.log import LOG_FILE, LOG_FORMAT, Log
@@ -142,17 +143,47 @@ def test_another_handle_sees_commits_and_the_version_token_moves(store: LogStore
         other.close()
 
 
-def test_a_format_2_log_takes_its_state_versions_from_the_rowids(tmp_path: Path) -> None:
+def test_a_format_2_log_takes_its_versions_from_the_rowids_and_splits_its_rows(tmp_path: Path) -> None:
+    zone, pair = {"zone": "Z", "facts": []}, {"a": "A", "b": "B", "facts": [{"event_id": "e1"}]}
     with sqlite3.connect(tmp_path / LOG_FILE) as db:
         db.executescript(FORMAT_2)
-        db.executemany(
-            "INSERT INTO state VALUES (?, ?, ?)", [("zones", "Z", b"z"), ("alliances", "A|B", b"ab")]
-        )
+        rows = [("zones", "Z", orjson.dumps(zone)), ("alliances", "A|B", orjson.dumps(pair))]
+        db.executemany("INSERT INTO state VALUES (?, ?, ?)", rows)
     with Log.open(tmp_path) as log:
-        assert log.state_version("zones", "Z") == (1, 1)
-        assert log.state_version("alliances", "A|B") == (2, 2)
+        versions = [log.state_version("zones", "Z"), log.state_version("alliances", "A|B")]
+        assert [version[0] for version in versions if version] == [3, 4]  # rewritten as summaries
+        assert orjson.loads(log.get_state("alliances", "A|B") or b"") == {"a": "A", "b": "B", "facts": []}
+        assert [orjson.loads(value) for value in log.get_facts("alliances", "A|B")] == [[{"event_id": "e1"}]]
+        assert log.get_facts("zones", "Z") == []
         with log.transaction() as writer:
-            writer.put_state("zones", "Z", b"zz")
-        assert log.state_version("zones", "Z") == (3, 2)
+            writer.put_state("zones", "Z", b"{}")
+        assert log.state_version("zones", "Z") == (5, 2)
     with sqlite3.connect(tmp_path / LOG_FILE) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (LOG_FORMAT,)
+
+
+def test_records_of_facts_are_appended_per_row_and_go_with_the_row(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.put_state("alliances", "A|B", b"summary")
+        writer.append_facts("alliances", "A|B", b"[1]")
+        writer.append_facts("alliances", "A|B", b"[2]")
+        writer.append_facts("alliances", "A|C", b"[3]")
+    assert store.get_facts("alliances", "A|B") == [b"[1]", b"[2]"]
+    assert store.facts_rows("alliances") == {"A|B": [b"[1]", b"[2]"], "A|C": [b"[3]"]}
+    newest = store.facts_version("alliances", "A|B")
+    assert newest is not None
+    with pytest.raises(RuntimeError), store.transaction() as writer:
+        writer.append_facts("alliances", "A|B", b"[4]")
+        writer.delete_facts("alliances", "A|C")
+        raise RuntimeError("stage failed")
+    assert store.get_facts("alliances", "A|B") == [b"[1]", b"[2]"]
+    assert store.get_facts("alliances", "A|C") == [b"[3]"]
+    assert store.facts_version("alliances", "A|B") == newest
+    with store.transaction() as writer:
+        writer.append_facts("alliances", "A|B", b"[5]")
+    assert (store.facts_version("alliances", "A|B") or 0) > newest
+    with store.transaction() as writer:
+        writer.delete_state("alliances", "A|B")
+    assert store.get_facts("alliances", "A|B") == []
+    assert store.facts_version("alliances", "A|B") is None
+    assert store.facts_rows("alliances") == {"A|C": [b"[3]"]}

@@ -20,13 +20,14 @@ from aiokafka.errors import MessageSizeTooLargeError
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
 from agents.reduce import Tables, fold, view
 from agents.reduce.rows import key_of
+from agents.reduce.stored import decode_facts
 from schemas import Article, Change
 from schemas.export import SCHEMA_DIR
 from streams import topics
 from streams.kafka.admin import admin_client, read_topic
 from streams.kafka.broker import MAX_MESSAGE_BYTES
 from streams.kafka.options import KafkaOptions
-from streams.kafka.stored import FACTS, decode_facts, facts_key, row_of
+from streams.kafka.stored import FACTS, facts_key, row_of
 from streams.runtime.kafka import KafkaRuntime
 from streams.topology import STAGES
 from tests.support.kafka import Kafka, rewind, start_worker, unique

@@ -11,12 +11,15 @@ import datetime as dt
 import os
 import signal
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from agents.extract import Extractor
+from agents.reduce.growth import Grown
 from schemas import Article, Event, Evidence, PloverType
-from streams.handlers import Reduced, StateGetter, reduce_event
-from streams.runtime.embedded import EmbeddedRuntime
+from schemas.change import Headline
+from streams.handlers import Reduced, reduce_row
+from streams.runtime.embedded import EXTRACT_BATCH, REDUCE_BATCH, EmbeddedRuntime
 
 
 def crash_once(flag: Path) -> None:
@@ -78,18 +81,19 @@ class LineExtractor:
 
 
 class CrashingReducer:
-    """The real reducer, except that its ``at``-th call kills the process (once, see :func:`crash_once`)."""
+    """The real reducer, except that its ``at``-th call (one row of a batch) kills the process (once, see
+    :func:`crash_once`)."""
 
     def __init__(self, crash_flag: Path, at: int) -> None:
         self.crash_flag = crash_flag
         self.at = at
         self.calls = 0
 
-    def __call__(self, event: Event, get: StateGetter) -> Reduced:
+    def __call__(self, table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Reduced | None:
         self.calls += 1
         if self.calls == self.at:
             crash_once(self.crash_flag)
-        return reduce_event(event, get)
+        return reduce_row(table, key, row, events)
 
 
 def article(article_id: str, *lines: str, published: str = "2026-01-05") -> bytes:
@@ -123,12 +127,11 @@ def corpus(count: int, crash_at: int | None = None) -> list[tuple[str, bytes]]:
 
 
 def outcome(runtime: EmbeddedRuntime) -> dict[str, object]:
-    """Everything a run produced except wall-clock stamps, to compare two runs of the same input."""
+    """Everything a run produced except wall-clock stamps and how its batches fell, to compare two
+    runs of the same input (see :func:`credited`)."""
     return {
         "events": [event.model_dump() for event in runtime.events()],
-        "changes": [
-            (offset, change.model_dump(exclude={"ingested_at"})) for offset, change in runtime.changes()
-        ],
+        "changes": credited(runtime),
         "state": {
             table: [row.model_dump() for row in runtime.state(table)] for table in ("alliances", "zones")
         },
@@ -137,9 +140,29 @@ def outcome(runtime: EmbeddedRuntime) -> dict[str, object]:
     }
 
 
-def uninterrupted(data_dir: Path, items: list[tuple[str, bytes]]) -> dict[str, object]:
-    """The :func:`outcome` of publishing ``items`` and running to the end in one go."""
-    with EmbeddedRuntime(data_dir, extractor=LineExtractor()) as runtime:
+def credited(runtime: EmbeddedRuntime) -> dict[str, tuple[list[str], Headline | None]]:
+    """What the changes of each row say whatever the batches were: the events they credit (sorted;
+    one credited twice is there twice) and the headline the row ended with."""
+    events: dict[str, list[str]] = {}
+    last: dict[str, Headline | None] = {}
+    for _offset, change in runtime.changes():
+        row = f"{change.table}:{change.key}"
+        events.setdefault(row, []).extend(change.event_ids)
+        last[row] = change.after
+    return {row: (sorted(named), last[row]) for row, named in events.items()}
+
+
+def uninterrupted(
+    data_dir: Path,
+    items: list[tuple[str, bytes]],
+    extract_batch: int = EXTRACT_BATCH,
+    reduce_batch: int = REDUCE_BATCH,
+) -> dict[str, object]:
+    """The :func:`outcome` of publishing ``items`` and running to the end in one go, in batches of
+    the sizes given."""
+    with EmbeddedRuntime(
+        data_dir, extractor=LineExtractor(), extract_batch=extract_batch, reduce_batch=reduce_batch
+    ) as runtime:
         runtime.publish_articles(items)
         runtime.run_until_idle()
         return outcome(runtime)

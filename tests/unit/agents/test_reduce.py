@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from agents import reduce
 from schemas import Event, Evidence
+from schemas.change import Headline
 from schemas.state import AllianceState, Fact, ZoneState
 from tests.support.factories import DAY, event, event_sets, sequential
 
@@ -32,7 +33,7 @@ def test_apply_to_a_new_row_emits_a_change_naming_its_cause() -> None:
     state, changes = reduce.apply("alliances", None, item)
     (change,) = changes
     assert change.table == "alliances" and change.key == "RUS|TUR"
-    assert change.before is None and change.after == reduce.view(state)
+    assert change.before is None and change.after == Headline.of(state)
     assert change.event_ids == (item.id,) and change.article_ids == ("a1",)
     assert change.event_time == dt.date(2018, 1, 2)
     assert change.ingested_at is None and change.offsets == ()
@@ -45,11 +46,13 @@ def test_applying_an_event_twice_changes_nothing_the_second_time() -> None:
     assert again == state and changes == []
 
 
-def test_change_carries_before_and_after_views() -> None:
+def test_change_carries_the_headlines_before_and_after() -> None:
     first, _ = reduce.apply("alliances", None, event())
     second, (change,) = reduce.apply("alliances", first, event(article_id="a2", type="ASSAULT"))
-    assert change.before == reduce.view(first) and change.after == reduce.view(second)
-    assert change.after["events"] == 2
+    assert change.before == Headline.of(first) and change.after == Headline.of(second)
+    assert change.after is not None and change.after.events == 2
+    assert (change.after.stance, change.after.score) == (second.stance, second.score)
+    assert change.after.actors == ("RUS", "TUR")
 
 
 def test_apply_refuses_an_event_of_another_row() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import orjson
 import pytest
 from pydantic import ValidationError
 
@@ -92,3 +93,20 @@ def test_exported_json_schemas_are_current() -> None:
         assert json.loads(path.read_text()) == json.loads(text), (
             f"{path} is stale: run `entente schemas export`"
         )
+
+
+def test_a_change_of_schema_version_1_loads_with_the_headlines_of_its_views() -> None:
+    pair = {"a": "RUS", "b": "TUR", "stance": "tense", "score": -3.5, "events": 4, "last": "2018-01-02"}
+    zone = {"zone": "IDLIB", "status": "contested", "parties": ["TUR"], "deployed": ["RUS"], "events": 2}
+    zone |= {"hostilities": [{"source": "SYR", "target": "TUR", "type": "ASSAULT", "count": 1}]}
+    old = {"schema_version": 1, "id": "c", "key": "RUS|TUR", "event_ids": ["e"]}
+    alliance = Change.loads(orjson.dumps(old | {"table": "alliances", "before": None, "after": pair}))
+    assert alliance.schema_version == 2 and alliance.before is None and alliance.after is not None
+    assert (alliance.after.stance, alliance.after.score, alliance.after.events) == ("tense", -3.5, 4)
+    assert alliance.after.actors == ("RUS", "TUR") and alliance.after.last == dt.date(2018, 1, 2)
+    changed = Change.loads(
+        orjson.dumps(old | {"table": "zones", "key": "IDLIB", "before": zone, "after": zone})
+    )
+    assert changed.before == changed.after
+    assert changed.after is not None and changed.after.status == "contested"
+    assert changed.after.actors == ("RUS", "SYR", "TUR")
