@@ -83,17 +83,19 @@ def event_view(offset: int, event: Event) -> dict[str, Any]:
 class LiveViews:
     """The views of both tables' rows, kept current by following ``state.changes``.
 
-    Built once from the state store; then the row of every change is read again
-    from the state store (its summary: a view holds no facts), so a read after a
-    change costs the rows changed since the last read, not a decode of every row.
-    The position is taken before the rows are read: a row read again leaves the
-    same view. Each row's encoding is kept, per field selection, until the row
-    changes.
+    Built once from the state store; then the row of every change, and every row
+    written since (it takes a record of facts with each write; on Kafka's mirror
+    a row may be written after its change), is read again from the state store
+    (its summary: a view holds no facts), so a read after a change costs the rows
+    changed since the last read, not a decode of every row. The positions are
+    taken before the rows are read: a row read again leaves the same view. Each
+    row's encoding is kept, per field selection, until the row changes.
     """
 
     def __init__(self, log: LogStore) -> None:
         self.log = log
         self.position = log.end(topics.CHANGES)
+        self.written = log.facts_end()
         self.views: dict[str, dict[str, dict[str, Any]]] = {
             table: {key: reduce.view(TABLES[table].loads(value)) for key, value in log.state_rows(table)}
             for table in TABLES
@@ -109,6 +111,11 @@ class LiveViews:
             for table, key in changed:
                 self._refresh(table, key)
             self.position = batch[-1].offset + 1
+            self._bodies.clear()
+        self.written, written = self.log.written_since(self.written)
+        for table, key in written:
+            self._refresh(table, key)
+        if written:
             self._bodies.clear()
 
     def _refresh(self, table: str, key: str) -> None:

@@ -177,6 +177,18 @@ class Reader:
         ).fetchone()
         return newest
 
+    def facts_end(self) -> int:
+        """The id of the newest record of facts of any row (0: none)."""
+        (newest,) = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM facts").fetchone()
+        return int(newest)
+
+    def written_since(self, after: int) -> tuple[int, set[tuple[str, str]]]:
+        """The state rows that took records of facts with ids above ``after``, and the newest id."""
+        rows = self._db.execute(
+            "SELECT id, tbl, key FROM facts WHERE id > ? ORDER BY id", (after,)
+        ).fetchall()
+        return (rows[-1][0] if rows else after), {(tbl, key) for _id, tbl, key in rows}
+
     def state_version(self, tbl: str, key: str) -> tuple[int, int] | None:
         """A token that changes whenever a state row is written: its version and size, or ``None``."""
         row = self._db.execute(

@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
@@ -59,6 +60,8 @@ class KafkaMirror:
         self._summaries: dict[bytes, bytes] = {}
         self._facts: dict[bytes, dict[bytes, bytes]] = {}
         self._seen: dict[str, set[str]] = {topics.ARTICLES: set(), topics.EVENTS: set()}
+        self._waiting: list[ConsumerRecord] = []
+        """Changes fetched before the row they name, held back until it is mirrored (see :meth:`_write`)."""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Copy until ``stop``, setting :attr:`ready` once caught up with the ends found at start."""
@@ -81,15 +84,37 @@ class KafkaMirror:
                 behind = {tp for tp in behind if await consumer.position(tp) < ends[tp]}
 
     def _write(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        """Copy a fetched batch. The reduce stage publishes a change before it writes its row, and a
+        reader who sees a change reads the row: a change is copied, in order, once the row it names
+        is mirrored with at least the events the change says it has."""
         with self.log.transaction() as writer:
             touched: set[bytes] = set()
             for tp, batch in batches.items():
                 if tp.topic in self.tables:
                     touched.update(self._gather(batch, facts=self.tables[tp.topic] == FACTS))
+                elif self.sources[tp.topic] == topics.CHANGES:
+                    self._waiting.extend(batch)
                 else:
                     self._append(writer, self.sources[tp.topic], batch)
             for row in sorted(touched):
                 self._put_row(writer, row)
+            ready = 0
+            while ready < len(self._waiting) and self._mirrored(self._waiting[ready]):
+                ready += 1
+            self._append(writer, topics.CHANGES, self._waiting[:ready])
+            del self._waiting[:ready]
+
+    def _mirrored(self, record: ConsumerRecord) -> bool:
+        """Whether the row of a change record is mirrored as the change left it, or later (a record
+        that is no change is left out when copied)."""
+        try:
+            change = Change.loads(record.value)
+        except ValueError:
+            return True
+        summary = self._summaries.get(f"{change.table}:{change.key}".encode())
+        if change.after is None or summary is None:
+            return change.after is None
+        return int(orjson.loads(summary).get("events", 0)) >= change.after.events
 
     def _append(self, writer: Writer, name: str, batch: Iterable[ConsumerRecord]) -> None:
         model, seen = MODELS[name], self._seen.get(name)

@@ -37,6 +37,15 @@ def views(runtime: Runtime) -> Views:
     return {table: [view(row) for row in runtime.state(table)] for table in TABLE_NAMES}
 
 
+def headlines(runtime: Runtime) -> dict[tuple[str, str], Headline]:
+    """The headline of every row, by table and key."""
+    return {
+        (table, reduce.rows.key_of(row)): Headline.of(row)
+        for table in TABLE_NAMES
+        for row in runtime.state(table)
+    }
+
+
 def facts(runtime: Runtime) -> dict[str, list[list[str]]]:
     """The event ids each row holds, row by row."""
     return {
