@@ -54,15 +54,6 @@ def facts(runtime: Runtime) -> dict[str, list[list[str]]]:
     }
 
 
-def headlines(runtime: Runtime) -> dict[tuple[str, str], Headline]:
-    """The headline of every row, by table and key."""
-    return {
-        (table, reduce.rows.key_of(row)): Headline.of(row)
-        for table in TABLE_NAMES
-        for row in runtime.state(table)
-    }
-
-
 def seed_state(extractor: Extractor, *more: Article) -> tuple[Views, dict[str, list[list[str]]]]:
     """The views and event ids of the rows the events of the seeds (and of ``more``) fold into."""
     articles = [*(Article.loads(line) for _origin, line in seed_items()), *more]

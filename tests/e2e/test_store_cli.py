@@ -7,7 +7,6 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from pathlib import Path
 
 import orjson
@@ -43,6 +42,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the processed seeds."""
     home = tmp_path_factory.mktemp("seeded") / "home"
     run_cli(home, "run", str(SEEDS))
+    assert not (home / "log.db-wal").exists(), "a command closes the log it opened"
     return home
 
 
@@ -52,20 +52,12 @@ def copy_of(seeded: Path, tmp_path: Path) -> Path:
     return home
 
 
-def checkpointed(log: Path) -> None:
-    """Move what the log's write-ahead file holds into the log file, as closing its last connection does."""
-    with closing(sqlite3.connect(log)) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
 def truncate(log: Path) -> None:
-    checkpointed(log)
     os.truncate(log, log.stat().st_size - PAGE_SIZE)
 
 
 def flip_value(log: Path) -> None:
     """Flip one byte inside the value of ``events@7``, where SQLite never looks."""
-    checkpointed(log)
     with sqlite3.connect(log) as db:
         (value,) = db.execute(
             """SELECT value FROM records WHERE topic = 'events' AND "offset" = 7"""
@@ -78,7 +70,6 @@ def flip_value(log: Path) -> None:
 
 def flip_page(log: Path) -> None:
     """Invert every byte of the page in the middle of the file."""
-    checkpointed(log)
     data = bytearray(log.read_bytes())
     start = len(data) // PAGE_SIZE // 2 * PAGE_SIZE
     data[start : start + PAGE_SIZE] = bytes(byte ^ 0xFF for byte in data[start : start + PAGE_SIZE])
