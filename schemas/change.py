@@ -64,15 +64,16 @@ def _step_actors(steps: Iterable[ZoneStep]) -> Iterable[str]:
 class Change(Message):
     """``table[key]`` went from headline ``before`` to ``after`` because of the events ``event_ids``.
 
-    One change per row and reduce step, on both runtimes: a step takes the events of one or more
-    whole articles for the row (an article's events for a row are never split between changes),
-    and its change names every event that was new to the row (``event_ids``, sorted) and their
-    articles. A step that leaves the row's summary as it was makes no change. ``None`` means the
-    row did not exist / was removed. The whole row is read from the state store (``state``,
-    ``row``, the API), not from its changes. ``offsets`` are where the events of ``event_ids``
-    are, one for each, in the stream the reducer read: the ``events`` log (embedded), or the
-    partition of the row in the stream of events keyed by row (Kafka), where an article's events
-    for a row share one record.
+    One change per row and reduce step, on both runtimes: its change names every event that was
+    new to the row (``event_ids``, sorted, each event credited in one change only) and their
+    articles, and its ``before`` is the ``after`` of the row's change before it. A step that leaves
+    the row's summary as it was makes no change. The embedded runtime never splits an article's
+    events for a row between two steps; on Kafka a step takes what the route stage delivered within
+    its window, which may hold part of an article. ``None`` means the row did not exist / was
+    removed. The whole row is read from the state store (``state``, ``row``, the API), not from its
+    changes. ``offsets`` are where the events of ``event_ids`` are, one for each, in the stream the
+    reducer read: the ``events`` log (embedded), or the partition of the row in ``events.by-row``
+    (Kafka), where the route stage puts a batch's events for a row in one record.
     """
 
     SCHEMA_VERSION = 2
