@@ -21,10 +21,11 @@ from agents import reduce
 from agents.reduce.config import default
 from agents.reduce.facts import fact, incidents
 from schemas import Event, PloverType
+from schemas.state import TABLES
 from streams.runtime.base import Runtime
 
-KINDS = ("events", "alliances", "zones")
-FORMATS = {"events": ("jsonl", "csv", "gdelt"), "alliances": ("jsonl", "csv"), "zones": ("jsonl", "csv")}
+KINDS = ("events", *TABLES)
+FORMATS = {"events": ("jsonl", "csv", "gdelt")} | {table: ("jsonl", "csv") for table in TABLES}
 
 QUAD_CLASS = {
     PloverType.AGREE: 1,

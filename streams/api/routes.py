@@ -15,6 +15,7 @@ from agents import reduce
 from schemas import Article
 from schemas.event import PloverType
 from schemas.ids import pair_key
+from schemas.state import TABLES as STATE_TABLES
 from streams.api.endpoint import JSON, Endpoint, Param, Reply, ref
 from streams.api.errors import ApiError
 from streams.api.guard import read_body, require_token
@@ -28,7 +29,7 @@ from streams.ingest.files import BOM, article_from_object
 from streams.subscribe import ChangeFilter
 
 STATIC = Path(__file__).resolve().parent / "static"
-TABLES = ("alliances", "zones")
+TABLES = tuple(STATE_TABLES)
 PAGE_DEFAULT = 100
 PAGE_MAX = 1_000
 DASHBOARD_POLICY = (

@@ -19,6 +19,7 @@ from streams.cli.context import print_json, replacing, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import add_row, console, plain, stance_text
+from streams.export import KINDS
 from streams.runtime.embedded import EmbeddedRuntime
 
 EXIT_UNKNOWN = 1
@@ -195,7 +196,7 @@ def _row_line(row: dict[str, Any]) -> str:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(("events", "alliances", "zones")))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.option(
     "--format",
     "fmt",

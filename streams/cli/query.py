@@ -13,6 +13,7 @@ import click
 from agents import reduce
 from schemas import AllianceState, ZoneState
 from schemas.ids import pair_key
+from schemas.state import TABLES as STATE_TABLES
 from streams.cli import main
 from streams.cli.context import print_json, print_json_line, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
@@ -22,7 +23,7 @@ from streams.signals import stop_on_signals
 
 Tables = dict[str, dict[str, AllianceState | ZoneState]]
 
-TABLES = ("alliances", "zones")
+TABLES = tuple(STATE_TABLES)
 RENDER = {"alliances": alliances_table, "zones": zones_table}
 
 
