@@ -1,10 +1,11 @@
 """``<data_dir>/audit.db``: the strongest facts of each state row's audit, for the version they came from.
 
-The reduce stage writes a row's page here after it commits the row
-(:func:`index_rows`), so asking why a row shows what it shows reads one page
-of an index, whatever the row's size. A page is tagged with the row's storage
-version (:meth:`~streams.log.interface.StoreReader.state_version`): a row rewritten
-since, or a question deeper than the page, is answered from the row itself.
+The first question about a row after it changed writes the row's page here,
+so asking again why the row shows what it shows reads one page of an index,
+whatever the row's size (:func:`index_rows` indexes rows ahead of questions). A
+page is tagged with the row's storage version
+(:meth:`~streams.log.interface.StoreReader.state_version`): a row rewritten since,
+or a question deeper than the page, is answered from the row itself.
 """
 
 from __future__ import annotations

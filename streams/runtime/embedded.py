@@ -13,10 +13,11 @@ One batch goes:
    (else another worker committed this batch first, and it is dropped), append
    the outputs to the sink topics, write the state rows (a row's summary, and
    the facts the batch added to it, appended: :mod:`streams.stored`), move the
-   position past the batch;
-4. index the strongest facts of the rows it wrote for ``entente why``
-   (:mod:`streams.audit_index`; a row left unindexed by a crash here is
-   indexed by its first question).
+   position past the batch.
+
+The audit page of a row (:mod:`streams.audit_index`) is written by the first
+question after the row changed, not here: ranking a row's facts costs what the
+row holds, which a batch must not.
 
 A worker killed anywhere in this sequence leaves either nothing of the batch
 or all of it, and resumes from the committed position: no output is written
@@ -48,7 +49,6 @@ from agents.reduce import keys
 from agents.reduce.growth import Grown
 from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
 from streams import handlers, topics
-from streams.audit_index import index_rows
 from streams.config import Settings
 from streams.handlers import Reduced
 from streams.log import (
@@ -241,7 +241,6 @@ class EmbeddedRuntime:
             writer.commit_offset(stage.name, source, end)
         for name, row in output.rows.items():
             self._remember(name, versions[name], row.row)
-        index_rows(self.log, {name: row.row.state for name, row in output.rows.items()})
         return output.stats
 
     def _remember(self, name: tuple[str, str], version: int | None, row: Grown) -> None:

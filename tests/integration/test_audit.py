@@ -78,13 +78,14 @@ def test_why_pages_are_served_from_the_index_and_keep_the_total(
     assert why(runtime, "alliances", "IRN|NOPE") is None and why(runtime, "zones", "NOWHERE") is None
 
 
-def test_the_reduce_stage_indexes_the_rows_it_writes(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
+def test_the_first_question_indexes_the_row_it_answers(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
     runtime, _ = seeded
     index = AuditIndex(runtime.log.path.parent)
     for row in runtime.state("alliances"):
         key = reduce.rows.key_of(row)
         version = runtime.log.state_version("alliances", key)
         assert version is not None
+        why(runtime, "alliances", key, limit=3)
         held = index.lookup("alliances", key, version, 3)
         assert held is not None and held["facts_total"] == len(row.facts)
         assert held["facts"] == reduce.ranked(reduce.why(row)["facts"], "alliances")[:3]
