@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,15 @@ TABLES = (ALLIANCES, ZONES)
 def keys(event: Event) -> list[tuple[str, str]]:
     """The rows ``event`` touches: its actor pair in ``alliances``, its zone in ``zones``."""
     return keys_from(fields(event))
+
+
+def by_row(events: Iterable[Event]) -> dict[tuple[str, str], list[Event]]:
+    """``events`` grouped by the rows they touch (an event in each of its rows), in the order given."""
+    rows: dict[tuple[str, str], list[Event]] = {}
+    for event in events:
+        for row in keys(event):
+            rows.setdefault(row, []).append(event)
+    return rows
 
 
 def keys_from(fields: dict[str, Any]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from agents import reduce
 from agents.reduce.facts import canonical, fact
 from agents.reduce.growth import Grown, grow, grown
+from agents.reduce.rows import by_row
 from schemas import Event, Evidence
 from tests.support.factories import DAY, event, events
 
@@ -33,11 +34,7 @@ def grown_in(batches: list[list[Event]]) -> dict[tuple[str, str], Grown]:
     """Every row, grown one batch after another (each row built whole from its first batch)."""
     rows: dict[tuple[str, str], Grown] = {}
     for batch in batches:
-        touched: dict[tuple[str, str], list[Event]] = {}
-        for item in batch:
-            for row in reduce.keys(item):
-                touched.setdefault(row, []).append(item)
-        for (table, key), found in touched.items():
+        for (table, key), found in by_row(batch).items():
             facts = [fact(item) for item in found]
             held = rows.get((table, key))
             rows[table, key] = grown(table, key, canonical(facts)) if held is None else grow(held, facts)

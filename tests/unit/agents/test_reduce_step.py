@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from agents import reduce
 from agents.reduce.growth import Grown, grown
+from agents.reduce.rows import by_row
 from agents.reduce.stored import assemble, decode_facts, encode_facts, encode_summary, new_facts
 from schemas import AllianceState, Change, Event, Evidence, ZoneState
 from schemas.change import Headline
@@ -24,11 +25,7 @@ def stepped(batches: list[list[Event]]) -> tuple[dict[tuple[str, str], Grown], l
     rows: dict[tuple[str, str], Grown] = {}
     changes: list[Change] = []
     for batch in batches:
-        touched: dict[tuple[str, str], list[Event]] = {}
-        for item in batch:
-            for row in reduce.keys(item):
-                touched.setdefault(row, []).append(item)
-        for (table, key), found in touched.items():
+        for (table, key), found in by_row(batch).items():
             out = reduce.step(table, key, rows.get((table, key)), found)
             if out is not None:
                 rows[(table, key)] = out[0]
