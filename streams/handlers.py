@@ -7,7 +7,7 @@ every decision about a record is made here, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -156,3 +156,10 @@ def reduce_row(table: str, key: str, row: Grown | None, events: Sequence[Event])
         return None
     after, change = stepped
     return Reduced(after, change, new_facts(row, after, (event.id for event in events)))
+
+
+def stamped(change: Change, carried: Mapping[str, tuple[dt.datetime, int]]) -> Change:
+    """``change`` stamped with where its events were read: ``carried`` gives, by event id, the time
+    and offset of the record that carried the event; the change takes the newest time and every offset."""
+    times, offsets = zip(*(carried[event_id] for event_id in change.event_ids), strict=True)
+    return change.model_copy(update={"ingested_at": max(times), "offsets": offsets})

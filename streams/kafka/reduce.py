@@ -26,7 +26,7 @@ from agents.reduce.growth import Grown
 from agents.reduce.stored import encode_facts, encode_summary, regrown
 from schemas import Change, DeadLetter, Event
 from schemas.state import TABLES
-from streams.handlers import NULL_VALUE, reduce_row, undecodable_event
+from streams.handlers import NULL_VALUE, reduce_row, stamped, undecodable_event
 from streams.kafka.stages import StageAgent, origin_of, received_at
 from streams.kafka.stored import facts_key, index, split_row
 from streams.topology import Stage
@@ -215,19 +215,13 @@ class Reduce(StageAgent):
         reduced = reduce_row(batch.table, batch.key, held, [event for event, _record in events])
         if reduced is None:
             return
-        stamped = None
+        change = None
         if reduced.change is not None:
-            carriers = {event.id: record for event, record in events}
-            causes = [carriers[event_id] for event_id in reduced.change.event_ids]
-            stamped = reduced.change.model_copy(
-                update={
-                    "ingested_at": max(map(received_at, causes)),
-                    "offsets": tuple(record.message.offset for record in causes),
-                }
-            )
+            carried = {event.id: (received_at(record), record.message.offset) for event, record in events}
+            change = stamped(reduced.change, carried)
         facts = {}
         if reduced.facts:
             value = encode_facts(reduced.facts)
             facts[facts_key(batch.row, value)] = value
         encoded = encode_summary(reduced.row.state)
-        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, stamped))
+        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, change))

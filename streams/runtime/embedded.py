@@ -321,14 +321,9 @@ class EmbeddedRuntime:
             out.rows[(table, key)] = reduced
             if reduced.change is None:
                 continue
-            carriers = {event.id: record for event, record in events}
-            causes = [carriers[event_id] for event_id in reduced.change.event_ids]
-            stamp = {
-                "ingested_at": max(record.timestamp for record in causes),
-                "offsets": tuple(record.offset for record in causes),
-            }
-            stamped = reduced.change.model_copy(update=stamp)
-            out.emit(stage.output, f"{table}:{key}", stamped.dumps())
+            carried = {event.id: (record.timestamp, record.offset) for event, record in events}
+            change = handlers.stamped(reduced.change, carried)
+            out.emit(stage.output, f"{table}:{key}", change.dumps())
             out.stats.changes += 1
         return out
 
