@@ -53,11 +53,14 @@ def file_findings(name: Path, path: Path) -> Iterator[Finding]:
     """A file whose header is not SQLite's, or shorter than the pages its header counts.
 
     While a write-ahead log holds pages not yet copied into the file, the file may
-    legitimately be shorter, so its length is compared only without one.
+    legitimately be shorter, so its length is compared only without one. An empty file is an
+    empty database: one another process has created and not yet written its first page to.
     """
     wal = path.with_name(path.name + "-wal")
     with path.open("rb") as file:
         header = file.read(HEADER_SIZE)
+    if not header:
+        return
     if len(header) < HEADER_SIZE or not header.startswith(MAGIC):
         yield f"{name}: page 1 does not begin with SQLite's header"
         return
