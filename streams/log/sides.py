@@ -62,8 +62,10 @@ INGEST_TABLES = (
     "feed_entries",
 )
 """The tables of what ingestion remembers; unlike the audit pages, nothing else rebuilds them."""
+AUDIT_FILE = "audit.db"
+"""The file an older data directory kept its audit pages in."""
 LEGACY: dict[str, tuple[tuple[str, str], ...]] = {
-    "audit.db": (("heads", "audit_heads"), ("facts", "audit_facts")),
+    AUDIT_FILE: (("heads", "audit_heads"), ("facts", "audit_facts")),
     "dedupe.db": (
         ("meta", "dedupe_meta"),
         ("urls", "dedupe_urls"),
