@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from streams.log.record import Headers, Record
+from streams.log.record import Headers, Items, Record
 
 AuditHead = tuple[int, int, bytes]
 """An audit page's head: the row's storage version (two numbers) and the page without its facts."""
@@ -179,11 +179,7 @@ class StoreWriter(StoreReader, AuditWriter, DedupeWriter, FeedWriter, Protocol):
     """The timestamp (ms since the epoch) of every record the transaction appends."""
 
     def extend(
-        self,
-        topic: str,
-        items: Iterable[tuple[str | None, bytes]],
-        headers: Headers | None = None,
-        ts: int | None = None,
+        self, topic: str, items: Items, headers: Headers | None = None, ts: int | None = None
     ) -> range:
         """Append ``(key, value)`` records sharing ``headers``; return their offsets."""
         ...
@@ -229,9 +225,7 @@ class LogStore(StoreReader, Protocol):
         """One write transaction; offsets are assigned under its lock, so offset order is commit order."""
         ...
 
-    def append(
-        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
-    ) -> range:
+    def append(self, topic: str, items: Items, headers: Headers | None = None) -> range:
         """Append ``(key, value)`` records to ``topic`` in one transaction; return their offsets."""
         ...
 
@@ -266,9 +260,7 @@ class AppendsOne:
 class AppendsBatch:
     """A store's ``append``: records in a transaction of their own."""
 
-    def append(
-        self: LogStore, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
-    ) -> range:
+    def append(self: LogStore, topic: str, items: Items, headers: Headers | None = None) -> range:
         """Append ``(key, value)`` records to ``topic`` in one transaction; return their offsets."""
         with self.transaction() as writer:
             return writer.extend(topic, items, headers)

@@ -9,14 +9,14 @@ take the same lock) see only committed writes, as on SQLite.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from streams.log.interface import AppendsBatch, AppendsOne
 from streams.log.memory_sides import MemorySideRows, MemorySideWrites, Sides
-from streams.log.record import Headers, Record, now_ms
+from streams.log.record import Headers, Items, Record, now_ms
 from streams.log.store import LOG_FILE
 
 
@@ -117,11 +117,7 @@ class MemoryWriter(AppendsOne, MemoryReader, MemorySideWrites):
         self.undo: list[Callable[[], None]] = []
 
     def extend(
-        self,
-        topic: str,
-        items: Iterable[tuple[str | None, bytes]],
-        headers: Headers | None = None,
-        ts: int | None = None,
+        self, topic: str, items: Items, headers: Headers | None = None, ts: int | None = None
     ) -> range:
         """Append ``(key, value)`` records sharing ``headers``; return their offsets."""
         records = self._data.records.setdefault(topic, [])

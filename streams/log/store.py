@@ -36,7 +36,7 @@ import orjson
 
 from streams.log import sides
 from streams.log.interface import AppendsBatch, AppendsOne
-from streams.log.record import Headers, Record, now_ms
+from streams.log.record import Headers, Items, Record, now_ms
 
 LOG_FILE = "log.db"
 LOG_FORMAT = 4
@@ -390,11 +390,7 @@ class Writer(AppendsOne, Reader, sides.SideWrites):
         """The timestamp of every record this transaction appends."""
 
     def extend(
-        self,
-        topic: str,
-        items: Iterable[tuple[str | None, bytes]],
-        headers: Headers | None = None,
-        ts: int | None = None,
+        self, topic: str, items: Items, headers: Headers | None = None, ts: int | None = None
     ) -> range:
         """Append ``(key, value)`` records sharing ``headers``; return their offsets.
 
