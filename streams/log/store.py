@@ -45,8 +45,7 @@ format 2 kept each state row whole (facts included) in ``state`` and had no ``st
 format 3 left the indexes in files of their own beside the log (:data:`streams.log.sides.LEGACY`)."""
 BUSY_TIMEOUT_S = 60.0
 
-SCHEMA = (
-    """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     topic TEXT NOT NULL,
     "offset" INTEGER NOT NULL,
@@ -87,8 +86,6 @@ CREATE TABLE IF NOT EXISTS articles (
     "offset" INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
-    + sides.SCHEMA
-)
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 """What SQLite keeps of one database: the file and its write-ahead log, shared memory and journal."""
 
@@ -287,7 +284,7 @@ class Log(AppendsBatch, Reader):
         if columns and "version" not in columns:  # the rowid that stood for the version becomes it
             self._db.execute("ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
             self._db.execute("UPDATE state SET version = rowid")
-        for statement in SCHEMA.split(";"):
+        for statement in (SCHEMA + sides.SCHEMA).split(";"):
             if statement.strip():
                 self._db.execute(statement)
         if found in (1, 2):
