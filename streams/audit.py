@@ -90,7 +90,7 @@ def _embedded(
     version = runtime.log.state_version(table, key)
     if version is None:
         return None
-    index = AuditIndex(runtime.log.path.parent)
+    index = AuditIndex(runtime.log)
     audit = index.lookup(table, key, version, limit)
     if audit is None:
         row = runtime.row(table, key)

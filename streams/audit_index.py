@@ -1,4 +1,5 @@
-"""``<data_dir>/audit.db``: the strongest facts of each state row's audit, for the version they came from.
+"""The audit index: the strongest facts of each state row's audit, for the version they came from,
+kept in the log's database (:class:`~streams.log.interface.AuditReader`).
 
 The first question about a row after it changed writes the row's page here,
 so asking again why the row shows what it shows reads one page of an index,
@@ -10,10 +11,7 @@ or a question deeper than the page, is answered from the row itself.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -23,23 +21,11 @@ from agents.reduce.rows import ALLIANCES, State
 from agents.reduce.score import PLACES
 from streams.log.interface import LogStore
 
-AUDIT_FILE = "audit.db"
 INDEXED = 200
 """How many of a row's strongest facts the reduce stage indexes when it writes the row."""
 
 Audit = dict[str, Any]
 Version = tuple[int, int]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS heads (
-    tbl TEXT NOT NULL, key TEXT NOT NULL, row_id INTEGER NOT NULL, size INTEGER NOT NULL,
-    head BLOB NOT NULL, PRIMARY KEY (tbl, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS facts (
-    tbl TEXT NOT NULL, key TEXT NOT NULL, rank INTEGER NOT NULL, cumulative REAL NOT NULL,
-    fact BLOB NOT NULL, PRIMARY KEY (tbl, key, rank)
-) WITHOUT ROWID;
-"""
 
 
 def page(audit: Audit, listed: list[dict[str, Any]], listed_sum: float) -> Audit:
@@ -65,61 +51,39 @@ def paginate(audit: Audit, limit: int | None) -> Audit:
 
 
 class AuditIndex:
-    """The index file of a data directory."""
+    """The audit pages of a log's state rows, kept in its database."""
 
-    def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = data_dir / AUDIT_FILE
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=60.0, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.executescript(SCHEMA)
-            yield db
+    def __init__(self, log: LogStore) -> None:
+        self._log = log
 
     def lookup(self, table: str, key: str, version: Version, limit: int | None) -> Audit | None:
         """The page of ``table[key]`` if the index holds ``limit`` of its facts at ``version``, else None."""
-        with self._connect() as db:
-            found = db.execute(
-                "SELECT row_id, size, head FROM heads WHERE tbl = ? AND key = ?", (table, key)
-            ).fetchone()
-            if found is None or (found[0], found[1]) != version:
-                return None
-            head = orjson.loads(found[2])
-            held = head.pop("indexed")
-            if held < head["facts_total"] and (limit is None or limit > held):
-                return None
-            rows = db.execute(
-                "SELECT cumulative, fact FROM facts WHERE tbl = ? AND key = ? ORDER BY rank LIMIT ?",
-                (table, key, -1 if limit is None else limit),
-            ).fetchall()
+        found = self._log.audit_head(table, key)
+        if found is None or (found[0], found[1]) != version:
+            return None
+        head = orjson.loads(found[2])
+        held = head.pop("indexed")
+        if held < head["facts_total"] and (limit is None or limit > held):
+            return None
+        rows = self._log.audit_facts(table, key, limit)
         return page(head, [orjson.loads(fact) for _, fact in rows], rows[-1][0] if rows else 0.0)
 
     def store(self, pages: Mapping[tuple[str, str], tuple[Version, Audit]]) -> None:
         """Keep each ranked page (``facts`` in rank order, ``facts_total`` of the row) at its version."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._log.transaction() as writer:
             for (table, key), (version, audit) in pages.items():
                 head = {name: value for name, value in audit.items() if name != "facts"}
                 head["indexed"] = len(audit["facts"])
-                cumulative, rows = 0.0, []
-                for number, item in enumerate(audit["facts"]):
+                cumulative, facts = 0.0, []
+                for item in audit["facts"]:
                     cumulative += item.get("contribution", 0.0)
-                    rows.append((table, key, number, cumulative, orjson.dumps(item)))
-                db.execute("DELETE FROM facts WHERE tbl = ? AND key = ?", (table, key))
-                db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?)", rows)
-                db.execute(
-                    "INSERT OR REPLACE INTO heads VALUES (?, ?, ?, ?, ?)",
-                    (table, key, version[0], version[1], orjson.dumps(head)),
-                )
-            db.execute("COMMIT")
+                    facts.append((cumulative, orjson.dumps(item)))
+                writer.put_audit(table, key, (*version, orjson.dumps(head)), facts)
 
     def clear(self) -> None:
         """Forget every row (after the state was replaced wholesale)."""
-        with self._connect() as db:
-            db.execute("DELETE FROM facts")
-            db.execute("DELETE FROM heads")
+        with self._log.transaction() as writer:
+            writer.clear_audit()
 
 
 def index_rows(log: LogStore, rows: Mapping[tuple[str, str], State]) -> None:
@@ -130,4 +94,4 @@ def index_rows(log: LogStore, rows: Mapping[tuple[str, str], State]) -> None:
         if version is not None:
             pages[(table, key)] = (version, reduce.strongest(row, INDEXED))
     if pages:
-        AuditIndex(log.path.parent).store(pages)
+        AuditIndex(log).store(pages)

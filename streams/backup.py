@@ -1,15 +1,17 @@
-"""A data directory's databases copied out (backup), back in (restore), or their intact part anew (salvage).
+"""A data directory's database copied out (backup), back in (restore), or its intact part anew (salvage).
 
-A backup uses SQLite's online backup API, so it is consistent while workers
-and ingests write: each database is copied as of one moment, the log last, so
-the indexes beside it never name records the copied log lacks.
+A data directory holds one database, the log (with the indexes beside its topics:
+:mod:`streams.log.sides`). A backup uses SQLite's online backup API, so it is
+consistent while workers and ingests write: the log is copied as of one moment.
+A directory not yet opened by this version may still hold its index files apart;
+they are copied first, the log last, so they never name records the copied log lacks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 from typing import TypedDict
 
@@ -18,17 +20,15 @@ import orjson
 from agents import reduce
 from schemas import Event
 from streams import topics
-from streams.audit_index import AUDIT_FILE
-from streams.check import check, connect, databases, ends, sqlite_findings
+from streams.check import check, databases, ends, sqlite_findings
 from streams.log.record import Record
-from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, decode_record
+from streams.log.sides import AUDIT_FILE, INGEST_TABLES
+from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, connect, decode_record, remove_database
 from streams.runtime.embedded import LIVE_EVENTS
 from streams.stored import write_row
 from streams.topology import EXTRACT, REDUCE, log_topic
 
 MANIFEST = "manifest.json"
-SIDE_FILES = ("", "-wal", "-shm", "-journal")
-"""What SQLite keeps of one database: the file and its write-ahead log, shared memory and journal."""
 PAGE = 500
 
 
@@ -52,7 +52,7 @@ def _empty(path: Path) -> bool:
 def copy_database(source: Path, target: Path) -> None:
     """Copy one database with SQLite's online backup API (consistent while others write to it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    with closing(connect(source)) as src, closing(connect(target)) as dst:
         src.backup(dst)
 
 
@@ -79,8 +79,7 @@ def backup(data_dir: Path, target: Path) -> Manifest:
 def remove_databases(data_dir: Path) -> None:
     """Delete every database of ``data_dir`` with its write-ahead log and journal, and nothing else."""
     for path in databases(data_dir):
-        for suffix in SIDE_FILES:
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        remove_database(path)
     (data_dir / MANIFEST).unlink(missing_ok=True)
 
 
@@ -133,9 +132,10 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
     Each topic keeps its records up to the first damaged one; the article index
     and the state are rebuilt from them; the extract stage resumes at the first
     article whose events may be missing, the reduce stage at the end of the
-    events; every other position is kept, within its topic. Databases besides
-    the log that pass ``integrity_check`` are copied; the audit index is left
-    to be rebuilt as rows are asked about.
+    events; every other position is kept, within its topic. What ingestion
+    remembers (:data:`~streams.log.sides.INGEST_TABLES`) is copied table by table, each
+    that can be read whole; so are an older directory's index files that pass
+    ``integrity_check``. The audit pages are left to be rebuilt as rows are asked about.
     """
     if not _empty(target):
         raise BackupError(f"{target} is not empty")
@@ -162,17 +162,21 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
         (REDUCE.name, log_topic(REDUCE.source)): size[topics.EVENTS],
     }
     tables = reduce.fold(Event.loads(record.value) for record in kept[topics.EVENTS][live:])
-    with Log.open(target) as log, log.transaction() as writer:
-        for records in kept.values():
-            for record in records:
-                writer.append(record.topic, record.key, record.value, record.headers, record.ts)
-        for article_id, offset in articles.items():
-            writer.index_article(article_id, offset)
-        for (group, topic), offset in positions.items():
-            writer.commit_offset(group, topic, offset)
-        for table, rows in tables.items():
-            for key, row in rows.items():
-                write_row(writer, table, key, row)
+    with Log.open(target) as log:
+        with log.transaction() as writer:
+            for records in kept.values():
+                for record in records:
+                    writer.append(record.topic, record.key, record.value, record.headers, record.ts)
+            for article_id, offset in articles.items():
+                writer.index_article(article_id, offset)
+            for (group, topic), offset in positions.items():
+                writer.commit_offset(group, topic, offset)
+            for table, rows in tables.items():
+                for key, row in rows.items():
+                    write_row(writer, table, key, row)
+        for table in INGEST_TABLES:
+            with suppress(sqlite3.DatabaseError):
+                log.copy_tables(data_dir / LOG_FILE, [table])
     for path in databases(data_dir):
         name = path.relative_to(data_dir)
         if str(name) not in (LOG_FILE, AUDIT_FILE) and not any(

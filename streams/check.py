@@ -1,4 +1,4 @@
-"""Check the databases of a data directory: SQLite's own checks, then the log's invariants.
+"""Check the database of a data directory: SQLite's own checks, then the log's invariants.
 
 :func:`check` reports every finding (``entente check``); :func:`guard` is the
 cheap part every command runs before it opens a store: SQLite's
@@ -17,15 +17,15 @@ import orjson
 from agents import reduce
 from schemas import Event
 from streams import topics
-from streams.audit_index import AUDIT_FILE, INDEXED
+from streams.audit_index import INDEXED
 from streams.log.store import (
-    BUSY_TIMEOUT_S,
     LOG_FILE,
     LOG_FORMAT,
     CorruptRecord,
     DamagedStore,
     Reader,
     checksum,
+    connect,
     decode_record,
 )
 from streams.log.tables import TABLES
@@ -40,13 +40,8 @@ Finding = str
 
 
 def databases(data_dir: Path) -> list[Path]:
-    """Every SQLite database of ``data_dir`` (the log, the indexes, projections), sorted."""
+    """Every SQLite database of ``data_dir`` (the log; an older directory's index files too), sorted."""
     return sorted(path for path in data_dir.rglob("*.db") if path.is_file())
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """A plain connection to one database, which neither creates nor migrates anything."""
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
 
 def file_findings(name: Path, path: Path) -> Iterator[Finding]:
@@ -187,34 +182,26 @@ def state_findings(db: sqlite3.Connection) -> Iterator[Finding]:
                 yield f"{LOG_FILE}: state {table}/{key} differs from what its events give"
 
 
-def audit_findings(data_dir: Path, db: sqlite3.Connection) -> Iterator[Finding]:
+def audit_findings(db: sqlite3.Connection) -> Iterator[Finding]:
     """Audit pages that name no state row, or that differ from the row at the version they claim."""
-    path = data_dir / AUDIT_FILE
-    if not path.exists():
-        return
-    with closing(connect(path)) as audit:
-        heads = audit.execute("SELECT tbl, key, row_id, size, head FROM heads ORDER BY tbl, key").fetchall()
-        for table, key, row_id, size, head in heads:
-            row = db.execute(
-                "SELECT version, length(value), value FROM state WHERE tbl = ? AND key = ?", (table, key)
-            ).fetchone()
-            if row is None:
-                yield f"{AUDIT_FILE}: heads {table}/{key} names no state row"
-                continue
-            if (row[0], row[1]) != (row_id, size):
-                continue  # the row was rewritten since: the page is stale and never served
-            facts = [
-                orjson.loads(fact)
-                for (fact,) in audit.execute(
-                    "SELECT fact FROM facts WHERE tbl = ? AND key = ? ORDER BY rank", (table, key)
-                )
-            ]
-            whole = read_row(Reader(db), table, key)
-            assert whole is not None  # its summary was just read
-            strongest = reduce.strongest(whole, INDEXED)
-            stored = orjson.loads(head)
-            if facts != strongest["facts"] or stored["facts_total"] != strongest["facts_total"]:
-                yield f"{AUDIT_FILE}: facts {table}/{key} differ from the state row's strongest facts"
+    if db.execute("PRAGMA user_version").fetchone()[0] < LOG_FORMAT:
+        return  # an older log kept its audit pages apart; opening it moves them in
+    reader = Reader(db)
+    heads = db.execute("SELECT tbl, key, row_id, size, head FROM audit_heads ORDER BY tbl, key").fetchall()
+    for table, key, row_id, size, head in heads:
+        version = reader.state_version(table, key)
+        if version is None:
+            yield f"{LOG_FILE}: audit_heads {table}/{key} names no state row"
+            continue
+        if version != (row_id, size):
+            continue  # the row was rewritten since: the page is stale and never served
+        facts = [orjson.loads(fact) for _, fact in reader.audit_facts(table, key)]
+        whole = read_row(reader, table, key)
+        assert whole is not None  # its summary was just read
+        strongest = reduce.strongest(whole, INDEXED)
+        stored = orjson.loads(head)
+        if facts != strongest["facts"] or stored["facts_total"] != strongest["facts_total"]:
+            yield f"{LOG_FILE}: audit_facts {table}/{key} differ from the state row's strongest facts"
 
 
 def log_findings(data_dir: Path) -> Iterator[Finding]:
@@ -228,7 +215,7 @@ def log_findings(data_dir: Path) -> Iterator[Finding]:
             lambda: group_findings(db, ends(db)),
             lambda: article_findings(db),
             lambda: state_findings(db),
-            lambda: audit_findings(data_dir, db),
+            lambda: audit_findings(db),
         )
         for step in steps:
             try:

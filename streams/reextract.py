@@ -264,5 +264,5 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                 )
                 writer.append(topics.CHANGES, f"{table}:{key}", change.dumps())
                 published += 1
-    AuditIndex(runtime.log.path.parent).clear()
+    AuditIndex(runtime.log).clear()
     return published

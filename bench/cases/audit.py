@@ -85,7 +85,7 @@ def measure(count: int) -> dict[str, float]:
                 )
                 later = [seconds(lambda key=key: why(runtime, "alliances", key)) for _ in range(REPEATS)]
                 figures[f"why_{name}_later_median_ms"] = 1000 * statistics.median(later)
-            AuditIndex(data_dir).clear()
+            AuditIndex(runtime.log).clear()
             for name, key in (("hot", hot_key), ("typical", TYPICAL)):
                 figures[f"why_{name}_unindexed_ms"] = 1000 * seconds(
                     lambda key=key: why(runtime, "alliances", key)

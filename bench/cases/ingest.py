@@ -36,6 +36,7 @@ from streams.ingest.dedupe import NUM_PERM, SCHEME, SEED, DedupeIndex, signature
 from streams.ingest.fetch import FetchPolicy
 from streams.ingest.html import article_from_html
 from streams.ingest.live import LiveIngest, follow
+from streams.log import LOG_FILE, Log
 from tests.support.http_site import RSS, FeedItem, Site, article_page, rss, seeds
 
 PAGES = 1_000
@@ -130,8 +131,8 @@ async def poller() -> dict[str, float]:
 def lookup() -> dict[str, float]:
     rng = np.random.default_rng(7)
     stories = ["\n".join([seed.title, *seed.paragraphs]) for seed in seeds()]
-    with tempfile.TemporaryDirectory() as data:
-        index = DedupeIndex(Path(data) / "dedupe.db")
+    with tempfile.TemporaryDirectory() as data, Log.open(Path(data)) as log:
+        index = DedupeIndex(log)
         began = time.perf_counter()
         for number in range(STORED - len(stories)):
             values = rng.integers(0, 2**32 - 1, NUM_PERM, dtype=np.uint32)
@@ -156,10 +157,7 @@ def lookup() -> dict[str, float]:
             began = time.perf_counter()
             index.nearest(sketch)
             misses.append(time.perf_counter() - began)
-        index.close()
-        size = (Path(data) / "dedupe.db").stat().st_size + sum(
-            path.stat().st_size for path in Path(data).glob("dedupe.db-*")
-        )
+        size = sum(path.stat().st_size for path in Path(data).glob(f"{LOG_FILE}*"))
     return {
         "stored": float(STORED),
         "fill_s": filling,

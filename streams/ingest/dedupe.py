@@ -7,19 +7,18 @@ and is dropped; a near-duplicate is kept (every outlet's copy is a mention)
 with ``copy_of`` naming the first article of its story, so corroboration can
 count independent reports rather than copies.
 
-The index lives in SQLite (``<data_dir>/dedupe.db``): signatures and LSH band
-buckets are rows, so it survives restarts, grows without being loaded whole,
-and commits in one transaction with the URLs and hashes.
+The index lives in the log's database (:class:`~streams.log.interface.DedupeReader`):
+signatures and LSH band buckets are rows, so it survives restarts and grows
+without being loaded whole. Admissions are staged (:mod:`streams.log.staged`) and
+commit in one transaction with the URLs and hashes, once the articles are published.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -27,6 +26,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from schemas import Article
+from streams.log.interface import LogStore
+from streams.log.staged import Staged
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -53,18 +54,6 @@ TRACKING = re.compile(
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
 WORD = re.compile(r"\w+")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS urls (url TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS texts (hash TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sketches (
-    n INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, root TEXT NOT NULL, signature BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS buckets (
-    bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (bucket, n)
-) WITHOUT ROWID;
-"""
 
 
 def canonical_url(url: str) -> str:
@@ -138,7 +127,7 @@ def _buckets(sketch: LeanMinHash) -> list[int]:
 
 
 class IndexFormatError(RuntimeError):
-    """The index was built with other MinHash parameters; remove it to start a new one."""
+    """The index was built with other MinHash parameters, so it cannot be searched."""
 
 
 @dataclass(frozen=True)
@@ -150,66 +139,62 @@ class Verdict:
     of: str | None = None
 
 
-class DedupeIndex:
-    """URLs, content hashes and MinHash signatures of every article admitted so far."""
+class DedupeIndex(Staged):
+    """URLs, content hashes and MinHash signatures of every article admitted so far, in ``store``;
+    the admissions since the last commit are staged, and searched with the stored ones."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.executescript(SCHEMA)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('sketch', ?)", (SKETCH_FORMAT,))
-        self._db.commit()
-        (stored,) = self._db.execute("SELECT value FROM meta WHERE key = 'sketch'").fetchone()
+    def __init__(self, store: LogStore) -> None:
+        super().__init__(store)
+        if store.dedupe_format() is None:
+            with store.transaction() as writer:
+                writer.set_dedupe_format(SKETCH_FORMAT)
+        stored = store.dedupe_format()
         if stored != SKETCH_FORMAT:
-            self._db.close()
-            raise IndexFormatError(f"{path} holds signatures made as {stored!r}, not {SKETCH_FORMAT!r}")
+            raise IndexFormatError(f"{store.path} holds signatures made as {stored!r}, not {SKETCH_FORMAT!r}")
+        self._urls: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+        self._sketches: dict[str, tuple[str, LeanMinHash, set[int]]] = {}
 
-    def close(self) -> None:
-        self._db.close()
-
-    def commit(self) -> None:
-        """Make every admission so far durable (call it once the articles are published)."""
-        self._db.commit()
-
-    def rollback(self) -> None:
-        """Forget the admissions since the last commit (the articles were not published)."""
-        self._db.rollback()
+    def clear(self) -> None:
+        """Forget the staged admissions."""
+        super().clear()
+        self._urls.clear()
+        self._texts.clear()
+        self._sketches.clear()
 
     def known_url(self, url: str) -> str | None:
         """The id of the article already admitted from ``url`` (canonicalised), if any."""
-        row = self._db.execute("SELECT article_id FROM urls WHERE url = ?", (canonical_url(url),)).fetchone()
-        return row[0] if row else None
+        url = canonical_url(url)
+        return self.store.url_article(url) or self._urls.get(url)
 
     def nearest(self, sketch: LeanMinHash) -> tuple[str, float] | None:
         """The root id and similarity of the most similar stored text at or above the threshold."""
         buckets = _buckets(sketch)
-        candidates = self._db.execute(
-            "SELECT root, signature FROM sketches WHERE n IN "
-            f"(SELECT n FROM buckets WHERE bucket IN ({', '.join('?' * len(buckets))}))",
-            buckets,
-        ).fetchall()
+        candidates = [
+            (root, LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME))
+            for root, blob in self.store.sketches_in(buckets)
+        ]
+        candidates += [
+            (root, staged) for root, staged, held in self._sketches.values() if held & set(buckets)
+        ]
         best: tuple[str, float] | None = None
-        for root, blob in candidates:
-            stored = LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype=np.uint32), scheme=SCHEME)
+        for root, stored in candidates:
             similarity = float(sketch.jaccard(stored))
             if similarity >= NEAR_DUPLICATE and (best is None or similarity > best[1]):
                 best = (root, similarity)
         return best
 
     def add(self, article_id: str, sketch: LeanMinHash, root: str | None = None) -> None:
-        """Store ``sketch`` for ``article_id``, as a copy of ``root`` when given."""
-        row = self._db.execute(
-            "INSERT INTO sketches (article_id, root, signature) VALUES (?, ?, ?) "
-            "ON CONFLICT (article_id) DO NOTHING RETURNING n",
-            (article_id, root or article_id, sketch.hashvalues.astype(np.uint32).tobytes()),
-        ).fetchone()
-        if row is not None:
-            rows = [(bucket, row[0]) for bucket in _buckets(sketch)]
-            self._db.executemany("INSERT OR IGNORE INTO buckets VALUES (?, ?)", rows)
+        """Stage ``sketch`` for ``article_id``, as a copy of ``root`` when given."""
+        if article_id in self._sketches:
+            return
+        buckets, root = _buckets(sketch), root or article_id
+        self._sketches[article_id] = (root, sketch, set(buckets))
+        signature = sketch.hashvalues.astype(np.uint32).tobytes()
+        self.stage(lambda writer: writer.add_sketch(article_id, root, signature, buckets))
 
     def admit(self, article: Article, also_urls: tuple[str, ...] = ()) -> Verdict:
-        """Check ``article`` against everything admitted, then record it (uncommitted) unless a duplicate.
+        """Check ``article`` against everything admitted, then stage it unless a duplicate.
 
         ``also_urls`` are other addresses of the same article (the link a feed
         gave before redirects), remembered so they are not fetched again.
@@ -220,14 +205,15 @@ class DedupeIndex:
                 return Verdict("duplicate", article, seen)
         digest = article.provenance.content_hash if article.provenance else None
         digest = digest or content_hash(article.text)
-        row = self._db.execute("SELECT article_id FROM texts WHERE hash = ?", (digest,)).fetchone()
-        if row is not None:
-            self._remember(urls, row[0])
-            return Verdict("duplicate", article, row[0])
+        seen = self.store.text_article(digest) or self._texts.get(digest)
+        if seen is not None:
+            self._remember(urls, seen)
+            return Verdict("duplicate", article, seen)
         sketch = signature(article.text)
         match = self.nearest(sketch)
         self._remember(urls, article.id)
-        self._db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (digest, article.id))
+        self._texts.setdefault(digest, article.id)
+        self.stage(lambda writer: writer.remember_text(digest, article.id))
         if match is None:
             self.add(article.id, sketch)
             return Verdict("new", article)
@@ -236,4 +222,6 @@ class DedupeIndex:
         return Verdict("copy", article.model_copy(update={"copy_of": root}), root)
 
     def _remember(self, urls: list[str], article_id: str) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO urls VALUES (?, ?)", [(url, article_id) for url in urls])
+        for url in urls:
+            self._urls.setdefault(url, article_id)
+        self.stage(lambda writer: writer.remember_urls(urls, article_id))

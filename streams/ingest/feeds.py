@@ -1,9 +1,10 @@
 """RSS and Atom feeds: their entries (parsed by feedparser) and their polling state.
 
-:class:`FeedState` keeps, in ``<data_dir>/feeds.db``, each feed's validators
-(ETag, Last-Modified), the entries already handled, and its failures with the
-time it may be tried again, so a restarted poller neither repeats work nor
-hammers a broken feed.
+:class:`FeedState` keeps, in the log's database (:class:`~streams.log.interface.FeedReader`),
+each feed's validators (ETag, Last-Modified), the entries already handled, and its
+failures with the time it may be tried again, so a restarted poller neither repeats
+work nor hammers a broken feed. A round's changes are staged (:mod:`streams.log.staged`)
+until its articles are published.
 """
 
 from __future__ import annotations
@@ -11,32 +12,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import io
-import sqlite3
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urljoin
 
 import feedparser
 
 from schemas.ids import digest
 from streams.ingest.fetch import Validators
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feeds (
-    url TEXT PRIMARY KEY,
-    title TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    polled_at TEXT,
-    failures INTEGER NOT NULL DEFAULT 0,
-    retry_at TEXT,
-    error TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (
-    feed TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (feed, key)
-) WITHOUT ROWID;
-"""
+from streams.log.interface import FeedRow, LogStore, StoreWriter
+from streams.log.staged import Staged
 
 
 @dataclass(frozen=True)
@@ -112,64 +97,58 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-class FeedState:
-    """The persistent state of every feed followed."""
+class FeedState(Staged):
+    """The state of every feed followed, in ``store``; a round's changes are staged until it commits."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
-        self._db.executescript(SCHEMA)
-        self._db.execute("PRAGMA journal_mode=WAL")
+    def __init__(self, store: LogStore) -> None:
+        super().__init__(store)
+        self._seen: set[tuple[str, str]] = set()
 
-    def close(self) -> None:
-        self._db.close()
-
-    def commit(self) -> None:
-        self._db.commit()
-
-    def rollback(self) -> None:
-        self._db.rollback()
+    def clear(self) -> None:
+        """Forget the staged changes."""
+        super().clear()
+        self._seen.clear()
 
     def get(self, url: str) -> FeedRecord:
         """The record of ``url`` (a blank one for a feed never polled)."""
-        row = self._db.execute(
-            "SELECT title, etag, last_modified, failures, retry_at, error FROM feeds WHERE url = ?", (url,)
-        ).fetchone()
+        row = self.store.feed(url)
         if row is None:
             return FeedRecord(url)
-        title, etag, modified, failures, retry_at, error = row
-        return FeedRecord(url, title, Validators(etag, modified), failures, _time(retry_at), error)
+        validators = Validators(row.etag, row.last_modified)
+        return FeedRecord(url, row.title, validators, row.failures, _time(row.retry_at), row.error)
 
     def succeeded(self, url: str, now: dt.datetime, validators: Validators, title: str | None) -> None:
-        """Record a successful poll: new validators, failures cleared."""
-        self._db.execute(
-            "INSERT INTO feeds (url, title, etag, last_modified, polled_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET title = coalesce(excluded.title, title), etag = excluded.etag, "
-            "last_modified = excluded.last_modified, polled_at = excluded.polled_at, "
-            "failures = 0, retry_at = NULL, error = NULL",
-            (url, title, validators.etag, validators.last_modified, now.isoformat()),
-        )
+        """Record a successful poll: new validators (and title, when it has one), failures cleared."""
+
+        def write(writer: StoreWriter) -> None:
+            kept = writer.feed(url) or FeedRow()
+            polled = FeedRow(title or kept.title, validators.etag, validators.last_modified, now.isoformat())
+            writer.put_feed(url, polled)
+
+        self.stage(write)
 
     def failed(self, url: str, now: dt.datetime, reason: str, retry_at: dt.datetime) -> None:
         """Record a failed poll and when the feed may be tried again."""
-        self._db.execute(
-            "INSERT INTO feeds (url, polled_at, failures, retry_at, error) VALUES (?, ?, 1, ?, ?) "
-            "ON CONFLICT (url) DO UPDATE SET polled_at = excluded.polled_at, failures = failures + 1, "
-            "retry_at = excluded.retry_at, error = excluded.error",
-            (url, now.isoformat(), retry_at.isoformat(), reason),
-        )
+
+        def write(writer: StoreWriter) -> None:
+            kept = writer.feed(url) or FeedRow()
+            failures, retry = kept.failures + 1, retry_at.isoformat()
+            writer.put_feed(
+                url, kept._replace(polled_at=now.isoformat(), failures=failures, retry_at=retry, error=reason)
+            )
+
+        self.stage(write)
 
     def seen(self, feed: str, key: str) -> bool:
         """Whether entry ``key`` of ``feed`` was already handled."""
-        row = self._db.execute("SELECT 1 FROM entries WHERE feed = ? AND key = ?", (feed, key)).fetchone()
-        return row is not None
+        return (feed, key) in self._seen or self.store.entry_seen(feed, key)
 
     def mark_seen(self, feed: str, key: str) -> None:
-        self._db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?)", (feed, key))
+        """Remember that entry ``key`` of ``feed`` was handled."""
+        self._seen.add((feed, key))
+        self.stage(lambda writer: writer.mark_seen(feed, key))
 
     def keep_only(self, feed: str, keys: list[str]) -> None:
         """Forget the entries of ``feed`` no longer in it, so its state stays the size of the feed."""
         current = set(keys)
-        rows = self._db.execute("SELECT key FROM entries WHERE feed = ?", (feed,)).fetchall()
-        gone = [(feed, key) for (key,) in rows if key not in current]
-        self._db.executemany("DELETE FROM entries WHERE feed = ? AND key = ?", gone)
+        self.stage(lambda writer: writer.keep_entries(feed, current))

@@ -3,9 +3,11 @@
 One round polls every feed that is due, concurrently, then fetches the new
 entries' pages, then admits the articles one by one in feed order (so the
 first copy of a wire story is the same on every run). A round's state is
-committed only after its items are published::
+staged in memory and committed, in one short transaction of the data directory's
+log, only after its items are published, so no write lock is held while pages
+are fetched::
 
-    items = await live.poll(feeds)   # 1. fetch, extract, dedupe (uncommitted)
+    items = await live.poll(feeds)   # 1. fetch, extract, dedupe (staged)
     publish(items)                   # 2. put them on articles.raw
     live.commit()                    # 3. remember URLs, hashes, entries, validators
 
@@ -38,6 +40,8 @@ from streams.ingest.fetch import Fetcher, FetchFailure, FetchPolicy
 from streams.ingest.files import Item
 from streams.ingest.html import HTML_SUFFIXES, Origin, article_from_html, read_html_file
 from streams.ingest.safety import Resolver, system_resolver
+from streams.log import Log
+from streams.log.staged import commit
 from streams.signals import stop_on_signals
 
 Clock = Callable[[], dt.datetime]
@@ -100,7 +104,8 @@ class Pending:
 
 
 class LiveIngest:
-    """Feeds and pages over HTTP, with their state in ``data_dir`` (``feeds.db``, ``dedupe.db``)."""
+    """Feeds and pages over HTTP, with their state in the log of ``data_dir`` (the near-duplicate
+    index and the feed state), whichever runtime publishes the articles."""
 
     def __init__(
         self,
@@ -114,8 +119,13 @@ class LiveIngest:
         retry_cap: float = 3600.0,
     ) -> None:
         self.fetcher = Fetcher(policy, resolver)
-        self.index = DedupeIndex(data_dir / "dedupe.db")
-        self.state = FeedState(data_dir / "feeds.db")
+        self.store = Log.open(data_dir)
+        try:
+            self.index = DedupeIndex(self.store)
+        except BaseException:
+            self.store.close()
+            raise
+        self.state = FeedState(self.store)
         self.progress = Progress()
         self._on_progress = on_progress
         self._clock = clock
@@ -129,13 +139,11 @@ class LiveIngest:
     ) -> None:
         self.rollback()
         await self.fetcher.__aexit__(kind, exc, tb)
-        self.index.close()
-        self.state.close()
+        self.store.close()
 
     def commit(self) -> None:
-        """Make the last round durable; call it once its items are published."""
-        self.index.commit()
-        self.state.commit()
+        """Make the last round durable, in one transaction; call it once its items are published."""
+        commit(self.store, self.index, self.state)
 
     def rollback(self) -> None:
         """Forget the uncommitted round: its entries will be fetched again."""

@@ -1,4 +1,5 @@
-"""The embedded single-machine log: topics, committed offsets and the state store in one SQLite file."""
+"""The embedded single-machine log: topics, committed offsets, the state store and the indexes of the data
+directory, in one SQLite file."""
 
 from streams.log.record import Record, record_ms, timestamp
 from streams.log.store import (

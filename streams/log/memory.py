@@ -9,17 +9,15 @@ take the same lock) see only committed writes, as on SQLite.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
-from streams.log.record import Headers, Record, now_ms
+from streams.log.interface import AppendsBatch, AppendsOne
+from streams.log.memory_sides import MemorySideRows, MemorySideWrites, Sides
+from streams.log.record import Headers, Items, Record, now_ms
 from streams.log.store import LOG_FILE
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass
@@ -36,15 +34,18 @@ class Data:
     """The last state version given."""
     facts_sequence: int = 0
     """The last id of a record of facts given."""
+    sides: Sides = field(default_factory=Sides)
     commits: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
-class MemoryReader:
+class MemoryReader(MemorySideRows):
     """Queries over :class:`Data`, each under its lock (held already inside a transaction)."""
 
     def __init__(self, data: Data) -> None:
         self._data = data
+        self._sides = data.sides
+        self._lock = data.lock
 
     def read(self, topic: str, start: int = 0, limit: int | None = None) -> list[Record]:
         """Records of ``topic`` from offset ``start`` on, in offset order (at most ``limit``)."""
@@ -107,7 +108,7 @@ class MemoryReader:
             return self._data.articles.get(article_id)
 
 
-class MemoryWriter(MemoryReader):
+class MemoryWriter(AppendsOne, MemoryReader, MemorySideWrites):
     """Writes of one transaction, each with the step that undoes it."""
 
     def __init__(self, data: Data, ts: int) -> None:
@@ -116,11 +117,7 @@ class MemoryWriter(MemoryReader):
         self.undo: list[Callable[[], None]] = []
 
     def extend(
-        self,
-        topic: str,
-        items: Iterable[tuple[str | None, bytes]],
-        headers: Headers | None = None,
-        ts: int | None = None,
+        self, topic: str, items: Items, headers: Headers | None = None, ts: int | None = None
     ) -> range:
         """Append ``(key, value)`` records sharing ``headers``; return their offsets."""
         records = self._data.records.setdefault(topic, [])
@@ -129,12 +126,6 @@ class MemoryWriter(MemoryReader):
             records.append(Record(topic, offset, key, bytes(value), stamp, dict(headers or {})))
         self.undo.append(lambda: records.__delitem__(slice(start, None)))
         return range(start, len(records))
-
-    def append(
-        self, topic: str, key: str | None, value: bytes, headers: Headers | None = None, ts: int | None = None
-    ) -> int:
-        """Append one record; return its offset."""
-        return self.extend(topic, [(key, value)], headers, ts).start
 
     def commit_offset(self, group: str, topic: str, offset: int) -> None:
         """Set the position of ``group`` on ``topic``."""
@@ -181,16 +172,8 @@ class MemoryWriter(MemoryReader):
         self._restore(self._data.articles, article_id)
         self._data.articles[article_id] = offset
 
-    def _restore(self, mapping: dict[K, V], key: K) -> None:
-        """Remember how to put ``mapping[key]`` back as it is now."""
-        if key in mapping:
-            old = mapping[key]
-            self.undo.append(lambda: mapping.__setitem__(key, old))
-        else:
-            self.undo.append(lambda: mapping.pop(key, None))
 
-
-class MemoryLog(MemoryReader):
+class MemoryLog(AppendsBatch, MemoryReader):
     """A handle on an in-memory log; ``path`` names the data directory it stands for."""
 
     def __init__(self, data_dir: Path, data: Data | None = None) -> None:
@@ -209,13 +192,6 @@ class MemoryLog(MemoryReader):
                     step()
                 raise
             self._data.commits += 1
-
-    def append(
-        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
-    ) -> range:
-        """Append ``(key, value)`` records to ``topic`` in one transaction; return their offsets."""
-        with self.transaction() as writer:
-            return writer.extend(topic, items, headers)
 
     def version(self) -> tuple[int, int]:
         """The number of commits so far (the second part is for the SQLite token's shape)."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 Headers = dict[str, str]
+Items = Iterable[tuple[str | None, bytes]]
+"""Records to append: ``(key, value)`` pairs."""
 
 
 def now_ms() -> int:

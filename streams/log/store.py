@@ -1,8 +1,9 @@
-"""A durable single-machine log on SQLite: topics of records, committed offsets, a state store.
+"""A durable single-machine log on SQLite: topics of records, committed offsets, a state store and
+the indexes of the data directory (:mod:`streams.log.sides`).
 
-One file, ``<data_dir>/log.db``, in WAL mode, shared by every process that
-opens the same data directory (an ``ingest`` while a ``worker`` runs and a
-``subscribe`` tails). Readers never block; writers take turns.
+One file, ``<data_dir>/log.db``, the only database of the data directory, in WAL mode,
+shared by every process that opens the same data directory (an ``ingest`` while a ``worker``
+runs and a ``subscribe`` tails). Readers never block; writers take turns.
 
 Tables:
 
@@ -20,6 +21,7 @@ Tables:
   grows with every record and is never reused.
 - ``articles(id, offset)``: which article ids ``articles.raw`` already holds,
   so publishing one again is a no-op.
+- the tables of the audit pages, the near-duplicate index and the feed state: see :mod:`streams.log.sides`.
 """
 
 from __future__ import annotations
@@ -27,17 +29,20 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import orjson
 
-from streams.log.record import Headers, Record, now_ms
+from streams.log import sides
+from streams.log.interface import AppendsBatch, AppendsOne
+from streams.log.record import Headers, Items, Record, now_ms
 
 LOG_FILE = "log.db"
-LOG_FORMAT = 3
+LOG_FORMAT = 4
 """The layout of the tables below, kept in ``PRAGMA user_version``; format 1 lacked ``records.crc``,
-format 2 kept each state row whole (facts included) in ``state`` and had no ``state.version``."""
+format 2 kept each state row whole (facts included) in ``state`` and had no ``state.version``,
+format 3 left the indexes in files of their own beside the log (:data:`streams.log.sides.LEGACY`)."""
 BUSY_TIMEOUT_S = 60.0
 
 SCHEMA = """
@@ -81,6 +86,8 @@ CREATE TABLE IF NOT EXISTS articles (
     "offset" INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+"""What SQLite keeps of one database: the file and its write-ahead log, shared memory and journal."""
 
 
 class LogFormatError(RuntimeError):
@@ -100,6 +107,17 @@ class CorruptRecord(DamagedStore):
         self.offset = offset
 
 
+def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A plain connection to one database, which neither creates tables nor migrates anything."""
+    return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+
+
+def remove_database(path: Path) -> None:
+    """Delete one database with its write-ahead log, shared memory and journal."""
+    for suffix in SIDE_FILES:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def checksum(value: bytes) -> int:
     """The checksum a record's value is stored with: its CRC-32."""
     return zlib.crc32(value)
@@ -113,7 +131,7 @@ def decode_record(row: tuple[str, int, str | None, bytes, int, bytes | None, int
     return Record(topic, offset, key, bytes(value), ts, orjson.loads(headers) if headers else {})
 
 
-class Reader:
+class Reader(sides.SideRows):
     """Queries over one connection; inside a transaction they see its own writes."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -202,7 +220,7 @@ class Reader:
         return None if row is None else row[0]
 
 
-class Log(Reader):
+class Log(AppendsBatch, Reader):
     """A connection to the log of one data directory; reads outside a transaction see the latest commit."""
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
@@ -211,16 +229,14 @@ class Log(Reader):
         # isolation_level=None: no implicit transactions; every write goes through
         # transaction(). check_same_thread=False lets a worker run a stage in a
         # thread; the owner of a Log must not use it from two threads at once.
-        super().__init__(
-            sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-        )
+        super().__init__(connect(path, busy_timeout=busy_timeout))
         self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         self._db.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode survives any process crash; a power cut may lose the
         # newest transactions, but never one half of a transaction.
         self._db.execute("PRAGMA synchronous = NORMAL")
         try:
-            if self._format() != LOG_FORMAT:
+            if self._format() != LOG_FORMAT or self._legacy():
                 self._create()
         except BaseException:
             self._db.close()
@@ -232,32 +248,71 @@ class Log(Reader):
             raise LogFormatError(f"{self.path} has log format {found}; this version reads up to {LOG_FORMAT}")
         return int(found)
 
+    def _legacy(self) -> list[Path]:
+        """The files an older data directory kept its indexes in, beside the log."""
+        return [self.path.with_name(name) for name in sides.LEGACY if self.path.with_name(name).exists()]
+
     def _create(self) -> None:
-        """Create the tables, or bring an older log up to date, under the write lock.
+        """Create the tables, or bring an older log and data directory up to date, under the write lock.
 
         Nothing happens when another process just did it. A format-1 log gets its
         ``crc`` column filled from the values it holds now; a log of format 1 or 2 gets its
         ``state.version`` column from the rowids that stood for it, and its whole rows split into
-        their summary and one record of their facts.
+        their summary and one record of their facts. The rows of the index files beside it move
+        into its tables, and the files are removed.
         """
-        with self.transaction():
-            found = self._format()
-            if found == LOG_FORMAT:
-                return
-            if found == 1:
-                self._db.execute("ALTER TABLE records ADD COLUMN crc INTEGER NOT NULL DEFAULT 0")
-                self._db.create_function("entente_crc", 1, checksum, deterministic=True)
-                self._db.execute("UPDATE records SET crc = entente_crc(value)")
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(state)")}
-            if columns and "version" not in columns:  # the rowid that stood for the version becomes it
-                self._db.execute("ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
-                self._db.execute("UPDATE state SET version = rowid")
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
-            if found in (1, 2):
-                self._split_rows()
-            self._db.execute(f"PRAGMA user_version = {LOG_FORMAT}")
+        legacy = self._legacy()
+        with ExitStack() as attached:
+            schemas = [attached.enter_context(self._attached(p, f"legacy{n}")) for n, p in enumerate(legacy)]
+            with self.transaction():
+                self._migrate()
+                for path, schema in zip(legacy, schemas, strict=True):
+                    self._copy(schema, sides.LEGACY[path.name])
+        for path in legacy:
+            remove_database(path)
+
+    def _migrate(self) -> None:
+        """Bring the tables of an older log up to date (inside the transaction of :meth:`_create`)."""
+        found = self._format()
+        if found == LOG_FORMAT:
+            return
+        if found == 1:
+            self._db.execute("ALTER TABLE records ADD COLUMN crc INTEGER NOT NULL DEFAULT 0")
+            self._db.create_function("entente_crc", 1, checksum, deterministic=True)
+            self._db.execute("UPDATE records SET crc = entente_crc(value)")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(state)")}
+        if columns and "version" not in columns:  # the rowid that stood for the version becomes it
+            self._db.execute("ALTER TABLE state ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("UPDATE state SET version = rowid")
+        for statement in (SCHEMA + sides.SCHEMA).split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+        if found in (1, 2):
+            self._split_rows()
+        self._db.execute(f"PRAGMA user_version = {LOG_FORMAT}")
+
+    @contextmanager
+    def _attached(self, path: Path, schema: str) -> Iterator[str]:
+        """Another database attached to this connection as ``schema`` (never inside a transaction)."""
+        self._db.execute("ATTACH DATABASE ? AS " + schema, (str(path),))
+        try:
+            yield schema
+        finally:
+            self._db.execute("DETACH DATABASE " + schema)
+
+    def _copy(self, schema: str, tables: Iterable[tuple[str, str]]) -> None:
+        """Add the rows of each ``(source, target)`` table pair that ``schema`` holds to this log's target
+        table, keeping the rows the target holds already."""
+        held = {name for (name,) in self._db.execute(f"SELECT name FROM {schema}.sqlite_master")}
+        for source, target in tables:
+            if source in held:
+                self._db.execute(f"INSERT OR IGNORE INTO main.{target} SELECT * FROM {schema}.{source}")
+
+    def copy_tables(self, path: Path, tables: Iterable[str]) -> None:
+        """Add the rows of ``tables`` of the database at ``path`` (a log, perhaps damaged) to this log's,
+        in one transaction; raise :class:`sqlite3.DatabaseError` if one cannot be read."""
+        with self._attached(path, "source") as schema, self.transaction():
+            self._copy(schema, [(table, table) for table in tables])
 
     def _split_rows(self) -> None:
         """Keep each whole state row of a format-2 log as its summary and one record of its facts."""
@@ -312,13 +367,6 @@ class Log(Reader):
             raise
         self._db.execute("COMMIT")
 
-    def append(
-        self, topic: str, items: Iterable[tuple[str | None, bytes]], headers: Headers | None = None
-    ) -> range:
-        """Append ``(key, value)`` records to ``topic`` in one transaction; return their offsets."""
-        with self.transaction() as writer:
-            return writer.extend(topic, items, headers)
-
     def version(self) -> tuple[int, int]:
         """A token that changes whenever the database changed, by another connection or this one.
 
@@ -329,7 +377,7 @@ class Log(Reader):
         return data_version, self._db.total_changes
 
 
-class Writer(Reader):
+class Writer(AppendsOne, Reader, sides.SideWrites):
     """Writes inside one :meth:`Log.transaction`; its reads see those writes."""
 
     def __init__(self, db: sqlite3.Connection, ts: int) -> None:
@@ -339,11 +387,7 @@ class Writer(Reader):
         """The timestamp of every record this transaction appends."""
 
     def extend(
-        self,
-        topic: str,
-        items: Iterable[tuple[str | None, bytes]],
-        headers: Headers | None = None,
-        ts: int | None = None,
+        self, topic: str, items: Items, headers: Headers | None = None, ts: int | None = None
     ) -> range:
         """Append ``(key, value)`` records sharing ``headers``; return their offsets.
 
@@ -364,12 +408,6 @@ class Writer(Reader):
         )
         self._ends[topic] = start + len(rows)
         return range(start, start + len(rows))
-
-    def append(
-        self, topic: str, key: str | None, value: bytes, headers: Headers | None = None, ts: int | None = None
-    ) -> int:
-        """Append one record; return its offset (``ts`` as in :meth:`extend`)."""
-        return self.extend(topic, [(key, value)], headers, ts).start
 
     def commit_offset(self, group: str, topic: str, offset: int) -> None:
         """Set the position of ``group`` on ``topic`` to ``offset`` (the next record it will read)."""

@@ -13,8 +13,9 @@ import pytest
 from agents import reduce
 from agents.extract import load_extractor
 from streams.audit import why
-from streams.audit_index import AUDIT_FILE, AuditIndex
+from streams.audit_index import AuditIndex
 from streams.config import Settings
+from streams.log import LOG_FILE
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
 from tests.support.embedded import LineExtractor, article
@@ -67,7 +68,10 @@ def test_why_pages_are_served_from_the_index_and_keep_the_total(
     full = why(runtime, "alliances", "IRN|TUR", limit=None)
     assert first is not None and full is not None
 
-    assert (runtime.log.path.parent / AUDIT_FILE).exists()
+    version = runtime.log.state_version("alliances", "IRN|TUR")
+    held = None if version is None else AuditIndex(runtime.log).lookup("alliances", "IRN|TUR", version, 4)
+    assert held is not None and held["listed"] == 4
+    assert sorted(path.name for path in runtime.log.path.parent.glob("*.db")) == [LOG_FILE]
     assert again == first
     assert first["facts"] == full["facts"][:4] and first["listed"] == 4
     assert first["listed_contribution"] + first["rest"]["contribution"] == pytest.approx(
@@ -80,7 +84,7 @@ def test_why_pages_are_served_from_the_index_and_keep_the_total(
 
 def test_the_first_question_indexes_the_row_it_answers(seeded: tuple[EmbeddedRuntime, dt.datetime]) -> None:
     runtime, _ = seeded
-    index = AuditIndex(runtime.log.path.parent)
+    index = AuditIndex(runtime.log)
     for row in runtime.state("alliances"):
         key = reduce.rows.key_of(row)
         version = runtime.log.state_version("alliances", key)

@@ -14,6 +14,7 @@ from streams.ingest.fetch import FetchPolicy
 from streams.ingest.files import Item
 from streams.ingest.live import LiveIngest, Progress, follow, follow_feeds
 from streams.ingest.safety import ANY_ADDRESS
+from streams.log import LOG_FILE
 from tests.support.http_site import (
     ATOM,
     CHROME,
@@ -138,8 +139,8 @@ async def test_entries_that_leave_a_feed_are_forgotten_but_not_ingested_again(
     items = publish_seeds(site, "ledger", [(seed, DAY) for seed in stories[1:]])
     route.body, route.etag = rss("The Ledger", site.url("/ledger/"), items), '"v2"'
     await poll(tmp_path, news)
-    db = sqlite3.connect(tmp_path / "feeds.db")
-    assert db.execute("SELECT count(*) FROM entries WHERE feed = ?", (news[0],)).fetchone() == (2,)
+    db = sqlite3.connect(tmp_path / LOG_FILE)
+    assert db.execute("SELECT count(*) FROM feed_entries WHERE feed = ?", (news[0],)).fetchone() == (2,)
     db.close()
     route.body, route.etag = full, '"v3"'
     again, progress = await poll(tmp_path, news)

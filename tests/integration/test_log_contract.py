@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import orjson
 import pytest
 
 from streams.log import LOG_FILE, LOG_FORMAT, Log
-from streams.log.interface import LogStore
+from streams.log.interface import FeedRow, LogStore
 from streams.log.memory import MemoryLog
 
 FORMAT_2 = """
@@ -187,3 +188,141 @@ def test_records_of_facts_are_appended_per_row_and_go_with_the_row(store: LogSto
     assert store.get_facts("alliances", "A|B") == []
     assert store.facts_version("alliances", "A|B") is None
     assert store.facts_rows("alliances") == {"A|C": [b"[3]"]}
+
+
+def test_audit_pages_are_replaced_whole_and_cleared(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.put_audit("alliances", "A|B", (1, 10, b"head"), [(0.5, b"f1"), (0.75, b"f2"), (1.0, b"f3")])
+        writer.put_audit("zones", "Z", (2, 3, b"zone"), [])
+    assert store.audit_head("alliances", "A|B") == (1, 10, b"head")
+    assert store.audit_facts("alliances", "A|B", 2) == [(0.5, b"f1"), (0.75, b"f2")]
+    assert store.audit_facts("alliances", "A|B") == [(0.5, b"f1"), (0.75, b"f2"), (1.0, b"f3")]
+    with store.transaction() as writer:
+        writer.put_audit("alliances", "A|B", (4, 5, b"again"), [(0.25, b"g1")])
+    assert store.audit_head("alliances", "A|B") == (4, 5, b"again")
+    assert store.audit_facts("alliances", "A|B") == [(0.25, b"g1")]
+    with store.transaction() as writer:
+        writer.clear_audit()
+    assert store.audit_head("zones", "Z") is None
+    assert store.audit_facts("alliances", "A|B") == []
+
+
+def test_the_near_duplicate_index_keeps_the_first_article_of_each_url_text_and_signature(
+    store: LogStore,
+) -> None:
+    with store.transaction() as writer:
+        assert writer.dedupe_format() is None
+        writer.set_dedupe_format("v1")
+        writer.set_dedupe_format("v2")
+        writer.remember_urls(["https://a.example/1", "https://a.example/2"], "a1")
+        writer.remember_urls(["https://a.example/2"], "a2")
+        writer.remember_text("h1", "a1")
+        writer.remember_text("h1", "a2")
+        writer.add_sketch("a1", "a1", b"sig1", [10, 11])
+        writer.add_sketch("a2", "a1", b"sig2", [11, 12])
+        writer.add_sketch("a2", "a2", b"other", [13])
+        assert writer.url_article("https://a.example/2") == "a1"
+    assert store.dedupe_format() == "v1"
+    assert store.url_article("https://a.example/2") == "a1"
+    assert store.url_article("https://b.example/") is None
+    assert store.text_article("h1") == "a1"
+    assert store.text_article("h2") is None
+    assert store.sketches_in([11]) == [("a1", b"sig1"), ("a1", b"sig2")]
+    assert store.sketches_in([12, 10]) == [("a1", b"sig1"), ("a1", b"sig2")]
+    assert store.sketches_in([13, 99]) == []
+
+
+def test_the_feed_state_keeps_each_feed_and_the_entries_still_in_it(store: LogStore) -> None:
+    polled = FeedRow(title="News", etag='"1"', polled_at="2026-01-01T00:00:00+00:00")
+    with store.transaction() as writer:
+        writer.put_feed("https://f.example/rss", polled)
+        for key in ("e1", "e2", "e3"):
+            writer.mark_seen("https://f.example/rss", key)
+        writer.mark_seen("https://g.example/rss", "e1")
+        writer.keep_entries("https://f.example/rss", {"e2", "e4"})
+    assert store.feed("https://f.example/rss") == polled
+    assert store.feed("https://g.example/rss") is None
+    seen = [store.entry_seen("https://f.example/rss", key) for key in ("e1", "e2", "e3", "e4")]
+    assert seen == [False, True, False, False]
+    assert store.entry_seen("https://g.example/rss", "e1")
+
+
+def test_a_failed_transaction_leaves_the_indexes_as_they_were(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.put_audit("zones", "Z", (1, 1, b"kept"), [(1.0, b"f")])
+        writer.put_feed("https://f.example/rss", FeedRow(title="kept"))
+        writer.mark_seen("https://f.example/rss", "e1")
+    with pytest.raises(RuntimeError), store.transaction() as writer:
+        writer.clear_audit()
+        writer.set_dedupe_format("v1")
+        writer.remember_urls(["https://a.example/1"], "a1")
+        writer.remember_text("h1", "a1")
+        writer.add_sketch("a1", "a1", b"sig", [1])
+        writer.put_feed("https://f.example/rss", FeedRow(failures=1))
+        writer.mark_seen("https://f.example/rss", "e2")
+        writer.keep_entries("https://f.example/rss", ())
+        raise RuntimeError("ingest failed")
+    assert store.audit_head("zones", "Z") == (1, 1, b"kept")
+    assert store.audit_facts("zones", "Z") == [(1.0, b"f")]
+    assert store.dedupe_format() is None
+    assert store.url_article("https://a.example/1") is None
+    assert store.text_article("h1") is None
+    assert store.sketches_in([1]) == []
+    assert store.feed("https://f.example/rss") == FeedRow(title="kept")
+    assert store.entry_seen("https://f.example/rss", "e1")
+    assert not store.entry_seen("https://f.example/rss", "e2")
+
+
+LEGACY_FILES = {
+    "audit.db": """
+CREATE TABLE heads (tbl TEXT NOT NULL, key TEXT NOT NULL, row_id INTEGER NOT NULL, size INTEGER NOT NULL,
+    head BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID;
+CREATE TABLE facts (tbl TEXT NOT NULL, key TEXT NOT NULL, rank INTEGER NOT NULL, cumulative REAL NOT NULL,
+    fact BLOB NOT NULL, PRIMARY KEY (tbl, key, rank)) WITHOUT ROWID;
+INSERT INTO heads VALUES ('zones', 'Z', 7, 2, x'6865');
+INSERT INTO facts VALUES ('zones', 'Z', 0, 1.0, x'66');
+""",
+    "dedupe.db": """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE urls (url TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE texts (hash TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sketches (n INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, root TEXT NOT NULL,
+    signature BLOB NOT NULL);
+CREATE TABLE buckets (bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (bucket, n)) WITHOUT ROWID;
+PRAGMA journal_mode = WAL;
+INSERT INTO meta VALUES ('sketch', 'v1');
+INSERT INTO urls VALUES ('https://a.example/1', 'a1');
+INSERT INTO texts VALUES ('h1', 'a1');
+INSERT INTO sketches VALUES (1, 'a1', 'a1', x'01');
+INSERT INTO buckets VALUES (5, 1);
+""",
+    "feeds.db": """
+CREATE TABLE feeds (url TEXT PRIMARY KEY, title TEXT, etag TEXT, last_modified TEXT, polled_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0, retry_at TEXT, error TEXT) WITHOUT ROWID;
+CREATE TABLE entries (feed TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (feed, key)) WITHOUT ROWID;
+INSERT INTO feeds VALUES ('https://f.example/rss', 'News', '"1"', NULL, '2026-01-01', 2, NULL, 'timeout');
+INSERT INTO entries VALUES ('https://f.example/rss', 'e1');
+""",
+}
+"""The index files a format-3 data directory kept beside its log, with one row or so each."""
+
+
+def test_the_index_files_of_an_older_data_directory_move_into_the_log(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / LOG_FILE) as db:
+        db.executescript(FORMAT_2)
+    for name, script in LEGACY_FILES.items():
+        with closing(sqlite3.connect(tmp_path / name)) as db:
+            db.executescript(script)
+    with Log.open(tmp_path) as log:
+        assert log.audit_head("zones", "Z") == (7, 2, b"he")
+        assert log.audit_facts("zones", "Z") == [(1.0, b"f")]
+        assert log.dedupe_format() == "v1"
+        assert log.url_article("https://a.example/1") == "a1"
+        assert log.text_article("h1") == "a1"
+        assert log.sketches_in([5]) == [("a1", b"\x01")]
+        kept = FeedRow("News", '"1"', None, "2026-01-01", 2, None, "timeout")
+        assert log.feed("https://f.example/rss") == kept
+        assert log.entry_seen("https://f.example/rss", "e1")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [LOG_FILE]
+    with Log.open(tmp_path) as log:  # opened again: nothing left to move, nothing lost
+        assert log.url_article("https://a.example/1") == "a1"

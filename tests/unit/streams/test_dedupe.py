@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,9 @@ import pytest
 from schemas import Article
 from schemas.ids import text_id
 from streams.ingest.dedupe import DedupeIndex, IndexFormatError, canonical_url, content_hash, signature
+from streams.log import LOG_FILE, Log
+from streams.log.interface import LogStore
+from streams.log.memory import MemoryLog
 from tests.support.http_site import seeds
 
 TEXTS = ["\n".join([seed.title, *seed.paragraphs]) for seed in seeds()]
@@ -28,11 +30,16 @@ def edited(text: str) -> str:
     return "\n".join([*lines, "(Additional reporting by the wire desk.)"])
 
 
+@pytest.fixture(params=["sqlite", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LogStore]:
+    opened: LogStore = Log.open(tmp_path) if request.param == "sqlite" else MemoryLog(tmp_path)
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
-def index(tmp_path: Path) -> Iterator[DedupeIndex]:
-    index = DedupeIndex(tmp_path / "dedupe.db")
-    yield index
-    index.close()
+def index(store: LogStore) -> DedupeIndex:
+    return DedupeIndex(store)
 
 
 @pytest.mark.parametrize(
@@ -84,24 +91,40 @@ def test_copies_link_to_the_first_article_of_their_story(index: DedupeIndex) -> 
 
 
 def test_the_index_survives_a_restart_and_forgets_what_was_rolled_back(tmp_path: Path) -> None:
-    index = DedupeIndex(tmp_path / "dedupe.db")
-    kept = index.admit(article(TEXTS[0]))
-    index.commit()
-    index.admit(article(TEXTS[1], "https://a.example/lost"))
-    index.rollback()
-    index.close()
-    reopened = DedupeIndex(tmp_path / "dedupe.db")
-    assert reopened.admit(article(edited(TEXTS[0]))).article.copy_of == kept.article.id
-    assert reopened.known_url("https://a.example/lost") is None
-    assert reopened.admit(article(TEXTS[1])).kind == "new"
-    reopened.close()
+    with Log.open(tmp_path) as log:
+        index = DedupeIndex(log)
+        kept = index.admit(article(TEXTS[0]))
+        index.commit()
+        index.admit(article(TEXTS[1], "https://a.example/lost"))
+        index.rollback()
+    with Log.open(tmp_path) as log:
+        reopened = DedupeIndex(log)
+        assert reopened.admit(article(edited(TEXTS[0]))).article.copy_of == kept.article.id
+        assert reopened.known_url("https://a.example/lost") is None
+        assert reopened.admit(article(TEXTS[1])).kind == "new"
 
 
-def test_an_index_built_with_other_minhash_parameters_is_refused(tmp_path: Path) -> None:
-    DedupeIndex(tmp_path / "dedupe.db").close()
-    db = sqlite3.connect(tmp_path / "dedupe.db")
-    db.execute("UPDATE meta SET value = 'legacy perm=256' WHERE key = 'sketch'")
-    db.commit()
-    db.close()
+def test_admissions_are_staged_without_the_write_lock_until_they_commit(
+    store: LogStore, tmp_path: Path
+) -> None:
+    index = DedupeIndex(store)
+    first = index.admit(article(TEXTS[0], "https://a.example/story"))
+    copy = index.admit(article(edited(TEXTS[0]), "https://b.example/copy"))
+    assert copy.article.copy_of == first.article.id
+    other = Log(tmp_path / LOG_FILE, busy_timeout=0.1) if isinstance(store, Log) else store.reopen()
+    try:
+        other.append("articles.raw", [(first.article.id, first.article.dumps())])  # the lock is free
+        assert other.url_article("https://a.example/story") is None
+        index.commit()
+        assert other.url_article("https://a.example/story") == first.article.id
+        assert other.url_article("https://b.example/copy") == copy.article.id
+        assert other.text_article(content_hash(TEXTS[0])) == first.article.id
+    finally:
+        other.close()
+
+
+def test_an_index_built_with_other_minhash_parameters_is_refused(store: LogStore) -> None:
+    with store.transaction() as writer:
+        writer.set_dedupe_format("legacy perm=256")
     with pytest.raises(IndexFormatError, match="legacy perm=256"):
-        DedupeIndex(tmp_path / "dedupe.db")
+        DedupeIndex(store)

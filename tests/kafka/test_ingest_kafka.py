@@ -1,0 +1,35 @@
+"""Ingestion on Kafka keeps what it admitted in the data directory's one database, as on the embedded log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from streams.log import LOG_FILE
+from tests.kafka.test_audit_kafka import Home
+from tests.support.http_site import article_page, seeds
+from tests.support.kafka import Kafka, unique
+
+pytestmark = pytest.mark.kafka
+
+DAY = dt.datetime(2019, 2, 11, 8, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def home(kafka: Kafka, tmp_path: Path) -> Home:
+    return Home(
+        tmp_path / "home", f"kafka://{kafka.bootstrap}", {"ENTENTE_KAFKA_NAMESPACE": f"{unique('ns')}."}
+    )
+
+
+def test_saved_pages_published_to_kafka_are_admitted_once(home: Home, tmp_path: Path) -> None:
+    seed = seeds()[0]
+    first, copy = tmp_path / "first.html", tmp_path / "copy.html"
+    first.write_bytes(article_page(seed.title, seed.paragraphs, published=DAY))
+    paragraphs = [*seed.paragraphs, "(Reporting by the regional desk.)"]
+    copy.write_bytes(article_page(f"UPDATE: {seed.title}", paragraphs, published=DAY, site="Wire"))
+    assert home.json("ingest", str(first), str(copy))["published"] == 2
+    assert home.json("ingest", str(first), str(copy))["published"] == 0
+    assert sorted(path.name for path in home.data_dir.glob("*.db")) == [LOG_FILE]
