@@ -2,18 +2,22 @@
 
 A table is its row model (:class:`schemas.state.Row`, which names the table, gives a row's key and
 the headline its changes carry), the row an event goes to in it (from the event's fields), how a
-row is built and grown from facts, and how its audit lists them. The schemas' table names, the CLI's
-and the API's choices and routes, the exports, the Kafka tables and changelog topics and both
-runtimes read this registry. alliances and zones are entered by :mod:`agents.reduce.standard`;
-another table is a module that calls :func:`register` (named in the ``ENTENTE_TABLES`` setting,
-so that every process imports it: see :func:`load`).
+row is built and grown from facts, how its audit lists them and how the API names its rows. The
+schemas, which import nothing of ``agents``, know a table by its row model alone (declaring it
+enters its name in :data:`schemas.state.TABLES`, which a :class:`~schemas.change.Change` is checked
+against); the CLI's and the API's choices and routes, the exports, the Kafka tables and changelog
+topics, replay and the reduce step of both runtimes read this registry. alliances and zones are
+entered by :mod:`agents.reduce.standard`; another table is a module whose ``TABLES`` lists it, named
+in the ``ENTENTE_TABLES`` setting so that every process (the CLI, the API, each worker) registers it
+when it starts (:func:`load`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,7 +47,7 @@ Audit = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Whole:
-    """A row held as it is: grown by building it again from all its facts (:meth:`Table.grow`)."""
+    """A row held as it is: grown by building it again from all its facts (see :func:`grow`)."""
 
     table: str
     key: str
@@ -126,14 +130,29 @@ def every() -> tuple[Table, ...]:
     return tuple(_REGISTRY.values())
 
 
+@contextlib.contextmanager
+def registered(table: Table) -> Iterator[Table]:
+    """``table`` registered until the block ends (for a tool or a test that adds a table for a while)."""
+    register(table)
+    try:
+        yield table
+    finally:
+        del _REGISTRY[table.name]
+
+
 def load(modules: Iterable[str]) -> None:
-    """Import the modules that register more tables (the ``ENTENTE_TABLES`` setting); a module that
-    cannot be imported is a :class:`ValueError` naming it."""
-    for module in modules:
+    """Register the tables each of ``modules`` lists in its ``TABLES`` (the ``ENTENTE_TABLES``
+    setting); a module that cannot be imported or lists no tables is a :class:`ValueError` naming it."""
+    for name in modules:
         try:
-            importlib.import_module(module)
+            module = importlib.import_module(name)
         except ImportError as exc:
-            raise ValueError(f"input={module} reason=cannot import the table module: {exc}") from exc
+            raise ValueError(f"input={name} reason=cannot import the table module: {exc}") from exc
+        listed = getattr(module, "TABLES", None)
+        if not isinstance(listed, tuple) or not all(isinstance(table, Table) for table in listed):
+            raise ValueError(f"input={name} reason=the module has no TABLES, a tuple of tables to register")
+        for table in listed:
+            register(table)
 
 
 def keys_from(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
