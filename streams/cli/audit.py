@@ -213,7 +213,7 @@ def _row_line(row: dict[str, Any]) -> str:
 @data_dir_option
 @broker_option
 def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str) -> None:
-    """Write the live events, alliances or zones as JSON Lines or CSV (lists joined by ';')."""
+    """Write the live events or a state table as JSON Lines or CSV (lists joined by ';')."""
     from streams.export import export as write
     from streams.export import formats
 
