@@ -4,61 +4,15 @@ after, and the events that caused it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from schemas.base import Message, Part
-from schemas.state import TABLES, AllianceState, Relation, Stance, ZoneState, ZoneStep
+from schemas.base import Message
+from schemas.state import TABLES, Headline
 from schemas.upcast import upcaster
 
-Table = Literal["alliances", "zones"]
-
-
-class Headline(Part):
-    """What a change says of a row: an alliance's stance and score, a zone's status and since when,
-    its events and the days they span, and every actor the row names (an alliance's pair; a zone's
-    parties, forces deployed, controllers, hostilities and timeline)."""
-
-    stance: Stance | None = None
-    score: float | None = None
-    status: str | None = None
-    since: dt.date | None = None
-    events: int = 0
-    first: dt.date | None = None
-    last: dt.date | None = None
-    actors: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, row: AllianceState | ZoneState) -> Headline:
-        """The headline of ``row``."""
-        if isinstance(row, AllianceState):
-            return cls(
-                stance=row.stance, score=row.score, events=row.events, first=row.first, last=row.last,
-                actors=(row.a, row.b),
-            )  # fmt: skip
-        named = [*row.parties, *row.deployed, *row.controlled_by, *_relation_actors(row.hostilities)]
-        return cls(
-            status=row.status,
-            since=row.since,
-            events=row.events,
-            first=row.first,
-            last=row.last,
-            actors=tuple(sorted({*named, *_step_actors(row.timeline)})),
-        )
-
-
-def _relation_actors(relations: Iterable[Relation]) -> Iterable[str]:
-    for item in relations:
-        yield item.source
-        if item.target is not None:
-            yield item.target
-
-
-def _step_actors(steps: Iterable[ZoneStep]) -> Iterable[str]:
-    for item in steps:
-        yield from item.actors
+__all__ = ["Change", "Headline"]
 
 
 class Change(Message):
@@ -80,7 +34,7 @@ class Change(Message):
     schema_version: int = 2
 
     id: str
-    table: Table
+    table: str
     key: str
     before: Headline | None = None
     after: Headline | None = None
@@ -89,6 +43,14 @@ class Change(Message):
     event_time: dt.date | None = None
     ingested_at: dt.datetime | None = None
     offsets: tuple[int, ...] = ()
+
+    @field_validator("table")
+    @classmethod
+    def _declared(cls, table: str) -> str:
+        """Refuse a change of a table no row model declares (:data:`schemas.state.TABLES`)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+        return table
 
 
 @upcaster("Change", 1)

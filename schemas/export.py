@@ -10,9 +10,11 @@ from schemas.base import Message
 from schemas.change import Change
 from schemas.dead_letter import DeadLetter
 from schemas.event import Event
-from schemas.state import AllianceState, ZoneState
+from schemas.state import TABLES
 
-MODELS: tuple[type[Message], ...] = (Article, Event, AllianceState, ZoneState, Change, DeadLetter)
+ROWS = tuple(model for model in TABLES.values() if model.__module__ == "schemas.state")
+"""The row models of the tables the schemas declare (another table's module exports its own)."""
+MODELS: tuple[type[Message], ...] = (Article, Event, *ROWS, Change, DeadLetter)
 SCHEMA_DIR = Path(__file__).parent / "json"
 
 

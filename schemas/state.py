@@ -1,19 +1,22 @@
-"""Rows of the two state tables: alliances (one per actor pair) and zones (one per zone).
+"""Rows of the state tables: alliances (one per actor pair), zones (one per zone), and any other.
 
 A row keeps the :class:`Fact` of every event it holds and a summary derived
 from that set alone (see ``agents/reduce/README.md``); ``view`` is the row
-without its facts.
+without its facts. A row model names its table (``TABLE``), and declaring it enters it in
+:data:`TABLES`; what a table does with events is registered in :mod:`agents.reduce.tables`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from schemas.base import Message, Part
 from schemas.event import Modality, PloverType
+from schemas.ids import pair_key
 
 Stance = Literal["allied", "cooperative", "neutral", "tense", "hostile"]
 
@@ -75,11 +78,67 @@ class ZoneStep(Part):
     events: int = 0
 
 
-class AllianceState(Message):
+class Headline(Part):
+    """What a change says of a row: an alliance's stance and score, a zone's status and since when,
+    its events and the days they span, and every actor the row names (an alliance's pair; a zone's
+    parties, forces deployed, controllers, hostilities and timeline)."""
+
+    stance: Stance | None = None
+    score: float | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    events: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    actors: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, row: Row) -> Headline:
+        """The headline of ``row``."""
+        return row.headline()
+
+
+TABLES: dict[str, type[Row]] = {}
+"""The row model of every state table, by table name: a row model enters it when it is declared."""
+
+
+class Row(Message):
+    """A row of a state table: a model that sets ``TABLE``, the name of its table, and holds the
+    ``facts`` of its events and the ``as_of`` day it is scored relative to."""
+
+    TABLE: ClassVar[str]
+
+    if TYPE_CHECKING:
+        facts: tuple[Fact, ...]
+        as_of: dt.date | None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Enter a row model that names its table in :data:`TABLES`; a name is one model's only."""
+        super().__pydantic_init_subclass__(**kwargs)
+        name = cls.__dict__.get("TABLE")
+        if name is None:
+            return
+        if TABLES.setdefault(name, cls) is not cls:
+            raise ValueError(f"table {name!r} already has the row model {TABLES[name].__qualname__}")
+
+    @property
+    def key(self) -> str:
+        """The key of the row in its table."""
+        raise NotImplementedError
+
+    def headline(self) -> Headline:
+        """What a change of the row says of it."""
+        raise NotImplementedError
+
+
+class AllianceState(Row):
     """The relation of one unordered actor pair ``a < b``.
 
     ``score`` is relative to ``as_of`` when set, else to the row's newest event date (``last``).
     """
+
+    TABLE: ClassVar[str] = "alliances"
 
     a: str
     b: str
@@ -96,9 +155,23 @@ class AllianceState(Message):
     as_of: dt.date | None = None
     facts: tuple[Fact, ...] = ()
 
+    @property
+    def key(self) -> str:
+        """``A|B``."""
+        return pair_key(self.a, self.b)
 
-class ZoneState(Message):
+    def headline(self) -> Headline:
+        """Its stance and score, events and dates, and its pair."""
+        return Headline(
+            stance=self.stance, score=self.score, events=self.events, first=self.first, last=self.last,
+            actors=(self.a, self.b),
+        )  # fmt: skip
+
+
+class ZoneState(Row):
     """What is happening in one zone: status, guarantors, forces deployed, control."""
+
+    TABLE: ClassVar[str] = "zones"
 
     zone: str
     kind: str | None = None
@@ -118,6 +191,31 @@ class ZoneState(Message):
     as_of: dt.date | None = None
     facts: tuple[Fact, ...] = ()
 
+    @property
+    def key(self) -> str:
+        """The zone id."""
+        return self.zone
 
-TABLES: dict[str, type[AllianceState] | type[ZoneState]] = {"alliances": AllianceState, "zones": ZoneState}
-"""The state tables and the model of their rows."""
+    def headline(self) -> Headline:
+        """Its status and since when, events and dates, and every actor it names."""
+        named = [*self.parties, *self.deployed, *self.controlled_by, *_relation_actors(self.hostilities)]
+        return Headline(
+            status=self.status,
+            since=self.since,
+            events=self.events,
+            first=self.first,
+            last=self.last,
+            actors=tuple(sorted({*named, *_step_actors(self.timeline)})),
+        )
+
+
+def _relation_actors(relations: Iterable[Relation]) -> Iterable[str]:
+    for item in relations:
+        yield item.source
+        if item.target is not None:
+            yield item.target
+
+
+def _step_actors(steps: Iterable[ZoneStep]) -> Iterable[str]:
+    for item in steps:
+        yield from item.actors

@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 from agents import reduce
 from agents.reduce.rows import build
-from schemas import AllianceState, Article, ZoneState
+from schemas import Article
+from schemas.state import Row
 from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
 from streams.runtime.base import Runtime
 from streams.runtime.embedded import EmbeddedRuntime
@@ -24,7 +25,7 @@ from streams.runtime.embedded import EmbeddedRuntime
 LIMIT = 20
 """How many facts a page lists by default."""
 
-State = AllianceState | ZoneState
+State = Row
 
 
 def as_of_row(row: State, table: str, key: str, as_of: dt.date) -> State | None:

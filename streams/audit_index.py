@@ -17,8 +17,9 @@ from typing import Any
 import orjson
 
 from agents import reduce
-from agents.reduce.rows import ALLIANCES, State
+from agents.reduce.rows import State
 from agents.reduce.score import PLACES
+from agents.reduce.standard import ALLIANCES
 from streams.log.interface import LogStore
 
 INDEXED = 200
@@ -33,7 +34,7 @@ def page(audit: Audit, listed: list[dict[str, Any]], listed_sum: float) -> Audit
     total = audit["facts_total"]
     out = {name: value for name, value in audit.items() if name != "facts"}
     out |= {"facts": listed, "listed": len(listed)}
-    if audit["table"] == ALLIANCES:
+    if audit["table"] == ALLIANCES.name:
         out["listed_contribution"] = round(listed_sum, PLACES)
         out["rest"] = {
             "facts": total - len(listed),

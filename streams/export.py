@@ -18,14 +18,15 @@ from typing import IO, Any
 import orjson
 
 from agents import reduce
+from agents.reduce import tables
 from agents.reduce.config import default
 from agents.reduce.facts import fact, incidents
 from schemas import Event, PloverType
-from schemas.state import TABLES
 from streams.runtime.base import Runtime
 
-KINDS = ("events", *TABLES)
-FORMATS = {"events": ("jsonl", "csv", "gdelt")} | {table: ("jsonl", "csv") for table in TABLES}
+EVENTS = "events"
+EVENT_FORMATS = ("jsonl", "csv", "gdelt")
+TABLE_FORMATS = ("jsonl", "csv")
 
 QUAD_CLASS = {
     PloverType.AGREE: 1,
@@ -181,11 +182,19 @@ def write_jsonl(out: IO[str], items: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def formats(kind: str) -> tuple[str, ...]:
+    """The formats ``kind`` (events, or a state table) exports as; none for anything else."""
+    if kind == EVENTS:
+        return EVENT_FORMATS
+    return TABLE_FORMATS if kind in tables.names() else ()
+
+
 def export(runtime: Runtime, kind: str, fmt: str, out: IO[str]) -> int:
-    """Write the live ``kind`` (events, alliances or zones) to ``out`` in ``fmt``; return the rows written."""
-    if fmt not in FORMATS.get(kind, ()):
-        raise ValueError(f"cannot export {kind!r} as {fmt!r}; formats: {FORMATS.get(kind, ())}")
-    if kind == "events":
+    """Write the live ``kind`` (events, or a state table: alliances, zones...) to ``out`` in ``fmt``;
+    return the rows written."""
+    if fmt not in formats(kind):
+        raise ValueError(f"cannot export {kind!r} as {fmt!r}; formats: {formats(kind)}")
+    if kind == EVENTS:
         events = runtime.events()
         if fmt == "jsonl":
             return write_jsonl(out, (event.model_dump(mode="json") for event in events))

@@ -22,16 +22,17 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from agents import reduce
 from agents.extract import Extractor
 from agents.reduce.audit import direction
 from agents.reduce.facts import fact
-from agents.reduce.rows import TABLES, key_of
+from agents.reduce.rows import key_of
 from agents.reduce.step import same_summary
+from agents.reduce.tables import names
 from schemas import Change, Event
-from schemas.change import Headline, Table
+from schemas.change import Headline
 from schemas.ids import digest
 from streams import handlers, topics
 from streams.audit import AuditIndex
@@ -104,7 +105,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
         for table, rows in tables.items():
             for key, row in rows.items():
                 write_row(writer, table, key, row)
-    live = {table: {key_of(row): row for row in runtime.state(table)} for table in TABLES}
+    live = {table: {key_of(row): row for row in runtime.state(table)} for table in names()}
     return Projection(
         label=label,
         extractor=extractor.version,
@@ -153,7 +154,7 @@ def diff(projection: Projection) -> dict[str, Any]:
         if name in projection.live_events and projection.live_events[name] != event
     }
     rows = []
-    for table in TABLES:
+    for table in names():
         before_rows, after_rows = projection.live_tables[table], projection.tables[table]
         for key in sorted(set(before_rows) | set(after_rows)):
             before, after = before_rows.get(key), after_rows.get(key)
@@ -228,7 +229,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}
         writer.commit_offset(LIVE_EVENTS, topics.EVENTS, block.start)
         writer.commit_offset(REDUCE.name, log_topic(REDUCE.source), block.stop)
-        for table in TABLES:
+        for table in names():
             before_rows, after_rows = projection.live_tables[table], projection.tables[table]
             for key in sorted(set(before_rows) | set(after_rows)):
                 before, after = before_rows.get(key), after_rows.get(key)
@@ -253,7 +254,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                         projection.label,
                         None if headline is None else headline.model_dump(mode="json"),
                     ),
-                    table=cast(Table, table),  # one of TABLES
+                    table=table,
                     key=key,
                     before=None if before is None else Headline.of(before),
                     after=headline,

@@ -9,33 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.reduce.growth import Grown
+from agents.reduce import tables
 from agents.reduce.stored import assemble, encode_facts, encode_summary, regrown
-from schemas import AllianceState, ZoneState
-from schemas.state import TABLES, Fact
+from agents.reduce.tables import Held
+from schemas.state import Fact, Row
 from streams.log.interface import StoreReader, StoreWriter
 
-State = AllianceState | ZoneState
+State = Row
 
 
 def read_row(reader: StoreReader, table: str, key: str) -> State | None:
     """The whole row ``table[key]``, or ``None``."""
     summary = reader.get_state(table, key)
-    return None if summary is None else assemble(TABLES[table], summary, reader.get_facts(table, key))
+    return (
+        None if summary is None else assemble(tables.get(table).model, summary, reader.get_facts(table, key))
+    )
 
 
-def read_grown(reader: StoreReader, table: str, key: str) -> Grown | None:
+def read_grown(reader: StoreReader, table: str, key: str) -> Held | None:
     """The row ``table[key]`` with the parts its next step reuses, or ``None``."""
     summary = reader.get_state(table, key)
     if summary is None:
         return None
-    return regrown(table, key, TABLES[table], summary, reader.get_facts(table, key))
+    return regrown(table, key, tables.get(table).model, summary, reader.get_facts(table, key))
 
 
 def read_rows(reader: StoreReader, table: str) -> list[State]:
     """Every whole row of ``table``, sorted by key."""
-    facts = reader.facts_rows(table)
-    return [assemble(TABLES[table], value, facts.get(key, ())) for key, value in reader.state_rows(table)]
+    facts, model = reader.facts_rows(table), tables.get(table).model
+    return [assemble(model, value, facts.get(key, ())) for key, value in reader.state_rows(table)]
 
 
 def write_step(writer: StoreWriter, table: str, key: str, state: State, facts: Sequence[Fact]) -> None:

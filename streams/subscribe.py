@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from agents.reduce import ALLIANCES, ZONES
 from schemas import Change
 from streams.runtime.base import Runtime
 
@@ -28,7 +29,7 @@ class ChangeFilter:
         """Whether ``change`` passes every given criterion."""
         if self.table is not None and change.table != self.table:
             return False
-        if self.zone is not None and not (change.table == "zones" and change.key == self.zone):
+        if self.zone is not None and not (change.table == ZONES.name and change.key == self.zone):
             return False
         return self.actor is None or involves(change, self.actor)
 
@@ -36,7 +37,7 @@ class ChangeFilter:
 def involves(change: Change, actor: str) -> bool:
     """Whether ``actor`` is one side of an alliance key ``A|B`` or one of the actors the row names
     before or after (see :class:`~schemas.change.Headline`)."""
-    if change.table == "alliances" and actor in change.key.split("|"):
+    if change.table == ALLIANCES.name and actor in change.key.split("|"):
         return True
     return any(side is not None and actor in side.actors for side in (change.before, change.after))
 

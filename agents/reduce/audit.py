@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.reduce import tables
 from agents.reduce.config import default
 from agents.reduce.facts import Incident, incidents
-from agents.reduce.rows import ALLIANCES, ZONES, State, key_of
+from agents.reduce.rows import State
 from agents.reduce.score import PLACES, decay, weights
 from agents.reduce.zones import runs, shown
 from schemas.event import SYMMETRIC_TYPES, PloverType
@@ -36,16 +37,16 @@ def _fact(item: Fact) -> dict[str, Any]:
 
 
 def why(state: State) -> dict[str, Any]:
-    """Each fact of the row with what it contributes.
+    """Each fact of the row with what it contributes, as its table lists them (:mod:`agents.reduce.tables`).
 
     Alliances: every fact's weight, grouped by incident, summing to ``score``.
     Zones: every fact's role (party, deployed, seizure, hostility, status step).
-    Facts come in chronological order.
+    Another table, unless it says otherwise: its facts. Facts come in chronological order.
     """
-    if isinstance(state, AllianceState):
-        facts = [row for scored in _scored(state) for row in _rows(scored)]
-        return _alliance_head(state) | {"facts": sorted(facts, key=_chronological)}
-    return _zone_head(state) | {"facts": _zone_facts(state, sorted(state.facts, key=_fact_date))}
+    listed = tables.get(state.TABLE).why
+    if listed is not None:
+        return listed(state)
+    return _head(state) | {"facts": [_fact(item) for item in sorted(state.facts, key=_fact_date)]}
 
 
 def strongest(state: State, limit: int | None) -> dict[str, Any]:
@@ -55,24 +56,63 @@ def strongest(state: State, limit: int | None) -> dict[str, Any]:
     pair, incidents are weighed and the strongest ones expanded, which keeps a
     page of a row of 100k facts to a fraction of the whole audit.
     """
-    if isinstance(state, AllianceState):
-        scored = sorted(_scored(state), key=lambda item: -abs(item[1]["contribution"]))
-        if limit is not None and limit < len(state.facts):
-            scored = _covering(scored, limit)
-        facts = ranked([row for item in scored for row in _rows(item)], ALLIANCES)
-        head = _alliance_head(state)
-    else:
-        newest = sorted(state.facts, key=_fact_date, reverse=True)
-        facts = _zone_facts(state, newest if limit is None else newest[:limit])
-        head = _zone_head(state)
-    return head | {"facts": facts[:limit] if limit is not None else facts, "facts_total": len(state.facts)}
+    found = tables.get(state.TABLE).strongest
+    if found is not None:
+        return found(state, limit)
+    newest = _newest(state, limit)
+    return _head(state) | {"facts": [_fact(item) for item in newest], "facts_total": len(state.facts)}
 
 
 def ranked(facts: list[dict[str, Any]], table: str) -> list[dict[str, Any]]:
-    """Audit facts strongest first: by absolute contribution (then date and id); zones, newest first."""
-    if table == ALLIANCES:
-        return sorted(facts, key=_strength)
+    """Audit facts strongest first: by absolute contribution (then date and id); zones and any table
+    that does not rank its own, newest first."""
+    order = tables.get(table).ranked
+    if order is not None:
+        return order(facts)
     return sorted(facts, key=_chronological, reverse=True)
+
+
+def alliance_why(state: AllianceState) -> dict[str, Any]:
+    """:func:`why` of a pair."""
+    facts = [row for scored in _scored(state) for row in _rows(scored)]
+    return _alliance_head(state) | {"facts": sorted(facts, key=_chronological)}
+
+
+def zone_why(state: ZoneState) -> dict[str, Any]:
+    """:func:`why` of a zone."""
+    return _zone_head(state) | {"facts": _zone_facts(state, sorted(state.facts, key=_fact_date))}
+
+
+def alliance_strongest(state: AllianceState, limit: int | None) -> dict[str, Any]:
+    """:func:`strongest` of a pair."""
+    scored = sorted(_scored(state), key=lambda item: -abs(item[1]["contribution"]))
+    if limit is not None and limit < len(state.facts):
+        scored = _covering(scored, limit)
+    facts = by_strength([row for item in scored for row in _rows(item)])
+    return _alliance_head(state) | {
+        "facts": facts[:limit] if limit is not None else facts,
+        "facts_total": len(state.facts),
+    }
+
+
+def zone_strongest(state: ZoneState, limit: int | None) -> dict[str, Any]:
+    """:func:`strongest` of a zone."""
+    facts = _zone_facts(state, _newest(state, limit))
+    return _zone_head(state) | {"facts": facts, "facts_total": len(state.facts)}
+
+
+def by_strength(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Audit facts by absolute contribution, then date and id (a pair's :func:`ranked`)."""
+    return sorted(facts, key=_strength)
+
+
+def _newest(state: State, limit: int | None) -> list[Fact]:
+    newest = sorted(state.facts, key=_fact_date, reverse=True)
+    return newest if limit is None else newest[:limit]
+
+
+def _head(state: State) -> dict[str, Any]:
+    return {"table": state.TABLE, "key": state.key}
 
 
 Scored = tuple[Incident, dict[str, Any]]
@@ -120,9 +160,7 @@ def _rows(scored: Scored) -> list[dict[str, Any]]:
 
 def _alliance_head(state: AllianceState) -> dict[str, Any]:
     reference = state.as_of or state.last
-    return {
-        "table": ALLIANCES,
-        "key": key_of(state),
+    return _head(state) | {
         "stance": state.stance,
         "score": state.score,
         "reference": None if reference is None else reference.isoformat(),
@@ -130,9 +168,7 @@ def _alliance_head(state: AllianceState) -> dict[str, Any]:
 
 
 def _zone_head(state: ZoneState) -> dict[str, Any]:
-    return {
-        "table": ZONES,
-        "key": state.zone,
+    return _head(state) | {
         "status": state.status,
         "since": None if state.since is None else state.since.isoformat(),
         "kind": state.kind,

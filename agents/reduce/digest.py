@@ -1,4 +1,4 @@
-"""A fingerprint of both tables, for ``replay --verify``."""
+"""A fingerprint of every table, for ``replay --verify``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Replay: rebuild both tables from a set of events, optionally as of a date."""
+"""Replay: rebuild every table from a set of events, optionally as of a date."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from agents.reduce.facts import fact_from, ordered, preferred
-from agents.reduce.rows import TABLES, State, build, keys_from
+from agents.reduce.rows import State, build, keys_from
+from agents.reduce.tables import names
 from agents.speed import collector_paused, fields
 from schemas.event import Event
 from schemas.state import Fact
@@ -15,7 +16,7 @@ Tables = dict[str, dict[str, State]]
 
 
 def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
-    """Both tables built from ``events`` (any order, repeats allowed); equal to applying them one by one.
+    """Every table built from ``events`` (any order, repeats allowed); equal to applying them one by one.
 
     With ``as_of``, only events whose event date (own date, else the article's)
     is on or before it count, and scores decay relative to it; events with no
@@ -23,7 +24,7 @@ def fold(events: Iterable[Event], as_of: dt.date | None = None) -> Tables:
     Each row is built once from its whole set of facts (the fast path), with
     Python's cycle collector paused meanwhile (see :func:`agents.speed.collector_paused`).
     """
-    held: dict[str, dict[str, dict[str, Fact]]] = {table: {} for table in TABLES}
+    held: dict[str, dict[str, dict[str, Fact]]] = {table: {} for table in names()}
     with collector_paused():
         for event in events:
             if as_of is not None and ((day := event.event_date) is None or day > as_of):

@@ -38,11 +38,11 @@ from agents.reduce.facts import (
     relation,
     tally,
 )
-from agents.reduce.rows import ALLIANCES, ZONES, State
+from agents.reduce.rows import State
 from agents.reduce.score import weights
 from agents.reduce.zones import Dated, Mention, Run
 from schemas.event import PloverType
-from schemas.state import Fact, ZoneStep
+from schemas.state import AllianceState, Fact, ZoneState, ZoneStep
 
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
@@ -84,14 +84,14 @@ class Grown:
 
 def grown(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None = None) -> Grown:
     """The row ``table[key]`` holding ``facts`` (canonical), built whole, with its parts."""
-    if table not in (ALLIANCES, ZONES):
+    if table not in (AllianceState.TABLE, ZoneState.TABLE):
         raise ValueError(f"unknown table {table!r}")
     scoring = default()
     reports = group(facts)
     found = {identity: incidents_of(identity, run, scoring.window_days) for identity, run in reports.items()}
     order = tuple(sorted(found))
     timeline = None
-    if table == ZONES:
+    if table == ZoneState.TABLE:
         mention = zones.mention(facts, scoring)
         kind = None if mention is None else mention[1]
         dated = zones.dated(facts, scoring)

@@ -10,20 +10,19 @@ covers every event of the batch that was new to the row. :func:`apply` is the on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from agents.reduce.facts import canonical, fact, find
-from agents.reduce.growth import Grown, grow, grown
 from agents.reduce.rows import State, key_of, keys
+from agents.reduce.tables import Held, grow, grown
 from agents.speed import collector_paused
-from schemas.change import Change, Headline, Table
+from schemas.change import Change, Headline
 from schemas.event import Event
 from schemas.ids import digest
 
 
 def step(
-    table: str, key: str, row: Grown | None, events: Sequence[Event]
-) -> tuple[Grown, Change | None] | None:
+    table: str, key: str, row: Held | None, events: Sequence[Event]
+) -> tuple[Held, Change | None] | None:
     """The row ``table[key]`` with ``events`` added and its change, ``None`` if its summary is unchanged;
     ``None`` if the events change none of its facts.
 
@@ -55,7 +54,7 @@ def step(
     days = [event.event_date for event in new if event.event_date is not None]
     change = Change(
         id=digest("change", table, key, *(event.id for event in new), headline.model_dump(mode="json")),
-        table=cast(Table, table),  # keys() named it
+        table=table,
         key=key,
         before=None if row is None else Headline.of(row.state),
         after=headline,

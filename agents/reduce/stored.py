@@ -19,8 +19,8 @@ import orjson
 from pydantic import TypeAdapter
 
 from agents.reduce.facts import canonical, find
-from agents.reduce.growth import Grown, grown
 from agents.reduce.rows import State
+from agents.reduce.tables import Held, grown
 from agents.speed import assemble as instance
 from schemas.event import PloverType
 from schemas.state import Fact
@@ -59,13 +59,13 @@ def assemble(model: type[State], summary: bytes, facts: Iterable[bytes]) -> Stat
     return model.loads(summary).model_copy(update={"facts": canonical(items)})
 
 
-def regrown(table: str, key: str, model: type[State], summary: bytes, facts: Iterable[bytes]) -> Grown:
+def regrown(table: str, key: str, model: type[State], summary: bytes, facts: Iterable[bytes]) -> Held:
     """A row read back from its store, with the parts its next growth reuses (built once)."""
     state = assemble(model, summary, facts)
     return grown(table, key, state.facts, state.as_of)
 
 
-def new_facts(before: Grown | None, after: Grown, event_ids: Iterable[str]) -> list[Fact]:
+def new_facts(before: Held | None, after: Held, event_ids: Iterable[str]) -> list[Fact]:
     """The facts of ``event_ids`` that ``after`` holds and ``before`` did not hold as they are: what
     a store appends for a step that took those events."""
     known = () if before is None else before.state.facts

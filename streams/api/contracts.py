@@ -11,6 +11,8 @@ import copy
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from schemas.export import SCHEMA_DIR
 from streams.api.endpoint import ref
 
@@ -20,6 +22,14 @@ Schema = dict[str, Any]
 def message(name: str) -> Schema:
     """The JSON Schema of one message model, as exported to ``schemas/json/``."""
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def model_schema(model: type[BaseModel]) -> Schema:
+    """The JSON Schema of ``model``: as exported to ``schemas/json/`` when it is there (a message of
+    the schemas), else as pydantic gives it (a row model of a table another module registers)."""
+    if (SCHEMA_DIR / f"{model.__name__}.schema.json").exists():
+        return message(model.__name__)
+    return model.model_json_schema()
 
 
 def _rewrite(node: Any) -> Any:

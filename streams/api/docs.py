@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from streams.api import asyncapi, openapi
-from streams.api.routes import ENDPOINTS
+from streams.api.routes import endpoints
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -14,7 +14,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def rendered() -> dict[str, str]:
     """File name under ``docs/`` → its current text."""
     return {
-        "openapi.json": json.dumps(openapi.document(ENDPOINTS), indent=2, ensure_ascii=False) + "\n",
+        "openapi.json": json.dumps(openapi.document(endpoints()), indent=2, ensure_ascii=False) + "\n",
         "asyncapi.yaml": asyncapi.rendered(),
     }
 

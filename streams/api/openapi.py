@@ -5,12 +5,17 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import Any
 
-from streams.api.contracts import Schema, components, message, restricted, with_offset
+from agents.reduce.tables import Table, every
+from streams.api.contracts import Schema, components, message, model_schema, restricted, with_offset
 from streams.api.endpoint import Endpoint, ref
 from streams.ingest.files import FIELDS
 
 TITLE = "Entente API"
-VIEW_DROP = ("facts", "schema_version")
+
+
+def view_name(table: Table) -> str:
+    """The name of the schema of a row's view: ``AllianceView``, ``ZoneView``..."""
+    return f"{table.api.one.capitalize()}View"
 
 
 def schemas() -> dict[str, Schema]:
@@ -26,16 +31,12 @@ def schemas() -> dict[str, Schema]:
             "An article to publish; `id` defaults to a digest of `text`, other fields are ignored.",
         )
         | {"additionalProperties": True},
-        "AllianceView": restricted(
-            message("AllianceState"),
-            None,
-            VIEW_DROP,
-            "AllianceView",
-            "An actor pair's row, without its facts.",
-        ),
-        "ZoneView": restricted(
-            message("ZoneState"), None, VIEW_DROP, "ZoneView", "A zone's row, without its facts."
-        ),
+        **{
+            view_name(table): restricted(
+                model_schema(table.model), table.fields, (), view_name(table), table.api.view
+            )
+            for table in every()
+        },
         "Event": event,
         "EventMessage": with_offset(event, "EventMessage", "An event with its offset on the events topic."),
         "ChangeMessage": with_offset(change, "ChangeMessage", "A change with its offset on state.changes."),

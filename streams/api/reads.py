@@ -16,18 +16,17 @@ from typing import Any
 import orjson
 
 from agents import reduce
+from agents.reduce import tables
 from schemas import Article, Change, Event
-from schemas.state import AllianceState, ZoneState
+from schemas.state import Row
 from streams import topics
 from streams.log import record_ms
 from streams.log.interface import LogStore
-from streams.log.tables import TABLES, read_article
+from streams.log.tables import read_article
 from streams.stored import read_row
 
-State = AllianceState | ZoneState
 CACHE_ENTRIES = 32
 PAGE_READ = 1_000
-VIEW_EXCLUDED = ("facts", "schema_version")
 
 
 Moment = dt.date | None
@@ -70,18 +69,13 @@ class EventFilter:
         )
 
 
-def view_fields(table: str) -> tuple[str, ...]:
-    """The fields of a row's public view, in order."""
-    return tuple(name for name in TABLES[table].model_fields if name not in VIEW_EXCLUDED)
-
-
 def event_view(offset: int, event: Event) -> dict[str, Any]:
     """An event as the API shows it: its log offset, then its fields."""
     return {"offset": offset, **event.model_dump(mode="json")}
 
 
 class LiveViews:
-    """The views of both tables' rows, kept current by following ``state.changes``.
+    """The views of every table's rows, kept current by following ``state.changes``.
 
     Built once from the state store; then the row of every change, and every row
     written since (it takes a record of facts with each write; on Kafka's mirror
@@ -97,8 +91,10 @@ class LiveViews:
         self.position = log.end(topics.CHANGES)
         self.written = log.facts_end()
         self.views: dict[str, dict[str, dict[str, Any]]] = {
-            table: {key: reduce.view(TABLES[table].loads(value)) for key, value in log.state_rows(table)}
-            for table in TABLES
+            table.name: {
+                key: reduce.view(table.model.loads(value)) for key, value in log.state_rows(table.name)
+            }
+            for table in tables.every()
         }
         self._order: dict[str, list[str]] = {table: sorted(rows) for table, rows in self.views.items()}
         self._rows: dict[tuple[str, tuple[str, ...] | None], dict[str, bytes]] = {}
@@ -128,7 +124,7 @@ class LiveViews:
         else:
             if key not in rows:
                 bisect.insort(order, key)
-            rows[key] = reduce.view(TABLES[table].loads(summary))
+            rows[key] = reduce.view(tables.get(table).model.loads(summary))
         for (name, _fields), encoded in self._rows.items():
             if name == table:
                 encoded.pop(key, None)
@@ -198,7 +194,7 @@ class Reads:
 
     def row(
         self, table: str, key: str, as_of: dt.date | None, known_at: dt.datetime | None = None
-    ) -> State | None:
+    ) -> Row | None:
         """One row, live, as of a date, or as known at an ingestion time."""
         if as_of is not None or known_at is not None:
             return self.folded(as_of, known_at)[table].get(key)

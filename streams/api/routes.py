@@ -12,24 +12,22 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from agents import reduce
+from agents.reduce.tables import Table, every, get, names
 from schemas import Article
 from schemas.event import PloverType
-from schemas.ids import pair_key
-from schemas.state import TABLES as STATE_TABLES
-from streams.api.endpoint import JSON, Endpoint, Param, Reply, ref
+from streams.api.endpoint import JSON, Endpoint, Handler, Param, Reply, ref
 from streams.api.errors import ApiError
 from streams.api.guard import read_body, require_token
 from streams.api.hub import Client
 from streams.api.metrics import exposition
-from streams.api.openapi import document
-from streams.api.reads import EventFilter, view_fields
+from streams.api.openapi import document, view_name
+from streams.api.reads import EventFilter
 from streams.api.service import Service
 from streams.api.sse import EventStream, last_event_id
 from streams.ingest.files import BOM, article_from_object
 from streams.subscribe import ChangeFilter
 
 STATIC = Path(__file__).resolve().parent / "static"
-TABLES = tuple(STATE_TABLES)
 PAGE_DEFAULT = 100
 PAGE_MAX = 1_000
 DASHBOARD_POLICY = (
@@ -110,7 +108,7 @@ def fields(request: Request, table: str) -> tuple[str, ...] | None:
     value = text(request, "fields")
     if value is None:
         return None
-    allowed = view_fields(table)
+    allowed = get(table).fields
     wanted = tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     if unknown := [name for name in wanted if name not in allowed]:
         raise ApiError(400, f"unknown fields {', '.join(unknown)}; a {table} view has {', '.join(allowed)}")
@@ -128,14 +126,6 @@ def listed(request: Request, table: str) -> Response:
     return Response(body, media_type=JSON, headers=headers)
 
 
-async def alliances(request: Request) -> Response:
-    return listed(request, "alliances")
-
-
-async def zones(request: Request) -> Response:
-    return listed(request, "zones")
-
-
 def explained(request: Request, table: str, key: str, name: str) -> Response:
     """One row's view and its audit chain, or 404."""
     row = service(request).reads.row(table, key, day(request, "as_of"), moment(request, "known_at"))
@@ -144,15 +134,22 @@ def explained(request: Request, table: str, key: str, name: str) -> Response:
     return json({name: reduce.view(row), "why": reduce.why(row)})
 
 
-async def alliance(request: Request) -> Response:
-    a, b = request.path_params["a"], request.path_params["b"]
-    if a == b:
-        raise ApiError(400, "an alliance needs two different actors")
-    return explained(request, "alliances", pair_key(a, b), "alliance")
+def table_handlers(table: Table) -> tuple[Handler, Handler]:
+    """The handlers of ``GET /{table}`` (the listing) and of one row, named as the table and its row."""
+    name, api = table.name, table.api
 
+    async def listing(request: Request) -> Response:
+        return listed(request, name)
 
-async def zone(request: Request) -> Response:
-    return explained(request, "zones", request.path_params["zone"], "zone")
+    async def one(request: Request) -> Response:
+        try:
+            key = api.key(*(request.path_params[param] for param, _ in api.params))
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from exc
+        return explained(request, name, key, api.one)
+
+    listing.__name__, one.__name__ = name, api.one
+    return listing, one
 
 
 # -- events and articles ----------------------------------------------------------
@@ -226,7 +223,7 @@ async def post_articles(request: Request) -> Response:
 
 async def changes_stream(request: Request) -> Response:
     running = service(request)
-    wanted = ChangeFilter(text(request, "actor"), text(request, "zone"), choice(request, "table", TABLES))
+    wanted = ChangeFilter(text(request, "actor"), text(request, "zone"), choice(request, "table", names()))
     client = Client(wanted, running.config.client_queue)
     run = partial(running.changes.stream, client, last_event_id(request), running.config.heartbeat)
     return EventStream(run, client.gone)
@@ -259,7 +256,7 @@ async def metrics(request: Request) -> Response:
 
 
 async def openapi(_request: Request) -> Response:
-    return json(document(ENDPOINTS))
+    return json(document(endpoints()))
 
 
 async def dashboard(_request: Request) -> Response:
@@ -287,7 +284,12 @@ KNOWN_AT = Param(
 ACTOR = Param("actor", "query", "Only those involving this actor id.")
 ZONE = Param("zone", "query", "Only those of this zone id.")
 TYPE = Param("type", "query", "Only events of this PLOVER type.", {"type": "string", "enum": list(PLOVER)})
-TABLE = Param("table", "query", "Only changes of this table.", {"type": "string", "enum": list(TABLES)})
+
+
+def table_param() -> Param:
+    return Param("table", "query", "Only changes of this table.", {"type": "string", "enum": list(names())})
+
+
 LAST_ID = Param(
     "Last-Event-ID",
     "header",
@@ -312,7 +314,7 @@ MISSING = Reply(404, "No such row.", ERROR)
 SSE = "text/event-stream"
 
 
-def listing(name: str) -> dict[str, Any]:
+def listing_of(name: str) -> dict[str, Any]:
     return {"type": "array", "items": ref(name)}
 
 
@@ -321,59 +323,62 @@ def fields_param(table: str) -> Param:
         "fields",
         "query",
         "Comma-separated fields to keep of each view (default: all), for a lighter listing.",
-        {"type": "string", "example": ",".join(view_fields(table)[:4])},
+        {"type": "string", "example": ",".join(get(table).fields[:4])},
     )
 
 
-ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint(
-        "GET",
-        "/alliances",
-        alliances,
-        "Every actor pair, sorted by key.",
-        (AS_OF, KNOWN_AT, fields_param("alliances"), IF_NONE_MATCH),
-        (Reply(200, "Alliance views.", listing("AllianceView")), UNCHANGED, BAD),
-    ),
-    Endpoint(
-        "GET",
-        "/alliances/{a}/{b}",
-        alliance,
-        "One actor pair (either order) with the audit chain behind its score.",
-        (Param("a", "path", "An actor id."), Param("b", "path", "The other actor id."), AS_OF, KNOWN_AT),
-        (
-            Reply(
-                200,
-                "The pair and why.",
-                {"type": "object", "properties": {"alliance": ref("AllianceView"), "why": ref("Why")}},
-            ),
-            BAD,
-            MISSING,
+def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint]:
+    """``GET /{table}`` and ``GET /{table}/{params...}``."""
+    listing, one = table_handlers(table)
+    api, view = table.api, view_name(table)
+    path = "/".join((f"/{table.name}", *(f"{{{param}}}" for param, _ in api.params)))
+    return (
+        Endpoint(
+            "GET",
+            f"/{table.name}",
+            listing,
+            api.listing,
+            (AS_OF, KNOWN_AT, fields_param(table.name), IF_NONE_MATCH),
+            (Reply(200, f"{api.one.capitalize()} views.", listing_of(view)), UNCHANGED, BAD),
         ),
-    ),
-    Endpoint(
-        "GET",
-        "/zones",
-        zones,
-        "Every zone, sorted by id.",
-        (AS_OF, KNOWN_AT, fields_param("zones"), IF_NONE_MATCH),
-        (Reply(200, "Zone views.", listing("ZoneView")), UNCHANGED, BAD),
-    ),
-    Endpoint(
-        "GET",
-        "/zones/{zone}",
-        zone,
-        "One zone with the audit chain behind its status.",
-        (Param("zone", "path", "A zone id."), AS_OF, KNOWN_AT),
-        (
-            Reply(
-                200,
-                "The zone and why.",
-                {"type": "object", "properties": {"zone": ref("ZoneView"), "why": ref("Why")}},
+        Endpoint(
+            "GET",
+            path,
+            one,
+            api.detail,
+            (*(Param(param, "path", about) for param, about in api.params), AS_OF, KNOWN_AT),
+            (
+                Reply(
+                    200,
+                    f"The {api.one} and why.",
+                    {"type": "object", "properties": {api.one: ref(view), "why": ref("Why")}},
+                ),
+                BAD,
+                MISSING,
             ),
-            BAD,
-            MISSING,
         ),
-    ),
+    )
+
+
+def endpoints() -> tuple[Endpoint, ...]:
+    """Every endpoint: two for each state table (:mod:`agents.reduce.tables`), then the others."""
+    return (
+        *(endpoint for table in every() for endpoint in table_endpoints(table)),
+        *READS,
+        Endpoint(
+            "GET",
+            "/changes",
+            changes_stream,
+            "Server-sent events: each state change as it is committed (`event: change`, `id:` its offset).",
+            (ACTOR, ZONE, table_param(), LAST_ID, LAST_ID_QUERY),
+            (Reply(200, "An endless stream; comment lines are heartbeats.", ref("ChangeMessage"), SSE), BAD),
+            tag="streams",
+        ),
+        *SERVICE,
+    )
+
+
+READS: tuple[Endpoint, ...] = (
     Endpoint(
         "GET",
         "/events",
@@ -446,15 +451,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         secured=True,
         tag="articles",
     ),
-    Endpoint(
-        "GET",
-        "/changes",
-        changes_stream,
-        "Server-sent events: each state change as it is committed (`event: change`, `id:` its offset).",
-        (ACTOR, ZONE, TABLE, LAST_ID, LAST_ID_QUERY),
-        (Reply(200, "An endless stream; comment lines are heartbeats.", ref("ChangeMessage"), SSE), BAD),
-        tag="streams",
-    ),
+)
+SERVICE: tuple[Endpoint, ...] = (
     Endpoint(
         "GET",
         "/events/stream",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from agents.reduce import tables
+from streams.config import Settings
 from streams.log.store import DamagedStore
 
 COMMAND_MODULES = (
@@ -60,6 +62,10 @@ class Main(click.Group):
 @click.version_option(package_name="entente")
 def main() -> None:
     """Entente: live news in, a replayable record of alliances and zones out."""
+    try:
+        tables.load(Settings().table_modules)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 for _module in COMMAND_MODULES:

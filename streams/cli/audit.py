@@ -12,14 +12,14 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from agents.reduce.rows import ALLIANCES, ZONES
+from agents.reduce import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
 from streams.cli.context import print_json, replacing, runtime_for
-from streams.cli.options import broker_option, data_dir_option, json_option
+from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import add_row, console, plain, stance_text
-from streams.export import KINDS
+from streams.export import EVENTS
 from streams.runtime.embedded import EmbeddedRuntime
 
 EXIT_UNKNOWN = 1
@@ -27,7 +27,7 @@ EXIT_UNKNOWN = 1
 
 def why_table(audit: dict[str, Any]) -> Table:
     """The listed facts of an audit: date, type, direction, contribution or role, article, sentence."""
-    pair = audit["table"] == ALLIANCES
+    pair = audit["table"] == ALLIANCES.name
     if pair:
         title = Text.assemble(
             f"{plain(audit['key'])}: ",
@@ -102,7 +102,7 @@ def why(
         raise click.UsageError("give either two actor ids or --zone ZONE, not both")
     if zone is None and actors[0] == actors[1]:
         raise click.UsageError("the two actors must differ")
-    table, key = (ZONES, zone) if zone is not None else (ALLIANCES, pair_key(*actors))
+    table, key = (ZONES.name, zone) if zone is not None else (ALLIANCES.name, pair_key(*actors))
     runtime = runtime_for(data_dir, broker)
     audit = explain(runtime, table, key, as_of=as_of.date() if as_of else None, limit=limit or None)
     if audit is None:
@@ -196,7 +196,7 @@ def _row_line(row: dict[str, Any]) -> str:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=TableChoice(EVENTS))
 @click.option(
     "--format",
     "fmt",
@@ -213,12 +213,12 @@ def _row_line(row: dict[str, Any]) -> str:
 @data_dir_option
 @broker_option
 def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str) -> None:
-    """Write the live events, alliances or zones as JSON Lines or CSV (lists joined by ';')."""
-    from streams.export import FORMATS
+    """Write the live events or a state table as JSON Lines or CSV (lists joined by ';')."""
     from streams.export import export as write
+    from streams.export import formats
 
-    if fmt not in FORMATS[kind]:
-        raise click.BadParameter(f"{kind} export as {', '.join(FORMATS[kind])}", param_hint="--format")
+    if fmt not in formats(kind):
+        raise click.BadParameter(f"{kind} export as {', '.join(formats(kind))}", param_hint="--format")
     runtime = runtime_for(data_dir, broker)
     if output is None:
         out = click.get_text_stream("stdout")

@@ -8,9 +8,23 @@ from typing import Any
 
 import click
 
+from agents.reduce import tables
 from streams.config import EMBEDDED, check_broker
 
 F = Callable[..., Any]
+
+
+class TableChoice(click.Choice):  # type: ignore[type-arg]
+    """One of the state tables (after the names ``before`` them), read from the registry when a command
+    runs: after :data:`streams.cli.main` has imported the modules of ``ENTENTE_TABLES``."""
+
+    def __init__(self, *before: str) -> None:  # the choices are read each time, never kept
+        self.before = before
+        self.case_sensitive = True
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return (*self.before, *tables.names())
 
 
 DATA_DIR = "entente.data_dir"

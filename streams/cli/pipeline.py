@@ -16,7 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from streams.cli import main
 from streams.cli.context import print_json, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
-from streams.cli.render import alliances_table, console, events_table, plain, zones_table
+from streams.cli.render import console, events_table, plain, rows_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runs import WorkerCrashed
 from streams.runtime.base import Runtime
@@ -219,8 +219,9 @@ def worker(data_dir: Path, broker: str) -> None:
 @main.command()
 @data_dir_option
 def demo(data_dir: Path) -> None:
-    """Ingest the bundled seed articles, process them, print events, alliances and zones."""
+    """Ingest the bundled seed articles, process them, print events and every state table."""
     from agents import reduce
+    from agents.reduce import tables
 
     runtime = runtime_for(data_dir, "embedded")
     seeds = EXAMPLES / "seeds.jsonl"
@@ -230,6 +231,6 @@ def demo(data_dir: Path) -> None:
     runtime.run_until_idle()
     out = console()
     out.print(events_table(sorted(runtime.events(), key=lambda e: (str(e.event_date), e.type, e.source))))
-    out.print(alliances_table(reduce.view(row) for row in runtime.state("alliances")))
-    out.print(zones_table(reduce.view(row) for row in runtime.state("zones")))
+    for table in tables.names():
+        out.print(rows_table(table, [reduce.view(row) for row in runtime.state(table)]))
     out.print(f"{summary.read} articles read, {summary.published} new; data in {data_dir}")

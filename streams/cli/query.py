@@ -11,20 +11,16 @@ from typing import Any
 import click
 
 from agents import reduce
-from schemas import AllianceState, ZoneState
-from schemas.ids import pair_key
-from schemas.state import TABLES as STATE_TABLES
+from agents.reduce.rows import State, key_of
+from agents.reduce.tables import names
 from streams.cli import main
 from streams.cli.context import print_json, print_json_line, runtime_for
-from streams.cli.options import broker_option, data_dir_option, json_option
-from streams.cli.render import alliances_table, change_line, console, zones_table
+from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
+from streams.cli.render import change_line, console, rows_table
 from streams.runtime.base import Runtime
 from streams.signals import stop_on_signals
 
-Tables = dict[str, dict[str, AllianceState | ZoneState]]
-
-TABLES = tuple(STATE_TABLES)
-RENDER = {"alliances": alliances_table, "zones": zones_table}
+Tables = dict[str, dict[str, State]]
 
 
 def as_of_option(fn: Any) -> Any:
@@ -66,14 +62,9 @@ def known_at_option(fn: Any) -> Any:
     )(fn)
 
 
-def row_key(row: AllianceState | ZoneState) -> str:
-    """The key a row is stored under: ``A|B`` for a pair, the zone id for a zone."""
-    return pair_key(row.a, row.b) if isinstance(row, AllianceState) else row.zone
-
-
 def live_tables(runtime: Runtime) -> Tables:
     """The live state rows, keyed as the reducers key them."""
-    return {table: {row_key(row): row for row in runtime.state(table)} for table in TABLES}
+    return {table: {key_of(row): row for row in runtime.state(table)} for table in names()}
 
 
 def replayed_tables(runtime: Runtime, as_of: dt.date | None, known_at: dt.datetime | None = None) -> Tables:
@@ -96,11 +87,11 @@ def show(tables: Tables, names: tuple[str, ...], as_json: bool) -> None:
         return
     out = console()
     for name in names:
-        out.print(RENDER[name](views(tables, name)))
+        out.print(rows_table(name, views(tables, name)))
 
 
 @main.command()
-@click.argument("table", type=click.Choice(TABLES), required=False)
+@click.argument("table", type=TableChoice(), required=False)
 @as_of_option
 @known_at_option
 @data_dir_option
@@ -114,13 +105,13 @@ def state(
     broker: str,
     as_json: bool,
 ) -> None:
-    """Print the alliance and/or zone table (with --json: an array sorted by key)."""
+    """Print a state table, or all of them (with --json and TABLE: an array sorted by key)."""
     runtime = runtime_for(data_dir, broker)
     if as_of or known_at:
         tables = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
     else:
         tables = live_tables(runtime)
-    show(tables, (table,) if table else TABLES, as_json)
+    show(tables, (table,) if table else names(), as_json)
 
 
 @main.command()
@@ -145,7 +136,7 @@ def replay(
     runtime = runtime_for(data_dir, broker)
     rebuilt = replayed_tables(runtime, as_of.date() if as_of else None, known_at)
     if not verify:
-        show(rebuilt, TABLES, as_json)
+        show(rebuilt, names(), as_json)
         return
     live = live_tables(runtime)
     ok = reduce.digest(rebuilt) == reduce.digest(live)
@@ -161,7 +152,7 @@ def replay(
 @main.command()
 @click.option("--actor", default=None, help="Only changes involving this actor id.")
 @click.option("--zone", default=None, help="Only changes of this zone id.")
-@click.option("--table", type=click.Choice(TABLES), default=None, help="Only changes of this table.")
+@click.option("--table", type=TableChoice(), default=None, help="Only changes of this table.")
 @click.option(
     "--group", default=None, help="Consumer group: a restarted subscriber resumes after its last change."
 )

@@ -1,4 +1,4 @@
-"""Rich tables for events, alliances, zones and changes, and text safe to print on a terminal."""
+"""Rich tables for events, state tables and changes, and text safe to print on a terminal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from agents.reduce import ALLIANCES, ZONES, tables
 from schemas import Change, Event
 
 STANCE_STYLE = {
@@ -111,6 +112,25 @@ def zones_table(rows: Iterable[dict[str, Any]]) -> Table:
             _names(row.get("controlled_by")),
         )
     return table
+
+
+def rows_table(name: str, rows: Iterable[dict[str, Any]]) -> Table:
+    """The views ``rows`` of the table ``name``: alliances and zones as above, another table one column
+    per field of its view."""
+    shown = SHOWN.get(name)
+    if shown is not None:
+        return shown(rows)
+    fields = tables.get(name).fields
+    table = Table(title=name.capitalize(), expand=True)
+    for field in fields:
+        table.add_column(field, overflow="fold")
+    for row in rows:
+        add_row(table, *("-" if row.get(field) is None else row[field] for field in fields))
+    return table
+
+
+SHOWN = {ALLIANCES.name: alliances_table, ZONES.name: zones_table}
+"""The tables shown their own way."""
 
 
 def change_line(offset: int, change: Change) -> str:

@@ -28,9 +28,9 @@ import faust
 from faust.exceptions import AlreadyConfiguredWarning
 from faust.types import StreamT, TopicT
 
+from agents.reduce import tables
 from agents.speed import freeze
 from schemas import Change
-from schemas.state import TABLES
 from streams import handlers, topics
 from streams.config import Settings
 from streams.kafka.codec import MessageCodec
@@ -102,7 +102,7 @@ class EntenteApp:
                 partitions=options.partitions,
                 use_partitioner=True,
             )
-            for name in TABLES
+            for name in tables.names()
         }
         self.facts = self.app.tables.add(
             FactsTable(

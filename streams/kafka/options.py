@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from schemas.state import TABLES
+from agents.reduce import tables
 from streams import topics
 from streams.kafka.admin import TopicSpec
 from streams.kafka.broker import MAX_MESSAGE_BYTES
@@ -105,5 +105,8 @@ class KafkaOptions(BaseSettings):
             spec(topics.EVENTS_BY_ROW, self.partitions),
             spec(topics.CHANGES, self.changes_partitions),
             spec(topics.DLQ, self.dlq_partitions),
-            *(TopicSpec(self.changelog(table), self.partitions, compacted) for table in (*TABLES, FACTS)),
+            *(
+                TopicSpec(self.changelog(table), self.partitions, compacted)
+                for table in (*tables.names(), FACTS)
+            ),
         ]

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from faust.types import EventT, StreamT
 
+from agents.reduce import tables
 from agents.reduce.growth import Grown
 from agents.reduce.stored import encode_facts, encode_summary, regrown
 from schemas import Change, DeadLetter, Event
-from schemas.state import TABLES
 from streams.handlers import NULL_VALUE, reduce_row, stamped, undecodable_event
 from streams.kafka.stages import StageAgent, origin_of, received_at
 from streams.kafka.stored import facts_key, index, split_row
@@ -56,8 +56,8 @@ def not_a_row(key: bytes | None) -> str | None:
         table = split_row(key)[0]
     except UnicodeDecodeError:
         table = ""
-    if table not in TABLES:
-        return f"no row: the key {key[:100]!r} names no row of {', '.join(TABLES)}"
+    if table not in tables.names():
+        return f"no row: the key {key[:100]!r} names no row of {', '.join(tables.names())}"
     return None
 
 
@@ -211,7 +211,7 @@ class Reduce(StageAgent):
         """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
         held = batch.grown
         if held is None and batch.held is not None:
-            held = regrown(batch.table, batch.key, TABLES[batch.table], batch.held, batch.facts)
+            held = regrown(batch.table, batch.key, tables.get(batch.table).model, batch.held, batch.facts)
         reduced = reduce_row(batch.table, batch.key, held, [event for event, _record in events])
         if reduced is None:
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agents.reduce import tables
 from streams.config import EMBEDDED, Settings, check_broker
 from streams.runtime.base import Runtime
 
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
 def open_runtime(settings: Settings, *, options: KafkaOptions | None = None) -> Runtime:
     """The runtime ``settings.broker`` names: the embedded one on ``settings.data_dir`` for ``embedded``,
     else the Kafka one (imported only then) on ``kafka://host:port``, laid out by ``options`` (by the
-    ``ENTENTE_KAFKA_*`` variables when ``None``). Any other broker is a :class:`ValueError`."""
+    ``ENTENTE_KAFKA_*`` variables when ``None``). Any other broker is a :class:`ValueError`, and so is
+    a module of ``settings.tables`` that cannot be imported: it is imported first, so that its tables
+    are there."""
+    tables.load(settings.table_modules)
     if check_broker(settings.broker) == EMBEDDED:
         from streams.runtime.embedded import EmbeddedRuntime
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from agents.extract import Extractor
-from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from schemas import Article, Change, DeadLetter, Event
+from schemas.state import Row
 from streams.config import Settings
 from streams.log.interface import LogStore
 from streams.runs import RunStats
@@ -91,11 +92,11 @@ class Runtime(Protocol):
         """Run every stage as input arrives, until ``stop`` is set; commit only whole batches."""
         ...
 
-    def state(self, table: str) -> list[AllianceState | ZoneState]:
+    def state(self, table: str) -> list[Row]:
         """The rows of ``alliances`` or ``zones``, sorted by key."""
         ...
 
-    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+    def row(self, table: str, key: str) -> Row | None:
         """One row of ``alliances`` or ``zones`` by key, or ``None``."""
         ...
 

@@ -45,9 +45,10 @@ import orjson
 from pydantic import ValidationError
 
 from agents.extract import Extractor, load_extractor
-from agents.reduce import keys
+from agents.reduce import keys, tables
 from agents.reduce.growth import Grown
-from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from schemas import Article, Change, DeadLetter, Event
+from schemas.state import Row
 from streams import handlers, topics
 from streams.config import Settings
 from streams.handlers import Reduced
@@ -62,7 +63,7 @@ from streams.log import (
     wait,
 )
 from streams.log.interface import LogStore, StoreReader
-from streams.log.tables import TABLES, read_article
+from streams.log.tables import read_article
 from streams.records import decoded, start_position
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, Status
@@ -343,10 +344,9 @@ class EmbeddedRuntime:
 
     # -- reading ------------------------------------------------------------------
 
-    def state(self, table: str) -> list[AllianceState | ZoneState]:
-        """The rows of ``alliances`` or ``zones``, sorted by key."""
-        if table not in TABLES:
-            raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+    def state(self, table: str) -> list[Row]:
+        """The rows of a table (:mod:`agents.reduce.tables`), sorted by key."""
+        tables.get(table)  # an unknown table is a ValueError naming the tables there are
         return read_rows(self.log, table)
 
     def events(self) -> list[Event]:
@@ -362,7 +362,7 @@ class EmbeddedRuntime:
         limit = record_ms(when)
         return [event for record, event in decoded(self.event_records(), Event) if record.ts <= limit]
 
-    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+    def row(self, table: str, key: str) -> Row | None:
         """One stored state row, or ``None``."""
         return read_row(self.log, table, key)
 

@@ -27,11 +27,12 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
+from agents.reduce import tables
 from agents.reduce.rows import key_of
 from agents.reduce.stored import assemble
-from schemas import AllianceState, Article, Change, DeadLetter, Event, ZoneState
+from schemas import Article, Change, DeadLetter, Event
 from schemas.base import Message
-from schemas.state import TABLES
+from schemas.state import Row
 from streams import handlers, topics
 from streams.config import KAFKA_SCHEME, Settings
 from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
@@ -296,18 +297,16 @@ class KafkaRuntime:
         """Every record of topic ``name`` (one of :data:`streams.topics.ALL`)."""
         return await read_topic(self.bootstrap, self.topic(name))
 
-    def state(self, table: str) -> list[AllianceState | ZoneState]:
-        """The rows of ``alliances`` or ``zones``, sorted by key."""
+    def state(self, table: str) -> list[Row]:
+        """The rows of a table (:mod:`agents.reduce.tables`), sorted by key."""
         return _blocking(self.astate(table))
 
-    async def astate(self, table: str) -> list[AllianceState | ZoneState]:
+    async def astate(self, table: str) -> list[Row]:
         """Async :meth:`state`: the latest value of every key of the table's changelog."""
-        if table not in TABLES:
-            raise ValueError(f"unknown table {table!r}; expected one of {sorted(TABLES)}")
+        model = tables.get(table).model
         rows = await self._latest(self.options.changelog(table))
         facts = await self._latest(self.options.changelog(FACTS))
         keys = index(facts)
-        model = TABLES[table]
         return [
             assemble(model, value, (facts[key] for key in keys.get(row, ())))
             for row, value in sorted(rows.items())
@@ -320,7 +319,7 @@ class KafkaRuntime:
             latest[record.key] = record.value
         return {key: value for key, value in latest.items() if value is not None}
 
-    def row(self, table: str, key: str) -> AllianceState | ZoneState | None:
+    def row(self, table: str, key: str) -> Row | None:
         """One row of the table by key (read with the whole table from its changelog), or ``None``."""
         return next((row for row in self.state(table) if key_of(row) == key), None)
 

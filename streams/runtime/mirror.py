@@ -24,10 +24,10 @@ import orjson
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from agents.reduce import tables
 from agents.reduce.stored import assemble
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import Message
-from schemas.state import TABLES
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
 from streams.kafka.stored import FACTS, row_of, split_row
@@ -56,7 +56,7 @@ class KafkaMirror:
         self.ready = asyncio.Event()
         """Set once everything the topics held when the mirror started is copied."""
         self.sources = {runtime.topic(name): name for name in MODELS}
-        self.tables = {runtime.options.changelog(table): table for table in (*TABLES, FACTS)}
+        self.tables = {runtime.options.changelog(table): table for table in (*tables.names(), FACTS)}
         self._summaries: dict[bytes, bytes] = {}
         self._facts: dict[bytes, dict[bytes, bytes]] = {}
         self._seen: dict[str, set[str]] = {topics.ARTICLES: set(), topics.EVENTS: set()}
@@ -153,7 +153,7 @@ class KafkaMirror:
         if summary is None:
             writer.delete_state(table, key)
             return
-        model = TABLES[table]
+        model = tables.get(table).model
         write_row(writer, table, key, assemble(model, summary, self._facts.get(row, {}).values()))
 
 

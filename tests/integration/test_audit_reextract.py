@@ -29,7 +29,7 @@ def runtime(tmp_path: Path) -> Iterator[EmbeddedRuntime]:
 
 def live(runtime: EmbeddedRuntime) -> str:
     return reduce.digest(
-        {table: {reduce.rows.key_of(r): r for r in runtime.state(table)} for table in reduce.rows.TABLES}
+        {table: {reduce.rows.key_of(r): r for r in runtime.state(table)} for table in reduce.tables.names()}
     )
 
 
