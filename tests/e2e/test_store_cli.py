@@ -13,8 +13,9 @@ import orjson
 import pytest
 
 from agents import reduce
+from agents.reduce import tables
 from streams import topics
-from streams.cli.query import TABLES, live_tables
+from streams.cli.query import live_tables
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import ROOT, run_cli, varied_corpus
 from tests.e2e.test_worker_cli import start, status, wait_until
@@ -173,8 +174,8 @@ def test_salvage_rebuilds_a_consistent_store_from_the_intact_part_of_the_log(
     run_cli(rebuilt, "run")
     run_cli(rebuilt, "replay", "--verify")
     with EmbeddedRuntime(rebuilt) as again, EmbeddedRuntime(seeded) as original:
-        assert {t: live_tables(again)[t].keys() for t in TABLES} == {
-            t: live_tables(original)[t].keys() for t in TABLES
+        assert {t: live_tables(again)[t].keys() for t in tables.names()} == {
+            t: live_tables(original)[t].keys() for t in tables.names()
         }
 
 
