@@ -100,7 +100,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
-        writer.extend(topics.EVENTS, [(event.id, event.dumps()) for event in events.values()])
+        writer.extend(topics.EVENTS, [(event.article_id, event.dumps()) for event in events.values()])
         for table, rows in tables.items():
             for key, row in rows.items():
                 write_row(writer, table, key, row)
