@@ -1,10 +1,10 @@
 """The reduce stage of :mod:`streams.topology` as a Faust agent: events by row → tables → ``state.changes``.
 
 A record of ``events.by-row`` holds events of one row (``alliances:A|B``, ``zones:Z``); a change
-names, for each of its events, the offset of the record that carried it in the row's partition of
-that stream. The tables are keyed the same way and their changelogs partitioned by the same
-partitioner, so a row's state lives on the partition of its input, and a worker that is assigned a
-partition recovers exactly the rows it will be sent.
+names the offset of the record that carried its event in the row's partition of that stream (the
+changes of several events of one record name one offset). The tables are keyed the same way and
+their changelogs partitioned by the same partitioner, so a row's state lives on the partition of its
+input, and a worker that is assigned a partition recovers exactly the rows it will be sent.
 
 ``reduce`` takes its input in batches and grows each row a batch touches by its events, one at a
 time in the order of the row's partition (:func:`streams.handlers.reduce_row`, the embedded
