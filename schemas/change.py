@@ -62,7 +62,7 @@ def _step_actors(steps: Iterable[ZoneStep]) -> Iterable[str]:
 
 
 class Change(Message):
-    """``table[key]`` went from headline ``before`` to ``after`` because of the one event ``event_ids``.
+    """``table[key]`` went from headline ``before`` to ``after`` because of the event ``event_ids``.
 
     One change per event new to a row, on both runtimes, naming that event alone (``event_ids``)
     and its article; an event the row holds already with other content (a re-extraction) makes one
@@ -70,11 +70,12 @@ class Change(Message):
     ``after`` of the row's change before it, and both depend only on the events before it in the
     row's order, not on how a runtime batched them: given a row's events in one order, every runtime
     makes the same changes but for ``ingested_at`` and ``offsets``. ``event_time`` is the event's
-    date. ``None`` means the row did not exist / was removed. The whole row is read from the state
-    store (``state``, ``row``, the API), not from its changes. ``offsets`` is where the event is,
-    one offset, in the stream the reducer read: the ``events`` log (embedded), or the partition of
-    the row in ``events.by-row`` (Kafka), where the route stage puts a batch's events for a row in
-    one record; ``ingested_at`` is that record's time.
+    date. (A promoted re-extraction, ``entente reextract --promote``, makes one change a row it
+    changed, naming the events that came or went.) ``None`` means the row did not exist / was
+    removed. The whole row is read from the state store (``state``, ``row``, the API), not from its
+    changes. ``offsets`` is where the event is, one offset, in the stream the reducer read: the
+    ``events`` log (embedded), or the partition of the row in ``events.by-row`` (Kafka), where the
+    route stage puts a batch's events for a row in one record; ``ingested_at`` is that record's time.
     """
 
     SCHEMA_VERSION = 2

@@ -222,7 +222,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                 raise PromoteError(f"stage {stage} has input left; run the worker until idle first")
         block = writer.extend(
             topics.EVENTS,
-            [(event.id, event.dumps()) for event in projection.events.values()],
+            [(event.article_id, event.dumps()) for event in projection.events.values()],
             {"reextract": projection.label},
         )
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}
