@@ -16,18 +16,20 @@ __all__ = ["Change", "Headline"]
 
 
 class Change(Message):
-    """``table[key]`` went from headline ``before`` to ``after`` because of the events ``event_ids``.
+    """``table[key]`` went from headline ``before`` to ``after`` because of the event ``event_ids``.
 
-    One change per row and reduce step, on both runtimes: its change names every event that was
-    new to the row (``event_ids``, sorted, each event credited in one change only) and their
-    articles, and its ``before`` is the ``after`` of the row's change before it. A step that leaves
-    the row's summary as it was makes no change. The embedded runtime never splits an article's
-    events for a row between two steps; on Kafka a step takes what the route stage delivered within
-    its window, which may hold part of an article. ``None`` means the row did not exist / was
+    One change per event new to a row, on both runtimes, naming that event alone (``event_ids``)
+    and its article; an event the row holds already with other content (a re-extraction) makes one
+    when it changes the row's summary, and an event held unchanged makes none. Its ``before`` is the
+    ``after`` of the row's change before it, and both depend only on the events before it in the
+    row's order, not on how a runtime batched them: given a row's events in one order, every runtime
+    makes the same changes but for ``ingested_at`` and ``offsets``. ``event_time`` is the event's
+    date. (A promoted re-extraction, ``entente reextract --promote``, makes one change a row it
+    changed, naming the events that came or went.) ``None`` means the row did not exist / was
     removed. The whole row is read from the state store (``state``, ``row``, the API), not from its
-    changes. ``offsets`` are where the events of ``event_ids`` are, one for each, in the stream the
-    reducer read: the ``events`` log (embedded), or the partition of the row in ``events.by-row``
-    (Kafka), where the route stage puts a batch's events for a row in one record.
+    changes. ``offsets`` is where the event is, one offset, in the stream the reducer read: the
+    ``events`` log (embedded), or the partition of the row in ``events.by-row`` (Kafka), where the
+    route stage puts a batch's events for a row in one record; ``ingested_at`` is that record's time.
     """
 
     SCHEMA_VERSION = 2

@@ -7,7 +7,7 @@ every decision about a record is made here, once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -138,28 +138,34 @@ def _together(extractor: Extractor, articles: list[Article]) -> list[list[Event]
 
 @dataclass(frozen=True)
 class Reduced:
-    """A row grown by a batch of its events: the row, its change (``None`` when only the content of
-    facts changed, not the row's summary), and the facts the batch added or changed (the record of
-    facts a store appends, :mod:`agents.reduce.stored`)."""
+    """A row grown by its events: the row, its changes (one for each event new to the row, and one for
+    each re-extraction that changed the row's summary, in the order of the events), and the facts the
+    events added or changed (the record of facts a store appends, :mod:`agents.reduce.stored`)."""
 
     row: Grown
-    change: Change | None
+    changes: list[Change]
     facts: list[Fact]
 
 
 def reduce_row(table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Reduced | None:
-    """Grow the one row ``table[key]`` (``None``: not held yet) by ``events``, all of them its own:
-    the reduce step of both runtimes. ``None`` when the events change none of its facts (see
-    :func:`agents.reduce.step`)."""
+    """Grow the one row ``table[key]`` (``None``: not held yet) by ``events``, all of them its own, one
+    at a time in the order given: the reduce step of both runtimes. ``None`` when the events change
+    none of its facts (see :func:`agents.reduce.step`)."""
     stepped = reduce.step(table, key, row, events)
     if stepped is None:
         return None
-    after, change = stepped
-    return Reduced(after, change, new_facts(row, after, (event.id for event in events)))
+    after, changes = stepped
+    return Reduced(after, changes, new_facts(row, after, (event.id for event in events)))
 
 
-def stamped(change: Change, carried: Mapping[str, tuple[dt.datetime, int]]) -> Change:
-    """``change`` stamped with where its events were read: ``carried`` gives, by event id, the time
-    and offset of the record that carried the event; the change takes the newest time and every offset."""
-    times, offsets = zip(*(carried[event_id] for event_id in change.event_ids), strict=True)
-    return change.model_copy(update={"ingested_at": max(times), "offsets": offsets})
+def stamped(changes: Sequence[Change], carriers: Iterable[tuple[Event, dt.datetime, int]]) -> list[Change]:
+    """``changes`` stamped each with where its event was read: ``carriers`` gives the events with the
+    time and offset of the record that carried them (of an event carried twice, the first)."""
+    carried: dict[str, tuple[dt.datetime, int]] = {}
+    for event, received, offset in carriers:
+        carried.setdefault(event.id, (received, offset))
+    out = []
+    for change in changes:
+        received, offset = carried[change.event_ids[0]]
+        out.append(change.model_copy(update={"ingested_at": received, "offsets": (offset,)}))
+    return out

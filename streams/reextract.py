@@ -101,7 +101,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
-        writer.extend(topics.EVENTS, [(event.id, event.dumps()) for event in events.values()])
+        writer.extend(topics.EVENTS, [(event.article_id, event.dumps()) for event in events.values()])
         for table, rows in tables.items():
             for key, row in rows.items():
                 write_row(writer, table, key, row)
@@ -223,7 +223,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                 raise PromoteError(f"stage {stage} has input left; run the worker until idle first")
         block = writer.extend(
             topics.EVENTS,
-            [(event.id, event.dumps()) for event in projection.events.values()],
+            [(event.article_id, event.dumps()) for event in projection.events.values()],
             {"reextract": projection.label},
         )
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}

@@ -29,8 +29,9 @@ from streams import handlers, topics
 class Key(StrEnum):
     """What a stage's output records are keyed by, so what they are partitioned by."""
 
-    EVENT = "event"
-    """The event id: events spread evenly over the partitions."""
+    ARTICLE = "article"
+    """The article id: an article's events on one partition, in the order extracted, so that a row
+    receives the events of an article in that order on every runtime."""
     ROW = "row"
     """The state row, ``table:key``: every record of a row on the partition of the row."""
 
@@ -55,7 +56,7 @@ class Stage:
         return self.output, self.dead_letters
 
 
-EXTRACT = Stage("extract", topics.ARTICLES, handlers.extract_articles, topics.EVENTS, Key.EVENT)
+EXTRACT = Stage("extract", topics.ARTICLES, handlers.extract_articles, topics.EVENTS, Key.ARTICLE)
 ROUTE = Stage("route", topics.EVENTS, handlers.route_event, topics.EVENTS_BY_ROW, Key.ROW, rekeys=True)
 REDUCE = Stage("reduce", topics.EVENTS_BY_ROW, handlers.reduce_row, topics.CHANGES, Key.ROW)
 STAGES = (EXTRACT, ROUTE, REDUCE)

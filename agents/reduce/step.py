@@ -1,17 +1,17 @@
-"""The one reduce step: a row grows by a batch of events, and says what changed in one :class:`Change`.
+"""The one reduce step: a row grows by its events one at a time, and says what each one changed.
 
 Both runtimes reduce through :func:`step` (by way of :func:`streams.handlers.reduce_row`): a row
-is kept as a :class:`~agents.reduce.growth.Grown`, which grows from what its last build computed,
-so a batch costs what it adds more than the row's history. The row is the one building it whole
-from the same facts gives (a row is a function of the set of events it holds), and the change
-covers every event of the batch that was new to the row. :func:`apply` is the one-event case.
+is kept as a :class:`~agents.reduce.tables.Held` (for alliances and zones a
+:class:`~agents.reduce.growth.Grown`), which grows from what its last build computed.
+The row is the one building it whole from the same facts gives (a row is a function of the set of
+events it holds), so the change an event makes depends only on the events before it in the row's
+order, never on how they were batched. :func:`apply` is the one-event case on a row held whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from agents.reduce.facts import canonical, fact, find
+from agents.reduce.facts import fact, find
 from agents.reduce.rows import State, key_of, keys
 from agents.reduce.tables import Held, grow, grown
 from agents.speed import collector_paused
@@ -22,47 +22,52 @@ from schemas.ids import digest
 
 def step(
     table: str, key: str, row: Held | None, events: Sequence[Event]
-) -> tuple[Held, Change | None] | None:
-    """The row ``table[key]`` with ``events`` added and its change, ``None`` if its summary is unchanged;
+) -> tuple[Held, list[Change]] | None:
+    """The row ``table[key]`` grown by ``events`` one at a time, in the order given, and their changes;
     ``None`` if the events change none of its facts.
 
-    Events the row already holds change nothing, and a row scored as of a date ignores events
-    after it or with no date. The change's ``before`` and ``after`` are the row's headlines
-    (:class:`~schemas.change.Headline`); it names the events that were new to the row, or, when
-    only a re-extraction's content changed, the events that carried it.
+    An event new to the row makes one change; an event the row holds with other content (a
+    re-extraction) makes one when it changes the row's summary. An event the row already holds
+    unchanged makes none, and a row scored as of a date ignores events after it or with no date.
     """
     for event in events:
         if (table, key) not in keys(event):
             raise ValueError(f"event {event.id} belongs to no row {table}[{key}]")
-    held = () if row is None else row.state.facts
     as_of = None if row is None else row.state.as_of
-    counted = [e for e in events if as_of is None or (e.event_date is not None and e.event_date <= as_of)]
-    if not counted:
+    held, changes = row, []
+    with collector_paused():  # the collector would scan every row held, at each event
+        for event in events:
+            if as_of is not None and (event.event_date is None or event.event_date > as_of):
+                continue
+            after = grown(table, key, (fact(event),)) if held is None else grow(held, (fact(event),))
+            if after is held:
+                continue
+            if (change := _change(table, key, held, after, event)) is not None:
+                changes.append(change)
+            held = after
+    return None if held is None or held is row else (held, changes)
+
+
+def _change(table: str, key: str, before: Held | None, after: Held, event: Event) -> Change | None:
+    """What ``event`` changed in growing ``before`` into ``after``; ``None`` when it only changed the
+    content of a fact it already had there, not the row's summary."""
+    if (
+        before is not None
+        and find(before.state.facts, event.id) is not None
+        and same_summary(before.state, after.state)
+    ):
         return None
-    with collector_paused():  # the collector would scan every row held, at each step
-        facts = [fact(event) for event in counted]
-        after = grown(table, key, canonical(facts)) if row is None else grow(row, facts)
-    if after is row:
-        return None
-    if row is not None and same_summary(row.state, after.state):
-        return after, None
-    new = list({event.id: event for event in counted if find(held, event.id) is None}.values())
-    if not new:  # only a re-extraction's content changed: credit the events that carried it
-        new = list({event.id: event for event in counted}.values())
-    new.sort(key=lambda event: event.id)
     headline = Headline.of(after.state)
-    days = [event.event_date for event in new if event.event_date is not None]
-    change = Change(
-        id=digest("change", table, key, *(event.id for event in new), headline.model_dump(mode="json")),
+    return Change(
+        id=digest("change", table, key, event.id, headline.model_dump(mode="json")),
         table=table,
         key=key,
-        before=None if row is None else Headline.of(row.state),
+        before=None if before is None else Headline.of(before.state),
         after=headline,
-        event_ids=tuple(event.id for event in new),
-        article_ids=tuple(dict.fromkeys(event.article_id for event in new)),
-        event_time=max(days, default=None),
+        event_ids=(event.id,),
+        article_ids=(event.article_id,),
+        event_time=event.event_date,
     )
-    return after, change
 
 
 def same_summary(first: State, second: State) -> bool:
@@ -84,5 +89,4 @@ def apply(table: str, state: State | None, event: Event) -> tuple[State, list[Ch
     if stepped is None:
         assert state is not None  # a new row always changes
         return state, []
-    after, change = stepped
-    return after.state, [] if change is None else [change]
+    return stepped[0].state, stepped[1]

@@ -70,9 +70,9 @@ def measure(facts: int, batch: int, rounds: int) -> dict[str, float]:
         began = time.perf_counter()
         for events in batches:
             out = reduce_row(TABLE, KEY, row, events)
-            assert out is not None and out.change is not None
+            assert out is not None and out.changes
             row = out.row
-            largest = max(largest, len(out.change.dumps()))
+            largest = max(largest, *(len(change.dumps()) for change in out.changes))
         rates.append(batch * BATCHES_A_ROUND / (time.perf_counter() - began))
     return {
         "events_per_s": statistics.median(rates),

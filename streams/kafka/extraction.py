@@ -42,9 +42,10 @@ Item = handlers.ArticleRecord
 
 
 def extract_records(extractor: Extractor, items: Sequence[Item], max_bytes: int) -> list[Extracted]:
-    """:func:`streams.handlers.extract_articles` of a batch, each event encoded as its ``events`` record."""
+    """:func:`streams.handlers.extract_articles` of a batch, each event encoded as its ``events`` record
+    (keyed by its article, :class:`~streams.topology.Key`)."""
     return [
-        result if isinstance(result, DeadLetter) else [(event.id.encode(), event.dumps()) for event in result]
+        result if isinstance(result, DeadLetter) else [(e.article_id.encode(), e.dumps()) for e in result]
         for result in handlers.extract_articles(items, extractor, max_bytes)
     ]
 

@@ -1,16 +1,16 @@
 """The reduce stage of :mod:`streams.topology` as a Faust agent: events by row → tables → ``state.changes``.
 
 A record of ``events.by-row`` holds events of one row (``alliances:A|B``, ``zones:Z``); a change
-names, for each of its events, the offset of the record that carried it in the row's partition of
-that stream. The tables are keyed the same way and their changelogs partitioned by the same
-partitioner, so a row's state lives on the partition of its input, and a worker that is assigned a
-partition recovers exactly the rows it will be sent.
+names the offset of the record that carried its event in the row's partition of that stream (the
+changes of several events of one record name one offset). The tables are keyed the same way and
+their changelogs partitioned by the same partitioner, so a row's state lives on the partition of its
+input, and a worker that is assigned a partition recovers exactly the rows it will be sent.
 
-``reduce`` takes its input in batches and grows each row a batch touches once
-(:func:`streams.handlers.reduce_row`, the embedded runtime's step too): one change per row and batch,
-naming every event that was new to the row. A row is written as its summary plus one record of the
-facts the batch added (:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed,
-not its size.
+``reduce`` takes its input in batches and grows each row a batch touches by its events, one at a
+time in the order of the row's partition (:func:`streams.handlers.reduce_row`, the embedded
+runtime's step too): one change per event new to the row, whatever the batches. A row is written
+once a batch, as its summary plus one record of the facts the batch added
+(:mod:`streams.kafka.stored`), so a busy row costs the changelog what changed, not its size.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its change (if any) is acknowledged: its summary and its record of new facts
+    """A row to write once its changes are acknowledged: its summary and its record of new facts
     (encoded)."""
 
     row: bytes
@@ -94,7 +94,7 @@ class RowWrite:
     grown: Grown
     summary: bytes
     facts: dict[bytes, bytes]
-    change: Change | None
+    changes: list[Change]
 
 
 @dataclass
@@ -150,12 +150,12 @@ class Reduce(StageAgent):
             building = loop.time() - began
             for dead, record in done.dead:
                 await self.dead_letter(dead, record)
-            changed = [row for row in done.rows if row.change is not None]
-            sent = [await self.output.send(key=row.row, value=row.change) for row in changed]
+            changes = [(row.row, change) for row in done.rows for change in row.changes]
+            sent = [await self.output.send(key=row, value=change) for row, change in changes]
             await asyncio.gather(*sent)
             for row in done.rows:
                 self._write(row, remember=rows is self._rows)
-            self.stats.changes += len(changed)
+            self.stats.changes += len(changes)
             await asyncio.sleep(building)  # see the docstring
 
     def _held(self, row: bytes, records: list[EventT]) -> RowBatch:
@@ -208,20 +208,18 @@ class Reduce(StageAgent):
         return events
 
     def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
-        """Apply ``events`` to the batch's row; add the row and its change to ``out`` if it changed."""
+        """Apply ``events`` to the batch's row; add the row and its changes to ``out`` if it changed."""
         held = batch.grown
         if held is None and batch.held is not None:
             held = regrown(batch.table, batch.key, tables.get(batch.table).model, batch.held, batch.facts)
         reduced = reduce_row(batch.table, batch.key, held, [event for event, _record in events])
         if reduced is None:
             return
-        change = None
-        if reduced.change is not None:
-            carried = {event.id: (received_at(record), record.message.offset) for event, record in events}
-            change = stamped(reduced.change, carried)
+        carriers = ((event, received_at(record), record.message.offset) for event, record in events)
+        changes = stamped(reduced.changes, carriers)
         facts = {}
         if reduced.facts:
             value = encode_facts(reduced.facts)
             facts[facts_key(batch.row, value)] = value
         encoded = encode_summary(reduced.row.state)
-        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, change))
+        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, changes))

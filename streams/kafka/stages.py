@@ -70,7 +70,8 @@ class StageAgent:
 
 
 class Extract(StageAgent):
-    """``articles.raw`` → ``events``, keyed by event id; rejections → the dead letters."""
+    """``articles.raw`` → ``events``, keyed by article id (:class:`~streams.topology.Key`); rejections →
+    the dead letters."""
 
     async def run(self, stream: StreamT[Any]) -> None:
         """Hand batches of records to the extractor as they arrive; publish their results in order.

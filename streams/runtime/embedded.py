@@ -23,10 +23,10 @@ A worker killed anywhere in this sequence leaves either nothing of the batch
 or all of it, and resumes from the committed position: no output is written
 twice and none is lost. Several processes may share one data directory.
 
-The reduce stage grows each row a batch touches once, by the batch's events for
-it (:func:`streams.handlers.reduce_row`, as the Kafka runtime does): one change
-per row and batch. A batch never splits the events of one article. The rows it
-grew stay in a bounded cache (:data:`ROW_CACHE`, least recently used out) with
+The reduce stage grows each row a batch touches by the batch's events for it, one
+at a time in log order (:func:`streams.handlers.reduce_row`, as the Kafka runtime
+does): one change per event new to a row, whatever the batches. The rows it grew
+stay in a bounded cache (:data:`ROW_CACHE`, least recently used out) with
 the storage version they were written at; a row not cached, or rewritten since
 by another process, is built once from its summary and facts.
 """
@@ -93,8 +93,6 @@ class Output:
     records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
     rows: dict[tuple[str, str], Reduced] = field(default_factory=dict)
     stats: RunStats = field(default_factory=lambda: RunStats(batches=1))
-    end: int | None = None
-    """The offset after the last record the stage took, when it left the end of the batch for later."""
 
     def emit(self, topic: str, key: str | None, value: bytes) -> None:
         """Append a record to ``topic`` when the batch commits."""
@@ -127,7 +125,6 @@ class EmbeddedRuntime:
         self._extractor = extractor
         self._reducer = reducer
         self._poll_interval = poll_interval
-        self._reduce_batch = reduce_batch
         self._grown: OrderedDict[tuple[str, str], tuple[int, Grown]] = OrderedDict()
         self._batch = {handlers.extract_articles: extract_batch, handlers.reduce_row: reduce_batch}
 
@@ -238,8 +235,7 @@ class EmbeddedRuntime:
             for (table, key), row in output.rows.items():
                 write_step(writer, table, key, row.row.state, row.facts)
                 versions[(table, key)] = writer.facts_version(table, key)
-            end = batch[-1].offset + 1 if output.end is None else output.end
-            writer.commit_offset(stage.name, source, end)
+            writer.commit_offset(stage.name, source, batch[-1].offset + 1)
         for name, row in output.rows.items():
             self._remember(name, versions[name], row.row)
         return output.stats
@@ -270,7 +266,7 @@ class EmbeddedRuntime:
         return self._extractor
 
     def _extract(self, stage: Stage, batch: list[Record]) -> Output:
-        """``articles.raw`` → ``events`` (keyed by event id), rejections → ``articles.dlq``."""
+        """``articles.raw`` → ``events`` (keyed by article id), rejections → ``articles.dlq``."""
         out = Output(stage.dead_letters)
         results = stage.handler(
             [(record.value, record.origin, record.timestamp) for record in batch],
@@ -283,20 +279,19 @@ class EmbeddedRuntime:
                 out.dead_letter(result.model_copy(update={"received_at": record.timestamp}))
                 continue
             for event in result:
-                out.emit(stage.output, event.id, event.dumps())
+                out.emit(stage.output, event.article_id, event.dumps())
                 out.stats.events += 1
         return out
 
     def _reduce(self, stage: Stage, batch: list[Record]) -> Output:
         """``events`` → state rows and ``state.changes`` (keyed ``table:key``).
 
-        The batch's events are grouped by row, and each row grows once by its events (see the
-        module docstring). Each change is stamped with the offsets of the event records it names
-        and the newest of their times. A full batch leaves its last article's events for the next
-        one, unless they are all it holds.
+        The batch's events are grouped by row, and each row grows by its events in log order (see
+        the module docstring). Each change is stamped with the offset and time of the event record
+        it names, and the changes go out in the order of those records (of one record's rows, by
+        table and key), so ``state.changes`` does not depend on how the log was batched.
         """
         out = Output(stage.dead_letters)
-        batch = self._whole_articles(batch, out)
         groups: dict[tuple[str, str], list[tuple[Event, Record]]] = {}
         for record in batch:
             out.stats.reduced += 1
@@ -308,6 +303,7 @@ class EmbeddedRuntime:
             for row in keys(event):
                 groups.setdefault(row, []).append((event, record))
         failed: set[int] = set()
+        changes: list[Change] = []
         for (table, key), events in groups.items():
             try:
                 reduced = self._reducer(table, key, self._held(table, key), [event for event, _ in events])
@@ -320,27 +316,13 @@ class EmbeddedRuntime:
             if reduced is None:
                 continue
             out.rows[(table, key)] = reduced
-            if reduced.change is None:
-                continue
-            carried = {event.id: (record.timestamp, record.offset) for event, record in events}
-            change = handlers.stamped(reduced.change, carried)
-            out.emit(stage.output, f"{table}:{key}", change.dumps())
-            out.stats.changes += 1
+            carriers = ((event, record.timestamp, record.offset) for event, record in events)
+            changes.extend(handlers.stamped(reduced.changes, carriers))
+        changes.sort(key=lambda change: (change.offsets, change.table, change.key))
+        for change in changes:
+            out.emit(stage.output, f"{change.table}:{change.key}", change.dumps())
+        out.stats.changes += len(changes)
         return out
-
-    def _whole_articles(self, batch: list[Record], out: Output) -> list[Record]:
-        """``batch`` less the events of its last article when the batch is full and they are not all of
-        it (the next records may hold more of them); ``out.end`` then says where the next batch begins."""
-        if len(batch) < self._reduce_batch:
-            return batch
-        last = _article_of(batch[-1])
-        cut = len(batch)
-        while cut > 0 and last is not None and _article_of(batch[cut - 1]) == last:
-            cut -= 1
-        if cut == 0:
-            return batch
-        out.end = batch[cut].offset
-        return batch[:cut]
 
     # -- reading ------------------------------------------------------------------
 
@@ -477,12 +459,3 @@ def _unreducible(record: Record, reason: str) -> DeadLetter:
     """A dead letter for an ``events`` record the reduce stage could not apply."""
     dead = DeadLetter.of(record.origin, reason, record.value, stage="reduce")
     return dead.model_copy(update={"received_at": record.timestamp})
-
-
-def _article_of(record: Record) -> str | None:
-    """The article id an ``events`` record names, if it names one."""
-    try:
-        found = orjson.loads(record.value)
-    except orjson.JSONDecodeError:
-        return None
-    return found.get("article_id") if isinstance(found, dict) else None

@@ -12,11 +12,12 @@ import pytest
 
 from agents import reduce
 from agents.reduce.rows import key_of as row_key
-from schemas import AllianceState, DeadLetter, ZoneState
+from schemas import AllianceState, DeadLetter, Event, ZoneState
 from streams import topics
 from streams.config import Settings
 from streams.ingest import read_paths
 from streams.runtime.embedded import EmbeddedRuntime
+from tests.support.changes import golden, records, seed_items
 from tests.support.embedded import LineExtractor, article, corpus, outcome, uninterrupted
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds" / "seeds.jsonl"
@@ -60,24 +61,25 @@ def test_articles_become_events_state_rows_and_changes(runtime: EmbeddedRuntime)
 def test_changes_are_keyed_by_row_and_stamped_with_their_events(runtime: EmbeddedRuntime) -> None:
     runtime.publish_articles([("x", article("a1", "USA AID UKR Z-EAST", "RUS ASSAULT UKR Z-EAST"))])
     runtime.run_until_idle()
-    event_records = {record.key: record for record in runtime.log.read(topics.EVENTS)}
+    event_records = {Event.loads(record.value).id: record for record in runtime.log.read(topics.EVENTS)}
     changes = runtime.changes()
     assert {(change.table, change.key) for _offset, change in changes} == {
         ("alliances", "UKR|USA"),
         ("alliances", "RUS|UKR"),
         ("zones", "Z-EAST"),
     }
-    assert len(changes) == 3, "one change a row for the batch"
+    assert len(changes) == 4, "one change an event and row"
     assert [offset for offset, _change in changes] == list(range(len(changes)))
     for record, (offset, change) in zip(runtime.log.read(topics.CHANGES), changes, strict=True):
-        causes = [event_records[event_id] for event_id in change.event_ids]
+        (cause,) = [event_records[event_id] for event_id in change.event_ids]
         assert record.offset == offset
         assert record.key == f"{change.table}:{change.key}"
-        assert change.offsets == tuple(cause.offset for cause in causes)
-        assert change.ingested_at == max(cause.timestamp for cause in causes)
+        assert (change.offsets, change.ingested_at) == ((cause.offset,), cause.timestamp)
         assert change.ingested_at.tzinfo == dt.UTC
-    (zone,) = [change for _offset, change in changes if change.table == "zones"]
-    assert len(zone.event_ids) == 2 and zone.after is not None and zone.after.events == 2
+    assert [change.offsets for _offset, change in changes] == sorted(change.offsets for _o, change in changes)
+    first, second = [change for _offset, change in changes if change.table == "zones"]
+    assert first.after is not None and (first.after.events, second.before) == (1, first.after)
+    assert second.after is not None and second.after.events == 2
     assert runtime.changes(after=changes[-2][0]) == changes[-1:]
     assert runtime.changes(after=changes[-1][0]) == []
 
@@ -226,3 +228,15 @@ def test_the_default_extractor_and_reducers_process_the_seed_articles(data_dir: 
             table: {row_key(row): row for row in runtime.state(table)} for table in ("alliances", "zones")
         }
         assert reduce.digest(reduce.fold(events)) == reduce.digest(live)
+
+
+@pytest.mark.parametrize("reduce_batch", [1, 7, 500])
+def test_the_seeds_published_together_make_the_golden_changes_in_batches_of_any_size(
+    data_dir: Path, reduce_batch: int
+) -> None:
+    """On the embedded log a row's events come in the order published however the batches fall, so the
+    seeds make the changes of the golden file (:mod:`tests.support.changes`) published all at once."""
+    with EmbeddedRuntime(data_dir, Settings(home=data_dir), reduce_batch=reduce_batch) as runtime:
+        runtime.publish_articles(seed_items())
+        runtime.run_until_idle()
+        assert records(runtime) == golden()

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from agents.extract import Extractor
 from agents.reduce.growth import Grown
-from schemas import Article, Event, Evidence, PloverType
-from schemas.change import Headline
+from schemas import Article, Change, Event, Evidence, PloverType
 from streams.handlers import Reduced, reduce_row
 from streams.runtime.embedded import EXTRACT_BATCH, REDUCE_BATCH, EmbeddedRuntime
 
@@ -127,11 +126,11 @@ def corpus(count: int, crash_at: int | None = None) -> list[tuple[str, bytes]]:
 
 
 def outcome(runtime: EmbeddedRuntime) -> dict[str, object]:
-    """Everything a run produced except wall-clock stamps and how its batches fell, to compare two
-    runs of the same input (see :func:`credited`)."""
+    """Everything a run produced except wall-clock stamps, to compare two runs of the same input however
+    their batches fell (a change is one event's, and they go out in the order of their events)."""
     return {
         "events": [event.model_dump() for event in runtime.events()],
-        "changes": credited(runtime),
+        "changes": stamped_apart(runtime.changes()),
         "state": {
             table: [row.model_dump() for row in runtime.state(table)] for table in ("alliances", "zones")
         },
@@ -140,16 +139,9 @@ def outcome(runtime: EmbeddedRuntime) -> dict[str, object]:
     }
 
 
-def credited(runtime: EmbeddedRuntime) -> dict[str, tuple[list[str], Headline | None]]:
-    """What the changes of each row say whatever the batches were: the events they credit (sorted;
-    one credited twice is there twice) and the headline the row ended with."""
-    events: dict[str, list[str]] = {}
-    last: dict[str, Headline | None] = {}
-    for _offset, change in runtime.changes():
-        row = f"{change.table}:{change.key}"
-        events.setdefault(row, []).extend(change.event_ids)
-        last[row] = change.after
-    return {row: (sorted(named), last[row]) for row, named in events.items()}
+def stamped_apart(changes: list[tuple[int, Change]]) -> list[tuple[int, dict[str, object]]]:
+    """``(offset, change)`` pairs with the wall-clock stamp of each change left out."""
+    return [(offset, change.model_dump(exclude={"ingested_at"})) for offset, change in changes]
 
 
 def uninterrupted(

@@ -1,4 +1,4 @@
-"""The one reduce step: a row grows by a batch of its events and says what changed in one change."""
+"""The one reduce step: a row grows by its events one at a time and says what each one changed."""
 
 from __future__ import annotations
 
@@ -29,46 +29,75 @@ def stepped(batches: list[list[Event]]) -> tuple[dict[tuple[str, str], Grown], l
             out = reduce.step(table, key, rows.get((table, key)), found)
             if out is not None:
                 rows[(table, key)] = out[0]
-                changes.extend([] if out[1] is None else [out[1]])
+                changes.extend(out[1])
     return rows, changes
+
+
+def held(headline: Headline | None) -> int:
+    """How many events a headline says its row holds."""
+    return 0 if headline is None else headline.events
+
+
+def cut(items: list[Event], data: st.DataObject) -> list[list[Event]]:
+    """``items`` cut into batches where hypothesis draws."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=6)))
+    return [items[start:end] for start, end in zip([0, *cuts], [*cuts, len(items)], strict=True)]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(events(), max_size=30), st.data())
-def test_rows_stepped_batch_by_batch_are_the_fold_and_their_changes_name_each_new_event_once(
+def test_rows_stepped_batch_by_batch_are_the_fold_and_each_new_event_makes_one_change(
     items: list[Event], data: st.DataObject
 ) -> None:
-    cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=6)))
-    batches = [items[start:end] for start, end in zip([0, *cuts], [*cuts, len(items)], strict=True)]
     whole = reduce.fold(items)
-    rows, changes = stepped(batches)
+    rows, changes = stepped(cut(items, data))
     assert {(table, key) for table, found in whole.items() for key in found} == set(rows)
     for (table, key), row in rows.items():
         assert row.state == whole[table][key]
         mine = [change for change in changes if (change.table, change.key) == (table, key)]
-        assert sorted(e for change in mine for e in change.event_ids) == sorted(
+        new = [change for change in mine if held(change.before) < held(change.after)]
+        assert sorted(e for change in new for e in change.event_ids) == sorted(
             f.event_id for f in row.state.facts
         )
         assert mine[0].before is None and mine[-1].after == Headline.of(row.state)
         for earlier, later in itertools.pairwise(mine):
             assert later.before == earlier.after
         for change in mine:
-            assert list(change.event_ids) == sorted(change.event_ids)
+            assert len(change.event_ids) == len(change.article_ids) == 1
 
 
-def test_a_batch_makes_one_change_with_the_headlines_and_only_the_new_events() -> None:
+@settings(max_examples=150, deadline=None)
+@given(st.lists(events(), max_size=30), st.data())
+def test_the_changes_of_a_row_are_the_same_however_its_events_are_batched(
+    items: list[Event], data: st.DataObject
+) -> None:
+    """The change of an event depends on the events before it in the row's order, not on batches."""
+
+    def by_rows(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
+        return {
+            row: [change for change in changes if (change.table, change.key) == row]
+            for row in sorted({(change.table, change.key) for change in changes})
+        }
+
+    one_by_one = by_rows(stepped([[item] for item in items])[1])
+    assert by_rows(stepped(cut(items, data))[1]) == one_by_one == by_rows(stepped([items])[1])
+
+
+def test_each_new_event_makes_a_change_with_the_headlines_around_it() -> None:
     first = [event(), event(article_id="a2", type="ASSAULT")]
-    row, change = reduce.step("alliances", "RUS|TUR", None, first) or (None, None)
-    assert row is not None and change is not None
-    assert change.before is None and change.after == Headline.of(row.state)
-    assert change.event_ids == tuple(sorted(item.id for item in first))
-    assert change.article_ids == ("a1", "a2") or change.article_ids == ("a2", "a1")
+    row, changes = reduce.step("alliances", "RUS|TUR", None, first) or (None, [])
+    assert row is not None and len(changes) == 2
+    assert changes[0].before is None and changes[1].before == changes[0].after
+    assert changes[1].after == Headline.of(row.state) and changes[0].after is not None
+    assert changes[0].after.events == 1
+    assert [change.event_ids for change in changes] == [(first[0].id,), (first[1].id,)]
+    assert [change.article_ids for change in changes] == [("a1",), ("a2",)]
     later = [*first, event(article_id="a3", type="AID", date=DAY + dt.timedelta(days=3))]
-    again, second = reduce.step("alliances", "RUS|TUR", row, later) or (None, None)
-    assert again is not None and second is not None
-    assert second.event_ids == (later[2].id,) and second.article_ids == ("a3",)
-    assert second.before == change.after and second.after == Headline.of(again.state)
-    assert second.event_time == DAY + dt.timedelta(days=3)
+    again, (third,) = reduce.step("alliances", "RUS|TUR", row, later) or (None, [])
+    assert again is not None
+    assert third.event_ids == (later[2].id,) and third.article_ids == ("a3",)
+    assert third.before == changes[1].after and third.after == Headline.of(again.state)
+    assert third.event_time == DAY + dt.timedelta(days=3)
     assert reduce.step("alliances", "RUS|TUR", again, later) is None
 
 
@@ -80,9 +109,26 @@ def test_a_changed_content_that_leaves_the_summary_alike_grows_the_row_without_a
     )
     out = reduce.step("alliances", "RUS|TUR", row, [reworded])
     if out is not None:  # the reworded sentence is the one kept: the row's facts change, its summary not
-        after, change = out
-        assert change is None and after.state.facts[0].evidence == "Moscow and Ankara agreed."
+        after, changes = out
+        assert changes == [] and after.state.facts[0].evidence == "Moscow and Ankara agreed."
         assert new_facts(row, after, [reworded.id]) == list(after.state.facts)
+
+
+def test_a_re_extraction_that_changes_the_summary_makes_a_change_of_its_own() -> None:
+    item = event(confidence=0.5)
+    row = grown("alliances", "RUS|TUR", reduce.apply("alliances", None, item)[0].facts)
+    surer = item.model_copy(update={"confidence": 1.0})
+    after, (change,) = reduce.step("alliances", "RUS|TUR", row, [surer]) or (None, [])
+    assert after is not None and change.event_ids == (item.id,)
+    assert change.before == Headline.of(row.state) != change.after == Headline.of(after.state)
+
+
+def test_a_row_as_of_a_date_ignores_later_and_undated_events() -> None:
+    state = reduce.fold([event()], as_of=DAY)["alliances"]["RUS|TUR"]
+    row = grown("alliances", "RUS|TUR", state.facts, DAY)
+    late = event(article_id="a2", date=DAY + dt.timedelta(days=1))
+    undated = event(article_id="a3", date=None, reported=None)
+    assert reduce.step("alliances", "RUS|TUR", row, [late, undated]) is None
 
 
 def test_a_change_of_a_row_of_many_facts_stays_small() -> None:
@@ -91,12 +137,12 @@ def test_a_change_of_a_row_of_many_facts_stays_small() -> None:
         for n in range(600)
         for kind in ("CONSULT", "ASSAULT")
     ]
+    tables = reduce.fold(items[:-1])
     for table, key in (("alliances", "RUS|TUR"), ("zones", "IDLIB")):
-        row, _ = reduce.step(table, key, None, items[:-1]) or (None, None)
-        assert row is not None
+        row = grown(table, key, tables[table][key].facts)
         out = reduce.step(table, key, row, items[-1:])
-        assert out is not None and out[1] is not None
-        assert len(out[1].dumps()) <= 1024
+        assert out is not None and len(out[1]) == 1
+        assert len(out[1][0].dumps()) <= 1024
 
 
 def test_a_step_refuses_an_event_of_another_row() -> None:
