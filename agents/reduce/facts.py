@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import PlainSerializer, TypeAdapter
 
 from agents.speed import assemble, fields
 from schemas.event import Event, PloverType
@@ -67,29 +69,105 @@ def _content(item: Fact) -> tuple[object, ...]:
 
 def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
     """The fact of ``event_id`` in ``facts`` (canonical), if they hold one."""
+    if isinstance(facts, Facts):
+        return facts.find(event_id)
     at = bisect_left(facts, event_id, key=_event_id)
     return facts[at] if at < len(facts) and facts[at].event_id == event_id else None
 
 
-def merged(facts: tuple[Fact, ...], new: list[Fact], replaced: Sequence[Fact] = ()) -> tuple[Fact, ...]:
-    """``facts`` less ``replaced``, with ``new`` (one per id, none of the ids left), sorted by event id.
+class Facts(Sequence[Fact]):
+    """A row's facts (canonical: one per id, sorted by id) held in chunks of at most
+    :data:`_CHUNK` ` * 2`: a copy with a few more facts shares every chunk they leave as it was, so
+    growing a row by one fact copies a chunk and the list of chunks, not the row's facts.
 
-    Each new fact's place is found by bisection and the row's facts are copied once, in slices
-    between those places: cheaper than placing the new facts one by one (each a copy of the row's)
-    or sorting the row again.
+    Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
     """
-    if replaced:
+
+    __slots__ = ("_chunks", "_heads", "_size")
+
+    def __init__(self, chunks: tuple[tuple[Fact, ...], ...], heads: tuple[str, ...], size: int) -> None:
+        self._chunks, self._heads, self._size = chunks, heads, size
+
+    @classmethod
+    def of(cls, facts: Sequence[Fact]) -> Facts:
+        """``facts`` (canonical) in chunks."""
+        if isinstance(facts, Facts):
+            return facts
+        chunks = tuple(tuple(facts[at : at + _CHUNK]) for at in range(0, len(facts), _CHUNK))
+        return cls(chunks, tuple(chunk[0].event_id for chunk in chunks), len(facts))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Fact]:
+        return chain.from_iterable(self._chunks)
+
+    def __reversed__(self) -> Iterator[Fact]:
+        return reversed(tuple(self))
+
+    def __getitem__(self, index: Any) -> Any:  # an int gives a fact, a slice a tuple of facts
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        at = index + self._size if index < 0 else index
+        if not 0 <= at < self._size:
+            raise IndexError("fact index out of range")
+        for chunk in self._chunks:
+            if at < len(chunk):
+                return chunk[at]
+            at -= len(chunk)
+        raise AssertionError("the chunks hold fewer facts than counted")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Facts | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Facts({tuple(self)!r})"
+
+    def find(self, event_id: str) -> Fact | None:
+        """The fact of ``event_id``, if held: a bisection of the chunks' first ids, then of one chunk."""
+        at = bisect_right(self._heads, event_id) - 1
+        if at < 0:
+            return None
+        chunk = self._chunks[at]
+        place = bisect_left(chunk, event_id, key=_event_id)
+        return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
+
+    def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
+        """These facts less ``replaced``, with ``new`` (one per id, none of the ids left): the chunks
+        the new facts fall in are copied, the others shared."""
+        if not self._chunks:
+            return Facts.of(sorted(new, key=_event_id))
+        heads = self._heads
+        places: dict[int, list[Fact]] = {}
+        for item in new:
+            places.setdefault(max(bisect_right(heads, item.event_id) - 1, 0), []).append(item)
         gone = {item.event_id for item in replaced}
-        facts = tuple(item for item in facts if item.event_id not in gone)
-    out: list[Fact] = []
-    done = 0
-    for item in sorted(new, key=_event_id):
-        at = bisect_left(facts, item.event_id, done, key=_event_id)
-        out.extend(facts[done:at])
-        out.append(item)
-        done = at
-    out.extend(facts[done:])
-    return tuple(out)
+        chunks, firsts = list(self._chunks), list(heads)
+        for at in sorted(places, reverse=True):  # from the last, so that places before stand
+            chunk = chunks[at]
+            items = [item for item in chunk if item.event_id not in gone] if gone else list(chunk)
+            for item in places[at]:
+                insort(items, item, key=_event_id)
+            parts = [items] if len(items) <= 2 * _CHUNK else [items[k : k + _CHUNK] for k in range(0, len(items), _CHUNK)]
+            chunks[at : at + 1] = map(tuple, parts)
+            firsts[at : at + 1] = [part[0].event_id for part in parts]
+        return Facts(tuple(chunks), tuple(firsts), self._size + len(new) - len(replaced))
+
+
+Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]
+    Annotated[Any, PlainSerializer(tuple, return_type=tuple[Fact, ...])]
+).serializer
+"""A full dump of a row serialises its facts as the tuple they equal (pydantic warns that the field
+is not a tuple, and serialises it through this)."""
+
+_CHUNK = 256
+"""The least size of a chunk of :class:`Facts` cut in two (chunks hold up to twice as many): a
+step copies one chunk and the row's list of chunks, both small for a row of 100k facts."""
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:

@@ -2,7 +2,9 @@
 
 An incident's weight is shared equally by its reports, each share rounded to
 :data:`PLACES` decimals; a pair's score is the sum of those shares, so the
-contributions the audit lists add up to the score shown.
+contributions the audit lists add up to the score shown. Sums are kept exact, as integers
+(:func:`units`, :func:`exact`), so that a score or a magnitude added up one incident at a time, in
+any order, is the very float a sum over all of them gives.
 """
 
 from __future__ import annotations
@@ -55,6 +57,31 @@ def rounded(value: float) -> float:
     if -_EXACT < scaled < _EXACT and (whole := round(scaled)) and abs(scaled - whole) < 0.49:
         return whole / _SCALE
     return round(value, PLACES)
+
+
+def units(share: float) -> int:
+    """A share (:func:`rounded` to :data:`PLACES`) in units of ``10 ** -PLACES``: exactly its decimal."""
+    return round(share * _SCALE)
+
+
+def points(total: int) -> float:
+    """The score of shares summing to ``total`` :func:`units`: the float nearest their exact sum."""
+    return total / _SCALE
+
+
+def exact(value: float) -> int:
+    """``abs(value)`` exactly, in units of ``2 ** -_BITS`` (every float is a whole number of them)."""
+    numerator, denominator = abs(value).as_integer_ratio()
+    return numerator << (_BITS + 1 - denominator.bit_length())
+
+
+def magnitude(total: int) -> float:
+    """The float nearest a sum of :func:`exact` values adding up to ``total`` (correctly rounded)."""
+    return total / (1 << _BITS)
+
+
+_BITS = 1074
+"""The exponent of the smallest positive float, ``2 ** -1074``."""
 
 
 def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scoring) -> Weighed:
