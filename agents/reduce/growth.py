@@ -24,6 +24,7 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from operator import itemgetter, mul
 
@@ -328,83 +329,146 @@ def _regroup(
     parts: Parts, added: list[Fact], replaced: list[Fact], window: int
 ) -> list[tuple[Identity, list[Incident], list[Span]]]:
     """The reports and incidents of ``parts`` with ``added`` facts, in place of ``replaced`` ones:
-    each identity they touch, with its incidents before and the spans of them replaced."""
+    each identity they touch, with its incidents before and the spans of them replaced, in the
+    order they were (a re-extraction's report taken out, then new ones put in)."""
     reports, found = parts.reports, parts.found
-    moved = group(replaced)  # the identities a re-extraction takes reports from: grouped again whole
-    for identity, run in moved.items():
-        gone = {report[2] for report in run}
-        reports[identity] = [report for report in reports[identity] if report[2] not in gone]
-    grouped = group(added)
     changed = []
-    for identity in sorted(moved.keys() | grouped.keys()):
-        was = found.get(identity, [])
-        new = grouped.get(identity, [])
-        if identity in moved or identity not in reports:
-            run = [*reports.get(identity, ()), *new]
-            spans: list[Span] = [(0, len(was), incidents_of(identity, run, window) if run else [])]
+    for identity, gone in sorted(group(replaced).items()):
+        for report in gone:
+            was = found[identity]
+            run, found[identity], spans = _without(identity, reports[identity], was, report, window)
+            changed.append((identity, was, spans))
             if run:
-                reports[identity], found[identity] = run, spans[0][2]
+                reports[identity] = run
             else:
                 del reports[identity], found[identity]
-        else:
+    for identity, new in sorted(group(added).items()):
+        was = found.get(identity, [])
+        if identity in reports:
             reports[identity], found[identity], spans = _regrouped(identity, reports[identity], was, new, window)
+        else:
+            reports[identity], found[identity] = new, incidents_of(identity, new, window)
+            spans = [(0, 0, found[identity])]
         changed.append((identity, was, spans))
     return changed
+
+
+def _without(
+    identity: Identity, run: list[Report], found: list[Incident], gone: Report, window: int
+) -> tuple[list[Report], list[Incident], list[Span]]:
+    """The reports of one identity less ``gone``, their incidents, grouped again from the nearest
+    report no incident reaches before it up to where the grouping settles, and the span replaced."""
+    out = bisect_left(run, gone)
+    low = out
+    while low > 0 and not _quiet(run, found, low, window):
+        low -= 1
+    rest = [*run[low:out], *run[out + 1 :]]
+
+    def settled(index: int) -> bool:
+        return _quiet(run, found, low + index + 1, window)  # a report after the one gone
+
+    grouped, stop = incidents_until(identity, rest, window, settled, out - low) if rest else ([], 0)
+    end = len(found) if stop == len(rest) else _placed(run, found, low + stop + 1, 0)
+    span = _trimmed(found, _placed(run, found, low, 0), end, grouped)
+    return [*run[:out], *run[out + 1 :]], _spliced(found, [span]), [span]
 
 
 def _regrouped(
     identity: Identity, run: list[Report], found: list[Incident], new: list[Report], window: int
 ) -> tuple[list[Report], list[Incident], list[Span]]:
     """The reports of one identity with ``new`` ones, their incidents, grouped again only around
-    the new reports, and the spans of ``found`` grouped again.
+    the new reports, and the spans of ``found`` replaced (those that came out the same left out).
 
-    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at a
-    report no incident reaches whatever came before it: one more than ``window`` days after the
-    report before it (undated reports, each an incident of its own, come first). After a new
-    report, it stops at the first report of a day that no incident reaches, in the grouping before
-    as in this one: from there to the next new report, the incidents are those found before.
+    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at
+    the nearest report before a new one at which no incident is open, the grouping having read
+    the reports before it (:func:`_quiet`); after a new report, it stops at the first report at
+    which none is open, in the grouping before as in this one: from there to the next new report,
+    the incidents are those found before.
     """
     merged = list(run)
     for report in new:
         insort(merged, report)
     places = sorted(bisect_left(merged, report) for report in new)
-    out: list[Incident] = []
+
+    def quiet(index: int) -> bool:
+        return _quiet(merged, found, index, window)
+
+    def settled(index: int, low: int) -> bool:
+        return quiet(low + index)
+
+    def placed(index: int) -> int:
+        return _placed(merged, found, index, bisect_left(places, index))
+
     spans: list[Span] = []
-    taken = 0  # the incidents of ``found`` before the first report not grouped yet
-    end = 0  # that report
+    end = 0  # the first report not grouped yet
     at = 0
     while at < len(places):
         low = places[at]
-        while low > end and merged[low][0] - merged[low - 1][0] <= window:
+        while low > end and not quiet(low):
             low -= 1
-        start = bisect_left(found, merged[low][0], key=_first) if low > end else taken
-        out.extend(found[taken:start])
-
-        def settled(index: int, low: int = low) -> bool:
-            """Whether no incident found before reaches the report ``low + index``, first of its day."""
-            day = merged[low + index][0]
-            if day == 0 or merged[low + index - 1][0] == day:
-                return False
-            reach = bisect_left(found, day - window, key=_first)
-            return reach == len(found) or _first(found[reach]) >= day
-
         after = places[at] - low + 1
         span = after + _AHEAD
         while True:  # grouped on a slice that grows until it settles or holds the rest of the run
-            grouped, stop = incidents_until(identity, merged[low : low + span], window, settled, after)
+            grouped, stop = incidents_until(
+                identity, merged[low : low + span], window, partial(settled, low=low), after
+            )
             if stop < span or low + span >= len(merged):
                 break
             span *= 2
-        out.extend(grouped)
         end = low + stop
-        if end == len(merged):
-            spans.append((start, len(found), grouped))
-            return merged, out, spans
-        taken = bisect_left(found, merged[end][0], key=_first)
-        spans.append((start, taken, grouped))
+        spans.append(_trimmed(found, placed(low), len(found) if end == len(merged) else placed(end), grouped))
         at = bisect_left(places, end)
-    out.extend(found[taken:])
-    return merged, out, spans
+    return merged, _spliced(found, spans), spans
+
+
+def _quiet(run: list[Report], found: list[Incident], index: int, window: int) -> bool:
+    """Whether no incident of ``found`` is open at the report ``index`` of ``run``: none begun by a
+    report before it within ``window`` days (undated reports are each an incident of their own, and
+    come first). ``found`` are the incidents of ``run``'s reports before ``index``, and maybe of more."""
+    day = run[index][0]
+    if day == 0:
+        return True
+    reach = bisect_left(found, day - window, key=_first)
+    return reach == len(found) or _head(found[reach]) >= run[index][:3]
+
+
+def _placed(run: list[Report], found: list[Incident], index: int, new: int) -> int:
+    """How many incidents of ``found`` come before the report ``index`` of ``run``, at which none is
+    open (:func:`_quiet`); ``new`` of the reports before it are not ``found``'s."""
+    day = run[index][0]
+    return bisect_left(found, day, key=_first) if day else index - new
+
+
+def _head(incident: Incident) -> tuple[int, str, str]:
+    """The day ordinal, zone and event id of an incident's first report: where it sorts."""
+    head = incident.facts[0]
+    day = head.date
+    return day.toordinal() if day else 0, head.zone or "", head.event_id
+
+
+def _trimmed(found: list[Incident], start: int, end: int, grouped: list[Incident]) -> Span:
+    """The span of ``found[start:end]`` that ``grouped`` replaces, less the incidents at either end
+    that came out the same."""
+    most = min(end - start, len(grouped))
+    head = 0
+    while head < most and grouped[head] == found[start + head]:
+        head += 1
+    tail = 0
+    while tail < most - head and grouped[-1 - tail] == found[end - 1 - tail]:
+        tail += 1
+    return start + head, end - tail, grouped[head : len(grouped) - tail]
+
+
+def _spliced(found: list[Incident], spans: list[Span]) -> list[Incident]:
+    """``found`` with each span replaced by its new incidents."""
+    out: list[Incident] = []
+    done = 0
+    for start, end, fresh in spans:
+        out += found[done:start]
+        out += fresh
+        done = end
+    out += found[done:]
+    return out
 
 
 _AHEAD = 32

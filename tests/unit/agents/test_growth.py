@@ -88,3 +88,38 @@ def test_a_timeline_grown_report_by_report_is_the_timeline_built_whole(
     for item in data.draw(st.permutations(items[1:])):
         row = grow(row, [fact(item)])
     assert row.state == reduce.fold(items)["zones"]["IDLIB"]
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> Event:
+    """A report of one pair over ten days, most of one type and modality, so that its incidents
+    chain day after day; kept with its id, another modality or confidence stands for a re-extraction."""
+    day = draw(st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=9))))
+    return event(
+        article_id=draw(st.sampled_from(["a1", "a2", "a3", "a4"])),
+        type=draw(st.sampled_from(["CONSULT", "CONSULT", "CONSULT", "ASSAULT"])),
+        source=draw(st.sampled_from(["RUS", "TUR"])),
+        target="SYR",
+        zone=draw(st.sampled_from([None, None, "IDLIB", "AFRIN"])),
+        date=day,
+        reported=draw(st.one_of(st.none(), st.just(DAY))),
+        modality=draw(st.sampled_from(["asserted", "asserted", "planned"])),
+        confidence=draw(st.sampled_from([0.5, 1.0])),
+    )
+
+
+@settings(max_examples=300)
+@given(st.lists(crowded(), min_size=1, max_size=40))
+def test_a_row_grown_one_event_at_a_time_is_the_row_built_whole(items: list[Event]) -> None:
+    rows = grown_in([[item] for item in items])
+    whole = reduce.fold(items)
+    for (table, key), row in rows.items():
+        assert row.state == whole[table][key]
+
+
+def test_a_row_grown_again_from_an_older_state_is_the_row_built_whole() -> None:
+    first, second, third = (event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k)) for k in range(3))
+    row = grown("alliances", "RUS|TUR", (fact(first),))
+    grow(row, [fact(second)])  # grows the parts the row shares in place
+    again = grow(row, [fact(third)])
+    assert again.state == reduce.fold([first, third])["alliances"]["RUS|TUR"]
