@@ -76,31 +76,32 @@ def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
 
 
 class Facts(Sequence[Fact]):
-    """A row's facts (canonical: one per id, sorted by id) held in chunks of at most
-    :data:`_CHUNK` ` * 2`: a copy with a few more facts shares every chunk they leave as it was, so
-    growing a row by one fact copies a chunk and the list of chunks, not the row's facts.
+    """A row's facts (canonical: one per id, sorted by id) held in chunks of :data:`_CHUNK` to twice
+    as many: a copy with a few more facts shares every chunk they leave as it was, so growing a row
+    by one fact copies a chunk and the list of chunks, not the row's facts.
 
     Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
+    The lists it holds are never changed once made.
     """
 
-    __slots__ = ("_chunks", "_heads", "_size")
+    __slots__ = ("_chunks", "_size")
 
-    def __init__(self, chunks: tuple[tuple[Fact, ...], ...], heads: tuple[str, ...], size: int) -> None:
-        self._chunks, self._heads, self._size = chunks, heads, size
+    def __init__(self, chunks: list[tuple[str, list[Fact]]], size: int) -> None:
+        self._chunks = chunks  # each chunk with the event id of its first fact
+        self._size = size
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Facts:
         """``facts`` (canonical) in chunks."""
         if isinstance(facts, Facts):
             return facts
-        chunks = tuple(tuple(facts[at : at + _CHUNK]) for at in range(0, len(facts), _CHUNK))
-        return cls(chunks, tuple(chunk[0].event_id for chunk in chunks), len(facts))
+        return cls(_chunked(list(facts)), len(facts))
 
     def __len__(self) -> int:
         return self._size
 
     def __iter__(self) -> Iterator[Fact]:
-        return chain.from_iterable(self._chunks)
+        return chain.from_iterable(map(_chunk, self._chunks))
 
     def __reversed__(self) -> Iterator[Fact]:
         return reversed(tuple(self))
@@ -111,7 +112,7 @@ class Facts(Sequence[Fact]):
         at = index + self._size if index < 0 else index
         if not 0 <= at < self._size:
             raise IndexError("fact index out of range")
-        for chunk in self._chunks:
+        for _, chunk in self._chunks:
             if at < len(chunk):
                 return chunk[at]
             at -= len(chunk)
@@ -130,10 +131,10 @@ class Facts(Sequence[Fact]):
 
     def find(self, event_id: str) -> Fact | None:
         """The fact of ``event_id``, if held: a bisection of the chunks' first ids, then of one chunk."""
-        at = bisect_right(self._heads, event_id) - 1
+        at = bisect_right(self._chunks, event_id, key=_head) - 1
         if at < 0:
             return None
-        chunk = self._chunks[at]
+        chunk = self._chunks[at][1]
         place = bisect_left(chunk, event_id, key=_event_id)
         return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
 
@@ -142,21 +143,28 @@ class Facts(Sequence[Fact]):
         the new facts fall in are copied, the others shared."""
         if not self._chunks:
             return Facts.of(sorted(new, key=_event_id))
-        heads = self._heads
+        chunks = self._chunks
         places: dict[int, list[Fact]] = {}
         for item in new:
-            places.setdefault(max(bisect_right(heads, item.event_id) - 1, 0), []).append(item)
+            places.setdefault(max(bisect_right(chunks, item.event_id, key=_head) - 1, 0), []).append(item)
         gone = {item.event_id for item in replaced}
-        chunks, firsts = list(self._chunks), list(heads)
+        chunks = chunks[:]
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
-            chunk = chunks[at]
-            items = [item for item in chunk if item.event_id not in gone] if gone else list(chunk)
+            chunk = chunks[at][1]
+            items = [item for item in chunk if item.event_id not in gone] if gone else chunk[:]
             for item in places[at]:
                 insort(items, item, key=_event_id)
-            parts = [items] if len(items) <= 2 * _CHUNK else [items[k : k + _CHUNK] for k in range(0, len(items), _CHUNK)]
-            chunks[at : at + 1] = map(tuple, parts)
-            firsts[at : at + 1] = [part[0].event_id for part in parts]
-        return Facts(tuple(chunks), tuple(firsts), self._size + len(new) - len(replaced))
+            chunks[at : at + 1] = _chunked(items) if len(items) > 2 * _CHUNK else [(items[0].event_id, items)]
+        return Facts(chunks, self._size + len(new) - len(replaced))
+
+
+def _chunked(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
+    """``facts`` cut in chunks of :data:`_CHUNK`, each with the event id of its first fact."""
+    return [(facts[at].event_id, facts[at : at + _CHUNK]) for at in range(0, len(facts), _CHUNK)]
+
+
+_head = itemgetter(0)
+_chunk = itemgetter(1)
 
 
 Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]

@@ -25,8 +25,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter, mul
+from typing import Any
 
 from sortedcontainers import SortedList
 
@@ -56,9 +57,10 @@ from schemas.state import Fact, Highlight, Relation, ZoneStep
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
 so that names sort as relations do."""
-Span = tuple[int, int, list[Incident]]
-"""Incidents ``[start:end]`` of an identity's, replaced by new ones."""
+Span = tuple[int, list[Incident], list[Incident]]
+"""Where in an identity's incidents some (the first list) are replaced by others (the second)."""
 _facts = getter("facts")
+_VALUES = {kind: kind.value for kind in PloverType}
 _dated_key = itemgetter(0, 1, 2)  # day, precedence, event id: unique in a row
 
 
@@ -80,21 +82,23 @@ class Sum:
 
     def __init__(self) -> None:
         self.count = 0
-        self.articles: Counter[str] = Counter()
-        self.firsts: Counter[dt.date] = Counter()
-        self.lasts: Counter[dt.date] = Counter()
+        self.articles: dict[str, int] = {}
+        self.firsts: dict[dt.date, int] = {}
+        self.lasts: dict[dt.date, int] = {}
         self.first: dt.date | None = None
         self.last: dt.date | None = None
 
     def add(self, incident: Incident) -> None:
         self.count += 1
-        self.articles.update(incident.sources)
+        articles = self.articles
+        for article in incident.sources:
+            articles[article] = articles.get(article, 0) + 1
         if (day := incident.date) is not None:
-            self.firsts[day] += 1
+            self.firsts[day] = self.firsts.get(day, 0) + 1
             if self.first is None or day < self.first:
                 self.first = day
         if (day := incident.last) is not None:
-            self.lasts[day] += 1
+            self.lasts[day] = self.lasts.get(day, 0) + 1
             if self.last is None or day > self.last:
                 self.last = day
 
@@ -108,13 +112,14 @@ class Sum:
             self.last = max(self.lasts, default=None)
 
 
-def _drop(counter: Counter[str] | Counter[dt.date], key: str | dt.date) -> bool:
-    """One ``key`` less in ``counter``; whether that was its last."""
-    if counter[key] == 1:  # type: ignore[index]
-        del counter[key]  # type: ignore[arg-type]
-        return True
-    counter[key] -= 1  # type: ignore[index]
-    return False
+def _drop(counts: dict[Any, int], key: object) -> bool:
+    """One ``key`` less in ``counts``; whether that was its last."""
+    left = counts[key] - 1
+    if left:
+        counts[key] = left
+        return False
+    del counts[key]
+    return True
 
 
 Ranked = tuple[float, Identity, int, str, str, float, Incident]
@@ -130,6 +135,8 @@ class Parts:
     """The turn of the row these parts are of; a row of another turn builds its own."""
     reports: dict[Identity, list[Report]]
     found: dict[Identity, list[Incident]]
+    firsts: dict[Identity, list[int]]
+    """The day ordinal of each incident's first report (0 when undated), as ``found`` are sorted."""
     sums: dict[Name, Sum]
     relations: dict[Name, Relation]
     names: list[Name]
@@ -149,22 +156,23 @@ class Parts:
     top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
 
-    def taken(self, identity: Identity, gone: Iterable[Incident], fresh: Iterable[Incident]) -> Name:
-        """Count ``fresh`` incidents of ``identity`` in place of ``gone`` ones; their relation's name."""
+    def taken(self, identity: Identity, spans: list[Span]) -> Name:
+        """Count an identity's incidents as ``spans`` replace them; their relation's name."""
         name: Name = identity[:3]  # type: ignore[assignment]
         summed = self.sums.get(name)
         if summed is None:
             summed = self.sums[name] = Sum()
             insort(self.names, name)
         whole, per_type = self.whole, self.per_type
-        for incident in gone:
-            summed.remove(incident)
-            whole.remove(incident)
-            per_type[incident.type] -= 1
-        for incident in fresh:
-            summed.add(incident)
-            whole.add(incident)
-            per_type[incident.type] += 1
+        for _, gone, fresh in spans:
+            for incident in gone:
+                summed.remove(incident)
+                whole.remove(incident)
+                per_type[incident.type] -= 1
+            for incident in fresh:
+                summed.add(incident)
+                whole.add(incident)
+                per_type[incident.type] += 1
         return name
 
     def related(self, names: Iterable[Name]) -> None:
@@ -180,7 +188,7 @@ class Parts:
 
     def tally(self) -> Tally:
         """The row's :class:`~agents.reduce.facts.Tally`, from the sums."""
-        counts = dict(sorted((kind.value, count) for kind, count in self.per_type.items() if count))
+        counts = dict(sorted((_VALUES[kind], count) for kind, count in self.per_type.items() if count))
         relations = tuple(map(self.relations.__getitem__, self.names))
         return Tally(relations, len(self.whole.articles), counts, self.whole.first, self.whole.last)
 
@@ -192,37 +200,26 @@ class Parts:
             totals, shares = self.weighed[identity] = weights(run, reference, scoring)
             self.score += sum(map(mul, map(units, shares), map(len, map(_facts, run))))
             self.gross += sum(map(exact, totals))
-            ranked.extend(_ranked(identity, total, incident) for total, incident in zip(totals, run))
+            ranked.extend(map(_ranked, repeat(identity), totals, run))
         self.ranked = SortedList(ranked)
 
-    def reweigh(self, identity: Identity, was: list[Incident], spans: list[Span], scoring: Scoring) -> None:
-        """The weights of an identity's incidents ``was``, of which ``spans`` were replaced."""
+    def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
+        """The weights of an identity's incidents as ``spans`` replace some."""
         assert self.weighed is not None and self.ranked is not None
-        totals, shares = self.weighed.get(identity, ([], []))
-        new_totals: list[float] = []
-        new_shares: list[float] = []
-        done = 0
-        for start, end, fresh in spans:
-            for incident, total, share in zip(was[start:end], totals[start:end], shares[start:end]):
+        totals, shares = self.weighed.setdefault(identity, ([], []))
+        for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
+            end = start + len(gone)
+            for incident, total, share in zip(gone, totals[start:end], shares[start:end], strict=True):
                 self.score -= units(share) * len(incident.facts)
                 self.gross -= exact(total)
                 self.ranked.remove(_ranked(identity, total, incident))
-            weighed = weights(fresh, self.reference, scoring)
-            for incident, total, share in zip(fresh, *weighed):
+            totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
+            for incident, total, share in zip(fresh, *weighed, strict=True):
                 self.score += units(share) * len(incident.facts)
                 self.gross += exact(total)
                 self.ranked.add(_ranked(identity, total, incident))
-            new_totals += totals[done:start]
-            new_totals += weighed[0]
-            new_shares += shares[done:start]
-            new_shares += weighed[1]
-            done = end
-        new_totals += totals[done:]
-        new_shares += shares[done:]
-        if new_totals:
-            self.weighed[identity] = new_totals, new_shares
-        else:
-            self.weighed.pop(identity, None)
+        if not totals:
+            del self.weighed[identity]
 
     def strongest(self, scoring: Scoring) -> tuple[Highlight, ...]:
         """The highlights of the strongest incidents."""
@@ -234,9 +231,7 @@ class Parts:
 
 
 def _ranked(identity: Identity, total: float, incident: Incident) -> Ranked:
-    head = incident.facts[0]
-    day = head.date
-    return -abs(total), identity, day.toordinal() if day else 0, head.zone or "", head.event_id, total, incident
+    return -abs(total), identity, *_head(incident), total, incident
 
 
 def relation(name: Name, summed: Sum) -> Relation:
@@ -275,8 +270,9 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
     held = Facts.of(facts)
     reports = group(held)
     found = {identity: incidents_of(identity, run, scoring.window_days) for identity, run in reports.items()}
-    parts = Parts(0, reports, found, {}, {}, [], Sum(), Counter())
-    parts.related({parts.taken(identity, (), run) for identity, run in found.items()})
+    firsts = {identity: list(map(_first, run)) for identity, run in found.items()}
+    parts = Parts(0, reports, found, firsts, {}, {}, [], Sum(), Counter())
+    parts.related({parts.taken(identity, [(0, [], run)]) for identity, run in found.items()})
     if table == ZONES:
         mention = zones.mention(held, scoring)
         kind = None if mention is None else mention[1]
@@ -311,73 +307,75 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     parts.turn = -1  # no row's until this growth is done (should it fail half way)
     facts = Facts.of(held).merged(added, replaced)
     changed = _regroup(parts, added, replaced, scoring.window_days)
-    parts.related({parts.taken(identity, _gone(was, spans), _fresh(spans)) for identity, was, spans in changed})
+    parts.related({parts.taken(identity, spans) for identity, spans in changed})
     if parts.timeline is not None:
         parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
     return _assembled(row.table, row.key, facts, parts, as_of, scoring, changed, row.turn + 1)
 
 
-def _gone(was: list[Incident], spans: list[Span]) -> Iterable[Incident]:
-    return chain.from_iterable(was[start:end] for start, end, _ in spans)
-
-
-def _fresh(spans: list[Span]) -> Iterable[Incident]:
-    return chain.from_iterable(fresh for _, _, fresh in spans)
-
-
 def _regroup(
     parts: Parts, added: list[Fact], replaced: list[Fact], window: int
-) -> list[tuple[Identity, list[Incident], list[Span]]]:
-    """The reports and incidents of ``parts`` with ``added`` facts, in place of ``replaced`` ones:
-    each identity they touch, with its incidents before and the spans of them replaced, in the
-    order they were (a re-extraction's report taken out, then new ones put in)."""
-    reports, found = parts.reports, parts.found
+) -> list[tuple[Identity, list[Span]]]:
+    """The reports and incidents of ``parts`` with ``added`` facts, in place of ``replaced`` ones
+    (in place): each identity they touch, with the spans of its incidents replaced, in the order
+    they were (a re-extraction's report taken out, then new ones put in)."""
+    reports, found, firsts = parts.reports, parts.found, parts.firsts
     changed = []
     for identity, gone in sorted(group(replaced).items()):
         for report in gone:
-            was = found[identity]
-            run, found[identity], spans = _without(identity, reports[identity], was, report, window)
-            changed.append((identity, was, spans))
-            if run:
-                reports[identity] = run
-            else:
-                del reports[identity], found[identity]
+            spans = _without(identity, reports[identity], found[identity], firsts[identity], report, window)
+            changed.append((identity, spans))
+            if not reports[identity]:
+                del reports[identity], found[identity], firsts[identity]
     for identity, new in sorted(group(added).items()):
-        was = found.get(identity, [])
         if identity in reports:
-            reports[identity], found[identity], spans = _regrouped(identity, reports[identity], was, new, window)
+            spans = _regrouped(identity, reports[identity], found[identity], firsts[identity], new, window)
         else:
             reports[identity], found[identity] = new, incidents_of(identity, new, window)
-            spans = [(0, 0, found[identity])]
-        changed.append((identity, was, spans))
+            firsts[identity] = list(map(_first, found[identity]))
+            spans = [(0, [], list(found[identity]))]
+        changed.append((identity, spans))
     return changed
 
 
 def _without(
-    identity: Identity, run: list[Report], found: list[Incident], gone: Report, window: int
-) -> tuple[list[Report], list[Incident], list[Span]]:
-    """The reports of one identity less ``gone``, their incidents, grouped again from the nearest
-    report no incident reaches before it up to where the grouping settles, and the span replaced."""
+    identity: Identity, run: list[Report], found: list[Incident], firsts: list[int], gone: Report, window: int
+) -> list[Span]:
+    """Take ``gone`` out of the reports of one identity and group their incidents again (in place),
+    from the nearest report no incident reaches before it up to where the grouping settles; the
+    span replaced."""
     out = bisect_left(run, gone)
     low = out
-    while low > 0 and not _quiet(run, found, low, window):
+    while low > 0 and not _quiet(run, found, firsts, low, window):
         low -= 1
-    rest = [*run[low:out], *run[out + 1 :]]
 
     def settled(index: int) -> bool:
-        return _quiet(run, found, low + index + 1, window)  # a report after the one gone
+        return _quiet(run, found, firsts, low + index + 1, window)  # a report after the one gone
 
-    grouped, stop = incidents_until(identity, rest, window, settled, out - low) if rest else ([], 0)
-    end = len(found) if stop == len(rest) else _placed(run, found, low + stop + 1, 0)
-    span = _trimmed(found, _placed(run, found, low, 0), end, grouped)
-    return [*run[:out], *run[out + 1 :]], _spliced(found, [span]), [span]
+    span = _AHEAD
+    while True:  # grouped on a slice that grows until it settles or holds the rest of the run
+        rest = [*run[low:out], *run[out + 1 : out + 1 + span]]
+        grouped, stop = incidents_until(identity, rest, window, settled, out - low) if rest else ([], 0)
+        if stop < len(rest) or out + 1 + span >= len(run):
+            break
+        span *= 2
+    end = len(found) if stop == len(rest) else _placed(run, firsts, low + stop + 1, 0)
+    spans = [_trimmed(found, _placed(run, firsts, low, 0), end, grouped)]
+    del run[out]
+    _splice(found, firsts, spans)
+    return spans
 
 
 def _regrouped(
-    identity: Identity, run: list[Report], found: list[Incident], new: list[Report], window: int
-) -> tuple[list[Report], list[Incident], list[Span]]:
-    """The reports of one identity with ``new`` ones, their incidents, grouped again only around
-    the new reports, and the spans of ``found`` replaced (those that came out the same left out).
+    identity: Identity,
+    run: list[Report],
+    found: list[Incident],
+    firsts: list[int],
+    new: list[Report],
+    window: int,
+) -> list[Span]:
+    """Put ``new`` reports in the reports of one identity and group their incidents again only
+    around them (in place); the spans replaced (less the incidents that came out the same).
 
     ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at
     the nearest report before a new one at which no incident is open, the grouping having read
@@ -385,19 +383,19 @@ def _regrouped(
     which none is open, in the grouping before as in this one: from there to the next new report,
     the incidents are those found before.
     """
-    merged = list(run)
+    merged = run
     for report in new:
         insort(merged, report)
     places = sorted(bisect_left(merged, report) for report in new)
 
     def quiet(index: int) -> bool:
-        return _quiet(merged, found, index, window)
+        return _quiet(merged, found, firsts, index, window)
 
     def settled(index: int, low: int) -> bool:
         return quiet(low + index)
 
     def placed(index: int) -> int:
-        return _placed(merged, found, index, bisect_left(places, index))
+        return _placed(merged, firsts, index, bisect_left(places, index))
 
     spans: list[Span] = []
     end = 0  # the first report not grouped yet
@@ -418,25 +416,26 @@ def _regrouped(
         end = low + stop
         spans.append(_trimmed(found, placed(low), len(found) if end == len(merged) else placed(end), grouped))
         at = bisect_left(places, end)
-    return merged, _spliced(found, spans), spans
+    _splice(found, firsts, spans)
+    return spans
 
 
-def _quiet(run: list[Report], found: list[Incident], index: int, window: int) -> bool:
+def _quiet(run: list[Report], found: list[Incident], firsts: list[int], index: int, window: int) -> bool:
     """Whether no incident of ``found`` is open at the report ``index`` of ``run``: none begun by a
     report before it within ``window`` days (undated reports are each an incident of their own, and
     come first). ``found`` are the incidents of ``run``'s reports before ``index``, and maybe of more."""
     day = run[index][0]
     if day == 0:
         return True
-    reach = bisect_left(found, day - window, key=_first)
+    reach = bisect_left(firsts, day - window)
     return reach == len(found) or _head(found[reach]) >= run[index][:3]
 
 
-def _placed(run: list[Report], found: list[Incident], index: int, new: int) -> int:
+def _placed(run: list[Report], firsts: list[int], index: int, new: int) -> int:
     """How many incidents of ``found`` come before the report ``index`` of ``run``, at which none is
     open (:func:`_quiet`); ``new`` of the reports before it are not ``found``'s."""
     day = run[index][0]
-    return bisect_left(found, day, key=_first) if day else index - new
+    return bisect_left(firsts, day) if day else index - new
 
 
 def _head(incident: Incident) -> tuple[int, str, str]:
@@ -456,19 +455,14 @@ def _trimmed(found: list[Incident], start: int, end: int, grouped: list[Incident
     tail = 0
     while tail < most - head and grouped[-1 - tail] == found[end - 1 - tail]:
         tail += 1
-    return start + head, end - tail, grouped[head : len(grouped) - tail]
+    return start + head, found[start + head : end - tail], grouped[head : len(grouped) - tail]
 
 
-def _spliced(found: list[Incident], spans: list[Span]) -> list[Incident]:
-    """``found`` with each span replaced by its new incidents."""
-    out: list[Incident] = []
-    done = 0
-    for start, end, fresh in spans:
-        out += found[done:start]
-        out += fresh
-        done = end
-    out += found[done:]
-    return out
+def _splice(found: list[Incident], firsts: list[int], spans: list[Span]) -> None:
+    """Replace in ``found`` the incidents of each span (and their first days in ``firsts``)."""
+    for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
+        found[start : start + len(gone)] = fresh
+        firsts[start : start + len(gone)] = map(_first, fresh)
 
 
 _AHEAD = 32
@@ -535,7 +529,7 @@ def _assembled(
     parts: Parts,
     as_of: dt.date | None,
     scoring: Scoring,
-    changed: list[tuple[Identity, list[Incident], list[Span]]] | None,
+    changed: list[tuple[Identity, list[Span]]] | None,
     turn: int = 0,
 ) -> Grown:
     """The row from its parts; ``changed`` (see :func:`_regroup`) are the incidents to weigh again,
@@ -547,8 +541,8 @@ def _assembled(
         if changed is None or reference != parts.reference:
             parts.weigh(reference, scoring)
         else:
-            for identity, was, spans in changed:
-                parts.reweigh(identity, was, spans, scoring)
+            for identity, spans in changed:
+                parts.reweigh(identity, spans, scoring)
         sums = parts.score, parts.gross
         strongest = parts.strongest(scoring)
         state = alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
