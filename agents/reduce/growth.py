@@ -465,7 +465,7 @@ def _splice(found: list[Incident], firsts: list[int], spans: list[Span]) -> None
         firsts[start : start + len(gone)] = map(_first, fresh)
 
 
-_AHEAD = 32
+_AHEAD = 8
 """How many reports past a new one a grouping again first takes in, to find where it settles."""
 
 
