@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
@@ -86,8 +86,8 @@ class Facts(Sequence[Fact]):
 
     __slots__ = ("_chunks", "_size")
 
-    def __init__(self, chunks: list[tuple[str, list[Fact]]], size: int) -> None:
-        self._chunks = chunks  # each chunk with the event id of its first fact
+    def __init__(self, chunks: list[Chunk], size: int) -> None:
+        self._chunks = chunks
         self._size = size
 
     @classmethod
@@ -112,7 +112,7 @@ class Facts(Sequence[Fact]):
         at = index + self._size if index < 0 else index
         if not 0 <= at < self._size:
             raise IndexError("fact index out of range")
-        for _, chunk in self._chunks:
+        for _, chunk, _ in self._chunks:
             if at < len(chunk):
                 return chunk[at]
             at -= len(chunk)
@@ -134,9 +134,9 @@ class Facts(Sequence[Fact]):
         at = bisect_right(self._chunks, event_id, key=_head) - 1
         if at < 0:
             return None
-        chunk = self._chunks[at][1]
-        place = bisect_left(chunk, event_id, key=_event_id)
-        return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
+        _, chunk, ids = self._chunks[at]
+        place = bisect_left(ids, event_id)
+        return chunk[place] if place < len(ids) and ids[place] == event_id else None
 
     def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
         """These facts less ``replaced``, with ``new`` (one per id, none of the ids left): the chunks
@@ -150,17 +150,31 @@ class Facts(Sequence[Fact]):
         gone = {item.event_id for item in replaced}
         chunks = chunks[:]
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
-            chunk = chunks[at][1]
-            items = [item for item in chunk if item.event_id not in gone] if gone else chunk[:]
+            _, chunk, ids = chunks[at]
+            items, keys = chunk[:], ids[:]
+            if gone:
+                items = [item for item in items if item.event_id not in gone]
+                keys = list(map(_event_id, items))
             for item in places[at]:
-                insort(items, item, key=_event_id)
-            chunks[at : at + 1] = _chunked(items) if len(items) > 2 * _CHUNK else [(items[0].event_id, items)]
+                place = bisect_left(keys, item.event_id)
+                keys.insert(place, item.event_id)
+                items.insert(place, item)
+            chunks[at : at + 1] = _chunked(items) if len(items) > 2 * _CHUNK else [(keys[0], items, keys)]
         return Facts(chunks, self._size + len(new) - len(replaced))
 
 
-def _chunked(facts: list[Fact]) -> list[tuple[str, list[Fact]]]:
-    """``facts`` cut in chunks of :data:`_CHUNK`, each with the event id of its first fact."""
-    return [(facts[at].event_id, facts[at : at + _CHUNK]) for at in range(0, len(facts), _CHUNK)]
+Chunk = tuple[str, list[Fact], list[str]]
+"""A chunk of :class:`Facts`: the event id of its first fact, its facts and their event ids."""
+
+
+def _chunked(facts: list[Fact]) -> list[Chunk]:
+    """``facts`` cut in chunks of :data:`_CHUNK`."""
+    out = []
+    for at in range(0, len(facts), _CHUNK):
+        items = facts[at : at + _CHUNK]
+        ids = list(map(_event_id, items))
+        out.append((ids[0], items, ids))
+    return out
 
 
 _head = itemgetter(0)
@@ -173,7 +187,7 @@ Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]
 """A full dump of a row serialises its facts as the tuple they equal (pydantic warns that the field
 is not a tuple, and serialises it through this)."""
 
-_CHUNK = 256
+_CHUNK = 128
 """The least size of a chunk of :class:`Facts` cut in two (chunks hold up to twice as many): a
 step copies one chunk and the row's list of chunks, both small for a row of 100k facts."""
 
