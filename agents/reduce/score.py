@@ -92,8 +92,9 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
     multiply it by ``n ** exponent``. One loop over a row's incidents, :func:`decay`
     inlined: this runs once per incident of every row a fold builds.
     """
-    # plain dicts: read once an incident, they are faster to index than the read-only views
-    kinds, modalities, exponent = dict(scoring.weights), dict(scoring.modality), scoring.exponent
+    kinds, modalities, exponent = scoring.weights, scoring.modality, scoring.exponent
+    if len(found) > _FEW:  # plain dicts: read once an incident, faster to index than the read-only views
+        kinds, modalities = dict(kinds), dict(modalities)
     half_life, undated = scoring.half_life_days, scoring.undated
     end = None if reference is None else reference.toordinal()
     totals, shares = [], []
@@ -104,6 +105,10 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
         totals.append(total)
         shares.append(rounded(total / len(facts)))
     return totals, shares
+
+
+_FEW = 8
+"""Up to this many incidents (a step's), copying the scoring's tables costs more than it saves."""
 
 
 def stance(score: float, magnitude: float, scoring: Scoring) -> Stance:
