@@ -145,6 +145,9 @@ class Parts:
     per_type: Counter[PloverType]
     timeline: Timeline | None = None
     """A zone row's; ``None`` for an alliance."""
+    roles: defaultdict[PloverType, list[Fact]] | None = None
+    """A zone row's facts of each of the types that say who is party to, deployed in and holding it
+    (:data:`~agents.reduce.zones.ROLES`), in no order."""
     reference: dt.date | None = None
     """The day an alliance row's incidents are weighed from, and below, what they weigh."""
     weighed: dict[Identity, tuple[list[float], list[float]]] | None = None
@@ -279,6 +282,8 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
         dated = zones.dated(held, scoring)
         runs = zones.runs_from(dated, scoring)
         parts.timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
+        parts.roles = defaultdict(list)
+        _cast(parts.roles, held, ())
     return _assembled(table, key, held, parts, as_of, scoring, None)
 
 
@@ -308,9 +313,22 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     facts = Facts.of(held).merged(added, replaced)
     changed = _regroup(parts, added, replaced, scoring.window_days)
     parts.related({parts.taken(identity, spans) for identity, spans in changed})
-    if parts.timeline is not None:
+    if parts.timeline is not None and parts.roles is not None:
         parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
+        _cast(parts.roles, added, replaced)
     return _assembled(row.table, row.key, facts, parts, as_of, scoring, changed, row.turn + 1)
+
+
+def _cast(
+    roles: defaultdict[PloverType, list[Fact]], added: Iterable[Fact], replaced: Iterable[Fact]
+) -> None:
+    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones."""
+    for item in replaced:
+        if item.type in zones.ROLES:
+            roles[item.type].remove(item)
+    for item in added:
+        if item.type in zones.ROLES:
+            roles[item.type].append(item)
 
 
 def _regroup(
@@ -547,12 +565,9 @@ def _assembled(
         strongest = parts.strongest(scoring)
         state = alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
     else:
-        typed: defaultdict[PloverType, list[Fact]] = defaultdict(list)
-        for identity in sorted(parts.found):
-            if identity[2] in zones.ROLES:
-                typed[identity[2]].extend(chain.from_iterable(map(_facts, parts.found[identity])))
+        assert parts.roles is not None
         timeline = parts.timeline
         kind = None if timeline.mention is None else timeline.mention[1]
-        state = zones.row(key, facts, typed, counted, kind, timeline.steps, as_of, scoring)
+        state = zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
     parts.turn = turn
     return Grown(table, key, state, parts, turn)
