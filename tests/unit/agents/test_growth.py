@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents import reduce
-from agents.reduce.facts import canonical, fact
+from agents.reduce import alliances
+from agents.reduce.config import default
+from agents.reduce.facts import Facts, canonical, fact
 from agents.reduce.growth import Grown, grow, grown
 from agents.reduce.rows import by_row
 from schemas import Event, Evidence
@@ -123,3 +127,21 @@ def test_a_row_grown_again_from_an_older_state_is_the_row_built_whole() -> None:
     grow(row, [fact(second)])  # grows the parts the row shares in place
     again = grow(row, [fact(third)])
     assert again.state == reduce.fold([first, third])["alliances"]["RUS|TUR"]
+
+
+def test_facts_in_chunks_are_the_tuple_of_the_same_facts() -> None:
+    items = [fact(event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k % 30))) for k in range(1500)]
+    whole = canonical(list(items))
+    held = Facts.of(canonical(items[:700]))
+    for item in items[700:]:  # one at a time: chunks fill up and are cut in two
+        held = held.merged([item])
+    assert held == whole and whole == held and len(held) == len(whole)
+    assert list(held) == list(whole) and held[-1] == whole[-1] and held[10:20] == whole[10:20]
+    assert all(held.find(item.event_id) is item for item in whole)
+    assert held.find("0" * 32) is None
+    assert len({id(chunk) for _, chunk, _ in held._chunks}) > 1
+    redone = whole[5].model_copy(update={"confidence": 0.1})
+    assert held.merged([redone], [whole[5]]).find(redone.event_id) is redone
+    built = alliances.build("RUS|TUR", whole, None, default())
+    with pytest.warns(UserWarning):  # pydantic: the field is declared a tuple
+        assert orjson.loads(grown("alliances", "RUS|TUR", whole).state.dumps()) == orjson.loads(built.dumps())
