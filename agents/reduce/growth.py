@@ -5,7 +5,8 @@ row again. :class:`Grown` keeps, beside a row, the :class:`Parts` its build comp
 and incidents of each identity (no incident spans two); what the incidents of each relation and of
 the whole row add up to (their number, articles, first and last dates); for an alliance each
 incident's weight and share, the exact sums of shares and of absolute weights, and its incidents
-ranked by weight; for a zone its greatest kind mention, its dated status reports and their runs.
+ranked by weight; for a zone its greatest kind mention, its dated status reports and their runs,
+and its facts of each role type.
 :func:`grow` groups only the new facts, groups again the incidents around them, and takes the
 incidents it replaced out of those sums and the new ones in: a step costs what it changes (and a
 chunk of the row's :class:`~agents.reduce.facts.Facts`), not the row's history. When the day an
