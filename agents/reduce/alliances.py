@@ -9,7 +9,7 @@ from operator import mul
 
 from agents.reduce.config import Scoring
 from agents.reduce.facts import Incident, Tally, getter, incidents, relations, tally
-from agents.reduce.score import PLACES, Weighed, stance, weights
+from agents.reduce.score import PLACES, Weighed, exact, magnitude, points, stance, units, weights
 from agents.speed import assemble
 from schemas.state import AllianceState, Fact, Highlight
 
@@ -36,27 +36,45 @@ def row(
     """The row of pair ``key`` holding ``facts``, from their incidents (in the order of
     ``incidents``) and their tally; ``weighed`` are their :func:`~agents.reduce.score.weights`
     relative to :func:`reference`, when known."""
-    a, b = key.split("|")
-    first, last = summed.first, summed.last
     totals, shares = weighed or weights(found, reference(as_of, summed), scoring)
-    score = round(sum(map(mul, shares, map(len, map(_facts, found)))), PLACES)
+    score = sum(map(mul, map(units, shares), map(len, map(_facts, found))))
+    gross = sum(map(exact, totals))
     magnitudes = list(map(abs, totals))
     strongest = heapq.nlargest(scoring.strongest, range(len(found)), key=magnitudes.__getitem__)
+    highlights = tuple(highlight(totals[at], found[at]) for at in strongest)
+    return state(key, facts, summed, len(found), (score, gross), highlights, as_of, scoring)
+
+
+def state(
+    key: str,
+    facts: Sequence[Fact],
+    summed: Tally,
+    incidents: int,
+    sums: tuple[int, int],
+    strongest: tuple[Highlight, ...],
+    as_of: dt.date | None,
+    scoring: Scoring,
+) -> AllianceState:
+    """The row of pair ``key`` holding ``facts``, from the tally of its ``incidents``, the sums of
+    their shares (:func:`~agents.reduce.score.units`) and of their absolute weights
+    (:func:`~agents.reduce.score.exact`), and its strongest incidents' highlights."""
+    a, b = key.split("|")
+    score = points(sums[0])
     return assemble(
         AllianceState,
         {
             "a": a,
             "b": b,
-            "stance": stance(score, sum(magnitudes), scoring),
+            "stance": stance(score, magnitude(sums[1]), scoring),
             "score": score,
             "relations": summed.relations,
             "counts": summed.counts,
-            "first": first,
-            "last": last,
+            "first": summed.first,
+            "last": summed.last,
             "events": len(facts),
-            "incidents": len(found),
+            "incidents": incidents,
             "sources": summed.sources,
-            "strongest": tuple(_highlight(totals[at], found[at]) for at in strongest),
+            "strongest": strongest,
             "as_of": as_of,
             "facts": facts,
         },
@@ -71,7 +89,8 @@ def reference(as_of: dt.date | None, summed: Tally) -> dt.date | None:
 _facts = getter("facts")
 
 
-def _highlight(total: float, incident: Incident) -> Highlight:
+def highlight(total: float, incident: Incident) -> Highlight:
+    """How an incident of weight ``total`` shows among a row's strongest: by its first report."""
     head = incident.facts[0]
     return assemble(
         Highlight,

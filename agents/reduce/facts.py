@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import PlainSerializer, TypeAdapter
 
 from agents.speed import assemble, fields
 from schemas.event import Event, PloverType
@@ -67,29 +69,127 @@ def _content(item: Fact) -> tuple[object, ...]:
 
 def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
     """The fact of ``event_id`` in ``facts`` (canonical), if they hold one."""
+    if isinstance(facts, Facts):
+        return facts.find(event_id)
     at = bisect_left(facts, event_id, key=_event_id)
     return facts[at] if at < len(facts) and facts[at].event_id == event_id else None
 
 
-def merged(facts: tuple[Fact, ...], new: list[Fact], replaced: Sequence[Fact] = ()) -> tuple[Fact, ...]:
-    """``facts`` less ``replaced``, with ``new`` (one per id, none of the ids left), sorted by event id.
+class Facts(Sequence[Fact]):
+    """A row's facts (canonical: one per id, sorted by id) held in chunks of :data:`_CHUNK` to twice
+    as many: a copy with a few more facts shares every chunk they leave as it was, so growing a row
+    by one fact copies a chunk and the list of chunks, not the row's facts.
 
-    Each new fact's place is found by bisection and the row's facts are copied once, in slices
-    between those places: cheaper than placing the new facts one by one (each a copy of the row's)
-    or sorting the row again.
+    Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
+    The lists it holds are never changed once made.
     """
-    if replaced:
+
+    __slots__ = ("_chunks", "_size")
+
+    def __init__(self, chunks: list[Chunk], size: int) -> None:
+        self._chunks = chunks
+        self._size = size
+
+    @classmethod
+    def of(cls, facts: Sequence[Fact]) -> Facts:
+        """``facts`` (canonical) in chunks."""
+        if isinstance(facts, Facts):
+            return facts
+        return cls(_chunked(list(facts)), len(facts))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Fact]:
+        return chain.from_iterable(map(_chunk, self._chunks))
+
+    def __reversed__(self) -> Iterator[Fact]:
+        return reversed(tuple(self))
+
+    def __getitem__(self, index: Any) -> Any:  # an int gives a fact, a slice a tuple of facts
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        at = index + self._size if index < 0 else index
+        if not 0 <= at < self._size:
+            raise IndexError("fact index out of range")
+        for _, chunk, _ in self._chunks:
+            if at < len(chunk):
+                return chunk[at]
+            at -= len(chunk)
+        raise AssertionError("the chunks hold fewer facts than counted")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Facts | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Facts({tuple(self)!r})"
+
+    def find(self, event_id: str) -> Fact | None:
+        """The fact of ``event_id``, if held: a bisection of the chunks' first ids, then of one chunk."""
+        at = bisect_right(self._chunks, event_id, key=_head) - 1
+        if at < 0:
+            return None
+        _, chunk, ids = self._chunks[at]
+        place = bisect_left(ids, event_id)
+        return chunk[place] if place < len(ids) and ids[place] == event_id else None
+
+    def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
+        """These facts less ``replaced``, with ``new`` (one per id, none of the ids left): the chunks
+        the new facts fall in are copied, the others shared."""
+        if not self._chunks:
+            return Facts.of(sorted(new, key=_event_id))
+        chunks = self._chunks
+        places: dict[int, list[Fact]] = {}
+        for item in new:
+            places.setdefault(max(bisect_right(chunks, item.event_id, key=_head) - 1, 0), []).append(item)
         gone = {item.event_id for item in replaced}
-        facts = tuple(item for item in facts if item.event_id not in gone)
-    out: list[Fact] = []
-    done = 0
-    for item in sorted(new, key=_event_id):
-        at = bisect_left(facts, item.event_id, done, key=_event_id)
-        out.extend(facts[done:at])
-        out.append(item)
-        done = at
-    out.extend(facts[done:])
-    return tuple(out)
+        chunks = chunks[:]
+        for at in sorted(places, reverse=True):  # from the last, so that places before stand
+            _, chunk, ids = chunks[at]
+            items, keys = chunk[:], ids[:]
+            if gone:
+                items = [item for item in items if item.event_id not in gone]
+                keys = list(map(_event_id, items))
+            for item in places[at]:
+                place = bisect_left(keys, item.event_id)
+                keys.insert(place, item.event_id)
+                items.insert(place, item)
+            chunks[at : at + 1] = _chunked(items) if len(items) > 2 * _CHUNK else [(keys[0], items, keys)]
+        return Facts(chunks, self._size + len(new) - len(replaced))
+
+
+Chunk = tuple[str, list[Fact], list[str]]
+"""A chunk of :class:`Facts`: the event id of its first fact, its facts and their event ids."""
+
+
+def _chunked(facts: list[Fact]) -> list[Chunk]:
+    """``facts`` cut in chunks of :data:`_CHUNK`."""
+    out = []
+    for at in range(0, len(facts), _CHUNK):
+        items = facts[at : at + _CHUNK]
+        ids = list(map(_event_id, items))
+        out.append((ids[0], items, ids))
+    return out
+
+
+_head = itemgetter(0)
+_chunk = itemgetter(1)
+
+
+Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]
+    Annotated[Any, PlainSerializer(tuple, return_type=tuple[Fact, ...])]
+).serializer
+"""A full dump of a row serialises its facts as the tuple they equal (pydantic warns that the field
+is not a tuple, and serialises it through this)."""
+
+_CHUNK = 128
+"""The least size of a chunk of :class:`Facts` cut in two (chunks hold up to twice as many): a
+step copies one chunk and the row's list of chunks, both small for a row of 100k facts."""
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:

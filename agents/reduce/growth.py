@@ -1,54 +1,67 @@
-"""A row built again with a few more facts, reusing what its last build computed from the others.
+"""A row grown by a few facts in a time independent of its history; built whole once.
 
-A live row grows a few facts at a time (a reduce batch on Kafka), and :func:`~agents.reduce.rows.build`
-reads every fact of the row again, so the cost of each change grows with the row's history.
-:class:`Grown` keeps, beside a row, what its build computed that new facts leave as it was: the
-reports and incidents of each identity (no incident spans two), and for a zone its greatest kind
-mention, its dated status reports and their runs. :func:`grow` groups only the new facts,
-recomputes the incidents of the identities they touch and the status runs from the first one they
-can change; what the row reads from all its incidents (scores, relations, parties...) is read
-again. The row is the very one ``build`` gives for the same facts.
+A live row grows one event at a time, and :func:`~agents.reduce.rows.build` reads every fact of the
+row again. :class:`Grown` keeps, beside a row, the :class:`Parts` its build computed: the reports
+and incidents of each identity (no incident spans two); what the incidents of each relation and of
+the whole row add up to (their number, articles, first and last dates); for an alliance each
+incident's weight and share, the exact sums of shares and of absolute weights, and its incidents
+ranked by weight; for a zone its greatest kind mention, its dated status reports and their runs,
+and its facts of each role type.
+:func:`grow` groups only the new facts, groups again the incidents around them, and takes the
+incidents it replaced out of those sums and the new ones in: a step costs what it changes (and a
+chunk of the row's :class:`~agents.reduce.facts.Facts`), not the row's history. When the day an
+alliance is weighed from moves (its newest event date), every weight changes and is computed
+again: once a day of news at most for a live row, however busy.
+
+The parts are updated in place, for the newest row grown from them: a row grown from again after
+that (an older one) has its parts built again from its facts. The row is the very one ``build``
+gives for the same facts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, insort
-from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
+from functools import partial
+from itertools import chain, repeat
+from operator import itemgetter, mul
+from typing import Any
+
+from sortedcontainers import SortedList
 
 from agents.reduce import alliances, zones
 from agents.reduce.config import Scoring, default
 from agents.reduce.facts import (
+    Facts,
     Identity,
     Incident,
     Report,
-    Summed,
+    Tally,
     canonical,
     find,
     getter,
     group,
     incidents_of,
     incidents_until,
-    merged,
     preferred,
-    relation,
-    tally,
 )
 from agents.reduce.rows import State
-from agents.reduce.score import weights
+from agents.reduce.score import exact, units, weights
 from agents.reduce.zones import Dated, Mention, Run
+from agents.speed import assemble
 from schemas.event import PloverType
-from schemas.state import AllianceState, Fact, ZoneState, ZoneStep
+from schemas.state import AllianceState, Fact, Highlight, Relation, ZoneState, ZoneStep
 
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
 so that names sort as relations do."""
-_name = itemgetter(0, 1, 2)
+Span = tuple[int, list[Incident], list[Incident]]
+"""Where in an identity's incidents some (the first list) are replaced by others (the second)."""
 _facts = getter("facts")
+_VALUES = {kind: kind.value for kind in PloverType}
 _dated_key = itemgetter(0, 1, 2)  # day, precedence, event id: unique in a row
 
 
@@ -62,43 +75,217 @@ class Timeline:
     steps: tuple[ZoneStep, ...]
 
 
+class Sum:
+    """What incidents add up to, weights aside: how many, their articles, their first and last event
+    dates (each article and date with the number of incidents it counts for, so that one can go)."""
+
+    __slots__ = ("articles", "count", "first", "firsts", "last", "lasts")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.articles: dict[str, int] = {}
+        self.firsts: dict[dt.date, int] = {}
+        self.lasts: dict[dt.date, int] = {}
+        self.first: dt.date | None = None
+        self.last: dt.date | None = None
+
+    def add(self, incident: Incident) -> None:
+        self.count += 1
+        articles = self.articles
+        for article in incident.sources:
+            articles[article] = articles.get(article, 0) + 1
+        if (day := incident.date) is not None:
+            self.firsts[day] = self.firsts.get(day, 0) + 1
+            if self.first is None or day < self.first:
+                self.first = day
+        if (day := incident.last) is not None:
+            self.lasts[day] = self.lasts.get(day, 0) + 1
+            if self.last is None or day > self.last:
+                self.last = day
+
+    def remove(self, incident: Incident) -> None:
+        self.count -= 1
+        for article in incident.sources:
+            _drop(self.articles, article)
+        if (day := incident.date) is not None and _drop(self.firsts, day) and day == self.first:
+            self.first = min(self.firsts, default=None)
+        if (day := incident.last) is not None and _drop(self.lasts, day) and day == self.last:
+            self.last = max(self.lasts, default=None)
+
+
+def _drop(counts: dict[Any, int], key: object) -> bool:
+    """One ``key`` less in ``counts``; whether that was its last."""
+    left = counts[key] - 1
+    if left:
+        counts[key] = left
+        return False
+    del counts[key]
+    return True
+
+
+Ranked = tuple[float, Identity, int, str, str, float, Incident]
+"""An incident as an alliance ranks its strongest: minus its absolute weight, then in the order of
+the row's incidents (its identity, its first report's day, zone and event id); its weight, itself."""
+
+
+@dataclass(slots=True)
+class Parts:
+    """What a row's build computed from its facts, updated in place by :func:`grow` (see the module)."""
+
+    turn: int
+    """The turn of the row these parts are of; a row of another turn builds its own."""
+    reports: dict[Identity, list[Report]]
+    found: dict[Identity, list[Incident]]
+    firsts: dict[Identity, list[int]]
+    """The day ordinal of each incident's first report (0 when undated), as ``found`` are sorted."""
+    sums: dict[Name, Sum]
+    relations: dict[Name, Relation]
+    names: list[Name]
+    """The names of ``sums``, sorted: the order of the row's relations."""
+    whole: Sum
+    per_type: Counter[PloverType]
+    timeline: Timeline | None = None
+    """A zone row's; ``None`` for an alliance."""
+    roles: defaultdict[PloverType, list[Fact]] | None = None
+    """A zone row's facts of each of the types that say who is party to, deployed in and holding it
+    (:data:`~agents.reduce.zones.ROLES`), in no order."""
+    reference: dt.date | None = None
+    """The day an alliance row's incidents are weighed from, and below, what they weigh."""
+    weighed: dict[Identity, tuple[list[float], list[float]]] | None = None
+    score: int = 0
+    """The sum of every report's share, in :func:`~agents.reduce.score.units`."""
+    gross: int = 0
+    """The sum of the incidents' absolute weights, :func:`~agents.reduce.score.exact`."""
+    ranked: SortedList | None = None
+    top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
+    """The strongest incidents the row shows, and their highlights."""
+
+    def taken(self, identity: Identity, spans: list[Span]) -> Name:
+        """Count an identity's incidents as ``spans`` replace them; their relation's name."""
+        name: Name = identity[:3]  # type: ignore[assignment]
+        summed = self.sums.get(name)
+        if summed is None:
+            summed = self.sums[name] = Sum()
+            insort(self.names, name)
+        whole, per_type = self.whole, self.per_type
+        for _, gone, fresh in spans:
+            for incident in gone:
+                summed.remove(incident)
+                whole.remove(incident)
+                per_type[incident.type] -= 1
+            for incident in fresh:
+                summed.add(incident)
+                whole.add(incident)
+                per_type[incident.type] += 1
+        return name
+
+    def related(self, names: Iterable[Name]) -> None:
+        """The relations of ``names`` summed again (gone when they count no incident)."""
+        for name in names:
+            summed = self.sums[name]
+            if summed.count:
+                self.relations[name] = relation(name, summed)
+            else:
+                del self.sums[name]
+                self.relations.pop(name, None)
+                del self.names[bisect_left(self.names, name)]
+
+    def tally(self) -> Tally:
+        """The row's :class:`~agents.reduce.facts.Tally`, from the sums."""
+        counts = dict(sorted((_VALUES[kind], count) for kind, count in self.per_type.items() if count))
+        relations = tuple(map(self.relations.__getitem__, self.names))
+        return Tally(relations, len(self.whole.articles), counts, self.whole.first, self.whole.last)
+
+    def weigh(self, reference: dt.date | None, scoring: Scoring) -> None:
+        """Every incident weighed from ``reference``."""
+        self.reference, self.weighed, self.score, self.gross = reference, {}, 0, 0
+        ranked = []
+        for identity, run in self.found.items():
+            totals, shares = self.weighed[identity] = weights(run, reference, scoring)
+            self.score += sum(map(mul, map(units, shares), map(len, map(_facts, run))))
+            self.gross += sum(map(exact, totals))
+            ranked.extend(map(_ranked, repeat(identity), totals, run))
+        self.ranked = SortedList(ranked)
+
+    def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
+        """The weights of an identity's incidents as ``spans`` replace some."""
+        assert self.weighed is not None and self.ranked is not None
+        totals, shares = self.weighed.setdefault(identity, ([], []))
+        for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
+            end = start + len(gone)
+            for incident, total, share in zip(gone, totals[start:end], shares[start:end], strict=True):
+                self.score -= units(share) * len(incident.facts)
+                self.gross -= exact(total)
+                self.ranked.remove(_ranked(identity, total, incident))
+            totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
+            for incident, total, share in zip(fresh, *weighed, strict=True):
+                self.score += units(share) * len(incident.facts)
+                self.gross += exact(total)
+                self.ranked.add(_ranked(identity, total, incident))
+        if not totals:
+            del self.weighed[identity]
+
+    def strongest(self, scoring: Scoring) -> tuple[Highlight, ...]:
+        """The highlights of the strongest incidents."""
+        assert self.ranked is not None
+        top = tuple(self.ranked.islice(0, scoring.strongest))
+        if top != self.top[0]:
+            self.top = top, tuple(alliances.highlight(entry[5], entry[6]) for entry in top)
+        return self.top[1]
+
+
+def _ranked(identity: Identity, total: float, incident: Incident) -> Ranked:
+    return -abs(total), identity, *_head(incident), total, incident
+
+
+def relation(name: Name, summed: Sum) -> Relation:
+    """The relation ``name`` of incidents adding up to ``summed``."""
+    source, target, kind = name
+    return assemble(
+        Relation,
+        {
+            "source": source,
+            "target": target or None,
+            "type": kind,
+            "count": summed.count,
+            "sources": len(summed.articles),
+            "first": summed.first,
+            "last": summed.last,
+        },
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Grown:
-    """A row and what its build computed from its facts; never changed in place (see :func:`grow`)."""
+    """A row and what its build computed from its facts (see the module)."""
 
     table: str
     key: str
     state: State
-    reports: dict[Identity, list[Report]]
-    found: dict[Identity, list[Incident]]
-    order: tuple[Identity, ...]
-    """The identities of ``found``, sorted: the order of the row's incidents."""
-    summed: dict[Name, Summed]
-    """Each relation with its articles, under its :data:`Name`."""
-    timeline: Timeline | None = None
-    """A zone row's; ``None`` for an alliance."""
-    weighed: Weights | None = None
-    """An alliance row's: the weights of each identity's incidents (the list of ``found`` they were
-    weighed from, their totals and shares) relative to the day the row is weighed from."""
+    parts: Parts
+    turn: int = 0
 
 
-def grown(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None = None) -> Grown:
+def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = None) -> Grown:
     """The row ``table[key]`` holding ``facts`` (canonical), built whole, with its parts."""
     if table not in (AllianceState.TABLE, ZoneState.TABLE):
         raise ValueError(f"unknown table {table!r}")
     scoring = default()
-    reports = group(facts)
+    held = Facts.of(facts)
+    reports = group(held)
     found = {identity: incidents_of(identity, run, scoring.window_days) for identity, run in reports.items()}
-    order = tuple(sorted(found))
-    timeline = None
+    firsts = {identity: list(map(_first, run)) for identity, run in found.items()}
+    parts = Parts(0, reports, found, firsts, {}, {}, [], Sum(), Counter())
+    parts.related({parts.taken(identity, [(0, [], run)]) for identity, run in found.items()})
     if table == ZoneState.TABLE:
-        mention = zones.mention(facts, scoring)
+        mention = zones.mention(held, scoring)
         kind = None if mention is None else mention[1]
-        dated = zones.dated(facts, scoring)
+        dated = zones.dated(held, scoring)
         runs = zones.runs_from(dated, scoring)
-        timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
-    summed = _summed(found, order)
-    return _assembled(table, key, facts, reports, found, order, summed, timeline, as_of, scoring)
+        parts.timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
+        parts.roles = defaultdict(list)
+        _cast(parts.roles, held, ())
+    return _assembled(table, key, held, parts, as_of, scoring, None)
 
 
 def grow(row: Grown, new: Iterable[Fact]) -> Grown:
@@ -121,102 +308,183 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     if not added:
         return row
     scoring = default()
-    window = scoring.window_days
-    facts = merged(held, added, replaced)
-    reports, found = dict(row.reports), dict(row.found)
-    moved = group(replaced)  # the identities a re-extraction takes reports from: grouped again whole
-    for identity, run in moved.items():
-        gone = {report[2] for report in run}
-        reports[identity] = [report for report in reports[identity] if report[2] not in gone]
-    grouped = group(added)
-    for identity, run in grouped.items():
-        if identity in moved or identity not in reports:
-            reports[identity] = [*reports.get(identity, ()), *run]
+    as_of = row.state.as_of
+    parts = row.parts if row.parts.turn == row.turn else grown(row.table, row.key, held, as_of).parts
+    parts.turn = -1  # no row's until this growth is done (should it fail half way)
+    facts = Facts.of(held).merged(added, replaced)
+    changed = _regroup(parts, added, replaced, scoring.window_days)
+    parts.related({parts.taken(identity, spans) for identity, spans in changed})
+    if parts.timeline is not None and parts.roles is not None:
+        parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
+        _cast(parts.roles, added, replaced)
+    return _assembled(row.table, row.key, facts, parts, as_of, scoring, changed, row.turn + 1)
+
+
+def _cast(
+    roles: defaultdict[PloverType, list[Fact]], added: Iterable[Fact], replaced: Iterable[Fact]
+) -> None:
+    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones."""
+    for item in replaced:
+        if item.type in zones.ROLES:
+            roles[item.type].remove(item)
+    for item in added:
+        if item.type in zones.ROLES:
+            roles[item.type].append(item)
+
+
+def _regroup(
+    parts: Parts, added: list[Fact], replaced: list[Fact], window: int
+) -> list[tuple[Identity, list[Span]]]:
+    """The reports and incidents of ``parts`` with ``added`` facts, in place of ``replaced`` ones
+    (in place): each identity they touch, with the spans of its incidents replaced, in the order
+    they were (a re-extraction's report taken out, then new ones put in)."""
+    reports, found, firsts = parts.reports, parts.found, parts.firsts
+    changed = []
+    for identity, gone in sorted(group(replaced).items()):
+        for report in gone:
+            spans = _without(identity, reports[identity], found[identity], firsts[identity], report, window)
+            changed.append((identity, spans))
+            if not reports[identity]:
+                del reports[identity], found[identity], firsts[identity]
+    for identity, new in sorted(group(added).items()):
+        if identity in reports:
+            spans = _regrouped(identity, reports[identity], found[identity], firsts[identity], new, window)
         else:
-            regrouped = _regrouped(identity, reports[identity], found[identity], run, window)
-            reports[identity], found[identity] = regrouped
-    for identity in moved.keys() | (reports.keys() - row.reports.keys()):
-        if reports[identity]:
-            found[identity] = incidents_of(identity, reports[identity], window)
-        else:
-            del reports[identity], found[identity]
-    order = row.order if found.keys() == row.found.keys() else tuple(sorted(found))
-    summed = dict(row.summed)
-    touched = {_name(identity) for identity in chain(moved, grouped)}
-    for name in touched:  # summed again below, unless no incident of theirs is left
-        summed.pop(name, None)
-    summed.update(_summed(found, order, touched))
-    timeline = None
-    if row.timeline is not None:
-        timeline = _timeline(row.timeline, facts, added, replaced, scoring)
-    return _assembled(
-        row.table,
-        row.key,
-        facts,
-        reports,
-        found,
-        order,
-        summed,
-        timeline,
-        row.state.as_of,
-        scoring,
-        row.weighed,
-    )
+            reports[identity], found[identity] = new, incidents_of(identity, new, window)
+            firsts[identity] = list(map(_first, found[identity]))
+            spans = [(0, [], list(found[identity]))]
+        changed.append((identity, spans))
+    return changed
+
+
+def _without(
+    identity: Identity, run: list[Report], found: list[Incident], firsts: list[int], gone: Report, window: int
+) -> list[Span]:
+    """Take ``gone`` out of the reports of one identity and group their incidents again (in place),
+    from the nearest report no incident reaches before it up to where the grouping settles; the
+    span replaced."""
+    out = bisect_left(run, gone)
+    low = out
+    while low > 0 and not _quiet(run, found, firsts, low, window):
+        low -= 1
+
+    def settled(index: int) -> bool:
+        return _quiet(run, found, firsts, low + index + 1, window)  # a report after the one gone
+
+    span = _AHEAD
+    while True:  # grouped on a slice that grows until it settles or holds the rest of the run
+        rest = [*run[low:out], *run[out + 1 : out + 1 + span]]
+        grouped, stop = incidents_until(identity, rest, window, settled, out - low) if rest else ([], 0)
+        if stop < len(rest) or out + 1 + span >= len(run):
+            break
+        span *= 2
+    end = len(found) if stop == len(rest) else _placed(run, firsts, low + stop + 1, 0)
+    spans = [_trimmed(found, _placed(run, firsts, low, 0), end, grouped)]
+    del run[out]
+    _splice(found, firsts, spans)
+    return spans
 
 
 def _regrouped(
-    identity: Identity, run: list[Report], found: list[Incident], new: list[Report], window: int
-) -> tuple[list[Report], list[Incident]]:
-    """The reports of one identity with ``new`` ones, and their incidents, grouped again only
-    around the new reports.
+    identity: Identity,
+    run: list[Report],
+    found: list[Incident],
+    firsts: list[int],
+    new: list[Report],
+    window: int,
+) -> list[Span]:
+    """Put ``new`` reports in the reports of one identity and group their incidents again only
+    around them (in place); the spans replaced (less the incidents that came out the same).
 
-    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at a
-    report no incident reaches whatever came before it: one more than ``window`` days after the
-    report before it (undated reports, each an incident of its own, come first). After a new
-    report, it stops at the first report of a day that no incident reaches, in the grouping before
-    as in this one: from there to the next new report, the incidents are those found before.
+    ``run`` is sorted and ``found`` are its incidents, by first report. Grouping again starts at
+    the nearest report before a new one at which no incident is open, the grouping having read
+    the reports before it (:func:`_quiet`); after a new report, it stops at the first report at
+    which none is open, in the grouping before as in this one: from there to the next new report,
+    the incidents are those found before.
     """
-    merged = list(run)
+    merged = run
     for report in new:
         insort(merged, report)
     places = sorted(bisect_left(merged, report) for report in new)
-    out: list[Incident] = []
-    taken = 0  # the incidents of ``found`` before the first report not grouped yet
-    end = 0  # that report
+
+    def quiet(index: int) -> bool:
+        return _quiet(merged, found, firsts, index, window)
+
+    def settled(index: int, low: int) -> bool:
+        return quiet(low + index)
+
+    def placed(index: int) -> int:
+        return _placed(merged, firsts, index, bisect_left(places, index))
+
+    spans: list[Span] = []
+    end = 0  # the first report not grouped yet
     at = 0
     while at < len(places):
         low = places[at]
-        while low > end and merged[low][0] - merged[low - 1][0] <= window:
+        while low > end and not quiet(low):
             low -= 1
-        start = bisect_left(found, merged[low][0], key=_first) if low > end else taken
-        out.extend(found[taken:start])
-
-        def settled(index: int, low: int = low) -> bool:
-            """Whether no incident found before reaches the report ``low + index``, first of its day."""
-            day = merged[low + index][0]
-            if day == 0 or merged[low + index - 1][0] == day:
-                return False
-            reach = bisect_left(found, day - window, key=_first)
-            return reach == len(found) or _first(found[reach]) >= day
-
         after = places[at] - low + 1
         span = after + _AHEAD
         while True:  # grouped on a slice that grows until it settles or holds the rest of the run
-            grouped, stop = incidents_until(identity, merged[low : low + span], window, settled, after)
+            grouped, stop = incidents_until(
+                identity, merged[low : low + span], window, partial(settled, low=low), after
+            )
             if stop < span or low + span >= len(merged):
                 break
             span *= 2
-        out.extend(grouped)
         end = low + stop
-        if end == len(merged):
-            return merged, out
-        taken = bisect_left(found, merged[end][0], key=_first)
+        spans.append(_trimmed(found, placed(low), len(found) if end == len(merged) else placed(end), grouped))
         at = bisect_left(places, end)
-    out.extend(found[taken:])
-    return merged, out
+    _splice(found, firsts, spans)
+    return spans
 
 
-_AHEAD = 32
+def _quiet(run: list[Report], found: list[Incident], firsts: list[int], index: int, window: int) -> bool:
+    """Whether no incident of ``found`` is open at the report ``index`` of ``run``: none begun by a
+    report before it within ``window`` days (undated reports are each an incident of their own, and
+    come first). ``found`` are the incidents of ``run``'s reports before ``index``, and maybe of more."""
+    day = run[index][0]
+    if day == 0:
+        return True
+    reach = bisect_left(firsts, day - window)
+    return reach == len(found) or _head(found[reach]) >= run[index][:3]
+
+
+def _placed(run: list[Report], firsts: list[int], index: int, new: int) -> int:
+    """How many incidents of ``found`` come before the report ``index`` of ``run``, at which none is
+    open (:func:`_quiet`); ``new`` of the reports before it are not ``found``'s."""
+    day = run[index][0]
+    return bisect_left(firsts, day) if day else index - new
+
+
+def _head(incident: Incident) -> tuple[int, str, str]:
+    """The day ordinal, zone and event id of an incident's first report: where it sorts."""
+    head = incident.facts[0]
+    day = head.date
+    return day.toordinal() if day else 0, head.zone or "", head.event_id
+
+
+def _trimmed(found: list[Incident], start: int, end: int, grouped: list[Incident]) -> Span:
+    """The span of ``found[start:end]`` that ``grouped`` replaces, less the incidents at either end
+    that came out the same."""
+    most = min(end - start, len(grouped))
+    head = 0
+    while head < most and grouped[head] == found[start + head]:
+        head += 1
+    tail = 0
+    while tail < most - head and grouped[-1 - tail] == found[end - 1 - tail]:
+        tail += 1
+    return start + head, found[start + head : end - tail], grouped[head : len(grouped) - tail]
+
+
+def _splice(found: list[Incident], firsts: list[int], spans: list[Span]) -> None:
+    """Replace in ``found`` the incidents of each span (and their first days in ``firsts``)."""
+    for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
+        found[start : start + len(gone)] = fresh
+        firsts[start : start + len(gone)] = map(_first, fresh)
+
+
+_AHEAD = 8
 """How many reports past a new one a grouping again first takes in, to find where it settles."""
 
 
@@ -273,101 +541,34 @@ def _order(found: Mention) -> tuple[int, int]:
     return found[0]
 
 
-def _summed(
-    found: dict[Identity, list[Incident]], order: Sequence[Identity], names: Set[Name] | None = None
-) -> dict[Name, Summed]:
-    """The relations of the incidents ``found`` (of ``names`` only, if given), each under its name."""
-    runs: dict[Name, list[Incident]] = {}
-    for identity in order:
-        name = _name(identity)
-        if names is None or name in names:
-            runs.setdefault(name, []).extend(found[identity])
-    return {name: relation(run) for name, run in runs.items()}
-
-
 def _assembled(
     table: str,
     key: str,
-    facts: tuple[Fact, ...],
-    reports: dict[Identity, list[Report]],
-    found: dict[Identity, list[Incident]],
-    order: tuple[Identity, ...],
-    summed: dict[Name, Summed],
-    timeline: Timeline | None,
+    facts: Facts,
+    parts: Parts,
     as_of: dt.date | None,
     scoring: Scoring,
-    known: Weights | None = None,
+    changed: list[tuple[Identity, list[Span]]] | None,
+    turn: int = 0,
 ) -> Grown:
-    counted = tally(map(summed.__getitem__, sorted(summed)))
+    """The row from its parts; ``changed`` (see :func:`_regroup`) are the incidents to weigh again,
+    ``None`` for all."""
+    counted = parts.tally()
     state: State
-    weighed = None
-    if timeline is None:
-        every = list(chain.from_iterable(map(found.__getitem__, order)))
-        weighed = _weighed(found, order, alliances.reference(as_of, counted), known, scoring)
-        totals = list(chain.from_iterable(weighed.parts[identity][1] for identity in order))
-        shares = list(chain.from_iterable(weighed.parts[identity][2] for identity in order))
-        state = alliances.row(key, facts, every, counted, as_of, scoring, (totals, shares))
+    if parts.timeline is None:
+        reference = alliances.reference(as_of, counted)
+        if changed is None or reference != parts.reference:
+            parts.weigh(reference, scoring)
+        else:
+            for identity, spans in changed:
+                parts.reweigh(identity, spans, scoring)
+        sums = parts.score, parts.gross
+        strongest = parts.strongest(scoring)
+        state = alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
     else:
-        typed: defaultdict[PloverType, list[Fact]] = defaultdict(list)
-        for identity in order:
-            if identity[2] in zones.ROLES:
-                typed[identity[2]].extend(chain.from_iterable(map(_facts, found[identity])))
+        assert parts.roles is not None
+        timeline = parts.timeline
         kind = None if timeline.mention is None else timeline.mention[1]
-        state = zones.row(key, facts, typed, counted, kind, timeline.steps, as_of, scoring)
-    return Grown(table, key, state, reports, found, order, summed, timeline, weighed)
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """The weights of an alliance row's incidents, identity by identity, relative to ``reference``."""
-
-    reference: dt.date | None
-    parts: dict[Identity, tuple[list[Incident], list[float], list[float]]]
-
-
-def _weighed(
-    found: dict[Identity, list[Incident]],
-    order: Sequence[Identity],
-    reference: dt.date | None,
-    known: Weights | None,
-    scoring: Scoring,
-) -> Weights:
-    """The weights of ``found`` relative to ``reference``: those ``known`` relative to the same day
-    are kept, of every incident that is the very one they were weighed from."""
-    kept = {} if known is None or known.reference != reference else known.parts
-    parts = {}
-    for identity in order:
-        run = found[identity]
-        held = kept.get(identity)
-        if held is None:
-            parts[identity] = (run, *weights(run, reference, scoring))
-        elif held[0] is run:
-            parts[identity] = held
-        else:
-            parts[identity] = _reweighed(run, held, reference, scoring)
-    return Weights(reference, parts)
-
-
-def _reweighed(
-    run: list[Incident],
-    held: tuple[list[Incident], list[float], list[float]],
-    reference: dt.date | None,
-    scoring: Scoring,
-) -> tuple[list[Incident], list[float], list[float]]:
-    """The weights of ``run``, those of the incidents ``held`` weighed already kept."""
-    was, totals, shares = held
-    place = {id(incident): at for at, incident in enumerate(was)}
-    spots = [place.get(id(incident)) for incident in run]
-    fresh = [incident for incident, at in zip(run, spots, strict=True) if at is None]
-    new_totals, new_shares = weights(fresh, reference, scoring) if fresh else ([], [])
-    out_totals, out_shares = [], []
-    taken = 0
-    for at in spots:
-        if at is None:
-            out_totals.append(new_totals[taken])
-            out_shares.append(new_shares[taken])
-            taken += 1
-        else:
-            out_totals.append(totals[at])
-            out_shares.append(shares[at])
-    return run, out_totals, out_shares
+        state = zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
+    parts.turn = turn
+    return Grown(table, key, state, parts, turn)

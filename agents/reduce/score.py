@@ -2,7 +2,9 @@
 
 An incident's weight is shared equally by its reports, each share rounded to
 :data:`PLACES` decimals; a pair's score is the sum of those shares, so the
-contributions the audit lists add up to the score shown.
+contributions the audit lists add up to the score shown. Sums are kept exact, as integers
+(:func:`units`, :func:`exact`), so that a score or a magnitude added up one incident at a time, in
+any order, is the very float a sum over all of them gives.
 """
 
 from __future__ import annotations
@@ -57,6 +59,31 @@ def rounded(value: float) -> float:
     return round(value, PLACES)
 
 
+def units(share: float) -> int:
+    """A share (:func:`rounded` to :data:`PLACES`) in units of ``10 ** -PLACES``: exactly its decimal."""
+    return round(share * _SCALE)
+
+
+def points(total: int) -> float:
+    """The score of shares summing to ``total`` :func:`units`: the float nearest their exact sum."""
+    return total / _SCALE
+
+
+def exact(value: float) -> int:
+    """``abs(value)`` exactly, in units of ``2 ** -_BITS`` (every float is a whole number of them)."""
+    numerator, denominator = abs(value).as_integer_ratio()
+    return numerator << (_BITS + 1 - denominator.bit_length())
+
+
+def magnitude(total: int) -> float:
+    """The float nearest a sum of :func:`exact` values adding up to ``total`` (correctly rounded)."""
+    return total / (1 << _BITS)
+
+
+_BITS = 1074
+"""The exponent of the smallest positive float, ``2 ** -1074``."""
+
+
 def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scoring) -> Weighed:
     """The signed weight of each incident relative to ``reference``, and what each of its reports
     contributes (the weight shared by its reports, :func:`rounded` to :data:`PLACES`).
@@ -65,8 +92,9 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
     multiply it by ``n ** exponent``. One loop over a row's incidents, :func:`decay`
     inlined: this runs once per incident of every row a fold builds.
     """
-    # plain dicts: read once an incident, they are faster to index than the read-only views
-    kinds, modalities, exponent = dict(scoring.weights), dict(scoring.modality), scoring.exponent
+    kinds, modalities, exponent = scoring.weights, scoring.modality, scoring.exponent
+    if len(found) > _FEW:  # plain dicts: read once an incident, faster to index than the read-only views
+        kinds, modalities = dict(kinds), dict(modalities)
     half_life, undated = scoring.half_life_days, scoring.undated
     end = None if reference is None else reference.toordinal()
     totals, shares = [], []
@@ -77,6 +105,10 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
         totals.append(total)
         shares.append(rounded(total / len(facts)))
     return totals, shares
+
+
+_FEW = 8
+"""Up to this many incidents (a step's), copying the scoring's tables costs more than it saves."""
 
 
 def stance(score: float, magnitude: float, scoring: Scoring) -> Stance:

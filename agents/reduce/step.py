@@ -11,6 +11,7 @@ order, never on how they were batched. :func:`apply` is the one-event case on a 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from agents.reduce.facts import fact, find
 from agents.reduce.rows import State, key_of, keys
 from agents.reduce.tables import Held, grow, grown
@@ -20,9 +21,7 @@ from schemas.event import Event
 from schemas.ids import digest
 
 
-def step(
-    table: str, key: str, row: Held | None, events: Sequence[Event]
-) -> tuple[Held, list[Change]] | None:
+def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> tuple[Held, list[Change]] | None:
     """The row ``table[key]`` grown by ``events`` one at a time, in the order given, and their changes;
     ``None`` if the events change none of its facts.
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents import reduce
-from agents.reduce.facts import canonical, fact
+from agents.reduce import alliances
+from agents.reduce.config import default
+from agents.reduce.facts import Facts, canonical, fact
 from agents.reduce.growth import Grown, grow, grown
 from agents.reduce.rows import by_row
 from schemas import Event, Evidence
@@ -88,3 +92,56 @@ def test_a_timeline_grown_report_by_report_is_the_timeline_built_whole(
     for item in data.draw(st.permutations(items[1:])):
         row = grow(row, [fact(item)])
     assert row.state == reduce.fold(items)["zones"]["IDLIB"]
+
+
+@st.composite
+def crowded(draw: st.DrawFn) -> Event:
+    """A report of one pair over ten days, most of one type and modality, so that its incidents
+    chain day after day; kept with its id, another modality or confidence stands for a re-extraction."""
+    day = draw(st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=9))))
+    return event(
+        article_id=draw(st.sampled_from(["a1", "a2", "a3", "a4"])),
+        type=draw(st.sampled_from(["CONSULT", "CONSULT", "CONSULT", "ASSAULT"])),
+        source=draw(st.sampled_from(["RUS", "TUR"])),
+        target="SYR",
+        zone=draw(st.sampled_from([None, None, "IDLIB", "AFRIN"])),
+        date=day,
+        reported=draw(st.one_of(st.none(), st.just(DAY))),
+        modality=draw(st.sampled_from(["asserted", "asserted", "planned"])),
+        confidence=draw(st.sampled_from([0.5, 1.0])),
+    )
+
+
+@settings(max_examples=300)
+@given(st.lists(crowded(), min_size=1, max_size=40))
+def test_a_row_grown_one_event_at_a_time_is_the_row_built_whole(items: list[Event]) -> None:
+    rows = grown_in([[item] for item in items])
+    whole = reduce.fold(items)
+    for (table, key), row in rows.items():
+        assert row.state == whole[table][key]
+
+
+def test_a_row_grown_again_from_an_older_state_is_the_row_built_whole() -> None:
+    first, second, third = (event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k)) for k in range(3))
+    row = grown("alliances", "RUS|TUR", (fact(first),))
+    grow(row, [fact(second)])  # grows the parts the row shares in place
+    again = grow(row, [fact(third)])
+    assert again.state == reduce.fold([first, third])["alliances"]["RUS|TUR"]
+
+
+def test_facts_in_chunks_are_the_tuple_of_the_same_facts() -> None:
+    items = [fact(event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k % 30))) for k in range(1500)]
+    whole = canonical(list(items))
+    held = Facts.of(canonical(items[:700]))
+    for item in items[700:]:  # one at a time: chunks fill up and are cut in two
+        held = held.merged([item])
+    assert held == whole and whole == held and len(held) == len(whole)
+    assert list(held) == list(whole) and held[-1] == whole[-1] and held[10:20] == whole[10:20]
+    assert all(held.find(item.event_id) is item for item in whole)
+    assert held.find("0" * 32) is None
+    assert len({id(chunk) for _, chunk, _ in held._chunks}) > 1
+    redone = whole[5].model_copy(update={"confidence": 0.1})
+    assert held.merged([redone], [whole[5]]).find(redone.event_id) is redone
+    built = alliances.build("RUS|TUR", whole, None, default())
+    with pytest.warns(UserWarning):  # pydantic: the field is declared a tuple
+        assert orjson.loads(grown("alliances", "RUS|TUR", whole).state.dumps()) == orjson.loads(built.dumps())
