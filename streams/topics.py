@@ -7,6 +7,8 @@ EVENTS = "events"
 EVENTS_BY_ROW = "events.by-row"
 CHANGES = "state.changes"
 DLQ = "articles.dlq"
+DLQ_REPLAYED = "articles.dlq.replayed"
+"""The offsets of ``articles.dlq`` replayed (:mod:`streams.dlq`), one record each, keyed by the offset."""
 
 ALL = (ARTICLES, EVENTS, CHANGES, DLQ)
 """The topics a reader sees; ``events.by-row`` is the stages' own (:data:`streams.topology.ROUTE`)."""

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "streams.cli.serve",
     "streams.cli.audit",
     "streams.cli.store",
+    "streams.cli.dlq",
 )
 STORE_EXIT = 3
 """The exit status of a command stopped by a damaged, full or read-only store."""

@@ -105,6 +105,7 @@ class KafkaOptions(BaseSettings):
             spec(topics.EVENTS_BY_ROW, self.partitions),
             spec(topics.CHANGES, self.changes_partitions),
             spec(topics.DLQ, self.dlq_partitions),
+            spec(topics.DLQ_REPLAYED, 1),
             *(
                 TopicSpec(self.changelog(table), self.partitions, compacted)
                 for table in (*tables.names(), FACTS)

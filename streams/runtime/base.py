@@ -129,6 +129,18 @@ class Runtime(Protocol):
         """Every rejection on ``articles.dlq``, in log order."""
         ...
 
+    def dead_letter_records(self) -> list[tuple[int, DeadLetter]]:
+        """``(offset, dead letter)`` of every rejection on ``articles.dlq``, in log order."""
+        ...
+
+    def replayed(self) -> set[int]:
+        """The offsets of ``articles.dlq`` marked replayed (on ``articles.dlq.replayed``)."""
+        ...
+
+    def mark_replayed(self, offset: int, note: bytes) -> None:
+        """Mark the dead letter at ``offset`` replayed, with ``note`` (what the replay did) as the value."""
+        ...
+
     async def counts(self) -> dict[str, int]:
         """Records on each of :data:`streams.topics.ALL` (its end offsets)."""
         ...

@@ -373,7 +373,20 @@ class EmbeddedRuntime:
 
     def dead_letters(self) -> list[DeadLetter]:
         """Every rejection on ``articles.dlq``, in log order."""
-        return [DeadLetter.loads(record.value) for record in self.log.read(topics.DLQ)]
+        return [dead for _offset, dead in self.dead_letter_records()]
+
+    def dead_letter_records(self) -> list[tuple[int, DeadLetter]]:
+        """``(offset, dead letter)`` of every rejection on ``articles.dlq``, in log order."""
+        return [(record.offset, DeadLetter.loads(record.value)) for record in self.log.read(topics.DLQ)]
+
+    def replayed(self) -> set[int]:
+        """The offsets of ``articles.dlq`` marked replayed."""
+        return {int(record.key) for record in self.log.read(topics.DLQ_REPLAYED) if record.key}
+
+    def mark_replayed(self, offset: int, note: bytes) -> None:
+        """Append the mark of the dead letter at ``offset`` to ``articles.dlq.replayed``."""
+        with self.log.transaction() as writer:
+            writer.append(topics.DLQ_REPLAYED, str(offset), note)
 
     async def counts(self) -> dict[str, int]:
         """Records on every topic."""

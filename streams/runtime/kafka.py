@@ -375,4 +375,24 @@ class KafkaRuntime:
 
     async def adead_letters(self) -> list[DeadLetter]:
         """Async :meth:`dead_letters`."""
-        return [dead for _record, dead in _decoded(await self.read(topics.DLQ), DeadLetter)]
+        return [dead for _offset, dead in await self.adead_letter_records()]
+
+    def dead_letter_records(self) -> list[tuple[int, DeadLetter]]:
+        """``(offset, dead letter)`` of every rejection on ``articles.dlq``, in log order.
+
+        Offsets are ``articles.dlq`` offsets: one sequence while it has one partition (the default).
+        """
+        return _blocking(self.adead_letter_records())
+
+    async def adead_letter_records(self) -> list[tuple[int, DeadLetter]]:
+        """Async :meth:`dead_letter_records`."""
+        return [(record.offset, dead) for record, dead in _decoded(await self.read(topics.DLQ), DeadLetter)]
+
+    def replayed(self) -> set[int]:
+        """The offsets of ``articles.dlq`` marked replayed (the keys of ``articles.dlq.replayed``)."""
+        records = _blocking(self.read(topics.DLQ_REPLAYED))
+        return {int(record.key) for record in records if record.key}
+
+    def mark_replayed(self, offset: int, note: bytes) -> None:
+        """Send the mark of the dead letter at ``offset`` to ``articles.dlq.replayed``."""
+        self.publish_raw(topics.DLQ_REPLAYED, str(offset).encode(), note)
