@@ -3,7 +3,7 @@ memory) and on the session's broker."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -16,7 +16,7 @@ from streams.runtime.embedded import EmbeddedRuntime
 from streams.runtime.kafka import KafkaRuntime
 from tests.support.kafka import Kafka, kafka, unique
 
-__all__ = ["extractor", "kafka", "runtime"]
+__all__ = ["extractor", "kafka", "runtime", "runtime_with"]
 
 
 @pytest.fixture(scope="session")
@@ -24,21 +24,37 @@ def extractor() -> Extractor:
     return load_extractor(DEFAULT_MODEL)
 
 
+RuntimeWith = Callable[[Extractor], Runtime]
+
+
 @pytest.fixture(params=["embedded", "memory", pytest.param("kafka", marks=pytest.mark.kafka)])
-def runtime(
-    request: pytest.FixtureRequest, extractor: Extractor, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Runtime]:
-    """A fresh runtime: an empty data directory, an empty in-memory log, or a namespace of its own on
-    the session's broker."""
-    if request.param in ("embedded", "memory"):
-        home = tmp_path_factory.mktemp(request.param)
-        store = MemoryLog(home) if request.param == "memory" else None
-        opened: Runtime = EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
-    else:
-        broker: Kafka = request.getfixturevalue("kafka")
-        options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
-        opened = KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
+def runtime_with(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RuntimeWith]:
+    """Opens a fresh runtime on the extractor given: an empty data directory, an empty in-memory log, or
+    a namespace of its own on the session's broker."""
+    opened: list[Runtime] = []
+
+    def open_runtime(extractor: Extractor) -> Runtime:
+        if request.param in ("embedded", "memory"):
+            home = tmp_path_factory.mktemp(request.param)
+            store = MemoryLog(home) if request.param == "memory" else None
+            runtime: Runtime = EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
+        else:
+            broker: Kafka = request.getfixturevalue("kafka")
+            options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
+            runtime = KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
+        opened.append(runtime)
+        return runtime
+
     try:
-        yield opened
+        yield open_runtime
     finally:
-        opened.close()
+        for runtime in opened:
+            runtime.close()
+
+
+@pytest.fixture
+def runtime(runtime_with: RuntimeWith, extractor: Extractor) -> Runtime:
+    """A fresh runtime on the default extractor (see :func:`runtime_with`)."""
+    return runtime_with(extractor)
