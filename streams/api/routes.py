@@ -15,6 +15,7 @@ from agents import reduce
 from agents.reduce.tables import Table, every, get, names
 from schemas import Article
 from schemas.event import PloverType
+from streams import dlq
 from streams.api.endpoint import JSON, Endpoint, Handler, Param, Reply, ref
 from streams.api.errors import ApiError
 from streams.api.guard import read_body, require_token
@@ -218,6 +219,35 @@ async def post_articles(request: Request) -> Response:
     return json(reply, 202)
 
 
+async def dead_letters(request: Request) -> Response:
+    """A page of dead letters after the offset ``after``, as ``entente dlq list --json`` gives them."""
+    after = number(request, "after", -1, -1, 2**62)
+    limit = number(request, "limit", PAGE_DEFAULT, 1, PAGE_MAX)
+    later = [entry for entry in await service(request).dead_letters() if entry.offset > after]
+    page = later[:limit]
+    cursor = page[-1].offset if len(later) > limit else None
+    return json({"dead_letters": [entry.summary() for entry in page], "next": cursor})
+
+
+async def replay_dead_letters(request: Request) -> Response:
+    """Replay the dead letters of the body's ``offsets`` (none, or no body: every one not yet replayed)."""
+    running = service(request)
+    require_token(request, running.config.token)
+    body = await read_body(request, running.config.max_body)
+    try:
+        payload = orjson.loads(body) if body.strip() else {}
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, f"malformed JSON: {exc}") from exc
+    given = payload.get("offsets", []) if isinstance(payload, dict) else None
+    if not isinstance(given, list):
+        raise ApiError(400, 'send an object {"offsets": [OFFSET, ...]} or no body')
+    try:
+        outcomes = await running.replay(dlq.parse_offsets(map(str, given)))
+    except dlq.UnknownOffset as exc:
+        raise ApiError(400, str(exc)) from exc
+    return json({"outcomes": [outcome.as_dict() for outcome in outcomes]})
+
+
 # -- live streams -----------------------------------------------------------------
 
 
@@ -312,6 +342,43 @@ ERROR = ref("Error")
 BAD = Reply(400, "A malformed parameter.", ERROR)
 MISSING = Reply(404, "No such row.", ERROR)
 SSE = "text/event-stream"
+DEAD_LETTER_PAGE = {
+    "type": "object",
+    "properties": {
+        "dead_letters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "offset": {"type": "integer"},
+                    "received_at": {"type": ["string", "null"], "format": "date-time"},
+                    "stage": {"type": "string"},
+                    "input": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "replayed": {"type": "boolean"},
+                },
+            },
+        },
+        "next": {"type": ["integer", "null"], "description": "The `after` of the next page."},
+    },
+    "required": ["dead_letters", "next"],
+}
+REPLAYED = {
+    "type": "object",
+    "properties": {
+        "outcomes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "offset": {"type": "integer"},
+                    "result": {"enum": ["replayed", "skipped", "rejected", "unreplayable"]},
+                    "detail": {"type": "string"},
+                },
+            },
+        }
+    },
+}
 
 
 def listing_of(name: str) -> dict[str, Any]:
@@ -450,6 +517,48 @@ READS: tuple[Endpoint, ...] = (
         body={"oneOf": [ref("ArticleInput"), {"type": "array", "items": ref("ArticleInput")}]},
         secured=True,
         tag="articles",
+    ),
+    Endpoint(
+        "GET",
+        "/dlq",
+        dead_letters,
+        "Dead letters of articles.dlq in log order, a page at a time.",
+        (
+            Param(
+                "after",
+                "query",
+                "Cursor: the `next` of the previous page (an articles.dlq offset).",
+                {"type": "integer", "minimum": -1},
+            ),
+            Param(
+                "limit",
+                "query",
+                "Page size.",
+                {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
+            ),
+        ),
+        (Reply(200, "A page of dead letters; `next` is null after the last page.", DEAD_LETTER_PAGE), BAD),
+        tag="dead letters",
+    ),
+    Endpoint(
+        "POST",
+        "/dlq/replay",
+        replay_dead_letters,
+        "Replay dead letters after a fix, each at most once, as `entente dlq replay` does.",
+        replies=(
+            Reply(200, "What happened to each dead letter.", REPLAYED),
+            Reply(400, "Not JSON, or an offset that is not one or names no dead letter.", ERROR),
+            Reply(401, "Missing or wrong bearer token.", ERROR),
+            Reply(403, "Writes are disabled (the server has no token).", ERROR),
+            Reply(413, "The body is over the size limit.", ERROR),
+        ),
+        body={
+            "type": "object",
+            "properties": {"offsets": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+            "description": "The offsets to replay; none (or no body): every dead letter not yet replayed.",
+        },
+        secured=True,
+        tag="dead letters",
     ),
 )
 SERVICE: tuple[Endpoint, ...] = (

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from schemas import Change, Event
-from streams import topics
+from streams import dlq, topics
 from streams.api.config import ApiConfig
 from streams.api.hub import Fanout
 from streams.api.reads import Reads, event_view
@@ -75,6 +75,15 @@ class Service:
         """Publish articles and rejections as ``entente ingest`` does, one write at a time."""
         async with self._write_lock:
             return await asyncio.to_thread(ingest_items, self._writer, items)
+
+    async def dead_letters(self) -> list[dlq.Entry]:
+        """Every dead letter, in log order (:func:`streams.dlq.entries`)."""
+        return await asyncio.to_thread(dlq.entries, self._reader)
+
+    async def replay(self, offsets: list[int]) -> list[dlq.Outcome]:
+        """Replay dead letters as ``entente dlq replay`` does, one write at a time."""
+        async with self._write_lock:
+            return await asyncio.to_thread(dlq.replay, self._writer, offsets)
 
     async def status(self) -> Status:
         """Records on every topic and how far behind each stage is (on Kafka, the cluster's)."""
