@@ -342,6 +342,21 @@ ERROR = ref("Error")
 BAD = Reply(400, "A malformed parameter.", ERROR)
 MISSING = Reply(404, "No such row.", ERROR)
 SSE = "text/event-stream"
+PAGING = (
+    Param(
+        "after",
+        "query",
+        "Cursor: the `next` of the previous page (a log offset).",
+        {"type": "integer", "minimum": -1},
+    ),
+    Param(
+        "limit",
+        "query",
+        "Page size.",
+        {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
+    ),
+)
+"""The parameters of a listing paged by log offset."""
 DEAD_LETTER_PAGE = {
     "type": "object",
     "properties": {
@@ -468,18 +483,7 @@ READS: tuple[Endpoint, ...] = (
                 {"type": "string", "format": "date"},
             ),
             AS_OF,
-            Param(
-                "after",
-                "query",
-                "Cursor: the `next` of the previous page (a log offset).",
-                {"type": "integer", "minimum": -1},
-            ),
-            Param(
-                "limit",
-                "query",
-                "Page size.",
-                {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
-            ),
+            *PAGING,
         ),
         (Reply(200, "A page of events; `next` is null after the last page.", ref("EventPage")), BAD),
         tag="events",
@@ -523,20 +527,7 @@ READS: tuple[Endpoint, ...] = (
         "/dlq",
         dead_letters,
         "Dead letters of articles.dlq in log order, a page at a time.",
-        (
-            Param(
-                "after",
-                "query",
-                "Cursor: the `next` of the previous page (an articles.dlq offset).",
-                {"type": "integer", "minimum": -1},
-            ),
-            Param(
-                "limit",
-                "query",
-                "Page size.",
-                {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": PAGE_DEFAULT},
-            ),
-        ),
+        PAGING,
         (Reply(200, "A page of dead letters; `next` is null after the last page.", DEAD_LETTER_PAGE), BAD),
         tag="dead letters",
     ),
