@@ -10,6 +10,7 @@ from streams import dlq
 from streams.cli import main
 from streams.cli.context import print_json, print_json_line, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
+from streams.cli.render import plain
 
 BAD_INPUT = 2
 """The exit status of an offset that is not one, or names no dead letter."""
@@ -17,7 +18,7 @@ BAD_INPUT = 2
 
 def _refuse(exc: dlq.UnknownOffset) -> None:
     """End the command with the one line saying which offset is wrong and why."""
-    click.echo(f"entente: {exc}", err=True)
+    click.echo(f"entente: {plain(exc)}", err=True)
     raise click.exceptions.Exit(BAD_INPUT)
 
 
@@ -36,7 +37,7 @@ def list_(data_dir: Path, broker: str, as_json: bool) -> None:
         if as_json:
             print_json_line(entry.summary())
         else:
-            click.echo(entry.line())
+            click.echo(plain(entry.line()))
 
 
 @dlq_group.command("show")
@@ -70,4 +71,4 @@ def replay(data_dir: Path, broker: str, as_json: bool, offsets: tuple[str, ...])
         if as_json:
             print_json_line(outcome.as_dict())
         else:
-            click.echo(outcome.line())
+            click.echo(plain(outcome.line()))
