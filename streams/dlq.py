@@ -94,7 +94,7 @@ def parse_offsets(texts: Iterable[str]) -> list[int]:
     """Offsets given as text; one that is not a whole number is :class:`UnknownOffset`."""
     out = []
     for text in texts:
-        if not str(text).isdigit():
+        if not (str(text).isascii() and str(text).isdigit()):
             raise UnknownOffset(f"input={text} reason=not an offset of articles.dlq (a whole number)")
         out.append(int(text))
     return out

@@ -62,7 +62,7 @@ def test_an_article_too_large_then_allowed_is_replayed_once(
     ("args", "line"),
     [
         (("show", "7"), "entente: input=7 reason=no dead letter at this offset of articles.dlq"),
-        (("show", "x"), "entente: input=x reason=not an offset of articles.dlq (a whole number)"),
+        (("show", "²"), "entente: input=² reason=not an offset of articles.dlq (a whole number)"),
         (
             ("show", "\x1b[2J"),
             "entente: input=\\x1b[2J reason=not an offset of articles.dlq (a whole number)",
