@@ -25,36 +25,48 @@ def extractor() -> Extractor:
 
 
 RuntimeWith = Callable[[Extractor], Runtime]
+KINDS = ["embedded", "memory", pytest.param("kafka", marks=pytest.mark.kafka)]
 
 
-@pytest.fixture(params=["embedded", "memory", pytest.param("kafka", marks=pytest.mark.kafka)])
+def fresh(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, extractor: Extractor
+) -> Runtime:
+    """A fresh runtime of the kind ``request.param`` names: an empty data directory, an empty
+    in-memory log, or a namespace of its own on the session's broker."""
+    if request.param in ("embedded", "memory"):
+        home = tmp_path_factory.mktemp(request.param)
+        store = MemoryLog(home) if request.param == "memory" else None
+        return EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
+    broker: Kafka = request.getfixturevalue("kafka")
+    options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
+    return KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
+
+
+@pytest.fixture(params=KINDS)
+def runtime(
+    request: pytest.FixtureRequest, extractor: Extractor, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Runtime]:
+    """A fresh runtime on the default extractor (see :func:`fresh`)."""
+    opened = fresh(request, tmp_path_factory, extractor)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(params=KINDS)
 def runtime_with(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RuntimeWith]:
-    """Opens a fresh runtime on the extractor given: an empty data directory, an empty in-memory log, or
-    a namespace of its own on the session's broker."""
+    """Opens fresh runtimes of one kind (see :func:`fresh`), each on the extractor given."""
     opened: list[Runtime] = []
 
     def open_runtime(extractor: Extractor) -> Runtime:
-        if request.param in ("embedded", "memory"):
-            home = tmp_path_factory.mktemp(request.param)
-            store = MemoryLog(home) if request.param == "memory" else None
-            runtime: Runtime = EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
-        else:
-            broker: Kafka = request.getfixturevalue("kafka")
-            options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
-            runtime = KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
-        opened.append(runtime)
-        return runtime
+        opened.append(fresh(request, tmp_path_factory, extractor))
+        return opened[-1]
 
     try:
         yield open_runtime
     finally:
         for runtime in opened:
             runtime.close()
-
-
-@pytest.fixture
-def runtime(runtime_with: RuntimeWith, extractor: Extractor) -> Runtime:
-    """A fresh runtime on the default extractor (see :func:`runtime_with`)."""
-    return runtime_with(extractor)
