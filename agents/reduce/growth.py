@@ -41,7 +41,6 @@ from agents.reduce.facts import (
     Report,
     Tally,
     canonical,
-    find,
     getter,
     group,
     incidents_of,
@@ -49,11 +48,12 @@ from agents.reduce.facts import (
     preferred,
 )
 from agents.reduce.rows import State
-from agents.reduce.score import exact, units, weights
+from agents.reduce.score import exact, magnitude, points, stance, units, weights
+from agents.reduce.tables import same_summary
 from agents.reduce.zones import Dated, Mention, Run
 from agents.speed import assemble
 from schemas.event import PloverType
-from schemas.state import AllianceState, Fact, Highlight, Relation, ZoneState, ZoneStep
+from schemas.state import AllianceState, Fact, Headline, Highlight, Relation, ZoneState, ZoneStep
 
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
@@ -285,7 +285,7 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
         parts.timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
         parts.roles = defaultdict(list)
         _cast(parts.roles, held, ())
-    return _assembled(table, key, held, parts, as_of, scoring, None)
+    return _assembled(table, key, held, parts, as_of, scoring)
 
 
 def grow(row: Grown, new: Iterable[Fact]) -> Grown:
@@ -294,30 +294,110 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     Of two facts with one event id, the row keeps the one :func:`~agents.reduce.facts.preferred`
     keeps, as a build of all of them does.
     """
-    held = row.state.facts
-    added: list[Fact] = []
-    replaced: list[Fact] = []
-    for item in canonical(list(new)):
-        if (old := find(held, item.event_id)) is not None:
-            better = preferred(old, item)
-            if better is old or better == old:
-                continue
-            replaced.append(old)
-            item = better
-        added.append(item)
-    if not added:
-        return row
-    scoring = default()
-    as_of = row.state.as_of
-    parts = row.parts if row.parts.turn == row.turn else grown(row.table, row.key, held, as_of).parts
-    parts.turn = -1  # no row's until this growth is done (should it fail half way)
-    facts = Facts.of(held).merged(added, replaced)
-    changed = _regroup(parts, added, replaced, scoring.window_days)
-    parts.related({parts.taken(identity, spans) for identity, spans in changed})
-    if parts.timeline is not None and parts.roles is not None:
-        parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
-        _cast(parts.roles, added, replaced)
-    return _assembled(row.table, row.key, facts, parts, as_of, scoring, changed, row.turn + 1)
+    growth = Growing(row)
+    growth.add(new)
+    return growth.done()
+
+
+class Growing:
+    """A grown row taking facts a few at a time (:meth:`add`), its row made once, at the end
+    (:meth:`done`); meanwhile :meth:`headline` reads what its parts add up to, not a row.
+
+    The facts added are kept aside (by event id) and merged into the row's :class:`Facts` when a
+    row is made, and the relations they touch are summed again then."""
+
+    __slots__ = ("_facts", "_new", "_parts", "_related", "_replaced", "_row", "scoring")
+
+    def __init__(self, row: Grown) -> None:
+        self._row = row
+        self._parts: Parts | None = None
+        self._facts = Facts.of(row.state.facts)
+        self._new: dict[str, Fact] = {}
+        """The facts added and not merged yet, by event id."""
+        self._replaced: dict[str, Fact] = {}
+        """The facts of ``_facts`` that some of ``_new`` replace."""
+        self._related: set[Name] = set()
+        """The relations to sum again."""
+        self.scoring = default()
+
+    def find(self, event_id: str) -> Fact | None:
+        """The fact of ``event_id`` the row holds as grown so far, if any."""
+        found = self._new.get(event_id)
+        return self._facts.find(event_id) if found is None else found
+
+    def add(self, new: Iterable[Fact]) -> bool | None:
+        """Add ``new`` facts: ``None`` if they change none of the row's facts, else whether they
+        change its summary (always, when one is new to the row)."""
+        added: list[Fact] = []
+        replaced: list[Fact] = []
+        for item in canonical(list(new)):
+            if (old := self.find(item.event_id)) is not None:
+                better = preferred(old, item)
+                if better is old or better == old:
+                    continue
+                replaced.append(old)
+                item = better
+            added.append(item)
+        if not added:
+            return None
+        parts, scoring = self._parts, self.scoring
+        if parts is None:
+            row = self._row
+            if (parts := row.parts).turn != row.turn:
+                parts = grown(row.table, row.key, self._facts, row.state.as_of).parts
+            parts.turn = -1  # no row's until this growth is done (should it fail half way)
+            self._parts = parts
+        before = self._state(parts) if replaced else None
+        pending = self._new
+        for item in replaced:
+            if pending.pop(item.event_id, None) is None:
+                self._replaced[item.event_id] = item
+        for item in added:
+            pending[item.event_id] = item
+        changed = _regroup(parts, added, replaced, scoring.window_days)
+        self._related.update(parts.taken(identity, spans) for identity, spans in changed)
+        if parts.timeline is not None and parts.roles is not None:
+            facts = self._merged() if replaced else ()  # a re-extraction reads every fact
+            parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
+            _cast(parts.roles, added, replaced)
+        else:
+            _weighed(parts, self._row.state.as_of, scoring, changed)
+        return before is None or not same_summary(before, self._state(parts))
+
+    def headline(self) -> Headline:
+        """The headline of the row grown so far."""
+        parts = self._parts
+        if parts is None:
+            return self._row.state.headline()
+        if parts.timeline is not None:
+            self._sum(parts)  # a zone's headline names the actors of its hostilities
+        events = len(self._facts) + len(self._new) - len(self._replaced)
+        return _headline(self._row.key, events, parts, self.scoring)
+
+    def done(self) -> Grown:
+        """The row grown; the one given if no fact changed."""
+        parts, row = self._parts, self._row
+        if parts is None:
+            return row
+        state = self._state(parts)
+        parts.turn = turn = row.turn + 1
+        return Grown(row.table, row.key, state, parts, turn)
+
+    def _merged(self) -> Facts:
+        """The row's facts as grown so far, the facts kept aside merged in."""
+        if self._new:
+            self._facts = self._facts.merged(list(self._new.values()), list(self._replaced.values()))
+            self._new, self._replaced = {}, {}
+        return self._facts
+
+    def _sum(self, parts: Parts) -> None:
+        if self._related:
+            parts.related(self._related)
+            self._related = set()
+
+    def _state(self, parts: Parts) -> State:
+        self._sum(parts)
+        return _row(self._row.key, self._merged(), parts, self._row.state.as_of, self.scoring)
 
 
 def _cast(
@@ -542,33 +622,87 @@ def _order(found: Mention) -> tuple[int, int]:
 
 
 def _assembled(
-    table: str,
-    key: str,
-    facts: Facts,
-    parts: Parts,
-    as_of: dt.date | None,
-    scoring: Scoring,
-    changed: list[tuple[Identity, list[Span]]] | None,
-    turn: int = 0,
+    table: str, key: str, facts: Facts, parts: Parts, as_of: dt.date | None, scoring: Scoring
 ) -> Grown:
-    """The row from its parts; ``changed`` (see :func:`_regroup`) are the incidents to weigh again,
-    ``None`` for all."""
-    counted = parts.tally()
-    state: State
+    """The row from the parts its build computed, every incident weighed."""
     if parts.timeline is None:
-        reference = alliances.reference(as_of, counted)
-        if changed is None or reference != parts.reference:
-            parts.weigh(reference, scoring)
-        else:
-            for identity, spans in changed:
-                parts.reweigh(identity, spans, scoring)
+        _weighed(parts, as_of, scoring, None)
+    parts.turn = 0
+    return Grown(table, key, _row(key, facts, parts, as_of, scoring), parts)
+
+
+def _weighed(
+    parts: Parts, as_of: dt.date | None, scoring: Scoring, changed: list[tuple[Identity, list[Span]]] | None
+) -> None:
+    """An alliance's incidents weighed: ``changed`` (see :func:`_regroup`) again, ``None`` for all
+    (and all when the day they are weighed from moves)."""
+    reference = as_of or parts.whole.last  # :func:`~agents.reduce.alliances.reference`
+    if changed is None or reference != parts.reference:
+        parts.weigh(reference, scoring)
+    else:
+        for identity, spans in changed:
+            parts.reweigh(identity, spans, scoring)
+
+
+def _row(key: str, facts: Facts, parts: Parts, as_of: dt.date | None, scoring: Scoring) -> State:
+    """The row its weighed parts add up to."""
+    counted = parts.tally()
+    if parts.timeline is None:
         sums = parts.score, parts.gross
         strongest = parts.strongest(scoring)
-        state = alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
-    else:
-        assert parts.roles is not None
-        timeline = parts.timeline
-        kind = None if timeline.mention is None else timeline.mention[1]
-        state = zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
-    parts.turn = turn
-    return Grown(table, key, state, parts, turn)
+        return alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
+    assert parts.roles is not None
+    timeline = parts.timeline
+    kind = None if timeline.mention is None else timeline.mention[1]
+    return zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
+
+
+def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline:
+    """The headline of the row of ``events`` facts its weighed parts add up to (as
+    :meth:`~schemas.state.Row.headline` reads it from the row)."""
+    whole = parts.whole
+    timeline = parts.timeline
+    if timeline is None:
+        score = points(parts.score)
+        return assemble(
+            Headline,
+            {
+                "stance": stance(score, magnitude(parts.gross), scoring),
+                "score": score,
+                "status": None,
+                "since": None,
+                "events": events,
+                "first": whole.first,
+                "last": whole.last,
+                "actors": tuple(key.split("|")),
+            },
+        )
+    assert parts.roles is not None
+    kind = None if timeline.mention is None else timeline.mention[1]
+    status, since = zones.current(timeline.steps, kind)
+    roles = parts.roles
+    named = {
+        *zones.parties(roles[PloverType.AGREE]),
+        *zones.present(roles[PloverType.MOBILIZE], roles[PloverType.RETREAT]),
+        *zones.controllers(roles[PloverType.COERCE], roles[PloverType.RETREAT], scoring.window_days),
+    }
+    for source, target, kind_of in parts.names:
+        if kind_of is PloverType.ASSAULT:
+            named.add(source)
+            if target:
+                named.add(target)
+    for step in timeline.steps:
+        named.update(step.actors)
+    return assemble(
+        Headline,
+        {
+            "stance": None,
+            "score": None,
+            "status": status,
+            "since": since,
+            "events": events,
+            "first": whole.first,
+            "last": whole.last,
+            "actors": tuple(sorted(named)),
+        },
+    )
