@@ -24,7 +24,7 @@ import datetime as dt
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
 from operator import itemgetter, mul
@@ -157,6 +157,10 @@ class Parts:
     gross: int = 0
     """The sum of the incidents' absolute weights, :func:`~agents.reduce.score.exact`."""
     ranked: SortedList | None = None
+    rising: dict[tuple[Any, ...], Ranked] = field(default_factory=dict)
+    """Incidents to put in ``ranked`` (by identity and first report: one incident's), and below,
+    to take out: kept aside until the strongest are read."""
+    falling: list[Ranked] = field(default_factory=list)
     top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
 
@@ -206,29 +210,40 @@ class Parts:
             self.gross += sum(map(exact, totals))
             ranked.extend(map(_ranked, repeat(identity), totals, run))
         self.ranked = SortedList(ranked)
+        self.rising, self.falling = {}, []
 
     def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
         """The weights of an identity's incidents as ``spans`` replace some."""
-        assert self.weighed is not None and self.ranked is not None
+        assert self.weighed is not None
+        rising, falling = self.rising, self.falling
         totals, shares = self.weighed.setdefault(identity, ([], []))
         for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
             end = start + len(gone)
             for incident, total, share in zip(gone, totals[start:end], shares[start:end], strict=True):
                 self.score -= units(share) * len(incident.facts)
                 self.gross -= exact(total)
-                self.ranked.remove(_ranked(identity, total, incident))
+                entry = _ranked(identity, total, incident)
+                if rising.pop(entry[1:5], None) is None:  # not put in ranked yet
+                    falling.append(entry)
             totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
             for incident, total, share in zip(fresh, *weighed, strict=True):
                 self.score += units(share) * len(incident.facts)
                 self.gross += exact(total)
-                self.ranked.add(_ranked(identity, total, incident))
+                entry = _ranked(identity, total, incident)
+                rising[entry[1:5]] = entry
         if not totals:
             del self.weighed[identity]
 
     def strongest(self, scoring: Scoring) -> tuple[Highlight, ...]:
         """The highlights of the strongest incidents."""
-        assert self.ranked is not None
-        top = tuple(self.ranked.islice(0, scoring.strongest))
+        ranked = self.ranked
+        assert ranked is not None
+        if self.falling or self.rising:
+            for entry in self.falling:
+                ranked.remove(entry)
+            ranked.update(self.rising.values())
+            self.rising, self.falling = {}, []
+        top = tuple(ranked.islice(0, scoring.strongest))
         if top != self.top[0]:
             self.top = top, tuple(alliances.highlight(entry[5], entry[6]) for entry in top)
         return self.top[1]
