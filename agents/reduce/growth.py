@@ -163,6 +163,25 @@ class Parts:
     falling: list[Ranked] = field(default_factory=list)
     top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
+    roster: zones.Roster | None = None
+    """A zone's parties, forces deployed and controllers, from ``roles`` (``None``: to read again)."""
+    stepped: tuple[tuple[ZoneStep, ...], set[str]] = ((), set())
+    """A zone's timeline and the actors its steps name."""
+
+    def cast(self, scoring: Scoring) -> zones.Roster:
+        """A zone's parties, forces deployed and controllers, read from its role facts once they change."""
+        assert self.roles is not None
+        if self.roster is None:
+            self.roster = zones.roster(self.roles, scoring.window_days)
+        return self.roster
+
+    def step_actors(self) -> set[str]:
+        """The actors the steps of a zone's timeline name, read again once they change."""
+        assert self.timeline is not None
+        steps = self.timeline.steps
+        if steps is not self.stepped[0]:
+            self.stepped = steps, {actor for step in steps for actor in step.actors}
+        return self.stepped[1]
 
     def taken(self, identity: Identity, spans: list[Span]) -> Name:
         """Count an identity's incidents as ``spans`` replace them; their relation's name."""
@@ -279,6 +298,8 @@ class Grown:
     state: State
     parts: Parts
     turn: int = 0
+    headline: Headline | None = None
+    """The row's headline, when its growth read it already."""
 
 
 def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = None) -> Grown:
@@ -374,7 +395,8 @@ class Growing:
         if parts.timeline is not None and parts.roles is not None:
             facts = self._merged() if replaced else ()  # a re-extraction reads every fact
             parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
-            _cast(parts.roles, added, replaced)
+            if _cast(parts.roles, added, replaced):
+                parts.roster = None
         else:
             _weighed(parts, self._row.state.as_of, scoring, changed)
         return before is None or not same_summary(before, self._state(parts))
@@ -383,7 +405,7 @@ class Growing:
         """The headline of the row grown so far."""
         parts = self._parts
         if parts is None:
-            return self._row.state.headline()
+            return self._row.headline or self._row.state.headline()
         if parts.timeline is not None:
             self._sum(parts)  # a zone's headline names the actors of its hostilities
         events = len(self._facts) + len(self._new) - len(self._replaced)
@@ -395,8 +417,9 @@ class Growing:
         if parts is None:
             return row
         state = self._state(parts)
+        headline = self.headline()
         parts.turn = turn = row.turn + 1
-        return Grown(row.table, row.key, state, parts, turn)
+        return Grown(row.table, row.key, state, parts, turn, headline)
 
     def _merged(self) -> Facts:
         """The row's facts as grown so far, the facts kept aside merged in."""
@@ -417,14 +440,19 @@ class Growing:
 
 def _cast(
     roles: defaultdict[PloverType, list[Fact]], added: Iterable[Fact], replaced: Iterable[Fact]
-) -> None:
-    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones."""
+) -> bool:
+    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones; whether
+    any of them is of a role type."""
+    cast = False
     for item in replaced:
         if item.type in zones.ROLES:
             roles[item.type].remove(item)
+            cast = True
     for item in added:
         if item.type in zones.ROLES:
             roles[item.type].append(item)
+            cast = True
+    return cast
 
 
 def _regroup(
@@ -610,9 +638,16 @@ def _timeline(
                 (bisect_left(old, _dated_key(entry), key=_dated_key) for entry in fresh),
             )
         )
-        dated = sorted([*(entry for entry in old if entry[2] not in gone), *fresh], key=_dated_key)
+        if gone:
+            dated = sorted([*(entry for entry in old if entry[2] not in gone), *fresh], key=_dated_key)
+        else:
+            dated = old[:]
+            for entry in fresh:
+                insort(dated, entry, key=_dated_key)
         runs, first = _runs_after(was.runs, dated, changed, len(old), scoring)
     if kind == (None if was.mention is None else was.mention[1]):
+        if first == len(runs):
+            return Timeline(mention, dated, runs, was.steps)  # the same steps: the same actors
         steps = (*was.steps[:first], *zones.steps(runs[first:], kind, scoring))
     else:
         steps = zones.steps(runs, kind, scoring)
@@ -669,7 +704,7 @@ def _row(key: str, facts: Facts, parts: Parts, as_of: dt.date | None, scoring: S
     assert parts.roles is not None
     timeline = parts.timeline
     kind = None if timeline.mention is None else timeline.mention[1]
-    return zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
+    return zones.row(key, facts, parts.cast(scoring), counted, kind, timeline.steps, as_of, scoring)
 
 
 def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline:
@@ -692,22 +727,14 @@ def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline
                 "actors": tuple(key.split("|")),
             },
         )
-    assert parts.roles is not None
     kind = None if timeline.mention is None else timeline.mention[1]
     status, since = zones.current(timeline.steps, kind)
-    roles = parts.roles
-    named = {
-        *zones.parties(roles[PloverType.AGREE]),
-        *zones.present(roles[PloverType.MOBILIZE], roles[PloverType.RETREAT]),
-        *zones.controllers(roles[PloverType.COERCE], roles[PloverType.RETREAT], scoring.window_days),
-    }
+    named = set(parts.step_actors()).union(*parts.cast(scoring))
     for source, target, kind_of in parts.names:
         if kind_of is PloverType.ASSAULT:
             named.add(source)
             if target:
                 named.add(target)
-    for step in timeline.steps:
-        named.update(step.actors)
     return assemble(
         Headline,
         {

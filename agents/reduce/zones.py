@@ -38,21 +38,34 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
     first, last = span(found)
     hostile = relations(incident for incident in found if incident.type == PloverType.ASSAULT)
     summed = Tally(tuple(item for item, _ in hostile), sources(found), counts(found), first, last)
-    return row(zone, facts, typed, summed, kind, timeline, as_of, scoring)
+    return row(zone, facts, roster(typed, scoring.window_days), summed, kind, timeline, as_of, scoring)
+
+
+Roster = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""A zone's parties, forces deployed and controllers."""
+
+
+def roster(typed: Mapping[PloverType, Sequence[Fact]], window_days: int) -> Roster:
+    """The :data:`Roster` of a zone whose facts of each type (:data:`ROLES` at least) are ``typed``."""
+    return (
+        parties(typed[PloverType.AGREE]),
+        present(typed[PloverType.MOBILIZE], typed[PloverType.RETREAT]),
+        controllers(typed[PloverType.COERCE], typed[PloverType.RETREAT], window_days),
+    )
 
 
 def row(
     zone: str,
     facts: tuple[Fact, ...],
-    typed: Mapping[PloverType, Sequence[Fact]],
+    cast: Roster,
     summed: Tally,
     kind: str | None,
     timeline: tuple[ZoneStep, ...],
     as_of: dt.date | None,
     scoring: Scoring,
 ) -> ZoneState:
-    """The row of ``zone`` holding ``facts``, from the facts of each type (:data:`ROLES` at
-    least), the tally of their incidents, its kind and its timeline."""
+    """The row of ``zone`` holding ``facts``, from its :func:`roster`, the tally of their
+    incidents, its kind and its timeline."""
     status, since = current(timeline, kind)
     return assemble(
         ZoneState,
@@ -61,11 +74,9 @@ def row(
             "kind": kind,
             "status": status,
             "since": since,
-            "parties": parties(typed[PloverType.AGREE]),
-            "deployed": present(typed[PloverType.MOBILIZE], typed[PloverType.RETREAT]),
-            "controlled_by": controllers(
-                typed[PloverType.COERCE], typed[PloverType.RETREAT], scoring.window_days
-            ),
+            "parties": cast[0],
+            "deployed": cast[1],
+            "controlled_by": cast[2],
             "hostilities": tuple(item for item in summed.relations if item.type == PloverType.ASSAULT),
             "timeline": timeline,
             "counts": summed.counts,
