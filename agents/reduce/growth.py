@@ -163,16 +163,20 @@ class Parts:
     falling: list[Ranked] = field(default_factory=list)
     top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
+    roll: zones.Roll | None = None
+    """A zone's actors of each role, from ``roles`` (``None``: to read again, once one is replaced)."""
     roster: zones.Roster | None = None
-    """A zone's parties, forces deployed and controllers, from ``roles`` (``None``: to read again)."""
+    """A zone's parties, forces deployed and controllers, from ``roll`` (``None``: to read again)."""
     stepped: tuple[tuple[ZoneStep, ...], set[str]] = ((), set())
     """A zone's timeline and the actors its steps name."""
 
     def cast(self, scoring: Scoring) -> zones.Roster:
-        """A zone's parties, forces deployed and controllers, read from its role facts once they change."""
+        """A zone's parties, forces deployed and controllers, read again once its role facts change."""
         assert self.roles is not None
         if self.roster is None:
-            self.roster = zones.roster(self.roles, scoring.window_days)
+            if self.roll is None:
+                self.roll = zones.roll(self.roles, scoring.window_days)
+            self.roster = self.roll.roster()
         return self.roster
 
     def step_actors(self) -> set[str]:
@@ -320,7 +324,7 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
         runs = zones.runs_from(dated, scoring)
         parts.timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
         parts.roles = defaultdict(list)
-        _cast(parts.roles, held, ())
+        _cast(parts, held, ())
     return _assembled(table, key, held, parts, as_of, scoring)
 
 
@@ -395,8 +399,7 @@ class Growing:
         if parts.timeline is not None and parts.roles is not None:
             facts = self._merged() if replaced else ()  # a re-extraction reads every fact
             parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
-            if _cast(parts.roles, added, replaced):
-                parts.roster = None
+            _cast(parts, added, replaced)
         else:
             _weighed(parts, self._row.state.as_of, scoring, changed)
         return before is None or not same_summary(before, self._state(parts))
@@ -438,21 +441,20 @@ class Growing:
         return _row(self._row.key, self._merged(), parts, self._row.state.as_of, self.scoring)
 
 
-def _cast(
-    roles: defaultdict[PloverType, list[Fact]], added: Iterable[Fact], replaced: Iterable[Fact]
-) -> bool:
-    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones; whether
-    any of them is of a role type."""
-    cast = False
+def _cast(parts: Parts, added: Iterable[Fact], replaced: Iterable[Fact]) -> None:
+    """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones."""
+    roles = parts.roles
+    assert roles is not None
     for item in replaced:
         if item.type in zones.ROLES:
             roles[item.type].remove(item)
-            cast = True
+            parts.roll = parts.roster = None
     for item in added:
         if item.type in zones.ROLES:
             roles[item.type].append(item)
-            cast = True
-    return cast
+            parts.roster = None
+            if parts.roll is not None:
+                parts.roll.add(item)
 
 
 def _regroup(
