@@ -370,7 +370,7 @@ class Growing:
         change its summary (always, when one is new to the row)."""
         added: list[Fact] = []
         replaced: list[Fact] = []
-        for item in canonical(list(new)):
+        for item in new if isinstance(new, tuple) and len(new) == 1 else canonical(list(new)):
             if (old := self.find(item.event_id)) is not None:
                 better = preferred(old, item)
                 if better is old or better == old:
@@ -528,9 +528,13 @@ def _regrouped(
     the incidents are those found before.
     """
     merged = run
-    for report in new:
-        insort(merged, report)
-    places = sorted(bisect_left(merged, report) for report in new)
+    if len(new) == 1:  # the one event of a step: one bisection
+        places = [bisect_left(merged, new[0])]
+        merged.insert(places[0], new[0])
+    else:
+        for report in new:
+            insort(merged, report)
+        places = sorted(bisect_left(merged, report) for report in new)
 
     def quiet(index: int) -> bool:
         return _quiet(merged, found, firsts, index, window)
@@ -648,7 +652,7 @@ def _timeline(
                 insort(dated, entry, key=_dated_key)
         runs, first = _runs_after(was.runs, dated, changed, len(old), scoring)
     if kind == (None if was.mention is None else was.mention[1]):
-        if first == len(runs):
+        if first == len(runs) == len(was.steps):
             return Timeline(mention, dated, runs, was.steps)  # the same steps: the same actors
         steps = (*was.steps[:first], *zones.steps(runs[first:], kind, scoring))
     else:
