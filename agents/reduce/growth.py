@@ -387,7 +387,7 @@ class Growing:
                 parts = grown(row.table, row.key, self._facts, row.state.as_of).parts
             parts.turn = -1  # no row's until this growth is done (should it fail half way)
             self._parts = parts
-        before = self._state(parts) if replaced else None
+        before = self._summary(parts) if replaced else None
         pending = self._new
         for item in replaced:
             if pending.pop(item.event_id, None) is None:
@@ -402,7 +402,7 @@ class Growing:
             _cast(parts, added, replaced)
         else:
             _weighed(parts, self._row.state.as_of, scoring, changed)
-        return before is None or not same_summary(before, self._state(parts))
+        return before is None or not same_summary(before, self._summary(parts))
 
     def headline(self) -> Headline:
         """The headline of the row grown so far."""
@@ -435,6 +435,12 @@ class Growing:
         if self._related:
             parts.related(self._related)
             self._related = set()
+
+    def _summary(self, parts: Parts) -> State:
+        """The row with no facts (and so no events): what a re-extraction, which leaves the number
+        of facts as it was, compares before and after."""
+        self._sum(parts)
+        return _row(self._row.key, (), parts, self._row.state.as_of, self.scoring)
 
     def _state(self, parts: Parts) -> State:
         self._sum(parts)
@@ -700,7 +706,7 @@ def _weighed(
             parts.reweigh(identity, spans, scoring)
 
 
-def _row(key: str, facts: Facts, parts: Parts, as_of: dt.date | None, scoring: Scoring) -> State:
+def _row(key: str, facts: Sequence[Fact], parts: Parts, as_of: dt.date | None, scoring: Scoring) -> State:
     """The row its weighed parts add up to."""
     counted = parts.tally()
     if parts.timeline is None:
