@@ -24,7 +24,7 @@ import datetime as dt
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
 from operator import itemgetter, mul
@@ -41,7 +41,6 @@ from agents.reduce.facts import (
     Report,
     Tally,
     canonical,
-    find,
     getter,
     group,
     incidents_of,
@@ -49,11 +48,12 @@ from agents.reduce.facts import (
     preferred,
 )
 from agents.reduce.rows import State
-from agents.reduce.score import exact, units, weights
+from agents.reduce.score import exact, magnitude, points, stance, units, weights
+from agents.reduce.tables import same_summary
 from agents.reduce.zones import Dated, Mention, Run
 from agents.speed import assemble
 from schemas.event import PloverType
-from schemas.state import AllianceState, Fact, Highlight, Relation, ZoneState, ZoneStep
+from schemas.state import AllianceState, Fact, Headline, Highlight, Relation, ZoneState, ZoneStep
 
 Name = tuple[str, str, PloverType]
 """A relation's source, target (``""`` if none) and type: its reports' identity less the modality,
@@ -157,8 +157,35 @@ class Parts:
     gross: int = 0
     """The sum of the incidents' absolute weights, :func:`~agents.reduce.score.exact`."""
     ranked: SortedList | None = None
+    rising: dict[tuple[Any, ...], Ranked] = field(default_factory=dict)
+    """Incidents to put in ``ranked`` (by identity and first report: one incident's), and below,
+    to take out: kept aside until the strongest are read."""
+    falling: list[Ranked] = field(default_factory=list)
     top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
+    roll: zones.Roll | None = None
+    """A zone's actors of each role, from ``roles`` (``None``: to read again, once one is replaced)."""
+    roster: zones.Roster | None = None
+    """A zone's parties, forces deployed and controllers, from ``roll`` (``None``: to read again)."""
+    stepped: tuple[tuple[ZoneStep, ...], set[str]] = ((), set())
+    """A zone's timeline and the actors its steps name."""
+
+    def cast(self, scoring: Scoring) -> zones.Roster:
+        """A zone's parties, forces deployed and controllers, read again once its role facts change."""
+        assert self.roles is not None
+        if self.roster is None:
+            if self.roll is None:
+                self.roll = zones.roll(self.roles, scoring.window_days)
+            self.roster = self.roll.roster()
+        return self.roster
+
+    def step_actors(self) -> set[str]:
+        """The actors the steps of a zone's timeline name, read again once they change."""
+        assert self.timeline is not None
+        steps = self.timeline.steps
+        if steps is not self.stepped[0]:
+            self.stepped = steps, {actor for step in steps for actor in step.actors}
+        return self.stepped[1]
 
     def taken(self, identity: Identity, spans: list[Span]) -> Name:
         """Count an identity's incidents as ``spans`` replace them; their relation's name."""
@@ -206,29 +233,40 @@ class Parts:
             self.gross += sum(map(exact, totals))
             ranked.extend(map(_ranked, repeat(identity), totals, run))
         self.ranked = SortedList(ranked)
+        self.rising, self.falling = {}, []
 
     def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
         """The weights of an identity's incidents as ``spans`` replace some."""
-        assert self.weighed is not None and self.ranked is not None
+        assert self.weighed is not None
+        rising, falling = self.rising, self.falling
         totals, shares = self.weighed.setdefault(identity, ([], []))
         for start, gone, fresh in reversed(spans):  # from the last, so that places before stand
             end = start + len(gone)
             for incident, total, share in zip(gone, totals[start:end], shares[start:end], strict=True):
                 self.score -= units(share) * len(incident.facts)
                 self.gross -= exact(total)
-                self.ranked.remove(_ranked(identity, total, incident))
+                entry = _ranked(identity, total, incident)
+                if rising.pop(entry[1:5], None) is None:  # not put in ranked yet
+                    falling.append(entry)
             totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
             for incident, total, share in zip(fresh, *weighed, strict=True):
                 self.score += units(share) * len(incident.facts)
                 self.gross += exact(total)
-                self.ranked.add(_ranked(identity, total, incident))
+                entry = _ranked(identity, total, incident)
+                rising[entry[1:5]] = entry
         if not totals:
             del self.weighed[identity]
 
     def strongest(self, scoring: Scoring) -> tuple[Highlight, ...]:
         """The highlights of the strongest incidents."""
-        assert self.ranked is not None
-        top = tuple(self.ranked.islice(0, scoring.strongest))
+        ranked = self.ranked
+        assert ranked is not None
+        if self.falling or self.rising:
+            for entry in self.falling:
+                ranked.remove(entry)
+            ranked.update(self.rising.values())
+            self.rising, self.falling = {}, []
+        top = tuple(ranked.islice(0, scoring.strongest))
         if top != self.top[0]:
             self.top = top, tuple(alliances.highlight(entry[5], entry[6]) for entry in top)
         return self.top[1]
@@ -264,6 +302,8 @@ class Grown:
     state: State
     parts: Parts
     turn: int = 0
+    headline: Headline | None = None
+    """The row's headline, when its growth read it already."""
 
 
 def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = None) -> Grown:
@@ -284,8 +324,8 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
         runs = zones.runs_from(dated, scoring)
         parts.timeline = Timeline(mention, dated, runs, zones.steps(runs, kind, scoring))
         parts.roles = defaultdict(list)
-        _cast(parts.roles, held, ())
-    return _assembled(table, key, held, parts, as_of, scoring, None)
+        _cast(parts, held, ())
+    return _assembled(table, key, held, parts, as_of, scoring)
 
 
 def grow(row: Grown, new: Iterable[Fact]) -> Grown:
@@ -294,42 +334,133 @@ def grow(row: Grown, new: Iterable[Fact]) -> Grown:
     Of two facts with one event id, the row keeps the one :func:`~agents.reduce.facts.preferred`
     keeps, as a build of all of them does.
     """
-    held = row.state.facts
-    added: list[Fact] = []
-    replaced: list[Fact] = []
-    for item in canonical(list(new)):
-        if (old := find(held, item.event_id)) is not None:
-            better = preferred(old, item)
-            if better is old or better == old:
-                continue
-            replaced.append(old)
-            item = better
-        added.append(item)
-    if not added:
-        return row
-    scoring = default()
-    as_of = row.state.as_of
-    parts = row.parts if row.parts.turn == row.turn else grown(row.table, row.key, held, as_of).parts
-    parts.turn = -1  # no row's until this growth is done (should it fail half way)
-    facts = Facts.of(held).merged(added, replaced)
-    changed = _regroup(parts, added, replaced, scoring.window_days)
-    parts.related({parts.taken(identity, spans) for identity, spans in changed})
-    if parts.timeline is not None and parts.roles is not None:
-        parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
-        _cast(parts.roles, added, replaced)
-    return _assembled(row.table, row.key, facts, parts, as_of, scoring, changed, row.turn + 1)
+    growth = Growing(row)
+    growth.add(new)
+    return growth.done()
 
 
-def _cast(
-    roles: defaultdict[PloverType, list[Fact]], added: Iterable[Fact], replaced: Iterable[Fact]
-) -> None:
+class Growing:
+    """A grown row taking facts a few at a time (:meth:`add`), its row made once, at the end
+    (:meth:`done`); meanwhile :meth:`headline` reads what its parts add up to, not a row.
+
+    The facts added are kept aside (by event id) and merged into the row's :class:`Facts` when a
+    row is made, and the relations they touch are summed again then."""
+
+    __slots__ = ("_facts", "_new", "_parts", "_related", "_replaced", "_row", "scoring")
+
+    def __init__(self, row: Grown) -> None:
+        self._row = row
+        self._parts: Parts | None = None
+        self._facts = Facts.of(row.state.facts)
+        self._new: dict[str, Fact] = {}
+        """The facts added and not merged yet, by event id."""
+        self._replaced: dict[str, Fact] = {}
+        """The facts of ``_facts`` that some of ``_new`` replace."""
+        self._related: set[Name] = set()
+        """The relations to sum again."""
+        self.scoring = default()
+
+    def find(self, event_id: str) -> Fact | None:
+        """The fact of ``event_id`` the row holds as grown so far, if any."""
+        found = self._new.get(event_id)
+        return self._facts.find(event_id) if found is None else found
+
+    def add(self, new: Iterable[Fact]) -> bool | None:
+        """Add ``new`` facts: ``None`` if they change none of the row's facts, else whether they
+        change its summary (always, when one is new to the row)."""
+        added: list[Fact] = []
+        replaced: list[Fact] = []
+        for item in new if isinstance(new, tuple) and len(new) == 1 else canonical(list(new)):
+            if (old := self.find(item.event_id)) is not None:
+                better = preferred(old, item)
+                if better is old or better == old:
+                    continue
+                replaced.append(old)
+                item = better
+            added.append(item)
+        if not added:
+            return None
+        parts, scoring = self._parts, self.scoring
+        if parts is None:
+            row = self._row
+            if (parts := row.parts).turn != row.turn:
+                parts = grown(row.table, row.key, self._facts, row.state.as_of).parts
+            parts.turn = -1  # no row's until this growth is done (should it fail half way)
+            self._parts = parts
+        before = self._summary(parts) if replaced else None
+        pending = self._new
+        for item in replaced:
+            if pending.pop(item.event_id, None) is None:
+                self._replaced[item.event_id] = item
+        for item in added:
+            pending[item.event_id] = item
+        changed = _regroup(parts, added, replaced, scoring.window_days)
+        self._related.update(parts.taken(identity, spans) for identity, spans in changed)
+        if parts.timeline is not None and parts.roles is not None:
+            facts = self._merged() if replaced else ()  # a re-extraction reads every fact
+            parts.timeline = _timeline(parts.timeline, facts, added, replaced, scoring)
+            _cast(parts, added, replaced)
+        else:
+            _weighed(parts, self._row.state.as_of, scoring, changed)
+        return before is None or not same_summary(before, self._summary(parts))
+
+    def headline(self) -> Headline:
+        """The headline of the row grown so far."""
+        parts = self._parts
+        if parts is None:
+            return self._row.headline or self._row.state.headline()
+        if parts.timeline is not None:
+            self._sum(parts)  # a zone's headline names the actors of its hostilities
+        events = len(self._facts) + len(self._new) - len(self._replaced)
+        return _headline(self._row.key, events, parts, self.scoring)
+
+    def done(self) -> Grown:
+        """The row grown; the one given if no fact changed."""
+        parts, row = self._parts, self._row
+        if parts is None:
+            return row
+        state = self._state(parts)
+        headline = self.headline()
+        parts.turn = turn = row.turn + 1
+        return Grown(row.table, row.key, state, parts, turn, headline)
+
+    def _merged(self) -> Facts:
+        """The row's facts as grown so far, the facts kept aside merged in."""
+        if self._new:
+            self._facts = self._facts.merged(list(self._new.values()), list(self._replaced.values()))
+            self._new, self._replaced = {}, {}
+        return self._facts
+
+    def _sum(self, parts: Parts) -> None:
+        if self._related:
+            parts.related(self._related)
+            self._related = set()
+
+    def _summary(self, parts: Parts) -> State:
+        """The row with no facts (and so no events): what a re-extraction, which leaves the number
+        of facts as it was, compares before and after."""
+        self._sum(parts)
+        return _row(self._row.key, (), parts, self._row.state.as_of, self.scoring)
+
+    def _state(self, parts: Parts) -> State:
+        self._sum(parts)
+        return _row(self._row.key, self._merged(), parts, self._row.state.as_of, self.scoring)
+
+
+def _cast(parts: Parts, added: Iterable[Fact], replaced: Iterable[Fact]) -> None:
     """A zone's facts of each role type with ``added`` ones, in place of ``replaced`` ones."""
+    roles = parts.roles
+    assert roles is not None
     for item in replaced:
         if item.type in zones.ROLES:
             roles[item.type].remove(item)
+            parts.roll = parts.roster = None
     for item in added:
         if item.type in zones.ROLES:
             roles[item.type].append(item)
+            parts.roster = None
+            if parts.roll is not None:
+                parts.roll.add(item)
 
 
 def _regroup(
@@ -403,9 +534,13 @@ def _regrouped(
     the incidents are those found before.
     """
     merged = run
-    for report in new:
-        insort(merged, report)
-    places = sorted(bisect_left(merged, report) for report in new)
+    if len(new) == 1:  # the one event of a step: one bisection
+        places = [bisect_left(merged, new[0])]
+        merged.insert(places[0], new[0])
+    else:
+        for report in new:
+            insort(merged, report)
+        places = sorted(bisect_left(merged, report) for report in new)
 
     def quiet(index: int) -> bool:
         return _quiet(merged, found, firsts, index, window)
@@ -515,9 +650,16 @@ def _timeline(
                 (bisect_left(old, _dated_key(entry), key=_dated_key) for entry in fresh),
             )
         )
-        dated = sorted([*(entry for entry in old if entry[2] not in gone), *fresh], key=_dated_key)
+        if gone:
+            dated = sorted([*(entry for entry in old if entry[2] not in gone), *fresh], key=_dated_key)
+        else:
+            dated = old[:]
+            for entry in fresh:
+                insort(dated, entry, key=_dated_key)
         runs, first = _runs_after(was.runs, dated, changed, len(old), scoring)
     if kind == (None if was.mention is None else was.mention[1]):
+        if first == len(runs) == len(was.steps):
+            return Timeline(mention, dated, runs, was.steps)  # the same steps: the same actors
         steps = (*was.steps[:first], *zones.steps(runs[first:], kind, scoring))
     else:
         steps = zones.steps(runs, kind, scoring)
@@ -542,33 +684,79 @@ def _order(found: Mention) -> tuple[int, int]:
 
 
 def _assembled(
-    table: str,
-    key: str,
-    facts: Facts,
-    parts: Parts,
-    as_of: dt.date | None,
-    scoring: Scoring,
-    changed: list[tuple[Identity, list[Span]]] | None,
-    turn: int = 0,
+    table: str, key: str, facts: Facts, parts: Parts, as_of: dt.date | None, scoring: Scoring
 ) -> Grown:
-    """The row from its parts; ``changed`` (see :func:`_regroup`) are the incidents to weigh again,
-    ``None`` for all."""
-    counted = parts.tally()
-    state: State
+    """The row from the parts its build computed, every incident weighed."""
     if parts.timeline is None:
-        reference = alliances.reference(as_of, counted)
-        if changed is None or reference != parts.reference:
-            parts.weigh(reference, scoring)
-        else:
-            for identity, spans in changed:
-                parts.reweigh(identity, spans, scoring)
+        _weighed(parts, as_of, scoring, None)
+    parts.turn = 0
+    return Grown(table, key, _row(key, facts, parts, as_of, scoring), parts)
+
+
+def _weighed(
+    parts: Parts, as_of: dt.date | None, scoring: Scoring, changed: list[tuple[Identity, list[Span]]] | None
+) -> None:
+    """An alliance's incidents weighed: ``changed`` (see :func:`_regroup`) again, ``None`` for all
+    (and all when the day they are weighed from moves)."""
+    reference = as_of or parts.whole.last  # :func:`~agents.reduce.alliances.reference`
+    if changed is None or reference != parts.reference:
+        parts.weigh(reference, scoring)
+    else:
+        for identity, spans in changed:
+            parts.reweigh(identity, spans, scoring)
+
+
+def _row(key: str, facts: Sequence[Fact], parts: Parts, as_of: dt.date | None, scoring: Scoring) -> State:
+    """The row its weighed parts add up to."""
+    counted = parts.tally()
+    if parts.timeline is None:
         sums = parts.score, parts.gross
         strongest = parts.strongest(scoring)
-        state = alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
-    else:
-        assert parts.roles is not None
-        timeline = parts.timeline
-        kind = None if timeline.mention is None else timeline.mention[1]
-        state = zones.row(key, facts, parts.roles, counted, kind, timeline.steps, as_of, scoring)
-    parts.turn = turn
-    return Grown(table, key, state, parts, turn)
+        return alliances.state(key, facts, counted, parts.whole.count, sums, strongest, as_of, scoring)
+    assert parts.roles is not None
+    timeline = parts.timeline
+    kind = None if timeline.mention is None else timeline.mention[1]
+    return zones.row(key, facts, parts.cast(scoring), counted, kind, timeline.steps, as_of, scoring)
+
+
+def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline:
+    """The headline of the row of ``events`` facts its weighed parts add up to (as
+    :meth:`~schemas.state.Row.headline` reads it from the row)."""
+    whole = parts.whole
+    timeline = parts.timeline
+    if timeline is None:
+        score = points(parts.score)
+        return assemble(
+            Headline,
+            {
+                "stance": stance(score, magnitude(parts.gross), scoring),
+                "score": score,
+                "status": None,
+                "since": None,
+                "events": events,
+                "first": whole.first,
+                "last": whole.last,
+                "actors": tuple(key.split("|")),
+            },
+        )
+    kind = None if timeline.mention is None else timeline.mention[1]
+    status, since = zones.current(timeline.steps, kind)
+    named = set(parts.step_actors()).union(*parts.cast(scoring))
+    for source, target, kind_of in parts.names:
+        if kind_of is PloverType.ASSAULT:
+            named.add(source)
+            if target:
+                named.add(target)
+    return assemble(
+        Headline,
+        {
+            "stance": None,
+            "score": None,
+            "status": status,
+            "since": since,
+            "events": events,
+            "first": whole.first,
+            "last": whole.last,
+            "actors": tuple(sorted(named)),
+        },
+    )

@@ -59,7 +59,7 @@ ALLIANCES = register(
             view="An actor pair's row, without its facts.",
         ),
         grown=growth.grown,
-        grow=growth.grow,
+        growing=growth.Growing,
         why=audit.alliance_why,
         strongest=audit.alliance_strongest,
         ranked=audit.by_strength,
@@ -79,7 +79,7 @@ ZONES = register(
             view="A zone's row, without its facts.",
         ),
         grown=growth.grown,
-        grow=growth.grow,
+        growing=growth.Growing,
         why=audit.zone_why,
         strongest=audit.zone_strongest,
     )

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.reduce.facts import fact, find
+from agents.reduce.facts import fact
 from agents.reduce.rows import State, key_of, keys
-from agents.reduce.tables import Held, grow, grown
-from agents.speed import collector_paused
+from agents.reduce.tables import Held, growing, grown
+from agents.speed import assemble, collector_paused, fields
 from schemas.change import Change, Headline
 from schemas.event import Event
 from schemas.ids import digest
@@ -28,51 +28,49 @@ def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> tup
     An event new to the row makes one change; an event the row holds with other content (a
     re-extraction) makes one when it changes the row's summary. An event the row already holds
     unchanged makes none, and a row scored as of a date ignores events after it or with no date.
+    Each change's headline is read from what the row's parts add up to after its event; the row
+    itself is made once, after the last (:func:`~agents.reduce.tables.growing`).
     """
     for event in events:
         if (table, key) not in keys(event):
             raise ValueError(f"event {event.id} belongs to no row {table}[{key}]")
     as_of = None if row is None else row.state.as_of
-    held, changes = row, []
+    changes: list[Change] = []
     with collector_paused():  # the collector would scan every row held, at each event
+        growth = None if row is None else growing(row)
+        before = None if growth is None else growth.headline()
         for event in events:
             if as_of is not None and (event.event_date is None or event.event_date > as_of):
                 continue
-            after = grown(table, key, (fact(event),)) if held is None else grow(held, (fact(event),))
-            if after is held:
+            if growth is None:
+                growth = growing(grown(table, key, (fact(event),)))
+            elif not growth.add((fact(event),)):  # no fact changed, or not the row's summary
                 continue
-            if (change := _change(table, key, held, after, event)) is not None:
-                changes.append(change)
-            held = after
+            after = growth.headline()
+            changes.append(_change(table, key, before, after, event))
+            before = after
+        held = None if growth is None else growth.done()
     return None if held is None or held is row else (held, changes)
 
 
-def _change(table: str, key: str, before: Held | None, after: Held, event: Event) -> Change | None:
-    """What ``event`` changed in growing ``before`` into ``after``; ``None`` when it only changed the
-    content of a fact it already had there, not the row's summary."""
-    if (
-        before is not None
-        and find(before.state.facts, event.id) is not None
-        and same_summary(before.state, after.state)
-    ):
-        return None
-    headline = Headline.of(after.state)
-    return Change(
-        id=digest("change", table, key, event.id, headline.model_dump(mode="json")),
-        table=table,
-        key=key,
-        before=None if before is None else Headline.of(before.state),
-        after=headline,
-        event_ids=(event.id,),
-        article_ids=(event.article_id,),
-        event_time=event.event_date,
+def _change(table: str, key: str, before: Headline | None, after: Headline, event: Event) -> Change:
+    """The change ``event`` made to the row ``table[key]``: its headline went from ``before`` to ``after``."""
+    return assemble(
+        Change,
+        {
+            "schema_version": Change.SCHEMA_VERSION,
+            "id": digest("change", table, key, event.id, fields(after)),
+            "table": table,
+            "key": key,
+            "before": before,
+            "after": after,
+            "event_ids": (event.id,),
+            "article_ids": (event.article_id,),
+            "event_time": event.event_date,
+            "ingested_at": None,
+            "offsets": (),
+        },
     )
-
-
-def same_summary(first: State, second: State) -> bool:
-    """Whether two rows of one table have the same summary (all but their facts)."""
-    one, other = first.__dict__, second.__dict__
-    return all(one[name] == other[name] for name in one if name != "facts")
 
 
 def apply(table: str, state: State | None, event: Event) -> tuple[State, list[Change]]:

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from agents.reduce.facts import canonical
-from schemas.state import Fact, Row
+from agents.reduce.facts import canonical, find
+from schemas.state import Fact, Headline, Row
 
 
 class Held(Protocol):
@@ -36,6 +36,23 @@ class Held(Protocol):
 
     @property
     def state(self) -> Row: ...
+
+
+class Growth(Protocol):
+    """A held row taking facts a few at a time, made a held row again at the end (:func:`growing`)."""
+
+    def add(self, new: Sequence[Fact]) -> bool | None:
+        """Add ``new`` facts: ``None`` if they change none of the row's facts, else whether they
+        change its summary (always, when one is new to the row)."""
+        ...
+
+    def headline(self) -> Headline:
+        """The headline of the row grown so far."""
+        ...
+
+    def done(self) -> Held:
+        """The row grown; the one given if no fact changed."""
+        ...
 
 
 HIDDEN = ("facts", "schema_version")
@@ -52,6 +69,37 @@ class Whole:
     table: str
     key: str
     state: Row
+
+
+class Rebuilt:
+    """The growth of a :class:`Whole` row: built again from all its facts at each :meth:`add`."""
+
+    __slots__ = ("_build", "_row")
+
+    def __init__(self, row: Held, build: Build) -> None:
+        self._row, self._build = row, build
+
+    def add(self, new: Sequence[Fact]) -> bool | None:
+        row = self._row
+        held = row.state.facts
+        facts = canonical([*held, *new])
+        if facts == held:
+            return None
+        state = self._build(row.key, facts, row.state.as_of)
+        self._row = Whole(row.table, row.key, state)
+        return any(find(held, item.event_id) is None for item in new) or not same_summary(row.state, state)
+
+    def headline(self) -> Headline:
+        return self._row.state.headline()
+
+    def done(self) -> Held:
+        return self._row
+
+
+def same_summary(first: Row, second: Row) -> bool:
+    """Whether two rows of one table have the same summary (all but their facts)."""
+    one, other = first.__dict__, second.__dict__
+    return all(one[name] == other[name] for name in one if name != "facts")
 
 
 @dataclass(frozen=True)
@@ -75,9 +123,9 @@ class Api:
 
 @dataclass(frozen=True)
 class Table:
-    """A state table: see the module's docstring. ``grown``/``grow`` default to building the row
-    again from all its facts (:class:`Whole`); ``why``/``strongest``/``ranked`` default to listing
-    the facts by date (:mod:`agents.reduce.audit`)."""
+    """A state table: see the module's docstring. ``grown``/``growing`` default to building the row
+    again from all its facts (:class:`Whole`, :class:`Rebuilt`); ``why``/``strongest``/``ranked``
+    default to listing the facts by date (:mod:`agents.reduce.audit`)."""
 
     model: type[Row]
     route: Callable[[Mapping[str, Any]], str | None]
@@ -86,7 +134,8 @@ class Table:
     api: Api
     grown: Callable[[str, str, tuple[Fact, ...], dt.date | None], Held] | None = None
     """As :func:`grown`, for a table that keeps more than the row to grow it by."""
-    grow: Callable[[Held, Sequence[Fact]], Held] | None = None
+    growing: Callable[[Held], Growth] | None = None
+    """As :func:`growing`, for a table whose ``grown`` keeps more than the row."""
     why: Callable[[Row], Audit] | None = None
     strongest: Callable[[Row, int | None], Audit] | None = None
     ranked: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
@@ -178,14 +227,18 @@ def grown(table: str, key: str, facts: tuple[Fact, ...], as_of: dt.date | None =
     return Whole(table, key, spec.build(key, facts, as_of))
 
 
+def growing(row: Held) -> Growth:
+    """``row`` to grow by a few facts at a time: the reduce step takes an event at a time, and
+    makes the row once, at the end."""
+    spec = get(row.table)
+    if spec.growing is not None:
+        return spec.growing(row)
+    return Rebuilt(row, spec.build)
+
+
 def grow(row: Held, new: Sequence[Fact]) -> Held:
     """``row`` with ``new`` facts added: the row :func:`build` gives for all of them; ``row`` itself
     when they change none of its facts."""
-    spec = get(row.table)
-    if spec.grow is not None:
-        return spec.grow(row, new)
-    held = row.state.facts
-    facts = canonical([*held, *new])
-    if facts == held:
-        return row
-    return Whole(row.table, row.key, spec.build(row.key, facts, row.state.as_of))
+    growth = growing(row)
+    growth.add(new)
+    return growth.done()

@@ -38,21 +38,25 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
     first, last = span(found)
     hostile = relations(incident for incident in found if incident.type == PloverType.ASSAULT)
     summed = Tally(tuple(item for item, _ in hostile), sources(found), counts(found), first, last)
-    return row(zone, facts, typed, summed, kind, timeline, as_of, scoring)
+    return row(zone, facts, roll(typed, scoring.window_days).roster(), summed, kind, timeline, as_of, scoring)
+
+
+Roster = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""A zone's parties, forces deployed and controllers."""
 
 
 def row(
     zone: str,
     facts: tuple[Fact, ...],
-    typed: Mapping[PloverType, Sequence[Fact]],
+    cast: Roster,
     summed: Tally,
     kind: str | None,
     timeline: tuple[ZoneStep, ...],
     as_of: dt.date | None,
     scoring: Scoring,
 ) -> ZoneState:
-    """The row of ``zone`` holding ``facts``, from the facts of each type (:data:`ROLES` at
-    least), the tally of their incidents, its kind and its timeline."""
+    """The row of ``zone`` holding ``facts``, from its :meth:`Roll.roster`, the tally of their
+    incidents, its kind and its timeline."""
     status, since = current(timeline, kind)
     return assemble(
         ZoneState,
@@ -61,11 +65,9 @@ def row(
             "kind": kind,
             "status": status,
             "since": since,
-            "parties": parties(typed[PloverType.AGREE]),
-            "deployed": present(typed[PloverType.MOBILIZE], typed[PloverType.RETREAT]),
-            "controlled_by": controllers(
-                typed[PloverType.COERCE], typed[PloverType.RETREAT], scoring.window_days
-            ),
+            "parties": cast[0],
+            "deployed": cast[1],
+            "controlled_by": cast[2],
             "hostilities": tuple(item for item in summed.relations if item.type == PloverType.ASSAULT),
             "timeline": timeline,
             "counts": summed.counts,
@@ -91,11 +93,6 @@ def by_type(found: Iterable[Incident]) -> defaultdict[PloverType, list[Fact]]:
     for incident in found:
         out[incident.type].extend(incident.facts)
     return out
-
-
-def parties(agreed: Sequence[Fact]) -> tuple[str, ...]:
-    """Both actors of every agreement, sorted."""
-    return tuple(sorted({item.source for item in agreed} | {item.target for item in agreed if item.target}))
 
 
 def _sides(item: Fact) -> tuple[str, ...]:
@@ -218,40 +215,79 @@ def current(timeline: Sequence[ZoneStep], kind: str | None) -> tuple[str, dt.dat
     return timeline[-1].status, timeline[-1].date
 
 
-def _left(retreats: Iterable[Fact]) -> dict[str, dt.date]:
-    """Each actor's latest dated, non-planned withdrawal."""
-    out: dict[str, dt.date] = {}
-    for item in retreats:
-        day = item.date
-        if item.modality != "planned" and day is not None:
-            out[item.source] = max(day, out.get(item.source, day))
-    return out
+class Roll:
+    """Who is party to, deployed in and holding a zone, kept as its role facts come (:meth:`add`,
+    in any order): each actor's latest report of each role, from which :meth:`roster` reads.
 
+    - parties: both actors of every AGREE;
+    - deployed: sources of non-planned MOBILIZE with no RETREAT of theirs dated after their latest one;
+    - controllers: sources of the non-planned seizures (COERCE) within the corroboration window of
+      the newest dated one (all of them, if none is dated), less those who RETREAT after it.
+    """
 
-def present(arrivals: Iterable[Fact], retreats: Iterable[Fact]) -> tuple[str, ...]:
-    """Sources of non-planned ``arrivals`` with no RETREAT of theirs dated after their latest one."""
-    latest: dict[str, dt.date | None] = {}
-    for item in arrivals:
-        if item.modality != "planned":
-            day, held = item.date, latest.get(item.source)
-            latest[item.source] = day if held is None else max(held, day or held)
-    left = _left(retreats)
-    return tuple(
-        sorted(
-            actor
-            for actor, day in latest.items()
-            if not (actor in left and day is not None and left[actor] > day)
+    __slots__ = ("agreed", "arrived", "left", "seized", "unseized", "window")
+
+    def __init__(self, window_days: int) -> None:
+        self.window = window_days
+        self.agreed: set[str] = set()
+        self.arrived: dict[str, dt.date | None] = {}
+        """Each actor's latest non-planned arrival (``None``: undated ones only)."""
+        self.left: dict[str, dt.date] = {}
+        """Each actor's latest dated, non-planned withdrawal."""
+        self.seized: dict[str, dt.date] = {}
+        """Each actor's latest dated, non-planned seizure."""
+        self.unseized: set[str] = set()
+        """The sources of undated non-planned seizures."""
+
+    def add(self, item: Fact) -> None:
+        """Count a report of the zone (of a type of :data:`ROLES`, or none of them)."""
+        kind, source = item.type, item.source
+        if kind is PloverType.AGREE:
+            self.agreed.add(source)
+            if item.target:
+                self.agreed.add(item.target)
+        elif kind in ROLES and item.modality != "planned":
+            day = item.date
+            if kind is PloverType.MOBILIZE:
+                held = self.arrived.get(source)
+                self.arrived[source] = day if held is None else max(held, day or held)
+            elif day is None:
+                if kind is PloverType.COERCE:
+                    self.unseized.add(source)
+            else:
+                latest = self.left if kind is PloverType.RETREAT else self.seized
+                if day > latest.get(source, day - _DAY):
+                    latest[source] = day
+
+    def roster(self) -> Roster:
+        """The zone's parties, forces deployed and controllers."""
+        seized: dict[str, dt.date | None]
+        if self.seized:
+            newest = max(self.seized.values())
+            seized = {actor: day for actor, day in self.seized.items() if (newest - day).days <= self.window}
+        else:
+            seized = dict.fromkeys(self.unseized)
+        return tuple(sorted(self.agreed)), self._present(self.arrived), self._present(seized)
+
+    def _present(self, latest: dict[str, dt.date | None]) -> tuple[str, ...]:
+        """The actors of ``latest`` with no withdrawal dated after their latest report."""
+        left = self.left
+        return tuple(
+            sorted(
+                actor
+                for actor, day in latest.items()
+                if not (actor in left and day is not None and left[actor] > day)
+            )
         )
-    )
 
 
-def controllers(seizures: Iterable[Fact], retreats: Iterable[Fact], window_days: int) -> tuple[str, ...]:
-    """Who seized the zone last: sources of the seizures near the newest one, less later RETREATs."""
-    seized = [item for item in seizures if item.modality != "planned"]
-    days = [item.date for item in seized if item.date is not None]
-    if days:
-        newest = max(days)
-        seized = [
-            item for item in seized if item.date is not None and (newest - item.date).days <= window_days
-        ]
-    return present(seized, retreats)
+_DAY = dt.timedelta(days=1)
+
+
+def roll(typed: Mapping[PloverType, Sequence[Fact]], window_days: int) -> Roll:
+    """The :class:`Roll` of a zone whose facts of each type (:data:`ROLES` at least) are ``typed``."""
+    out = Roll(window_days)
+    for kind in ROLES:
+        for item in typed[kind]:
+            out.add(item)
+    return out

@@ -7,12 +7,14 @@ events a call (1: one change an event; 500: the embedded reduce stage's batch), 
 with the row it keeps grown between calls. Each round takes ``--events`` events; the figure is the
 median of the rounds' events per second (and per second of the process's CPU time, which a machine
 shared with others slows less), with the process's peak resident memory after building the
-row and after the rounds (what the rounds add to it), and the size of the largest change. Some events
-share an id with one held (the same report extracted again): those change a fact or nothing.
+row and after the rounds (what the rounds add to it), and the size of the largest change (read after
+each round, untimed). Some events share an id with one held (the same report extracted again): those
+change a fact or nothing.
 
 Two more figures, at batch 1: the time of a step whose event is dated after the row's newest one (the
 day the row's incidents are weighed from moves, and every weight is computed again), and events per
-second on a zone row of ``--zone-facts`` facts (its timeline, parties and forces read again each step).
+second on a zone row of ``--zone-facts`` facts (an event dated before its last status step finds
+the runs of its timeline again from there).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from collections.abc import Iterator, Sequence
 
 from agents.reduce.growth import Grown
 from bench.cases.reduce import START
-from schemas import Event, Evidence, PloverType
+from schemas import Change, Event, Evidence, PloverType
 from streams.handlers import reduce_row
 from streams.runtime.embedded import REDUCE_BATCH
 
@@ -78,12 +80,13 @@ def measure(facts: int, batch: int, rounds: int, events: int, zone_facts: int) -
     for _round in range(rounds):
         calls = [list(hot(made + k, batch)) for k in range(0, events, batch)]
         made += len(calls) * batch
+        changes: list[Change] = []
         began, cpu = time.perf_counter(), time.process_time()
         for items in calls:
-            row, size = _grown(TABLE, KEY, row, items)
-            largest = max(largest, size)
+            row = _grown(TABLE, KEY, row, items, changes)
         rates.append(len(calls) * batch / (time.perf_counter() - began))
         cpu_rates.append(len(calls) * batch / (time.process_time() - cpu))
+        largest = max((len(change.dumps()) for change in changes), default=largest)
     figures = {
         "events_per_s": statistics.median(rates),
         "events_per_s_min": min(rates),
@@ -106,12 +109,13 @@ def _built(table: str, key: str, events: list[Event]) -> Grown:
     return built.row
 
 
-def _grown(table: str, key: str, row: Grown, events: list[Event]) -> tuple[Grown, int]:
-    """``row`` grown by ``events``, and the size of its change (0 if none)."""
+def _grown(table: str, key: str, row: Grown, events: list[Event], changes: list[Change]) -> Grown:
+    """``row`` grown by ``events``, its changes put in ``changes``."""
     out = reduce_row(table, key, row, events)
     if out is None:  # every event was held already, as it is
-        return row, 0
-    return out.row, max((len(change.dumps()) for change in out.changes), default=0)
+        return row
+    changes.extend(out.changes)
+    return out.row
 
 
 def _moved(row: Grown, number: int) -> float:
@@ -121,7 +125,7 @@ def _moved(row: Grown, number: int) -> float:
     event = next(hot(number, 1)).model_copy(update={"date": last + dt.timedelta(days=1)})
     event = Event.model_validate(event.model_dump(exclude={"id"}))  # its id follows its date
     began = time.perf_counter()
-    _grown(TABLE, KEY, row, [event])
+    _grown(TABLE, KEY, row, [event], [])
     return time.perf_counter() - began
 
 
@@ -131,7 +135,7 @@ def _zone_rate(facts: int, events: int) -> float:
     made = list(hot(facts, events, ZONE))
     began = time.perf_counter()
     for event in made:
-        row, _ = _grown("zones", ZONE, row, [event])
+        row = _grown("zones", ZONE, row, [event], [])
     return events / (time.perf_counter() - began)
 
 

@@ -45,7 +45,7 @@ def grown_in(batches: list[list[Event]]) -> dict[tuple[str, str], Grown]:
     return rows
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(reworded(), max_size=30), st.data())
 def test_a_row_grown_batch_by_batch_is_the_row_built_whole(items: list[Event], data: st.DataObject) -> None:
     cuts = sorted(data.draw(st.lists(st.integers(0, len(items)), max_size=6)))
@@ -83,7 +83,7 @@ def status_reports(draw: st.DrawFn) -> Event:
     )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(status_reports(), min_size=2, max_size=40), st.data())
 def test_a_timeline_grown_report_by_report_is_the_timeline_built_whole(
     items: list[Event], data: st.DataObject
@@ -112,7 +112,7 @@ def crowded(draw: st.DrawFn) -> Event:
     )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(crowded(), min_size=1, max_size=40))
 def test_a_row_grown_one_event_at_a_time_is_the_row_built_whole(items: list[Event]) -> None:
     rows = grown_in([[item] for item in items])
