@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+
+from tests.support.articles import padding
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "data" / "seeds" / "seeds.jsonl"
@@ -53,12 +54,6 @@ def varied_corpus(copies: int) -> bytes:
             article["text"] += "\n\n" + padding(article["id"], 3 * len(article["text"].split()))
             lines.append(orjson.dumps(article))
     return b"\n".join(lines) + b"\n"
-
-
-def padding(seed: str, count: int) -> str:
-    """``count`` made-up words drawn from ``seed``, ten a sentence."""
-    words = [f"pad{hashlib.sha1(f'{seed}:{k}'.encode()).hexdigest()[:10]}" for k in range(count)]
-    return " ".join(" ".join(words[k : k + 10]) + "." for k in range(0, count, 10))
 
 
 def distinct_corpus(count: int) -> bytes:
