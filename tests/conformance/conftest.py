@@ -29,7 +29,7 @@ def runtime(
     request: pytest.FixtureRequest, extractor: Extractor, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Runtime]:
     """A fresh runtime: an empty data directory, an empty in-memory log, or a namespace of its own on
-    the session's broker."""
+    the session's broker (with an empty data directory for what ingestion keeps)."""
     if request.param in ("embedded", "memory"):
         home = tmp_path_factory.mktemp(request.param)
         store = MemoryLog(home) if request.param == "memory" else None
@@ -37,7 +37,8 @@ def runtime(
     else:
         broker: Kafka = request.getfixturevalue("kafka")
         options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
-        opened = KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
+        settings = Settings(home=tmp_path_factory.mktemp("kafka"), broker=f"kafka://{broker.bootstrap}")
+        opened = KafkaRuntime(broker.bootstrap, settings, options=options, extractor=extractor)
     try:
         yield opened
     finally:
