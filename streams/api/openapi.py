@@ -70,6 +70,10 @@ def schemas() -> dict[str, Schema]:
             "properties": {
                 "read": {"type": "integer"},
                 "published": {"type": "integer"},
+                "copies": {
+                    "type": "integer",
+                    "description": "How many of those published are copies of a story already seen.",
+                },
                 "duplicates": {"type": "integer"},
                 "rejected": {"type": "integer"},
                 "errors": {"type": "array", "items": {"type": "string"}},

@@ -20,7 +20,7 @@ from streams.cli.render import console, events_table, plain, rows_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runs import WorkerCrashed
 from streams.runtime.base import Runtime
-from streams.runtime.publish import IngestSummary, ingest_items
+from streams.runtime.publish import IngestSummary, ingest_items, publish_items
 from streams.signals import stop_on_signals
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def report(summary: IngestSummary, as_json: bool) -> None:
         print_json(summary.as_dict())
     else:
         click.echo(
-            f"read {summary.read}, published {summary.published}, "
+            f"read {summary.read}, published {summary.published}, copies {summary.copies}, "
             f"duplicates {summary.duplicates}, rejected {len(summary.rejected)}"
         )
 
@@ -122,8 +122,10 @@ def ingest(
 
     PATHS are .txt files (first line title), .jsonl files, directories, - for
     stdin, saved .html pages or http(s):// URLs of article pages; --feed and
-    --feeds-file poll RSS/Atom feeds (new items only, de-duplicated; copies of
-    a story already seen are kept as mentions linked to the first).
+    --feeds-file poll RSS/Atom feeds (new items only). Every article is
+    de-duplicated: a URL (tracking parameters dropped) or text seen before is
+    skipped, and a copy of a story already seen is kept as a mention linked to
+    the first.
 
     Exit status: 0 when every input was published (or already was), 1 when some
     were rejected (each named on stderr and kept in articles.dlq), 2 on usage errors.
@@ -145,7 +147,7 @@ def ingest(
     summary = ingest_shown(runtime, inputs(files, limit), quiet=as_json)
 
     def publish(items: list[Item]) -> None:
-        summary.add(ingest_items(runtime, items))
+        summary.add(publish_items(runtime, items))
 
     if pages := [path for path in paths if is_page(path)]:
         ingest_pages(data_dir, pages, publish, max_bytes=limit, allowed=allowed)

@@ -363,7 +363,8 @@ class Log(AppendsBatch, Reader):
         try:
             yield Writer(self._db, now_ms())
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 

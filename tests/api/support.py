@@ -18,10 +18,13 @@ import uvicorn
 
 from streams.api import ApiConfig
 from streams.api.server import uvicorn_config
+from tests.support.articles import padding
 
 TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STARTUP_S = 30.0
+PADDING = 40
+"""Made-up words after the text of each :func:`article`."""
 
 
 @dataclass
@@ -126,8 +129,14 @@ async def until_article(stream: AsyncIterator[Message | str], article_id: str) -
 
 
 def article(article_id: str, text: str, published: str = "2020-01-05") -> dict[str, Any]:
-    """An article written for the tests (never real news text)."""
-    return {"id": article_id, "title": f"Test article {article_id}", "text": text, "published": published}
+    """An article written for the tests (never real news text): ``text``, then a paragraph of made-up
+    words of its own, so that articles of one text under other ids are not copies of each other."""
+    return {
+        "id": article_id,
+        "title": f"Test article {article_id}",
+        "text": f"{text}\n\n{padding(article_id, PADDING)}",
+        "published": published,
+    }
 
 
 AGREEMENT = "Russia and Turkey signed an agreement on the Idlib de-escalation zone."

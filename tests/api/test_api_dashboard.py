@@ -101,7 +101,7 @@ def test_the_dashboard_shows_the_state_its_history_and_live_changes(
 
 
 def test_article_text_with_markup_renders_as_text(page: Page, server: Server, tmp_path: Path) -> None:
-    post(server, article("markup-1", HOSTILE_MARKUP))
+    post(server, article("markup-1", HOSTILE_MARKUP) | {"text": HOSTILE_MARKUP})  # a text of its own
     expect(page.locator('#feed li[data-key="RUS|TUR"]').first).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("body")).to_have_attribute("data-loaded", "live")
 

@@ -32,14 +32,16 @@ def fresh(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, extractor: Extractor
 ) -> Runtime:
     """A fresh runtime of the kind ``request.param`` names: an empty data directory, an empty
-    in-memory log, or a namespace of its own on the session's broker."""
+    in-memory log, or a namespace of its own on the session's broker (with an empty data directory
+    for what ingestion keeps)."""
     if request.param in ("embedded", "memory"):
         home = tmp_path_factory.mktemp(request.param)
         store = MemoryLog(home) if request.param == "memory" else None
         return EmbeddedRuntime(home, Settings(home=home), extractor=extractor, store=store)
     broker: Kafka = request.getfixturevalue("kafka")
     options = KafkaOptions(namespace=f"{unique('ns')}.", partitions=2, commit_interval=0.2)
-    return KafkaRuntime(broker.bootstrap, options=options, extractor=extractor)
+    settings = Settings(home=tmp_path_factory.mktemp("kafka"), broker=f"kafka://{broker.bootstrap}")
+    return KafkaRuntime(broker.bootstrap, settings, options=options, extractor=extractor)
 
 
 @pytest.fixture(params=KINDS)

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import orjson
 
+from tests.support.articles import padding
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "tests" / "data" / "seeds" / "seeds.jsonl"
+DEV = ROOT / "tests" / "data" / "dev" / "dev.jsonl"
+CORPORA = (ROOT / "tests" / "data" / "dev-world" / "dev-world.jsonl", DEV, SEEDS)
 ENTENTE = str(Path(sys.executable).with_name("entente"))
 
 Cli = Callable[..., subprocess.CompletedProcess[bytes]]
@@ -40,11 +44,37 @@ def seed_lines() -> list[bytes]:
 
 
 def varied_corpus(copies: int) -> bytes:
-    """``copies`` × the seeds with fresh ids, as JSON Lines."""
+    """``copies`` × the seeds with fresh ids, as JSON Lines, each text followed by three times as many
+    words of its own (one sentence per ten), so that no two are copies of one story."""
     lines = []
     for n in range(copies):
         for line in seed_lines():
             article = orjson.loads(line)
             article["id"] = f"{article['id']}-copy{n}"
+            article["text"] += "\n\n" + padding(article["id"], 3 * len(article["text"].split()))
+            lines.append(orjson.dumps(article))
+    return b"\n".join(lines) + b"\n"
+
+
+def distinct_corpus(count: int) -> bytes:
+    """The first ``count`` articles of the bundled corpora (115 stories, none a copy of another), as
+    JSON Lines."""
+    lines = [line for corpus in CORPORA for line in corpus.read_bytes().splitlines() if line.strip()]
+    assert count <= len(lines), f"the bundled corpora hold {len(lines)} articles, not {count}"
+    return b"\n".join(lines[:count]) + b"\n"
+
+
+def outlet_copies(corpus: Path, copies: int) -> bytes:
+    """``copies`` × ``corpus`` as other outlets would post it, as JSON Lines: each copy under new ids,
+    its own outlet name and host, and (every other copy) a closing line of its own, so some copies
+    are the same text and the others near-duplicates."""
+    lines = []
+    for n in range(1, copies + 1):
+        for line in corpus.read_bytes().splitlines():
+            article = orjson.loads(line)
+            article |= {"id": f"{article['id']}-outlet{n}", "source": f"Outlet {n}"}
+            article["url"] = f"https://outlet{n}.example/{article['id']}"
+            if n % 2:
+                article["text"] += f"\n\nRepublished by Outlet {n} with permission."
             lines.append(orjson.dumps(article))
     return b"\n".join(lines) + b"\n"

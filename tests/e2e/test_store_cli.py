@@ -17,7 +17,7 @@ from agents.reduce import tables
 from streams import topics
 from streams.cli.query import live_tables
 from streams.runtime.embedded import EmbeddedRuntime
-from tests.e2e.cli import ROOT, run_cli, varied_corpus
+from tests.e2e.cli import ROOT, distinct_corpus, run_cli, varied_corpus
 from tests.e2e.test_worker_cli import start, status, wait_until
 
 SEEDS = ROOT / "examples" / "seeds.jsonl"
@@ -119,7 +119,7 @@ def running(seeded: Path, tmp_path: Path) -> Iterator[tuple[Path, subprocess.Pop
     """A copy of the seeded store with a worker and an ingest of fresh articles running on it."""
     home = copy_of(seeded, tmp_path)
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_bytes(varied_corpus(8))
+    corpus.write_bytes(distinct_corpus(40))
     worker = start(home, "worker")
     ingest = start(home, "ingest", str(corpus))
     try:

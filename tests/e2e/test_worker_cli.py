@@ -12,7 +12,7 @@ from typing import IO
 
 import orjson
 
-from tests.e2e.cli import ENTENTE, environment, run_cli, seed_lines, varied_corpus
+from tests.e2e.cli import ENTENTE, distinct_corpus, environment, run_cli, seed_lines
 
 DEADLINE_S = 240.0
 
@@ -42,7 +42,7 @@ def change_ids(home: Path) -> list[str]:
 
 def test_worker_killed_mid_run_resumes_to_the_same_state(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_bytes(varied_corpus(copies=12))
+    corpus.write_bytes(distinct_corpus(60))
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     run_cli(clean, "run", str(corpus))
 

@@ -1,4 +1,5 @@
-"""Ingestion on Kafka keeps what it admitted in the data directory's one database, as on the embedded log."""
+"""Ingestion on Kafka keeps what it admitted in the data directory's one database, as on the embedded log,
+whatever the input."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from streams.log import LOG_FILE
+from tests.e2e.cli import SEEDS, outlet_copies
 from tests.kafka.test_audit_kafka import Home
 from tests.support.http_site import article_page, seeds
 from tests.support.kafka import Kafka, unique
@@ -33,3 +35,14 @@ def test_saved_pages_published_to_kafka_are_admitted_once(home: Home, tmp_path: 
     assert home.json("ingest", str(first), str(copy))["published"] == 2
     assert home.json("ingest", str(first), str(copy))["published"] == 0
     assert sorted(path.name for path in home.data_dir.glob("*.db")) == [LOG_FILE]
+
+
+def test_json_lines_copies_published_to_kafka_are_mentions_and_repeats_duplicates(
+    home: Home, tmp_path: Path
+) -> None:
+    copies = tmp_path / "copies.jsonl"
+    copies.write_bytes(outlet_copies(SEEDS, 2))
+    first = home.json("ingest", str(SEEDS), str(copies))
+    assert (first["published"], first["copies"], first["duplicates"]) == (10, 5, 5)
+    again = home.json("ingest", str(copies))
+    assert (again["published"], again["duplicates"]) == (0, 10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from pathlib import Path
 
@@ -54,3 +55,10 @@ def seed_corpus(count: int) -> list[Article]:
         published = None if seed.published is None else seed.published + shift
         out.append(seed.model_copy(update={"id": f"{seed.id}-{number:04d}", "published": published}))
     return out
+
+
+def padding(seed: str, count: int) -> str:
+    """``count`` made-up words drawn from ``seed``, ten a sentence: appended to a text, they make it a
+    story of its own for the near-duplicate index, and no event."""
+    words = [f"pad{hashlib.sha1(f'{seed}:{k}'.encode()).hexdigest()[:10]}" for k in range(count)]
+    return " ".join(" ".join(words[k : k + 10]) + "." for k in range(0, count, 10))
