@@ -29,8 +29,7 @@ from agents.extract import Extractor
 from agents.reduce.audit import direction
 from agents.reduce.facts import fact
 from agents.reduce.rows import key_of
-from agents.reduce.step import same_summary
-from agents.reduce.tables import names
+from agents.reduce.tables import names, same_summary
 from schemas import Change, Event
 from schemas.change import Headline
 from schemas.ids import digest
