@@ -2,7 +2,8 @@
 
 ``python -m bench.cases.run [--sizes 2000 4000] [--rounds 1]``: articles are made from the paragraphs
 of the seeds, dev and dev-world sets (a seeded shuffle, three to eight paragraphs an article, fresh
-ids, publication dates spread over three years), written as JSON Lines. For each size and round:
+ids, publication dates spread over three years, no two near-duplicates of each other), written as
+JSON Lines. For each size and round:
 
 - ``extract``: the extractor alone over the articles, in the batches the embedded runtime takes
   (:data:`streams.runtime.embedded.EXTRACT_BATCH`), in this process;
@@ -32,6 +33,8 @@ import orjson
 from agents.extract import DEFAULT_MODEL, EXTRACTOR_VERSION
 from agents.extract.pipeline import build_extractor
 from schemas import Article
+from streams.ingest.dedupe import DedupeIndex
+from streams.log.memory import MemoryLog
 from streams.runtime.embedded import EXTRACT_BATCH
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
@@ -55,15 +58,21 @@ def paragraphs() -> list[str]:
 
 
 def articles(count: int, seed: int = 11) -> list[Article]:
-    """``count`` articles of three to eight paragraphs drawn from :func:`paragraphs`."""
+    """``count`` articles of three to eight paragraphs drawn from :func:`paragraphs`, each a story of
+    its own: one the ingestion's near-duplicate check would take for a copy of an earlier one (a
+    long paragraph may make most of two articles) is drawn again, so that ``run`` extracts every
+    article ``extract`` does."""
     rng = random.Random(seed)
     pool = paragraphs()
-    out = []
-    for number in range(count):
+    index = DedupeIndex(MemoryLog(Path(tempfile.gettempdir())))
+    out: list[Article] = []
+    while len(out) < count:
         text = "\n\n".join(rng.sample(pool, rng.randint(3, 8)))
         title = text.split(".")[0][:90]
         published = START + dt.timedelta(days=rng.randrange(3 * 365))
-        out.append(Article(id=f"bench-{number:05d}", title=title, text=text, published=published))
+        item = Article(id=f"bench-{len(out):05d}", title=title, text=text, published=published)
+        if index.admit(item).kind == "new":
+            out.append(item)
     return out
 
 
