@@ -19,7 +19,7 @@ from streams.cli.context import print_json, replacing, runtime_for
 from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import add_row, console, plain, stance_text
-from streams.export import EVENTS
+from streams.export import EVENTS, FORMATS
 from streams.runtime.embedded import EmbeddedRuntime
 
 EXIT_UNKNOWN = 1
@@ -200,9 +200,10 @@ def _row_line(row: dict[str, Any]) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(("jsonl", "csv", "gdelt")),
+    type=click.Choice(FORMATS),
     default="jsonl",
-    help="jsonl, csv, or (events only) gdelt: a GDELT-like column layout.",
+    help="jsonl; csv (lists joined by ';'); parquet (needs pyarrow: pip install 'entente[parquet]'); "
+    "events only: gdelt (GDELT 2.0's event table, tab-separated) or acled (ACLED's CSV columns).",
 )
 @click.option(
     "--output",
@@ -213,18 +214,33 @@ def _row_line(row: dict[str, Any]) -> str:
 @data_dir_option
 @broker_option
 def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str) -> None:
-    """Write the live events or a state table as JSON Lines or CSV (lists joined by ';')."""
+    """Write the live events or a state table as JSON Lines, CSV or Parquet, or the events in GDELT's
+    or ACLED's layout."""
+    from streams.export import BINARY_FORMATS, formats
     from streams.export import export as write
-    from streams.export import formats
+    from streams.export import export_binary as write_binary
+    from streams.export.parquet import ParquetUnavailable
 
     if fmt not in formats(kind):
         raise click.BadParameter(f"{kind} export as {', '.join(formats(kind))}", param_hint="--format")
     runtime = runtime_for(data_dir, broker)
-    if output is None:
-        out = click.get_text_stream("stdout")
-        write(runtime, kind, fmt, out)
-        out.flush()
-        return
-    with replacing(output) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as out:
-        count = write(runtime, kind, fmt, out)
+    binary = fmt in BINARY_FORMATS
+    try:
+        if output is None:
+            if binary:
+                out = click.get_binary_stream("stdout")
+                write_binary(runtime, kind, fmt, out)
+            else:
+                out = click.get_text_stream("stdout")
+                write(runtime, kind, fmt, out)
+            out.flush()
+            return
+        with replacing(output) as raw:
+            if binary:
+                count = write_binary(runtime, kind, fmt, raw)
+            else:
+                with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+                    count = write(runtime, kind, fmt, text)
+    except ParquetUnavailable as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"{count} {kind} written to {output}", err=True)

@@ -5,14 +5,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
-from tests.e2e.cli import run_cli, seed_lines
+from streams.export.acled import COLUMNS as ACLED_COLUMNS
+from streams.export.cameo import goldstein_scale
+from streams.export.gdelt import COLUMNS as GDELT_COLUMNS
+from streams.export.parquet import MISSING
+from tests.e2e.cli import environment, run_cli, seed_lines
 
 LATE = "002_bc2cc754a9f77412"
 """The 2019 seed article, ingested last."""
@@ -124,25 +132,43 @@ def test_exports_parse_back(home: tuple[Path, str]) -> None:
             io.StringIO(run_cli(home[0], "export", "alliances", "--format", "csv").stdout.decode())
         )
     )
-    gdelt = list(
-        csv.DictReader(io.StringIO(run_cli(home[0], "export", "events", "--format", "gdelt").stdout.decode()))
+    gdelt = pd.read_csv(
+        io.BytesIO(run_cli(home[0], "export", "events", "--format", "gdelt").stdout),
+        sep="\t",
+        header=None,
+        names=GDELT_COLUMNS,
+        dtype=str,
+        keep_default_na=False,
     )
 
     assert events and {"id", "article_id", "type", "evidence"} <= set(events[0])
     assert {row["a"] + "|" + row["b"] for row in alliances} >= {"RUS|TUR"}
     assert len(gdelt) == len(events)
-    assert {
-        "SQLDATE",
-        "Actor1Code",
-        "Actor2Code",
-        "EventCode",
-        "QuadClass",
-        "GoldsteinScale",
-        "NumSources",
-        "SOURCEURL",
-        "Zone",
-        "Evidence",
-    } <= set(gdelt[0])
+    assert set(gdelt["EventCode"]) <= set(goldstein_scale())
+    assert set(gdelt["QuadClass"]) <= {"1", "2", "3", "4"}
+    assert sorted(gdelt["GLOBALEVENTID"].map(int)) == sorted(int(event["id"][:15], 16) for event in events)
+    acled = home[0].parent / "events.acled.csv"
+    run_cli(home[0], "export", "events", "--format", "acled", "--output", str(acled))
+    assert tuple(pd.read_csv(acled).columns) == ACLED_COLUMNS
+    parquet = home[0].parent / "events.parquet"
+    run_cli(home[0], "export", "events", "--format", "parquet", "--output", str(parquet))
+    assert pd.read_parquet(parquet)["id"].tolist() == [event["id"] for event in events]
+    stdout = run_cli(home[0], "export", "alliances", "--format", "parquet").stdout
+    assert pq.read_table(io.BytesIO(stdout)).num_rows == len(alliances)
     out = home[0].parent / "zones.csv"
     run_cli(home[0], "export", "zones", "--format", "csv", "--output", str(out))
     assert [row["zone"] for row in csv.DictReader(out.open(encoding="utf-8"))]
+
+
+def test_parquet_without_pyarrow_is_one_line_naming_the_extra(home: tuple[Path, str]) -> None:
+    script = "import sys; sys.modules['pyarrow'] = None; from streams.cli import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "export", "events", "--format", "parquet"],
+        capture_output=True,
+        env=environment(home[0]),
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode().splitlines() == [f"Error: {MISSING}"]
