@@ -74,6 +74,7 @@ def formats(kind: str) -> tuple[str, ...]:
 
 
 def _check(kind: str, fmt: str, binary: bool) -> None:
+    """:class:`ValueError` unless ``kind`` exports as ``fmt``, to a stream of the kind ``fmt`` needs."""
     if fmt not in formats(kind):
         raise ValueError(f"cannot export {kind!r} as {fmt!r}; formats: {formats(kind)}")
     if (fmt in BINARY_FORMATS) != binary:
@@ -81,6 +82,7 @@ def _check(kind: str, fmt: str, binary: bool) -> None:
 
 
 def _coverage(runtime: Runtime) -> Coverage:
+    """The live events with their incidents, articles and knowledge base."""
     return Coverage(runtime.events(), runtime.articles())
 
 

@@ -90,7 +90,7 @@ def is_root(event: Event, coverage: Coverage) -> int:
 
 
 def rows(coverage: Coverage) -> Iterator[dict[str, Any]]:
-    """One row a event, by the columns of :data:`COLUMNS` (a column it leaves out is empty)."""
+    """One row an event, by the columns of :data:`COLUMNS` (a column it leaves out is empty)."""
     cameo = codes()
     for event in coverage.events.values():
         coded, incident = cameo[event.type], coverage.incident(event)
