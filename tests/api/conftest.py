@@ -12,17 +12,24 @@ import httpx
 import pytest
 
 from streams.api import ApiConfig
-from tests.api.support import TOKEN, Server, seeded, serving
+from tests.api.support import TOKEN, WORLD, Server, seeded, serving
 from tests.support.kafka import kafka
 
 CHROMIUM = Path("/usr/bin/chromium")
-__all__ = ["api", "chromium", "kafka", "own_server", "seeded_dir", "server"]
+__all__ = ["api", "chromium", "kafka", "own_server", "seeded_dir", "server", "world_dir"]
 
 
 @pytest.fixture(scope="session")
 def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding the processed seed articles (built once; copy it before writing)."""
     return seeded(tmp_path_factory.mktemp("seeded") / "data")
+
+
+@pytest.fixture(scope="session")
+def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the processed seeds and world news articles (built once; copy it
+    before writing)."""
+    return seeded(tmp_path_factory.mktemp("world") / "data", WORLD)
 
 
 @pytest.fixture(scope="session")
