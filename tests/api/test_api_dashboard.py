@@ -14,8 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from streams.api import ApiConfig
-from tests.api.support import AGREEMENT, AUTH, HOSTILE_MARKUP, TOKEN, Server, article, serving
+from tests.api.support import AGREEMENT, AUTH, HOSTILE_MARKUP, Server, article
 
 WAIT_MS = 30_000
 SHOTS = Path("/work/tmp/shots")
@@ -29,15 +28,6 @@ def browser(chromium: Path) -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
         yield launched
         launched.close()
-
-
-@pytest.fixture(scope="module")
-def world(world_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server of the seeds and world news articles, with a token and the in-process worker."""
-    data_dir = tmp_path_factory.mktemp("world-served") / "data"
-    shutil.copytree(world_dir, data_dir)
-    with serving(ApiConfig(data_dir=data_dir, token=TOKEN, heartbeat=0.5)) as running:
-        yield running
 
 
 @contextmanager
