@@ -148,7 +148,7 @@ function drawNetwork() {
     ],
   });
   state.cy.on("tap", "edge", (event) => openPair(event.target.id()));
-  state.cy.on("tap", "node", (event) => { document.getElementById("filter-actor").value = event.target.id(); drawNetwork(); });
+  state.cy.on("tap", "node", (event) => chooseActor(event.target.id()));
   state.focus = -1;
   drawPairs(pairs);
   search();
@@ -195,8 +195,15 @@ function moveFocus(event) {
     event.preventDefault();
     const item = items[state.focus];
     if (item.isEdge()) openPair(item.id());
-    else { document.getElementById("filter-actor").value = item.id(); drawNetwork(); }
+    else chooseActor(item.id());
   }
+}
+
+function chooseActor(id) {
+  document.getElementById("filter-actor").value = id;
+  document.getElementById("map-actor").value = id;
+  drawNetwork();
+  drawMap();
 }
 
 // -- map ------------------------------------------------------------------------------
