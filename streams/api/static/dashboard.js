@@ -298,7 +298,7 @@ async function openRow(table, key) {
     showEvidence(table, key, found.why, null, false);
   } catch (error) {
     document.getElementById("details-summary").textContent = `${key}: not in the state as of ${state.asOf || "now"}`;
-    document.getElementById("timeline").hidden = true;
+    document.getElementById("timeline").toggleAttribute("hidden", true);
     showEvidence(table, key, { facts: [], next: null }, null, false);
   }
 }
@@ -306,7 +306,7 @@ async function openRow(table, key) {
 function drawTimeline(table, key, history) {
   const svg = document.getElementById("timeline");
   const series = history.series;
-  svg.hidden = series.length === 0;
+  svg.toggleAttribute("hidden", series.length === 0);
   document.getElementById("timeline-note").textContent = series.length ? "Points are the days with events: open one for its evidence." : "";
   if (!series.length) return svg.replaceChildren();
   const W = 600, H = 200, left = 44, right = 12, top = 12, bottom = 28;
