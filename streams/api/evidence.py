@@ -21,6 +21,10 @@ LIMIT = 20
 """How many facts a page of evidence lists by default."""
 POINTS = 200
 """At most how many days a row's history gives its view of (evenly spread, the last always)."""
+REBUILT = 100_000
+"""About how many facts a row's history rebuilds rows from in all: a busy row's has fewer days."""
+FEWEST = 24
+"""How many days a row's history gives at least (when it has that many)."""
 HISTORY_FIELDS = ("stance", "score", "status")
 """The fields of a row's view its history keeps, those the row has."""
 
@@ -63,10 +67,12 @@ def _located(item: dict[str, Any], text: str) -> dict[str, Any]:
     return item | {"start": span[0], "end": span[1]}
 
 
-def history(row: Row, table: str, key: str, points: int = POINTS) -> dict[str, Any]:
-    """``row``'s view on each day it has facts (at most ``points`` days), and its facts counted by day
+def history(row: Row, table: str, key: str) -> dict[str, Any]:
+    """``row``'s view on each day it has facts (at most :data:`POINTS` days, fewer for a row of many
+    facts, each day's view being a row rebuilt from the facts up to it), and its facts counted by day
     and type: the series a timeline draws, the events its points."""
     days = sorted({item.date for item in row.facts if item.date is not None})
+    points = max(FEWEST, min(POINTS, REBUILT // max(len(row.facts), 1)))
     if len(days) > points:
         days = [days[round(step * (len(days) - 1) / (points - 1))] for step in range(points)]
     series = []

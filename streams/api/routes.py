@@ -168,7 +168,7 @@ def table_handlers(table: Table) -> tuple[Handler, Handler, Handler]:
 
     async def timeline(request: Request) -> Response:
         row_key = key(request)
-        return json(history(found_row(request, name, row_key), name, row_key))
+        return json(await asyncio.to_thread(history, found_row(request, name, row_key), name, row_key))
 
     listing.__name__, one.__name__, timeline.__name__ = name, api.one, f"{api.one}_timeline"
     return listing, one, timeline
@@ -502,8 +502,8 @@ def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint, Endpoint]:
             "GET",
             path + "/timeline",
             timeline,
-            f"The {api.one}'s view on each day it has facts (at most {POINTS} days), and its facts counted"
-            " by day and type.",
+            f"The {api.one}'s view on each day it has facts (at most {POINTS} days, fewer for a row of many"
+            " facts), and its facts counted by day and type.",
             (*named, AS_OF, KNOWN_AT),
             (Reply(200, f"The {api.one}'s history.", ref("Timeline")), BAD, MISSING),
         ),
