@@ -50,11 +50,34 @@ def schemas() -> dict[str, Schema]:
         },
         "Why": {
             "type": "object",
-            "description": "The audit chain of a row: each fact with its sentence, article and contribution.",
+            "description": "A page of the audit chain of a row: each fact with its sentence, its article"
+            " (title, outlet, link), where the sentence lies in the article's text, and its contribution.",
             "properties": {
                 "table": {"type": "string"},
                 "key": {"type": "string"},
                 "facts": {"type": "array", "items": {"type": "object"}},
+                "facts_total": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "next": {"type": ["integer", "null"], "description": "The `offset` of the next page."},
+            },
+        },
+        "Timeline": {
+            "type": "object",
+            "description": "A row's view by day (`series`) and its facts counted by day and type (`events`).",
+            "properties": {
+                "table": {"type": "string"},
+                "key": {"type": "string"},
+                "series": {"type": "array", "items": {"type": "object"}},
+                "events": {"type": "array", "items": {"type": "object"}},
+            },
+        },
+        "Atlas": {
+            "type": "object",
+            "description": "Actors (id, name, kind, countries, ISO numeric code of a state) and zones"
+            " (id, name, state, latitude, longitude).",
+            "properties": {
+                "actors": {"type": "array", "items": {"type": "object"}},
+                "zones": {"type": "array", "items": {"type": "object"}},
             },
         },
         "EventPage": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from functools import partial
 from pathlib import Path
@@ -12,12 +13,16 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from agents import reduce
+from agents.kb import load_kb
+from agents.reduce.standard import ALLIANCES, ZONES
 from agents.reduce.tables import Table, every, get, names
 from schemas import Article
 from schemas.event import PloverType
+from schemas.state import Row
 from streams import dlq
 from streams.api.endpoint import JSON, Endpoint, Handler, Param, Reply, ref
 from streams.api.errors import ApiError
+from streams.api.evidence import LIMIT, POINTS, atlas, evidence, history
 from streams.api.guard import read_body, require_token
 from streams.api.hub import Client
 from streams.api.metrics import exposition
@@ -127,30 +132,62 @@ def listed(request: Request, table: str) -> Response:
     return Response(body, media_type=JSON, headers=headers)
 
 
-def explained(request: Request, table: str, key: str, name: str) -> Response:
-    """One row's view and its audit chain, or 404."""
+def found_row(request: Request, table: str, key: str) -> Row:
+    """The row ``table[key]`` live, ``as_of`` or ``known_at`` as the request asks, or 404."""
     row = service(request).reads.row(table, key, day(request, "as_of"), moment(request, "known_at"))
     if row is None:
         raise ApiError(404, f"no {table} row {key!r}")
-    return json({name: reduce.view(row), "why": reduce.why(row)})
+    return row
 
 
-def table_handlers(table: Table) -> tuple[Handler, Handler]:
-    """The handlers of ``GET /{table}`` (the listing) and of one row, named as the table and its row."""
+def explained(request: Request, table: str, key: str, name: str) -> Response:
+    """One row's view and a page of its audit chain (``limit``, ``offset``, ``on``), or 404."""
+    row = found_row(request, table, key)
+    offset = number(request, "offset", 0, 0, 2**31)
+    limit = number(request, "limit", LIMIT, 1, PAGE_MAX)
+    page = evidence(row, offset, limit, service(request).reads.article, day(request, "on"))
+    return json({name: reduce.view(row), "why": page})
+
+
+def table_handlers(table: Table) -> tuple[Handler, Handler, Handler]:
+    """The handlers of ``GET /{table}`` (the listing), of one row and of its history, named as the
+    table and its row."""
     name, api = table.name, table.api
+
+    def key(request: Request) -> str:
+        try:
+            return api.key(*(request.path_params[param] for param, _ in api.params))
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from exc
 
     async def listing(request: Request) -> Response:
         return listed(request, name)
 
     async def one(request: Request) -> Response:
-        try:
-            key = api.key(*(request.path_params[param] for param, _ in api.params))
-        except ValueError as exc:
-            raise ApiError(400, str(exc)) from exc
-        return explained(request, name, key, api.one)
+        return explained(request, name, key(request), api.one)
 
-    listing.__name__, one.__name__ = name, api.one
-    return listing, one
+    async def timeline(request: Request) -> Response:
+        row_key = key(request)
+        return json(await asyncio.to_thread(history, found_row(request, name, row_key), name, row_key))
+
+    listing.__name__, one.__name__, timeline.__name__ = name, api.one, f"{api.one}_timeline"
+    return listing, one, timeline
+
+
+async def atlas_of_state(request: Request) -> Response:
+    """The knowledge base's names and codes of the live state's actors, and its zones' centres."""
+    live = service(request).reads.live
+    live.catch_up()
+    views = live.views
+    zones = views.get(ZONES.name, {}).values()
+    actors = [side for view in views.get(ALLIANCES.name, {}).values() for side in (view["a"], view["b"])]
+    actors += [actor for view in zones for part in PARTS for actor in view[part]]
+    kb = await asyncio.to_thread(load_kb)
+    return json(atlas(kb, actors, (view["zone"] for view in zones)))
+
+
+PARTS = ("parties", "deployed", "controlled_by")
+"""The fields of a zone's view that name actors."""
 
 
 # -- events and articles ----------------------------------------------------------
@@ -357,6 +394,27 @@ PAGING = (
     ),
 )
 """The parameters of a listing paged by log offset."""
+EVIDENCE_PAGING = (
+    Param(
+        "limit",
+        "query",
+        "How many facts the audit lists.",
+        {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": LIMIT},
+    ),
+    Param(
+        "offset",
+        "query",
+        "How many of the strongest facts to pass over: the `next` of the previous page.",
+        {"type": "integer", "minimum": 0, "default": 0},
+    ),
+    Param(
+        "on",
+        "query",
+        "Only the facts dated this day (YYYY-MM-DD).",
+        {"type": "string", "format": "date"},
+    ),
+)
+"""The parameters of a row's audit, paged by rank."""
 DEAD_LETTER_PAGE = {
     "type": "object",
     "properties": {
@@ -409,11 +467,12 @@ def fields_param(table: str) -> Param:
     )
 
 
-def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint]:
-    """``GET /{table}`` and ``GET /{table}/{params...}``."""
-    listing, one = table_handlers(table)
+def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint, Endpoint]:
+    """``GET /{table}``, ``GET /{table}/{params...}`` and ``GET /{table}/{params...}/timeline``."""
+    listing, one, timeline = table_handlers(table)
     api, view = table.api, view_name(table)
     path = "/".join((f"/{table.name}", *(f"{{{param}}}" for param, _ in api.params)))
+    named = tuple(Param(param, "path", about) for param, about in api.params)
     return (
         Endpoint(
             "GET",
@@ -427,8 +486,8 @@ def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint]:
             "GET",
             path,
             one,
-            api.detail,
-            (*(Param(param, "path", about) for param, about in api.params), AS_OF, KNOWN_AT),
+            api.detail + " The audit lists a page of facts, strongest first (zones: newest first).",
+            (*named, AS_OF, KNOWN_AT, *EVIDENCE_PAGING),
             (
                 Reply(
                     200,
@@ -439,6 +498,15 @@ def table_endpoints(table: Table) -> tuple[Endpoint, Endpoint]:
                 MISSING,
             ),
         ),
+        Endpoint(
+            "GET",
+            path + "/timeline",
+            timeline,
+            f"The {api.one}'s view on each day it has facts (at most {POINTS} days, fewer for a row of many"
+            " facts), and its facts counted by day and type.",
+            (*named, AS_OF, KNOWN_AT),
+            (Reply(200, f"The {api.one}'s history.", ref("Timeline")), BAD, MISSING),
+        ),
     )
 
 
@@ -446,6 +514,14 @@ def endpoints() -> tuple[Endpoint, ...]:
     """Every endpoint: two for each state table (:mod:`agents.reduce.tables`), then the others."""
     return (
         *(endpoint for table in every() for endpoint in table_endpoints(table)),
+        Endpoint(
+            "GET",
+            "/atlas",
+            atlas_of_state,
+            "The knowledge base's names, kinds and ISO codes of the live state's actors, and the names"
+            " and centres of its zones.",
+            replies=(Reply(200, "Actors and zones.", ref("Atlas")),),
+        ),
         *READS,
         Endpoint(
             "GET",

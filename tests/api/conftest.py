@@ -6,17 +6,18 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from streams.api import ApiConfig
-from tests.api.support import TOKEN, Server, seeded, serving
+from tests.api.support import TOKEN, WORLD, Server, seeded, serving
 from tests.support.kafka import kafka
 
 CHROMIUM = Path("/usr/bin/chromium")
-__all__ = ["api", "chromium", "kafka", "own_server", "seeded_dir", "server"]
+__all__ = ["api", "chromium", "kafka", "own_server", "seeded_dir", "server", "world", "world_dir"]
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +27,32 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding the processed seeds and world news articles (built once; copy it
+    before writing)."""
+    return seeded(tmp_path_factory.mktemp("world") / "data", WORLD)
+
+
+@pytest.fixture(scope="session")
 def server(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The seeded server, with a token and the in-process worker, shared by the session."""
-    data_dir = tmp_path_factory.mktemp("served") / "data"
-    shutil.copytree(seeded_dir, data_dir)
-    with serving(ApiConfig(data_dir=data_dir, token=TOKEN, heartbeat=0.5)) as running:
+    with serving_copy(seeded_dir, tmp_path_factory.mktemp("served")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def world(world_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of the seeds and world news articles, with a token and the in-process worker."""
+    with serving_copy(world_dir, tmp_path_factory.mktemp("world-served")) as running:
+        yield running
+
+
+@contextmanager
+def serving_copy(data_dir: Path, into: Path) -> Iterator[Server]:
+    """A server, with a token and the in-process worker, of a copy of ``data_dir`` made in ``into``."""
+    copy = into / "data"
+    shutil.copytree(data_dir, copy)
+    with serving(ApiConfig(data_dir=copy, token=TOKEN, heartbeat=0.5)) as running:
         yield running
 
 

@@ -157,14 +157,20 @@ def wait_for(condition: Any, timeout: float = 60.0, interval: float = 0.1) -> An
     raise AssertionError(f"condition not met in {timeout} s")
 
 
-def seeded(data_dir: Path) -> Path:
-    """Ingest the seed articles into ``data_dir`` and process them to completion."""
+DATA = Path(__file__).resolve().parents[1] / "data"
+WORLD = DATA / "dev-world" / "dev-world.jsonl"
+"""The articles of world news the extractor is measured on (beside the Syrian seeds)."""
+
+
+def seeded(data_dir: Path, *more: Path) -> Path:
+    """Ingest the seed articles, then those of ``more`` files, into ``data_dir`` and process them to
+    completion."""
     from streams.ingest import read_paths
     from streams.runtime.embedded import EmbeddedRuntime
     from streams.runtime.publish import ingest_items
 
-    seeds = Path(__file__).resolve().parents[1] / "data" / "seeds" / "seeds.jsonl"
+    seeds = DATA / "seeds" / "seeds.jsonl"
     with EmbeddedRuntime(data_dir) as runtime:
-        ingest_items(runtime, read_paths([seeds], runtime.settings.max_article_bytes))
+        ingest_items(runtime, read_paths([seeds, *more], runtime.settings.max_article_bytes))
         runtime.run_until_idle()
     return data_dir
