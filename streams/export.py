@@ -5,8 +5,9 @@ one fits: ``SQLDATE`` (the event date, YYYYMMDD), ``Actor1Code`` / ``Actor2Code`
 (canonical actor ids), ``EventCode`` (the PLOVER type), ``QuadClass`` (1 verbal
 cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict, as
 in CAMEO's quad classes), ``GoldsteinScale`` (the type's weight in
-``agents/reduce/scoring.yaml``), ``NumSources`` (distinct articles reporting the
-same incident), ``SOURCEURL``, and ``Zone`` and ``Evidence`` (the sentence).
+``agents/reduce/scoring.yaml``), ``NumSources`` (distinct outlets the reports of the same incident
+originate from, :mod:`agents.outlets`), ``NumArticles`` (its distinct articles), ``SOURCEURL``, and
+``Zone`` and ``Evidence`` (the sentence).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ EVENT_COLUMNS = (
     "modality",
     "confidence",
     "extractor",
+    "outlet",
     "evidence",
     "evidence_start",
     "evidence_end",
@@ -80,6 +82,7 @@ GDELT_COLUMNS = (
     "QuadClassName",
     "GoldsteinScale",
     "NumSources",
+    "NumArticles",
     "SOURCEURL",
     "Zone",
     "ArticleId",
@@ -115,6 +118,7 @@ def event_row(event: Event) -> dict[str, Any]:
         "modality": event.modality,
         "confidence": event.confidence,
         "extractor": event.extractor,
+        "outlet": event.outlet,
         "evidence": event.evidence.text,
         "evidence_start": event.evidence.start,
         "evidence_end": event.evidence.end,
@@ -125,7 +129,7 @@ def gdelt_rows(events: list[Event], urls: dict[str, str | None]) -> Iterator[dic
     """Events in the GDELT-like layout; ``urls`` maps article ids to their URLs."""
     scoring = default()
     sources = {
-        item.event_id: incident.articles
+        item.event_id: (incident.outlets, len(incident.reports))
         for incident in incidents([fact(event) for event in events], scoring.window_days)
         for item in incident.facts
     }
@@ -141,7 +145,8 @@ def gdelt_rows(events: list[Event], urls: dict[str, str | None]) -> Iterator[dic
             "QuadClass": quad,
             "QuadClassName": QUAD_NAMES[quad],
             "GoldsteinScale": scoring.weights[event.type],
-            "NumSources": sources[event.id],
+            "NumSources": sources[event.id][0],
+            "NumArticles": sources[event.id][1],
             "SOURCEURL": urls.get(event.article_id),
             "Zone": event.zone,
             "ArticleId": event.article_id,
