@@ -6,6 +6,7 @@ import pytest
 
 from agents.outlets import HEAD, domain, originating, outlet, wire
 from schemas import Article
+from tests.support.factories import event
 
 BODY = "The two foreign ministers met at the border crossing and signed a note on prisoner exchanges."
 
@@ -99,3 +100,7 @@ def test_a_wire_mentioned_in_the_body_is_no_attribution(text: str) -> None:
 def test_the_byline_region_ends_within_the_head_of_the_text() -> None:
     late = " ".join(["Ministers met again."] * (HEAD // 10))
     assert wire("", f"{late} HARBOURTOWN (Reuters) - {BODY}") is None
+
+
+def test_the_outlet_an_event_is_credited_to_leaves_its_id_as_it_was() -> None:
+    assert event(outlet="reuters").id == event(outlet="bbc.co.uk").id == event().id
