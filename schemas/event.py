@@ -48,7 +48,12 @@ class Evidence(Part):
 
 
 class Event(Message):
-    """Who did what to whom, where, when, with the sentence as evidence."""
+    """Who did what to whom, where, when, with the sentence as evidence.
+
+    ``outlet`` is the outlet its article originates from (the wire its byline or dateline names,
+    else the article's own outlet: :func:`agents.outlets.originating`), ``None`` when it names none;
+    it is not part of the id, so one report keeps its id whatever outlet it is credited to.
+    """
 
     id: str = ""
     article_id: str
@@ -62,6 +67,7 @@ class Event(Message):
     evidence: Evidence
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     extractor: str
+    outlet: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -24,7 +24,8 @@ Stance = Literal["allied", "cooperative", "neutral", "tense", "hostile"]
 class Fact(Part):
     """What a state row keeps of one event it holds: enough to rescore and to explain.
 
-    ``date`` is the event's :attr:`~schemas.event.Event.event_date`: its own date, else its article's.
+    ``date`` is the event's :attr:`~schemas.event.Event.event_date`: its own date, else its article's;
+    ``outlet`` the outlet its article originates from (:attr:`~schemas.event.Event.outlet`).
     """
 
     event_id: str
@@ -37,12 +38,15 @@ class Fact(Part):
     modality: Modality = "asserted"
     confidence: float = 1.0
     evidence: str = ""
+    outlet: str | None = None
 
 
 class Relation(Part):
     """A directed summary inside a pair or zone: ``source`` did ``type`` to ``target`` ``count`` times.
 
-    ``count`` counts incidents (corroborated reports count once); ``sources`` the articles behind them.
+    ``count`` counts incidents (corroborated reports count once); ``sources`` the distinct outlets
+    their reports originate from (a report of no outlet counts as one of its own); ``reports`` the
+    distinct articles behind them.
     """
 
     source: str
@@ -50,12 +54,14 @@ class Relation(Part):
     type: PloverType
     count: int
     sources: int = 0
+    reports: int = 0
     first: dt.date | None = None
     last: dt.date | None = None
 
 
 class Highlight(Part):
-    """One incident a row rests on most: a representative report and the incident's weight."""
+    """One incident a row rests on most: a representative report, the incident's distinct outlets
+    (``sources``) and articles (``reports``), and its weight."""
 
     event_id: str
     article_id: str
@@ -65,6 +71,7 @@ class Highlight(Part):
     date: dt.date | None = None
     evidence: str = ""
     sources: int = 1
+    reports: int = 1
     weight: float = 0.0
 
 
@@ -136,6 +143,7 @@ class AllianceState(Row):
     """The relation of one unordered actor pair ``a < b``.
 
     ``score`` is relative to ``as_of`` when set, else to the row's newest event date (``last``).
+    ``sources`` counts the distinct outlets its reports originate from, ``reports`` its articles.
     """
 
     TABLE: ClassVar[str] = "alliances"
@@ -151,6 +159,7 @@ class AllianceState(Row):
     events: int = 0
     incidents: int = 0
     sources: int = 0
+    reports: int = 0
     strongest: tuple[Highlight, ...] = ()
     as_of: dt.date | None = None
     facts: tuple[Fact, ...] = ()
@@ -188,6 +197,7 @@ class ZoneState(Row):
     events: int = 0
     incidents: int = 0
     sources: int = 0
+    reports: int = 0
     as_of: dt.date | None = None
     facts: tuple[Fact, ...] = ()
 

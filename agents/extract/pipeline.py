@@ -35,6 +35,7 @@ from agents.extract.text import Normalised, Sentence, normalise, sentences, span
 from agents.extract.triggers import TriggerFinder
 from agents.kb import KnowledgeBase, load_kb
 from agents.kb.fold import name_form
+from agents.outlets import originating
 from schemas import Article
 from schemas.event import SYMMETRIC_TYPES, Event, PloverType
 
@@ -153,7 +154,8 @@ class SpacyExtractor:
         return Prepared(norm, sents, docs, raw, candidates)
 
     def _assemble(self, article: Article, prepared: Prepared) -> list[Event]:
-        """Read the events off the parsed sentences, in text order, keeping context across them."""
+        """Read the events off the parsed sentences, in text order, keeping context across them; each
+        credited to the outlet the article originates from."""
         norm, sents, docs, raw, parsed = (
             prepared.norm,
             prepared.sents,
@@ -220,7 +222,9 @@ class SpacyExtractor:
             story_day = next_story_day(sent.text, article.published, story_day, self.story_span, doc)
             talks.expire(i)
             last_zone = next_zone(doc, zones, last_zone, self.lexicon.compass_words)
-        return sorted(events.values(), key=lambda e: (e.evidence.start, e.type, e.source, e.target or ""))
+        found = sorted(events.values(), key=lambda e: (e.evidence.start, e.type, e.source, e.target or ""))
+        outlet = originating(article)
+        return found if outlet is None else [event.model_copy(update={"outlet": outlet}) for event in found]
 
     def _choose_alternatives(self, docs: list[Doc], mentions: list[list[Mention]]) -> None:
         """Give a description the other actor it may mean when the article names only that one

@@ -74,6 +74,7 @@ def state(
             "events": len(facts),
             "incidents": incidents,
             "sources": summed.sources,
+            "reports": summed.reports,
             "strongest": strongest,
             "as_of": as_of,
             "facts": facts,
@@ -102,7 +103,8 @@ def highlight(total: float, incident: Incident) -> Highlight:
             "target": head.target,
             "date": head.date,
             "evidence": head.evidence,
-            "sources": incident.articles,
+            "sources": incident.outlets,
+            "reports": len(incident.reports),
             "weight": round(total, PLACES),
         },
     )

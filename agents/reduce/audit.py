@@ -129,7 +129,8 @@ def _scored(state: AllianceState) -> list[Scored]:
             incident,
             {
                 "incident": number,
-                "sources": incident.articles,
+                "sources": incident.outlets,
+                "reports": len(incident.reports),
                 "decay": round(decay(incident.date, reference, scoring), PLACES),
                 "incident_weight": round(total, PLACES),
                 "contribution": contribution,

@@ -2,7 +2,8 @@
 
 A row's facts are a set keyed by event id, stored sorted by id, so a row is a
 function of the set of events it was given, whatever their order or repetition.
-Reports of one real-world event are grouped into an :class:`Incident`.
+Reports of one real-world event are grouped into an :class:`Incident`; its independent sources are
+the distinct outlets its reports originate from (:mod:`agents.outlets`), its reports its articles.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def fact_from(fields: dict[str, Any]) -> Fact:
     fold reads them once, for its fact and its keys."""
     intern = sys.intern
     target, zone, day = fields["target"], fields["zone"], fields["date"] or fields["reported"]
+    outlet = fields["outlet"]
     return assemble(
         Fact,
         {
@@ -53,6 +55,7 @@ def fact_from(fields: dict[str, Any]) -> Fact:
             "modality": fields["modality"],
             "confidence": fields["confidence"],
             "evidence": fields["evidence"].text,
+            "outlet": None if outlet is None else intern(outlet),
         },
     )
 
@@ -64,7 +67,13 @@ def preferred(first: Fact, second: Fact) -> Fact:
 
 def _content(item: Fact) -> tuple[object, ...]:
     # Every field an event id leaves out (the rest are equal when ids are).
-    return item.confidence, item.modality, item.evidence, (item.date or dt.date.min).toordinal()
+    return (
+        item.confidence,
+        item.modality,
+        item.evidence,
+        (item.date or dt.date.min).toordinal(),
+        item.outlet or "",
+    )
 
 
 def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
@@ -215,8 +224,9 @@ class Incident(NamedTuple):
     """One real-world event: the reports (facts) of the same type, actors, modality and zone close in time.
 
     ``date`` and ``last`` are its first and last reports' event dates; ``sources``
-    are the distinct articles reporting it (its independent sources), ``articles``
-    their number; ``confidence`` is its reports' highest.
+    are the distinct outlets its reports originate from (its independent sources: a report of no
+    outlet counts as one of its own, named by its article), ``outlets`` their number; ``reports``
+    are its distinct articles; ``confidence`` is its reports' highest.
     """
 
     type: PloverType
@@ -226,10 +236,11 @@ class Incident(NamedTuple):
     date: dt.date | None
     last: dt.date | None
     facts: tuple[Fact, ...]
-    articles: int
+    outlets: int
     modality: str
     confidence: float
     sources: tuple[str, ...]
+    reports: tuple[str, ...]
 
 
 def getter(*names: str) -> itemgetter[Any]:
@@ -237,8 +248,10 @@ def getter(*names: str) -> itemgetter[Any]:
     return itemgetter(*map(Incident._fields.index, names))
 
 
-Report = tuple[int, str, str, Fact, str, float, "dt.date | None"]
-"""A fact as :func:`incidents` sorts it (day ordinal, zone, event id), with the fields it reads once."""
+Report = tuple[int, str, str, Fact, str, float, "dt.date | None", str]
+"""A fact as :func:`incidents` sorts it (day ordinal, zone, event id), with the fields it reads once:
+its article, confidence, event date, and the source it counts as: the outlet it originates from,
+else its article."""
 
 
 Identity = tuple[str, str, PloverType, str]
@@ -267,9 +280,10 @@ def group(facts: Iterable[Fact]) -> dict[Identity, list[Report]]:
     once: on large rows, memory reads, not arithmetic, are what a fold spends its time on."""
     groups: defaultdict[Identity, list[Report]] = defaultdict(list)
     for item in facts:
-        day, source, target, kind, modality, zone, ident, article, confidence = _read(fields(item))
+        day, source, target, kind, modality, zone, ident, article, confidence, outlet = _read(fields(item))
         identity = (source, target or "", kind, modality)
-        report = (day.toordinal() if day else 0, zone or "", ident, item, article, confidence, day)
+        ordinal = day.toordinal() if day else 0
+        report = (ordinal, zone or "", ident, item, article, confidence, day, outlet or article)
         groups[identity].append(report)
     return groups
 
@@ -302,7 +316,7 @@ def incidents_until(
         opened = deque()
         # a report its successor's window does not reach, with no incident open, is alone
         following = chain(islice(map(_ordinal, run), 1, None), _LAST)
-    for index, ((ordinal, zone, _, item, article, confidence, day), later) in enumerate(
+    for index, ((ordinal, zone, _, item, article, confidence, day, outlet), later) in enumerate(
         zip(run, following, strict=True)
     ):
         while opened and ordinal - opened[0].start > window_days:
@@ -311,7 +325,9 @@ def incidents_until(
             return out, index
         if ordinal == 0 or (not opened and ordinal + window_days < later):
             where = zone or None
-            alone = (kind, source, target, where, day, day, (item,), 1, modality, confidence, (article,))
+            alone = (
+                kind, source, target, where, day, day, (item,), 1, modality, confidence, (outlet,), (article,)
+            )  # fmt: skip
             out.append(_tuple(Incident, alone))
             continue
         joined = _joinable(opened, zone) if opened else None
@@ -319,7 +335,8 @@ def incidents_until(
             joined = _Open(ordinal, zone, day)
             opened.append(joined)
         joined.members.append(item)
-        joined.sources.append(article)
+        joined.sources.append(outlet)
+        joined.articles.append(article)
         joined.last = day
         if confidence > joined.confidence:
             joined.confidence = confidence
@@ -335,18 +352,20 @@ _LAST = (sys.maxsize,)
 
 
 class _Open:
-    """An incident still taking reports: its first date, its zone (once one is named) and members."""
+    """An incident still taking reports: its first date, its zone (once one is named) and members,
+    with the outlets and articles of its reports."""
 
-    __slots__ = ("confidence", "first", "last", "members", "sources", "start", "zone")
+    __slots__ = ("articles", "confidence", "first", "last", "members", "sources", "start", "zone")
 
     def __init__(self, start: int, zone: str, first: dt.date | None) -> None:
         self.start, self.zone, self.first, self.last = start, zone, first, first
         self.members: list[Fact] = []
         self.sources: list[str] = []
+        self.articles: list[str] = []
         self.confidence = 0.0
 
     def close(self, head: tuple[PloverType, str, str | None], modality: str) -> Incident:
-        found = self.sources if len(self.sources) == 1 else sorted(set(self.sources))
+        found = _distinct(self.sources)
         # tuple.__new__ is what Incident._make does, minus a Python-level call: this runs once a report.
         return _tuple(
             Incident,
@@ -359,9 +378,15 @@ class _Open:
                 len(found),
                 modality,
                 self.confidence,
-                tuple(found),
+                found,
+                _distinct(self.articles),
             ),
         )
+
+
+def _distinct(names: list[str]) -> tuple[str, ...]:
+    """``names`` once each, sorted."""
+    return tuple(names) if len(names) == 1 else tuple(sorted(set(names)))
 
 
 def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
@@ -377,9 +402,9 @@ def _joinable(opened: deque[_Open], zone: str) -> _Open | None:
 
 
 _tuple = tuple.__new__
-# What incidents() reads of a fact, from its instance dict: one attribute lookup, not nine (see fact()).
+# What incidents() reads of a fact, from its instance dict: one attribute lookup, not ten (see fact()).
 _read = itemgetter(
-    "date", "source", "target", "type", "modality", "zone", "event_id", "article_id", "confidence"
+    "date", "source", "target", "type", "modality", "zone", "event_id", "article_id", "confidence", "outlet"
 )
 _ordinal = itemgetter(0)
 
@@ -402,39 +427,41 @@ def bounds(summaries: Sequence[Relation]) -> tuple[dt.date | None, dt.date | Non
     return first, max(filter(None, (relation.last for relation in summaries)), default=None)
 
 
-Summed = tuple[Relation, set[str]]
-"""A relation with the articles reporting it."""
+Summed = tuple[Relation, set[str], set[str]]
+"""A relation with the outlets and the articles reporting it."""
 
 
 class Tally(NamedTuple):
     """What a row reads from its relations: the relations, sorted (a zone's: those of its
-    hostilities at least), its number of distinct articles, its incidents per PLOVER type (keys
-    sorted), its first and last event dates."""
+    hostilities at least), its numbers of distinct outlets (its sources) and articles (its
+    reports), its incidents per PLOVER type (keys sorted), its first and last event dates."""
 
     relations: tuple[Relation, ...]
     sources: int
+    reports: int
     counts: dict[str, int]
     first: dt.date | None
     last: dt.date | None
 
 
 def tally(summed: Iterable[Summed]) -> Tally:
-    """The :class:`Tally` of a row's relations (:func:`relations`), with their articles."""
+    """The :class:`Tally` of a row's relations (:func:`relations`), with their outlets and articles."""
     pairs = list(summed)
-    found = tuple(relation for relation, _ in pairs)
+    found = tuple(relation for relation, _, _ in pairs)
     per_type: dict[PloverType, int] = {}
     for relation in found:
         kind = relation.type
         per_type[kind] = per_type.get(kind, 0) + relation.count
     first, last = bounds(found)
-    articles = len(set().union(*(articles for _, articles in pairs)))
+    outlets = len(set().union(*(outlets for _, outlets, _ in pairs)))
+    articles = len(set().union(*(articles for _, _, articles in pairs)))
     typed = dict(sorted((kind.value, count) for kind, count in per_type.items()))
-    return Tally(found, articles, typed, first, last)
+    return Tally(found, outlets, articles, typed, first, last)
 
 
 def relations(found: Iterable[Incident]) -> Iterator[Summed]:
-    """Directed summaries, each with its articles: per (source, target, type), incidents,
-    articles and first/last dates.
+    """Directed summaries, each with its outlets and articles: per (source, target, type), incidents,
+    outlets, articles and first/last dates.
 
     ``found`` comes in the order :func:`incidents` gives, so the incidents of one relation
     are contiguous and relations come sorted.
@@ -444,10 +471,12 @@ def relations(found: Iterable[Incident]) -> Iterator[Summed]:
 
 
 def relation(run: list[Incident]) -> Summed:
-    """The relation of incidents ``run`` (all of one source, target and type), with its articles."""
+    """The relation of incidents ``run`` (all of one source, target and type), with its outlets and
+    articles."""
     head = run[0]
     first, last = span(run)
-    articles = set(chain.from_iterable(map(_sources, run)))
+    outlets = set(chain.from_iterable(map(_sources, run)))
+    articles = set(chain.from_iterable(map(_reports, run)))
     summary = assemble(
         Relation,
         {
@@ -455,23 +484,30 @@ def relation(run: list[Incident]) -> Summed:
             "target": head.target,
             "type": head.type,
             "count": len(run),
-            "sources": len(articles),
+            "sources": len(outlets),
+            "reports": len(articles),
             "first": first,
             "last": last,
         },
     )
-    return summary, articles
+    return summary, outlets, articles
 
 
 _relation_key = getter("source", "target", "type")
 
 
 def sources(found: Iterable[Incident]) -> int:
-    """How many distinct articles report ``found``."""
+    """How many distinct outlets ``found`` originate from."""
     return len(set(chain.from_iterable(map(_sources, found))))
 
 
+def reports(found: Iterable[Incident]) -> int:
+    """How many distinct articles report ``found``."""
+    return len(set(chain.from_iterable(map(_reports, found))))
+
+
 _sources = getter("sources")
+_reports = getter("reports")
 
 
 def counts(found: Iterable[Incident]) -> dict[str, int]:

@@ -3,7 +3,7 @@
 A live row grows one event at a time, and :func:`~agents.reduce.rows.build` reads every fact of the
 row again. :class:`Grown` keeps, beside a row, the :class:`Parts` its build computed: the reports
 and incidents of each identity (no incident spans two); what the incidents of each relation and of
-the whole row add up to (their number, articles, first and last dates); for an alliance each
+the whole row add up to (their number, outlets, articles, first and last dates); for an alliance each
 incident's weight and share, the exact sums of shares and of absolute weights, and its incidents
 ranked by weight; for a zone its greatest kind mention, its dated status reports and their runs,
 and its facts of each role type.
@@ -76,13 +76,14 @@ class Timeline:
 
 
 class Sum:
-    """What incidents add up to, weights aside: how many, their articles, their first and last event
-    dates (each article and date with the number of incidents it counts for, so that one can go)."""
+    """What incidents add up to, weights aside: how many, their outlets and articles, their first and
+    last event dates (each with the number of incidents it counts for, so that one can go)."""
 
-    __slots__ = ("articles", "count", "first", "firsts", "last", "lasts")
+    __slots__ = ("articles", "count", "first", "firsts", "last", "lasts", "outlets")
 
     def __init__(self) -> None:
         self.count = 0
+        self.outlets: dict[str, int] = {}
         self.articles: dict[str, int] = {}
         self.firsts: dict[dt.date, int] = {}
         self.lasts: dict[dt.date, int] = {}
@@ -91,8 +92,10 @@ class Sum:
 
     def add(self, incident: Incident) -> None:
         self.count += 1
-        articles = self.articles
-        for article in incident.sources:
+        outlets, articles = self.outlets, self.articles
+        for outlet in incident.sources:
+            outlets[outlet] = outlets.get(outlet, 0) + 1
+        for article in incident.reports:
             articles[article] = articles.get(article, 0) + 1
         if (day := incident.date) is not None:
             self.firsts[day] = self.firsts.get(day, 0) + 1
@@ -105,7 +108,9 @@ class Sum:
 
     def remove(self, incident: Incident) -> None:
         self.count -= 1
-        for article in incident.sources:
+        for outlet in incident.sources:
+            _drop(self.outlets, outlet)
+        for article in incident.reports:
             _drop(self.articles, article)
         if (day := incident.date) is not None and _drop(self.firsts, day) and day == self.first:
             self.first = min(self.firsts, default=None)
@@ -221,7 +226,8 @@ class Parts:
         """The row's :class:`~agents.reduce.facts.Tally`, from the sums."""
         counts = dict(sorted((_VALUES[kind], count) for kind, count in self.per_type.items() if count))
         relations = tuple(map(self.relations.__getitem__, self.names))
-        return Tally(relations, len(self.whole.articles), counts, self.whole.first, self.whole.last)
+        whole = self.whole
+        return Tally(relations, len(whole.outlets), len(whole.articles), counts, whole.first, whole.last)
 
     def weigh(self, reference: dt.date | None, scoring: Scoring) -> None:
         """Every incident weighed from ``reference``."""
@@ -286,7 +292,8 @@ def relation(name: Name, summed: Sum) -> Relation:
             "target": target or None,
             "type": kind,
             "count": summed.count,
-            "sources": len(summed.articles),
+            "sources": len(summed.outlets),
+            "reports": len(summed.articles),
             "first": summed.first,
             "last": summed.last,
         },

@@ -88,9 +88,9 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
     """The signed weight of each incident relative to ``reference``, and what each of its reports
     contributes (the weight shared by its reports, :func:`rounded` to :data:`PLACES`).
 
-    An incident's modality and highest confidence count; ``n`` independent articles
-    multiply it by ``n ** exponent``. One loop over a row's incidents, :func:`decay`
-    inlined: this runs once per incident of every row a fold builds.
+    An incident's modality and highest confidence count; ``n`` independent sources (the distinct
+    outlets its reports originate from) multiply it by ``n ** exponent``. One loop over a row's
+    incidents, :func:`decay` inlined: this runs once per incident of every row a fold builds.
     """
     kinds, modalities, exponent = scoring.weights, scoring.modality, scoring.exponent
     if len(found) > _FEW:  # plain dicts: read once an incident, faster to index than the read-only views
@@ -98,9 +98,9 @@ def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scori
     half_life, undated = scoring.half_life_days, scoring.undated
     end = None if reference is None else reference.toordinal()
     totals, shares = [], []
-    for kind, _, _, _, day, _, facts, articles, modality, confidence, _ in found:
+    for kind, _, _, _, day, _, facts, outlets, modality, confidence, _, _ in found:
         factor = undated if day is None or end is None else halving(end - day.toordinal(), half_life)
-        corroboration = 1.0 if articles == 1 else articles**exponent
+        corroboration = 1.0 if outlets == 1 else outlets**exponent
         total = kinds[kind] * modalities[modality] * confidence * corroboration * factor
         totals.append(total)
         shares.append(rounded(total / len(facts)))

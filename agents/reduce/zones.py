@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 
 from agents.reduce.config import Scoring
-from agents.reduce.facts import Incident, Tally, counts, incidents, relations, sources, span
+from agents.reduce.facts import Incident, Tally, counts, incidents, relations, reports, sources, span
 from agents.speed import assemble
 from schemas.event import SYMMETRIC_TYPES, PloverType
 from schemas.state import Fact, ZoneState, ZoneStep
@@ -37,7 +37,8 @@ def build(zone: str, facts: tuple[Fact, ...], as_of: dt.date | None, scoring: Sc
     timeline = steps(runs(status, scoring), kind, scoring)
     first, last = span(found)
     hostile = relations(incident for incident in found if incident.type == PloverType.ASSAULT)
-    summed = Tally(tuple(item for item, _ in hostile), sources(found), counts(found), first, last)
+    hostilities = tuple(item for item, _, _ in hostile)
+    summed = Tally(hostilities, sources(found), reports(found), counts(found), first, last)
     return row(zone, facts, roll(typed, scoring.window_days).roster(), summed, kind, timeline, as_of, scoring)
 
 
@@ -76,6 +77,7 @@ def row(
             "events": len(facts),
             "incidents": sum(summed.counts.values()),
             "sources": summed.sources,
+            "reports": summed.reports,
             "as_of": as_of,
             "facts": facts,
         },

@@ -143,7 +143,7 @@ def rows(coverage: Coverage) -> Iterator[dict[str, Any]]:
             "inter2": inter2,
             "interaction": interaction([inter1, inter2] if inter2 else [inter1]),
             **where,
-            "source": "; ".join(coverage.outlets(incident)),
+            "source": "; ".join(incident.sources),
             "notes": reports[0].evidence.text,
             "fatalities": 0,
             "timestamp": int(max(added).timestamp()) if added else "",

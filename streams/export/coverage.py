@@ -30,16 +30,6 @@ class Coverage:
         """The events reporting ``incident``, first report first."""
         return [self.events[item.event_id] for item in incident.facts]
 
-    def outlets(self, incident: Incident) -> list[str]:
-        """The distinct outlets reporting ``incident`` (an article naming none counts as its own)."""
-        return sorted({self.outlet(item.article_id) for item in incident.facts})
-
-    def outlet(self, article_id: str) -> str:
-        """The outlet of an article: its source, else its provenance's outlet, else its id."""
-        article = self.articles.get(article_id)
-        provenance = article.provenance if article else None
-        return (article and article.source) or (provenance and provenance.outlet) or article_id
-
     def added(self, article_id: str) -> dt.datetime | None:
         """When an article came in: when it was fetched, else its publication day (UTC midnight)."""
         article = self.articles.get(article_id)

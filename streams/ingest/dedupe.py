@@ -82,15 +82,6 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
 
 
-def outlet_of(url: str) -> str:
-    """The outlet a URL belongs to: its host, without a leading ``www.``."""
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
-
-
 def words(text: str) -> list[str]:
     """The words of ``text``, normalised (NFKC, case-folded), punctuation and spacing ignored."""
     return WORD.findall(unicodedata.normalize("NFKC", text).casefold())

@@ -22,10 +22,11 @@ import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 
+from agents.outlets import domain
 from schemas import Article, DeadLetter
 from schemas.article import DateMethod, Provenance
 from schemas.ids import digest, text_id
-from streams.ingest.dedupe import canonical_url, content_hash, outlet_of
+from streams.ingest.dedupe import canonical_url, content_hash
 from streams.ingest.files import Item, open_regular, read_bounded
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -121,7 +122,7 @@ def article_from_html(html: bytes | str, input: str, origin: Origin | None = Non
     provenance = Provenance(
         feed=origin.feed,
         url=origin.url,
-        outlet=outlet_of(url) if url else None,
+        outlet=domain(url) if url else None,
         fetched_at=origin.fetched_at,
         http_status=origin.http_status,
         content_hash=content_hash(page.text),

@@ -184,7 +184,7 @@ def test_acled_has_one_row_an_incident_of_a_type_acled_records(runtime: Embedded
     assert (battle["event_date"], battle["year"], battle["time_precision"], battle["fatalities"]) == (
         "2026-01-05", "2026", "2", "0",
     )  # fmt: skip
-    assert battle["source"] == "AP; Reuters" and battle["event_id_cnty"].startswith("SYR")
+    assert battle["source"] == "associated press; reuters" and battle["event_id_cnty"].startswith("SYR")
     assert battle["notes"] == "RUS ASSAULT NUSRA IDLIB"
     protest = table[table["event_type"] == "Protests"].iloc[0].to_dict()
     assert (protest["inter1"], protest["interaction"], protest["location"], protest["latitude"]) == (

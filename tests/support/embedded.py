@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agents.extract import Extractor
+from agents.outlets import originating
 from agents.reduce.growth import Grown
 from schemas import Article, Change, Event, Evidence, PloverType
 from streams.handlers import Reduced, reduce_row
@@ -41,7 +42,8 @@ class WithoutAssaults:
 
 
 class LineExtractor:
-    """Reads each line ``SOURCE TYPE TARGET [ZONE]`` of an article as one event.
+    """Reads each line ``SOURCE TYPE TARGET [ZONE]`` of an article as one event, credited to the
+    outlet the article originates from (as the real extractor credits them).
 
     A line ``FAIL`` makes it raise. A line ``CRASH`` kills the process the first
     time it is read (see :func:`crash_once`), as a worker dying mid-batch would.
@@ -73,6 +75,7 @@ class LineExtractor:
                         reported=article.published,
                         evidence=Evidence(text=line.strip(), start=start, end=start + len(line.rstrip())),
                         extractor=self.version,
+                        outlet=originating(article),
                     )
                 )
             start += len(line)

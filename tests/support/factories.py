@@ -43,7 +43,8 @@ days = st.one_of(st.none(), st.dates(DAY, DAY + dt.timedelta(days=6)))
 
 @st.composite
 def events(draw: st.DrawFn) -> Event:
-    """Events over few actors, zones, days and articles, so that rows, incidents and ids collide."""
+    """Events over few actors, zones, days, articles and outlets (or none), so that rows, incidents,
+    ids and the outlets of several articles collide."""
     source = draw(st.sampled_from(ACTORS))
     target = draw(st.one_of(st.none(), st.sampled_from([actor for actor in ACTORS if actor != source])))
     start = draw(st.integers(0, 3))
@@ -58,6 +59,7 @@ def events(draw: st.DrawFn) -> Event:
         modality=draw(st.sampled_from(["asserted", "planned", "historical"])),
         confidence=draw(st.sampled_from([0.5, 1.0])),
         evidence=Evidence(text=f"Sentence {start} (de-escalation).", start=start, end=start + 10),
+        outlet=draw(st.sampled_from([None, "wire", "paper"])),
     )
 
 

@@ -85,6 +85,25 @@ def test_reports_of_one_event_in_several_articles_count_once_with_more_weight() 
     assert row.score == pytest.approx(6.0 * math.sqrt(4) * one_day, abs=1e-3)
 
 
+def test_reports_originating_from_one_outlet_are_one_source_however_many_articles() -> None:
+    """A wire story carried by three papers and one report of the wire's own: two sources, four reports."""
+    wire = [report(f"paper{n}", DAY, type="AID", outlet="reuters") for n in range(3)]
+    own = report("a9", DAY, type="AID", outlet="bbc.co.uk")
+    row = pair(*wire, own)
+    assert (row.events, row.incidents, row.sources, row.reports) == (4, 1, 2, 4)
+    (relation,) = row.relations
+    assert (relation.sources, relation.reports) == (2, 4)
+    (strongest,) = row.strongest
+    assert (strongest.sources, strongest.reports) == (2, 4)
+    assert row.score == pytest.approx(6.0 * math.sqrt(2), abs=1e-3)
+    assert pair(*wire).score == pytest.approx(6.0, abs=1e-3)
+
+
+def test_a_report_of_no_outlet_is_a_source_of_its_own() -> None:
+    row = pair(report("a1", DAY, type="AID", outlet="reuters"), report("a2", DAY, type="AID"))
+    assert (row.sources, row.reports) == (2, 2)
+
+
 def test_one_article_repeating_an_event_is_one_source() -> None:
     items = [
         event(type="AID", date=DAY, evidence=Evidence(text=f"Aid, said {n}.", start=n, end=n + 5))

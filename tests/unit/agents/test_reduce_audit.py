@@ -61,10 +61,21 @@ def test_an_alliance_chain_names_each_report_and_its_incident() -> None:
     first, second, third = chain["facts"]
     assert {first["article_id"], second["article_id"]} == {"a1", "a2"}
     assert first["incident"] == second["incident"] != third["incident"]
-    assert first["sources"] == 2 and first["contribution"] == second["contribution"]
+    assert (first["sources"], first["reports"]) == (2, 2) and first["contribution"] == second["contribution"]
     assert first["direction"] == "RUS→SYR" and third["direction"] == "RUS↔SYR"
     assert third["sentence"] == "Moscow and Ankara reached a deal." and third["date"] == "2018-01-03"
     assert {"event_id", "type", "modality", "decay", "incident_weight", "zone"} <= first.keys()
+
+
+def test_an_alliance_chain_counts_the_outlets_of_an_incident_apart_from_its_articles() -> None:
+    carried = [
+        event(type="SUPPORT", source="RUS", target="SYR", date=DAY, article_id=f"a{n}", outlet="reuters")
+        for n in range(3)
+    ]
+    row = reduce.fold(carried)["alliances"]["RUS|SYR"]
+    facts = reduce.why(row)["facts"]
+    assert {(fact["sources"], fact["reports"]) for fact in facts} == {(1, 3)}
+    assert (row.sources, row.reports) == (1, 3)
 
 
 def test_a_zone_chain_gives_each_fact_its_role_and_step() -> None:

@@ -114,3 +114,17 @@ def test_fighting_reported_just_after_a_seizure_belongs_to_it() -> None:
     assert reduce.why(row)["facts"][1]["role"] == {"kind": "hostility", "step": "seized"}
     later = zone(seizure, on(6, "ASSAULT", "YPG", "SYR_OPP"))
     assert [step.status for step in later.timeline] == ["seized", "under offensive"]
+
+
+def test_a_zone_counts_the_outlets_of_its_reports_apart_from_its_articles() -> None:
+    def clash(article: str, outlet: str) -> Event:
+        text = f"Clash told by {article}."
+        return event(
+            article_id=article, type="ASSAULT", source="SYR", target="SYR_OPP", zone="IDLIB", date=DAY,
+            evidence=Evidence(text=text, start=0, end=len(text)), outlet=outlet,
+        )  # fmt: skip
+
+    row = zone(*(clash(f"paper{n}", "reuters") for n in range(3)), clash("own", "bbc.co.uk"))
+    assert (row.events, row.incidents, row.sources, row.reports) == (4, 1, 2, 4)
+    (hostility,) = row.hostilities
+    assert (hostility.sources, hostility.reports) == (2, 4)
