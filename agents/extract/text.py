@@ -223,13 +223,13 @@ def sentences(norm: Normalised, title: str | None, wrapping: Wrapping) -> list[S
         line_start, pos = pos, pos + len(line) + 1
         if is_boilerplate(line, folded_title):
             continue
-        caption = bool(_CAPTION.search(line))
         offset = 0
         dateline = _DATELINE.match(line)
         if (dateline and out == []) or (
             dateline and dateline.group(0).strip()[0].isupper() and re.search(r"[-\d]", dateline.group(0))
         ):
             offset = dateline.end()
+        caption = bool(_CAPTION.search(line, offset))  # a wire credit in the dateline is no photo's
         if not out:
             offset = max(offset, _lead_start(line, folded_title))
         for start, end in _split_line(line[offset:]):

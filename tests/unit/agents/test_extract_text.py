@@ -78,6 +78,12 @@ def test_dateline_is_cut_off() -> None:
     assert sentence.text == "The ministers met on Friday."
 
 
+def test_a_wire_credited_in_the_dateline_is_no_caption() -> None:
+    text = "VIENNA (Reuters) - The ministers met on Friday.\nTwo ministers (L) shake hands. (AFP photo)"
+    flagged = [s.caption for s in sentences(normalise(text))]
+    assert flagged == [False, True, True]
+
+
 def test_photo_captions_are_flagged() -> None:
     text = "Two ministers (L) shake hands in Vienna. (AFP photo)\nThe ministers met on Friday."
     flagged = [s.caption for s in sentences(normalise(text))]
