@@ -10,7 +10,7 @@ made on Kafka is only diffed).
 :func:`diff` pairs each live event with the projection's event it became: the one of the same id
 whose content differs, else, among the events of the same article that are gone and new, the one
 read from an overlapping span of the text or with the same type and actors (fewest fields apart
-first). A pair is a *revision*, reported with the fields that differ (:data:`COMPARED`); an event
+first). A pair is a *revision*, reported with the fields that differ (not :data:`UNCOMPARED`); an event
 that differs only in the extractor that stamped it is *restamped*, counted and not listed.
 
 Promoting goes:
@@ -54,21 +54,10 @@ from streams.topology import REDUCE, log_topic
 PROJECTIONS = "projections"
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 Tables = dict[str, dict[str, Row]]
-COMPARED = (
-    "type",
-    "source",
-    "target",
-    "zone",
-    "date",
-    "reported",
-    "modality",
-    "confidence",
-    "evidence.start",
-    "evidence.end",
-    "evidence.text",
-)
-"""The fields of an event a revision reports (an event's id follows from its type, actors, zone, date
-and span; its extractor is the version that stamped it)."""
+UNCOMPARED = frozenset({"schema_version", "id", "article_id", "extractor"})
+"""The fields of an event a revision does not report: its id follows from the others, its article is
+the same, its extractor is the version that stamped it. The others are reported, the evidence's as
+``evidence.text``, ``evidence.start`` and ``evidence.end``."""
 HEADLINE = tuple(Headline.model_fields)
 """The fields of a row's headline a changed row reports."""
 
@@ -166,11 +155,14 @@ def _brief(event: Event) -> dict[str, Any]:
 
 
 def _compared(event: Event) -> dict[str, Any]:
-    """The :data:`COMPARED` fields of ``event``, as JSON values."""
-    dumped = event.model_dump(mode="json")
-    return {name: dumped[name] for name in COMPARED if "." not in name} | {
-        f"evidence.{name}": value for name, value in dumped["evidence"].items()
-    }
+    """The fields of ``event`` a revision reports (not :data:`UNCOMPARED`), as JSON values."""
+    out: dict[str, Any] = {}
+    for name, value in event.model_dump(mode="json").items():
+        if isinstance(value, dict):
+            out.update((f"{name}.{part}", item) for part, item in value.items())
+        elif name not in UNCOMPARED:
+            out[name] = value
+    return out
 
 
 def differences(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> list[dict[str, Any]]:
@@ -196,7 +188,8 @@ class Revision:
 
 
 def _revision(before: Event, after: Event) -> Revision:
-    return Revision(before, after, differences(_compared(before), _compared(after), COMPARED))
+    fields = _compared(before)
+    return Revision(before, after, differences(fields, _compared(after), fields))
 
 
 def _related(before: Event, after: Event) -> bool:
