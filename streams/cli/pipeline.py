@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import sys
 from collections.abc import Iterable, Iterator
@@ -146,14 +145,15 @@ def ingest(
     limit = runtime.settings.max_article_bytes
     allowed = ANY_ADDRESS if allow_private else networks
     files = tuple(path for path in paths if not is_url(path) and not is_saved_page(path))
-    saved = (item for path in paths if is_saved_page(path) for item in read_html_file(Path(path), limit))
-    summary = ingest_shown(runtime, itertools.chain(inputs(files, limit), saved), quiet=as_json)
+    summary = ingest_shown(runtime, inputs(files, limit), quiet=as_json)
 
     def publish(items: list[Item]) -> None:
         summary.add(publish_items(runtime, items))
 
     if urls := [path for path in paths if is_url(path)]:
         ingest_pages(data_dir, urls, publish, max_bytes=limit, allowed=allowed)
+    if saved := [Path(path) for path in paths if is_saved_page(path)]:
+        summary.add(ingest_items(runtime, (item for path in saved for item in read_html_file(path, limit))))
     if feed_urls:
         status = console().status("polling feeds")
 
