@@ -12,37 +12,30 @@ score shown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from agents import reduce
 from agents.reduce.rows import build
-from schemas import Article
 from schemas.state import Row
-from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
+from streams.audit_index import Audit, paginate
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EmbeddedRuntime
 
 LIMIT = 20
 """How many facts a page lists by default."""
 
-State = Row
 
-
-def as_of_row(row: State, table: str, key: str, as_of: dt.date) -> State | None:
+def as_of_row(row: Row, table: str, key: str, as_of: dt.date) -> Row | None:
     """The row rebuilt from its own facts dated on or before ``as_of`` (what a fold as of that day gives)."""
     facts = tuple(item for item in row.facts if item.date is not None and item.date <= as_of)
     return build(table, key, facts, as_of) if facts else None
 
 
-def with_articles(audit: Audit, article: Callable[[str], Article | None]) -> Audit:
+def with_articles(audit: Audit, runtime: Runtime) -> Audit:
     """``audit`` with each listed fact's article: title, url, published date, outlet."""
-    found: dict[str, Article | None] = {}
+    found = runtime.articles_by_id({item["article_id"] for item in audit["facts"]})
     facts = []
     for item in audit["facts"]:
         name = item["article_id"]
-        if name not in found:
-            found[name] = article(name)
-        art = found[name]
+        art = found.get(name)
         facts.append(
             item
             | {
@@ -63,41 +56,13 @@ def why(
 ) -> Audit | None:
     """The audit page of ``table[key]`` (``None`` when there is no such row), with its articles.
 
-    Live rows on the embedded log come from :class:`AuditIndex`; ``as_of`` rows are
-    rebuilt from the stored row's facts; other runtimes read their state table.
+    Live rows come from the runtime (:meth:`~streams.runtime.base.Runtime.audit_page`: on the
+    embedded log, its audit index); ``as_of`` rows are rebuilt from the stored row's facts.
     """
-    if isinstance(runtime, EmbeddedRuntime):
-        return _embedded(runtime, table, key, as_of, limit)
-    row = runtime.row(table, key)
-    if row is not None and as_of is not None:
-        row = as_of_row(row, table, key, as_of)
-    if row is None:
-        return None
-    articles = {article.id: article for article in runtime.articles()}
-    return with_articles(paginate(reduce.strongest(row, limit), limit), articles.get)
-
-
-def _embedded(
-    runtime: EmbeddedRuntime, table: str, key: str, as_of: dt.date | None, limit: int | None
-) -> Audit | None:
-    if as_of is not None:
+    if as_of is None:
+        audit = runtime.audit_page(table, key, limit)
+    else:
         row = runtime.row(table, key)
         rebuilt = None if row is None else as_of_row(row, table, key, as_of)
-        return (
-            None
-            if rebuilt is None
-            else with_articles(paginate(reduce.strongest(rebuilt, limit), limit), runtime.article)
-        )
-    version = runtime.log.state_version(table, key)
-    if version is None:
-        return None
-    index = AuditIndex(runtime.log)
-    audit = index.lookup(table, key, version, limit)
-    if audit is None:
-        row = runtime.row(table, key)
-        if row is None:
-            return None
-        ranked = reduce.strongest(row, None if limit is None else max(limit, INDEXED))
-        index.store({(table, key): (version, ranked)})
-        audit = paginate(ranked, limit)
-    return with_articles(audit, runtime.article)
+        audit = None if rebuilt is None else paginate(reduce.strongest(rebuilt, limit), limit)
+    return None if audit is None else with_articles(audit, runtime)

@@ -20,7 +20,7 @@ import orjson
 
 from schemas import DeadLetter, Event
 from streams import handlers, topics
-from streams.runtime.base import Runtime
+from streams.runtime.base import RawRecord, Runtime
 
 TARGETS = {
     "ingest": topics.ARTICLES,
@@ -132,52 +132,67 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         return {"offset": self.offset, "result": self.result, "detail": self.detail}
 
+    def note(self, at: str) -> dict[str, Any]:
+        """The value of the mark of a replayed dead letter, made at ``at``."""
+        return {"offset": self.offset, "at": at, "detail": self.detail}
+
 
 def replay(runtime: Runtime, offsets: Iterable[int] = ()) -> list[Outcome]:
-    """Replay the dead letters at ``offsets`` (all not yet replayed when none), in order."""
-    return [replay_one(runtime, entry) for entry in chosen(runtime, offsets)]
+    """Replay the dead letters at ``offsets`` (all not yet replayed when none), in order.
+
+    The values to re-publish go out in one :meth:`~streams.runtime.base.Runtime.publish_records`
+    call, and the marks of the replayed ones in a second, once the values are on the log.
+    """
+    planned = [_planned(runtime, entry) for entry in chosen(runtime, offsets)]
+    runtime.publish_records(record for _outcome, record in planned if record is not None)
+    now = dt.datetime.now(dt.UTC).isoformat()
+    runtime.publish_records(
+        RawRecord(topics.DLQ_REPLAYED, str(outcome.offset).encode(), orjson.dumps(outcome.note(now)))
+        for outcome, _record in planned
+        if outcome.result == "replayed"
+    )
+    return [outcome for outcome, _record in planned]
 
 
-def replay_one(runtime: Runtime, entry: Entry) -> Outcome:
-    """Re-publish one dead letter's original value where its stage reads, then mark it replayed."""
+def _planned(runtime: Runtime, entry: Entry) -> tuple[Outcome, RawRecord | None]:
+    """What replaying one dead letter does, and the record it re-publishes where its stage reads
+    (``None``: nothing, or an article published already, as new)."""
     dead, offset = entry.dead, entry.offset
     if entry.replayed:
-        return Outcome(offset, "skipped", "already replayed, nothing published")
+        return Outcome(offset, "skipped", "already replayed, nothing published"), None
     target, value = TARGETS.get(dead.stage), dead.original_bytes()
     if target is None or value is None:
         why = f"stage {dead.stage} reads no topic" if target is None else "its original value was not kept"
-        return Outcome(offset, "unreplayable", why)
-    publish = _publish_article if target == topics.ARTICLES else _publish_event
+        return Outcome(offset, "unreplayable", why), None
+    publish = _article if target == topics.ARTICLES else _event
     try:
-        detail = publish(runtime, dead, value)
+        detail, record = publish(runtime, dead, value)
     except StillRejected as exc:
-        return Outcome(offset, "rejected", f"still rejected: {exc}")
-    note = {"offset": offset, "at": dt.datetime.now(dt.UTC).isoformat(), "detail": detail}
-    runtime.mark_replayed(offset, orjson.dumps(note))
-    return Outcome(offset, "replayed", detail)
+        return Outcome(offset, "rejected", f"still rejected: {exc}"), None
+    return Outcome(offset, "replayed", detail), record
 
 
-def _publish_article(runtime: Runtime, dead: DeadLetter, value: bytes) -> str:
-    """Publish an article again: one the extract stage failed goes back on ``articles.raw`` as it is
-    (it was published); any other is published as new, unless an article of its id is there."""
+def _article(runtime: Runtime, dead: DeadLetter, value: bytes) -> tuple[str, RawRecord | None]:
+    """An article again: one the extract stage failed goes back on ``articles.raw`` as it is (it was
+    published); any other is published as new here, unless an article of its id is there."""
     now = dt.datetime.now(dt.UTC)
     article = handlers.decode_article(value, dead.input, runtime.settings.max_article_bytes, now)
     if isinstance(article, DeadLetter):
         raise StillRejected(article.reason)
     if dead.stage == "extract":
-        runtime.publish_raw(topics.ARTICLES, article.id.encode(), value, [(ORIGIN, dead.input.encode())])
-        return f"article {article.id} published to {topics.ARTICLES} for extraction"
+        record = RawRecord(topics.ARTICLES, article.id.encode(), value, [(ORIGIN, dead.input.encode())])
+        return f"article {article.id} published to {topics.ARTICLES} for extraction", record
     result = runtime.publish_articles([(dead.input, value)])
     if result.duplicates:
-        return f"article {article.id} already on {topics.ARTICLES}, nothing published"
-    return f"article {article.id} published to {topics.ARTICLES}"
+        return f"article {article.id} already on {topics.ARTICLES}, nothing published", None
+    return f"article {article.id} published to {topics.ARTICLES}", None
 
 
-def _publish_event(runtime: Runtime, _dead: DeadLetter, value: bytes) -> str:
-    """Publish an event again to ``events``, keyed by its article; the reduce stage counts it once."""
+def _event(_runtime: Runtime, _dead: DeadLetter, value: bytes) -> tuple[str, RawRecord]:
+    """An event again, to ``events`` keyed by its article; the reduce stage counts it once."""
     try:
         event = Event.loads(value)
     except ValueError as exc:
         raise StillRejected(handlers.undecodable_event(exc)) from exc
-    runtime.publish_raw(topics.EVENTS, event.article_id.encode(), value)
-    return f"event {event.id} published to {topics.EVENTS}"
+    record = RawRecord(topics.EVENTS, event.article_id.encode(), value)
+    return f"event {event.id} published to {topics.EVENTS}", record

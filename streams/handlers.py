@@ -19,9 +19,8 @@ from agents.reduce.growth import Grown
 from agents.reduce.stored import new_facts
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
-from schemas.state import Fact, Row
+from schemas.state import Fact
 
-State = Row
 ArticleRecord = tuple[bytes | None, str, dt.datetime]
 """An ``articles.raw`` record's value (``None``: a tombstone), where it came from, when it was received."""
 

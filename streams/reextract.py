@@ -5,7 +5,15 @@ new events into tables kept under ``<data_dir>/projections/<label>/`` (a log of
 their own, on local disk), without touching the live state. :func:`diff` says
 which rows would change and which events are behind each change. :func:`promote`
 makes the projection live in one transaction of the embedded log (a projection
-made on Kafka is only diffed):
+made on Kafka is only diffed).
+
+:func:`diff` pairs each live event with the projection's event it became: the one of the same id
+whose content differs, else, among the events of the same article that are gone and new, the one
+read from an overlapping span of the text or with the same type and actors (fewest fields apart
+first). A pair is a *revision*, reported with the fields that differ (not :data:`UNCOMPARED`); an event
+that differs only in the extractor that stamped it is *restamped*, counted and not listed.
+
+Promoting goes:
 
 1. check that nothing arrived since the projection and that every stage is idle;
 2. append the projection's events as one block and mark where it begins
@@ -20,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,21 +40,26 @@ from agents.reduce.facts import fact
 from agents.reduce.rows import key_of
 from agents.reduce.tables import names, same_summary
 from schemas import Change, Event
-from schemas.change import Headline
 from schemas.ids import digest
+from schemas.state import Headline, Row
 from streams import handlers, topics
-from streams.audit import AuditIndex
-from streams.handlers import State
+from streams.audit_index import AuditIndex
 from streams.log import Log
 from streams.log.record import timestamp
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, EmbeddedRuntime, stage_lag
+from streams.runtime.embedded import EXTRACT_BATCH, LIVE_EVENTS, stage_lag
 from streams.stored import write_row
 from streams.topology import REDUCE, log_topic
 
 PROJECTIONS = "projections"
 LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-Tables = dict[str, dict[str, State]]
+Tables = dict[str, dict[str, Row]]
+UNCOMPARED = frozenset({"schema_version", "id", "article_id", "extractor"})
+"""The fields of an event a revision does not report: its id follows from the others, its article is
+the same, its extractor is the version that stamped it. The others are reported, the evidence's as
+``evidence.text``, ``evidence.start`` and ``evidence.end``."""
+HEADLINE = tuple(Headline.model_fields)
+"""The fields of a row's headline a changed row reports."""
 
 
 class PromoteError(RuntimeError):
@@ -85,7 +99,8 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     extractor = extractor or runtime.extractor
     path = projection_dir(runtime.settings.data_dir, label)
     limit = runtime.settings.max_article_bytes
-    events_end = runtime.log.end(topics.EVENTS) if isinstance(runtime, EmbeddedRuntime) else None
+    log = runtime.own_log
+    events_end = None if log is None else log.end(topics.EVENTS)
     articles = runtime.articles()
     events: dict[str, Event] = {}
     dead = 0
@@ -119,9 +134,9 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     )
 
 
-def _by_row(events: dict[str, Event]) -> dict[tuple[str, str], set[str]]:
+def _by_row(events: Iterable[Event]) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}
-    for event in events.values():
+    for event in events:
         for where in reduce.keys(event):
             out.setdefault(where, set()).add(event.id)
     return out
@@ -139,19 +154,96 @@ def _brief(event: Event) -> dict[str, Any]:
     }
 
 
-def _summary(row: State | None) -> dict[str, Any] | None:
-    """The headline of a row, as a change gives it (:class:`~schemas.change.Headline`)."""
+def _compared(event: Event) -> dict[str, Any]:
+    """The fields of ``event`` a revision reports (not :data:`UNCOMPARED`), as JSON values."""
+    out: dict[str, Any] = {}
+    for name, value in event.model_dump(mode="json").items():
+        if isinstance(value, dict):
+            out.update((f"{name}.{part}", item) for part, item in value.items())
+        elif name not in UNCOMPARED:
+            out[name] = value
+    return out
+
+
+def differences(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> list[dict[str, Any]]:
+    """``{"field", "before", "after"}`` for each of ``fields`` whose value differs, in that order."""
+    return [
+        {"field": name, "before": before.get(name), "after": after.get(name)}
+        for name in fields
+        if before.get(name) != after.get(name)
+    ]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A live event and the projection's event it became, with the fields that differ."""
+
+    before: Event
+    after: Event
+    differences: list[dict[str, Any]]
+
+    def brief(self) -> dict[str, Any]:
+        """The event as the projection has it, the id it had (``was``) and its ``differences``."""
+        return _brief(self.after) | {"was": self.before.id, "differences": self.differences}
+
+
+def _revision(before: Event, after: Event) -> Revision:
+    fields = _compared(before)
+    return Revision(before, after, differences(fields, _compared(after), fields))
+
+
+def _related(before: Event, after: Event) -> bool:
+    """Whether ``after`` may be ``before`` read again: an overlapping span of the text, or the same act."""
+    overlap = before.evidence.start < after.evidence.end and after.evidence.start < before.evidence.end
+    return overlap or (before.type, before.source, before.target) == (after.type, after.source, after.target)
+
+
+def revisions(live: dict[str, Event], side: dict[str, Event]) -> tuple[list[Revision], int]:
+    """Each live event paired with what it became in the projection (see the module docstring), by
+    article and id, and how many events differ only in their extractor (restamped)."""
+    pairs: list[Revision] = []
+    restamped = 0
+    added: dict[str, list[Event]] = {}
+    for name, after in side.items():
+        if name not in live:
+            added.setdefault(after.article_id, []).append(after)
+        elif live[name] != after:
+            revision = _revision(live[name], after)
+            if revision.differences:
+                pairs.append(revision)
+            else:
+                restamped += 1
+    for name, before in live.items():
+        if name in side:
+            continue
+        candidates = [
+            _revision(before, after) for after in added.get(before.article_id, ()) if _related(before, after)
+        ]
+        if candidates:
+            best = min(candidates, key=lambda revision: len(revision.differences))
+            added[before.article_id].remove(best.after)
+            pairs.append(best)
+    pairs.sort(key=lambda revision: (revision.after.article_id, revision.after.id))
+    return pairs, restamped
+
+
+def _summary(row: Row | None) -> dict[str, Any] | None:
+    """The headline of a row, as a change gives it (:class:`~schemas.state.Headline`)."""
     return None if row is None else Headline.of(row).model_dump(mode="json")
 
 
 def diff(projection: Projection) -> dict[str, Any]:
-    """What promoting would change: rows added, removed or changed, each with the events behind it."""
-    old, new = _by_row(projection.live_events), _by_row(projection.events)
-    changed_content = {
-        name
-        for name, event in projection.events.items()
-        if name in projection.live_events and projection.live_events[name] != event
-    }
+    """What promoting would change: events added, removed and revised, and rows added, removed or
+    changed, each with its headline before and after, what differs in it and the events behind it."""
+    paired, restamped = revisions(projection.live_events, projection.events)
+    revised = {revision.before.id for revision in paired} | {revision.after.id for revision in paired}
+    live = {name: event for name, event in projection.live_events.items() if name not in revised}
+    side = {name: event for name, event in projection.events.items() if name not in revised}
+    old, new = _by_row(live.values()), _by_row(side.values())
+    moved: dict[tuple[str, str], list[Revision]] = {}
+    for revision in paired:
+        for where in dict.fromkeys([*reduce.keys(revision.before), *reduce.keys(revision.after)]):
+            moved.setdefault(where, []).append(revision)
     rows = []
     for table in names():
         before_rows, after_rows = projection.live_tables[table], projection.tables[table]
@@ -160,21 +252,20 @@ def diff(projection: Projection) -> dict[str, Any]:
             if before is not None and after is not None and reduce.view(before) == reduce.view(after):
                 continue
             was, now = old.get((table, key), set()), new.get((table, key), set())
+            headlines = _summary(before), _summary(after)
             rows.append(
                 {
                     "table": table,
                     "key": key,
                     "change": "added" if before is None else "removed" if after is None else "changed",
-                    "before": _summary(before),
-                    "after": _summary(after),
-                    "events_added": [_brief(projection.events[name]) for name in sorted(now - was)],
-                    "events_removed": [_brief(projection.live_events[name]) for name in sorted(was - now)],
-                    "events_revised": [
-                        _brief(projection.events[name]) for name in sorted(now & was & changed_content)
-                    ],
+                    "before": headlines[0],
+                    "after": headlines[1],
+                    "differences": differences(headlines[0] or {}, headlines[1] or {}, HEADLINE),
+                    "events_added": [_brief(side[name]) for name in sorted(now - was)],
+                    "events_removed": [_brief(live[name]) for name in sorted(was - now)],
+                    "events_revised": [revision.brief() for revision in moved.get((table, key), [])],
                 }
             )
-    live, side = set(projection.live_events), set(projection.events)
     return {
         "label": projection.label,
         "extractor": projection.extractor,
@@ -182,12 +273,14 @@ def diff(projection: Projection) -> dict[str, Any]:
         "articles": projection.articles,
         "dead_letters": projection.dead_letters,
         "events": {
-            "live": len(live),
-            "projection": len(side),
-            "added": len(side - live),
-            "removed": len(live - side),
-            "revised": len(changed_content),
+            "live": len(projection.live_events),
+            "projection": len(projection.events),
+            "added": len(side.keys() - live.keys()),
+            "removed": len(live.keys() - side.keys()),
+            "revised": len(paired),
+            "restamped": restamped,
         },
+        "revisions": [revision.brief() for revision in paired],
         "rows": rows,
         "differs": differs(projection),
     }
@@ -198,20 +291,23 @@ def differs(projection: Projection) -> bool:
     return projection.events != projection.live_events or projection.tables != projection.live_tables
 
 
-def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
+def promote(runtime: Runtime, projection: Projection) -> int:
     """Make the projection the live events and state (see the module docstring); return the changes published.
 
     A no-op (0) when nothing differs. Raises :class:`PromoteError` when the log
     moved on since the projection, or some stage still has input to process, or the projection
-    was made on Kafka.
+    was made on Kafka, or ``runtime`` runs there.
     """
     if projection.events_end is None:
         raise PromoteError("the projection was made on Kafka; promotion is done on the embedded log only")
+    log = runtime.own_log
+    if log is None:
+        raise PromoteError("promotion is done on the embedded log only")
     if not differs(projection):
         return 0
-    old, new = _by_row(projection.live_events), _by_row(projection.events)
+    old, new = _by_row(projection.live_events.values()), _by_row(projection.events.values())
     published = 0
-    with runtime.log.transaction() as writer:
+    with log.transaction() as writer:
         if (
             writer.end(topics.EVENTS) != projection.events_end
             or writer.end(topics.ARTICLES) != projection.articles
@@ -264,5 +360,5 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                 )
                 writer.append(topics.CHANGES, f"{table}:{key}", change.dumps())
                 published += 1
-    AuditIndex(runtime.log).clear()
+    AuditIndex(log).clear()
     return published

@@ -20,7 +20,6 @@ from streams.cli.options import TableChoice, broker_option, data_dir_option, jso
 from streams.cli.query import as_of_option
 from streams.cli.render import add_row, console, plain, stance_text
 from streams.export import EVENTS, FORMATS
-from streams.runtime.embedded import EmbeddedRuntime
 
 EXIT_UNKNOWN = 1
 
@@ -139,7 +138,7 @@ def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: b
     from streams import reextract as side
 
     runtime = runtime_for(data_dir, broker)
-    if promote and not isinstance(runtime, EmbeddedRuntime):
+    if promote and runtime.own_log is None:
         refusal = "promotion is done on the embedded log only; without --promote, reextract shows the diff"
         click.echo(f"not promoted: {refusal}", err=True)
         sys.exit(1)
@@ -156,43 +155,95 @@ def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: b
             sys.exit(1)
     if as_json:
         print_json(report)
-        return
-    click.echo(_reextract_summary(report))
-    for row in report["rows"]:
-        click.echo(_row_line(row))
-        for sign, name in (("+", "events_added"), ("-", "events_removed"), ("~", "events_revised")):
-            for event in row[name]:
-                click.echo(
-                    plain(
-                        f"    {sign} {event['date'] or '-'} {event['type']} {event['direction']}"
-                        f" [{event['article_id']}] {event['sentence']}"
-                    )
-                )
+    else:
+        click.echo("\n".join(reextract_lines(report)))
 
 
-def _reextract_summary(report: dict[str, Any]) -> str:
+WIDTH = 80
+"""The width of ``reextract``'s lines."""
+
+
+def _fit(text: str, width: int = WIDTH) -> str:
+    """``text`` made safe to print, cut to ``width`` characters with an ellipsis."""
+    text = plain(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _value(value: object) -> str:
+    return "-" if value is None else ",".join(value) if isinstance(value, list) else str(value)
+
+
+def _differences(items: list[dict[str, Any]], indent: int) -> list[str]:
+    """``field: before → after``, one line each, each value cut to fit."""
+    lines = []
+    for item in items:
+        head = f"{' ' * indent}{item['field']}: "
+        room = (WIDTH - len(head) - 3) // 2
+        before, after = (_fit(_value(item[side]), room) for side in ("before", "after"))
+        lines.append(f"{plain(head)}{before} → {after}")
+    return lines
+
+
+SUMMED = {"stance", "score", "status", "since", "events", "first", "last"}
+"""The fields of a headline its one-line summary gives; the others that differ get lines of their own."""
+
+
+def _headline(summary: dict[str, Any] | None) -> str:
+    if summary is None:
+        return "absent"
+    if summary.get("stance") is not None:
+        state = f"{summary['stance']} {summary['score']:+.4f}, "
+    elif summary.get("status") is not None:
+        state = f"{summary['status']} since {summary['since'] or '-'}, "
+    else:
+        state = ""
+    events = f"{summary['events']} event{'' if summary['events'] == 1 else 's'}"
+    return f"{state}{events}, {summary['first'] or '-'} to {summary['last'] or '-'}"
+
+
+def _event_line(sign: str, event: dict[str, Any]) -> str:
+    head = f"    {sign} {event['date'] or '-'} {event['type']} {event['direction']} [{event['article_id']}] "
+    return _fit(head + event["sentence"])
+
+
+def reextract_lines(report: dict[str, Any]) -> list[str]:
+    """``entente reextract`` for people, lines of at most :data:`WIDTH` characters but for the
+    projection's path: the counts, each row that would change (its headline before and after, then
+    its events added, removed and revised, each revision with the fields that differ), and the
+    revised events of no such row."""
     counts = report["events"]
-    line = (
-        f"reextract {report['label']} ({report['extractor']}): {report['articles']} articles,"
-        f" {counts['projection']} events (live {counts['live']}: +{counts['added']} -{counts['removed']}"
-        f" ~{counts['revised']}); {len(report['rows'])} rows would change"
-    )
-    if "promoted" in report:
-        line += f"; promoted: {report['promoted']} changes published"
-    return plain(line, newlines=True) + f"\nprojection: {plain(report['projection'])}"
-
-
-def _row_line(row: dict[str, Any]) -> str:
-    def state(summary: dict[str, Any] | None) -> str:
-        if summary is None:
-            return "absent"
-        if summary.get("stance") is not None:
-            return f"{summary['stance']} ({summary['score']:+.4f}, {summary['events']} events)"
-        return f"{summary['status']} since {summary['since'] or '-'} ({summary['events']} events)"
-
-    return plain(
-        f"  {row['change']:<8} {row['table']}[{row['key']}]: {state(row['before'])} → {state(row['after'])}"
-    )
+    lines = [
+        _fit(f"reextract {report['label']} ({report['extractor']}): {report['articles']} articles"),
+        f"events: {counts['live']} live, {counts['projection']} in the projection: +{counts['added']}"
+        f" -{counts['removed']} ~{counts['revised']}, {counts['restamped']} restamped",
+        f"projection: {plain(report['projection'])}",
+    ]
+    rows = report["rows"]
+    promoted = f"; promoted: {report['promoted']} changes published" if "promoted" in report else ""
+    lines.append(f"{len(rows)} rows would change{promoted}")
+    shown = set()
+    for row in rows:
+        lines.append(_fit(f"  {row['change']} {row['table']}[{row['key']}]"))
+        if row["differences"]:
+            lines.append(_fit(f"    before: {_headline(row['before'])}"))
+            lines.append(_fit(f"    after:  {_headline(row['after'])}"))
+            if row["change"] == "changed":
+                lines.extend(_differences([d for d in row["differences"] if d["field"] not in SUMMED], 4))
+        else:
+            lines.append(_fit(f"    headline unchanged: {_headline(row['after'])}"))
+        lines.extend(_event_line("+", event) for event in row["events_added"])
+        lines.extend(_event_line("-", event) for event in row["events_removed"])
+        for event in row["events_revised"]:
+            shown.add(event["id"])
+            lines.append(_event_line("~", event))
+            lines.extend(_differences(event["differences"], 8))
+    rest = [event for event in report["revisions"] if event["id"] not in shown]
+    if rest:
+        lines.append(f"{len(rest)} events revised in no row that would change")
+        for event in rest:
+            lines.append(_event_line("~", event))
+            lines.extend(_differences(event["differences"], 8))
+    return lines
 
 
 @main.command()

@@ -130,7 +130,8 @@ def ingest(
     Exit status: 0 when every input was published (or already was), 1 when some
     were rejected (each named on stderr and kept in articles.dlq), 2 on usage errors.
     """
-    from streams.ingest.live import follow_feeds, ingest_pages, is_page
+    from streams.ingest.html import read_html_file
+    from streams.ingest.live import follow_feeds, ingest_pages, is_saved_page, is_url
     from streams.ingest.opml import FeedListError, feed_list
     from streams.ingest.safety import ANY_ADDRESS
 
@@ -143,14 +144,16 @@ def ingest(
     runtime = runtime_for(data_dir, broker)
     limit = runtime.settings.max_article_bytes
     allowed = ANY_ADDRESS if allow_private else networks
-    files = tuple(path for path in paths if not is_page(path))
+    files = tuple(path for path in paths if not is_url(path) and not is_saved_page(path))
     summary = ingest_shown(runtime, inputs(files, limit), quiet=as_json)
 
     def publish(items: list[Item]) -> None:
         summary.add(publish_items(runtime, items))
 
-    if pages := [path for path in paths if is_page(path)]:
-        ingest_pages(data_dir, pages, publish, max_bytes=limit, allowed=allowed)
+    if urls := [path for path in paths if is_url(path)]:
+        ingest_pages(data_dir, urls, publish, max_bytes=limit, allowed=allowed)
+    if saved := [Path(path) for path in paths if is_saved_page(path)]:
+        summary.add(ingest_items(runtime, (item for path in saved for item in read_html_file(path, limit))))
     if feed_urls:
         status = console().status("polling feeds")
 

@@ -27,7 +27,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +38,7 @@ from streams.ingest.dedupe import DedupeIndex, Verdict
 from streams.ingest.feeds import Entry, FeedRecord, FeedState, parse_feed
 from streams.ingest.fetch import Fetcher, FetchFailure, FetchPolicy
 from streams.ingest.files import Item
-from streams.ingest.html import HTML_SUFFIXES, Origin, article_from_html, read_html_file
+from streams.ingest.html import HTML_SUFFIXES, Origin, article_from_html
 from streams.ingest.safety import Resolver, system_resolver
 from streams.log import Log
 from streams.log.staged import commit
@@ -170,15 +170,6 @@ class LiveIngest:
             else:
                 self.progress.duplicates += 1
         return self._admit(await asyncio.gather(*(self._fetch_page(url, last_try=True) for url in fresh)))
-
-    def admit(self, items: Iterable[Item]) -> Iterator[Item]:
-        """Local items through the same de-duplication: duplicates dropped, copies linked."""
-        for origin, item in items:
-            if isinstance(item, DeadLetter):
-                self.progress.rejected += 1
-                yield origin, item
-            elif (verdict := self._count(self.index.admit(item))).kind != "duplicate":
-                yield origin, verdict.article
 
     async def _poll_feed(self, url: str, now: dt.datetime) -> list[Pending]:
         record = self.state.get(url)
@@ -329,31 +320,34 @@ def follow_feeds(
     return asyncio.run(run())
 
 
-def is_page(path: str) -> bool:
-    """Whether a command-line input is a page: an ``http(s)://`` URL or a saved ``.html`` file."""
-    return path.startswith(("http://", "https://")) or Path(path).suffix.lower() in HTML_SUFFIXES
+def is_url(path: str) -> bool:
+    """Whether a command-line input is the ``http(s)://`` URL of a page."""
+    return path.startswith(("http://", "https://"))
+
+
+def is_saved_page(path: str) -> bool:
+    """Whether a command-line input is a saved page: a ``.html`` file (read by
+    :func:`~streams.ingest.html.read_html_file`, ingested as files are)."""
+    return not is_url(path) and Path(path).suffix.lower() in HTML_SUFFIXES
 
 
 def ingest_pages(
     data_dir: Path,
-    pages: Sequence[str],
+    urls: Sequence[str],
     publish: Publish,
     *,
     max_bytes: int,
     allowed: Sequence[str] = (),
 ) -> Progress:
-    """Fetch the URLs and read the saved pages among ``pages``, de-duplicated; publish; commit.
+    """Fetch the pages at ``urls``, de-duplicated; publish; commit.
 
     ``allowed`` lists the networks (CIDR) that may be fetched from although not public.
     """
-    urls = [page for page in pages if page.startswith(("http://", "https://"))]
-    files = [Path(page) for page in pages if page not in urls]
 
     async def run() -> Progress:
         policy = FetchPolicy(max_bytes=max_bytes, allowed=tuple(allowed))
         async with LiveIngest(data_dir, policy) as live:
             items = await live.fetch_pages(urls)
-            items.extend(live.admit(item for path in files for item in read_html_file(path, max_bytes)))
             publish(items)
             live.commit()
             return live.progress

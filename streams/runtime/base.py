@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from agents.extract import Extractor
 from schemas import Article, Change, DeadLetter, Event
 from schemas.state import Row
+from streams.audit_index import Audit
 from streams.config import Settings
+from streams.ingest.dedupe import DedupeIndex
 from streams.log.interface import LogStore
 from streams.runs import RunStats
 
 Headers = Sequence[tuple[str, bytes]]
 """A record's headers as Kafka clients give them: ``(name, value)`` pairs."""
+
+
+class RawRecord(NamedTuple):
+    """One record to put on ``topic`` as it is (:meth:`Runtime.publish_records`)."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: Headers = ()
 
 
 @dataclass
@@ -84,6 +95,15 @@ class Runtime(Protocol):
         producer of the log could: the stage reading it handles whatever it holds."""
         ...
 
+    def publish_records(self, records: Iterable[RawRecord]) -> None:
+        """:meth:`publish_raw` each record, in order, through one producer (embedded: one transaction)."""
+        ...
+
+    def dedupe_index(self) -> AbstractContextManager[DedupeIndex]:
+        """The near-duplicate index of the data directory ingesting: the embedded runtime's own log,
+        else (Kafka) the log of ``settings.data_dir`` on this machine."""
+        ...
+
     def run_until_idle(self) -> RunStats:
         """Run every stage until none has input left."""
         ...
@@ -102,6 +122,22 @@ class Runtime(Protocol):
 
     def article(self, article_id: str) -> Article | None:
         """One published article by id, or ``None``."""
+        ...
+
+    def articles_by_id(self, ids: Collection[str]) -> dict[str, Article]:
+        """The published articles among ``ids``, by id."""
+        ...
+
+    def audit_page(self, table: str, key: str, limit: int | None) -> Audit | None:
+        """The facts of the live row ``table[key]`` strongest first, ``limit`` of them listed and the
+        rest summed (:func:`streams.audit_index.paginate`), without their articles; ``None`` when
+        there is no such row."""
+        ...
+
+    @property
+    def own_log(self) -> LogStore | None:
+        """The log the stages run on when it is the data directory's own (embedded), which a
+        re-extraction can be promoted into; ``None`` on Kafka, whose log is the cluster's."""
         ...
 
     def events(self) -> list[Event]:
@@ -135,10 +171,6 @@ class Runtime(Protocol):
 
     def replayed(self) -> set[int]:
         """The offsets of ``articles.dlq`` marked replayed (on ``articles.dlq.replayed``)."""
-        ...
-
-    def mark_replayed(self, offset: int, note: bytes) -> None:
-        """Mark the dead letter at ``offset`` replayed, with ``note`` (what the replay did) as the value."""
         ...
 
     async def counts(self) -> dict[str, int]:

@@ -36,8 +36,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,13 +45,15 @@ import orjson
 from pydantic import ValidationError
 
 from agents.extract import Extractor, load_extractor
-from agents.reduce import keys, tables
+from agents.reduce import keys, strongest, tables
 from agents.reduce.growth import Grown
 from schemas import Article, Change, DeadLetter, Event
 from schemas.state import Row
 from streams import handlers, topics
+from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
 from streams.config import Settings
 from streams.handlers import Reduced
+from streams.ingest.dedupe import DedupeIndex
 from streams.log import (
     POLL_INTERVAL_S,
     Log,
@@ -66,7 +68,7 @@ from streams.log.interface import LogStore, StoreReader
 from streams.log.tables import read_article
 from streams.records import decoded, start_position
 from streams.runs import RunStats
-from streams.runtime.base import Headers, PublishResult, Status
+from streams.runtime.base import Headers, PublishResult, RawRecord, Status
 from streams.stored import read_grown, read_row, read_rows, write_step
 from streams.topology import STAGES, Stage, log_topic
 
@@ -172,18 +174,36 @@ class EmbeddedRuntime:
             _dead_letter(writer, dead_letter)
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
-        """Append one record to ``topic`` as it is, unchecked, for the stage reading it to handle.
+        """Append one record to ``topic`` as it is; see :meth:`publish_records`."""
+        self.publish_records([RawRecord(topic, key, value, headers)])
+
+    def publish_records(self, records: Iterable[RawRecord]) -> None:
+        """Append each record to its topic as it is, unchecked, for the stage reading it to handle, in
+        one transaction.
 
         The log keeps keys and headers as text (bytes that are not UTF-8 replaced) and holds no
         null value: a tombstone goes straight to ``articles.dlq``, with the reason the Kafka
         stages give one (:data:`streams.handlers.NULL_VALUE`).
         """
         with self.log.transaction() as writer:
-            if value is None:
-                _dead_letter(writer, DeadLetter.of(topic, handlers.NULL_VALUE, value, "publish"))
-                return
-            text = None if key is None else key.decode(errors="replace")
-            writer.append(topic, text, value, {name: data.decode(errors="replace") for name, data in headers})
+            for topic, key, value, headers in records:
+                if value is None:
+                    _dead_letter(writer, DeadLetter.of(topic, handlers.NULL_VALUE, value, "publish"))
+                    continue
+                text = None if key is None else key.decode(errors="replace")
+                writer.append(
+                    topic, text, value, {name: data.decode(errors="replace") for name, data in headers}
+                )
+
+    @contextmanager
+    def dedupe_index(self) -> Iterator[DedupeIndex]:
+        """The near-duplicate index in this runtime's own log."""
+        yield DedupeIndex(self.log)
+
+    @property
+    def own_log(self) -> LogStore:
+        """The log the stages run on (:attr:`log`)."""
+        return self.log
 
     # -- processing ---------------------------------------------------------------
 
@@ -356,6 +376,27 @@ class EmbeddedRuntime:
         """Every published article, in log order."""
         return [article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)]
 
+    def articles_by_id(self, ids: Collection[str]) -> dict[str, Article]:
+        """The published articles among ``ids``, each read through the log's index of article ids."""
+        return {article.id: article for name in ids if (article := self.article(name)) is not None}
+
+    def audit_page(self, table: str, key: str, limit: int | None) -> Audit | None:
+        """The row's page from the audit index (:mod:`streams.audit_index`) at the row's version, else
+        ranked from the stored row (at least :data:`~streams.audit_index.INDEXED` facts) and indexed."""
+        version = self.log.state_version(table, key)
+        if version is None:
+            return None
+        index = AuditIndex(self.log)
+        audit = index.lookup(table, key, version, limit)
+        if audit is not None:
+            return audit
+        row = self.row(table, key)
+        if row is None:
+            return None
+        ranked = strongest(row, None if limit is None else max(limit, INDEXED))
+        index.store({(table, key): (version, ranked)})
+        return paginate(ranked, limit)
+
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
         """``(offset, change)`` of every change after offset ``after`` (all when ``None``)."""
         records = self.log.read(topics.CHANGES, 0 if after is None else after + 1)
@@ -382,11 +423,6 @@ class EmbeddedRuntime:
     def replayed(self) -> set[int]:
         """The offsets of ``articles.dlq`` marked replayed."""
         return {int(record.key) for record in self.log.read(topics.DLQ_REPLAYED) if record.key}
-
-    def mark_replayed(self, offset: int, note: bytes) -> None:
-        """Append the mark of the dead letter at ``offset`` to ``articles.dlq.replayed``."""
-        with self.log.transaction() as writer:
-            writer.append(topics.DLQ_REPLAYED, str(offset), note)
 
     async def counts(self) -> dict[str, int]:
         """Records on every topic."""

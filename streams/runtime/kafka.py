@@ -18,23 +18,25 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
-from agents.reduce import tables
+from agents.reduce import strongest, tables
 from agents.reduce.rows import key_of
 from agents.reduce.stored import assemble
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import Message
 from schemas.state import Row
 from streams import handlers, topics
+from streams.audit_index import Audit, paginate
 from streams.config import KAFKA_SCHEME, Settings
+from streams.ingest.dedupe import DedupeIndex
 from streams.kafka.admin import create_topics, end_offsets, lags, read_topic
 from streams.kafka.app import ORIGIN, EntenteApp
 from streams.kafka.extraction import Extraction, InProcess, InThread
@@ -44,7 +46,7 @@ from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
 from streams.records import decoded
 from streams.runs import RunStats, WorkerCrashed
-from streams.runtime.base import Headers, PublishResult, Status
+from streams.runtime.base import Headers, PublishResult, RawRecord, Status
 from streams.runtime.mirror import mirrored
 from streams.topology import STAGES
 
@@ -171,20 +173,38 @@ class KafkaRuntime:
             await self._send_dead_letter(producer, dead_letter)
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
-        """Send one record to ``topic`` as it is; see :meth:`apublish_raw`."""
-        _blocking(self.apublish_raw(topic, key, value, headers))
+        """Send one record to ``topic`` as it is; see :meth:`apublish_records`."""
+        self.publish_records([RawRecord(topic, key, value, headers)])
 
-    async def apublish_raw(
-        self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()
-    ) -> None:
-        """Send one record to ``topic`` as it is, unchecked, as any Kafka client could.
+    def publish_records(self, records: Iterable[RawRecord]) -> None:
+        """Send each record to its topic as it is; see :meth:`apublish_records`."""
+        _blocking(self.apublish_records(records))
+
+    async def apublish_records(self, records: Iterable[RawRecord]) -> None:
+        """Send each record to its topic as it is, unchecked, as any Kafka client could, in order and
+        through one producer, each acknowledged before the next is sent.
 
         One over ``max.message.bytes`` never reaches the cluster: the producer refuses it with
         :class:`aiokafka.errors.MessageSizeTooLargeError`, raised here.
         """
+        records = list(records)
+        if not records:
+            return
         await self.ensure_topics()
         async with self._producer() as producer:
-            await producer.send_and_wait(self.topic(topic), value, key=key, headers=list(headers))
+            for topic, key, value, headers in records:
+                await producer.send_and_wait(self.topic(topic), value, key=key, headers=list(headers))
+
+    @contextmanager
+    def dedupe_index(self) -> Iterator[DedupeIndex]:
+        """The near-duplicate index in the log of ``settings.data_dir`` on this machine."""
+        with Log.open(self.settings.data_dir) as log:
+            yield DedupeIndex(log)
+
+    @property
+    def own_log(self) -> None:
+        """None: the stages run on the cluster's log."""
+        return None
 
     @asynccontextmanager
     async def _producer(self) -> AsyncIterator[AIOKafkaProducer]:
@@ -325,7 +345,16 @@ class KafkaRuntime:
 
     def article(self, article_id: str) -> Article | None:
         """One published article by id (read with all of ``articles.raw``), or ``None``."""
-        return next((article for article in self.articles() if article.id == article_id), None)
+        return self.articles_by_id([article_id]).get(article_id)
+
+    def articles_by_id(self, ids: Collection[str]) -> dict[str, Article]:
+        """The published articles among ``ids`` (read with all of ``articles.raw``), by id."""
+        return {article.id: article for article in self.articles() if article.id in ids}
+
+    def audit_page(self, table: str, key: str, limit: int | None) -> Audit | None:
+        """The page of the row read from its table's changelog (:meth:`row`)."""
+        row = self.row(table, key)
+        return None if row is None else paginate(strongest(row, limit), limit)
 
     def events(self) -> list[Event]:
         """Every event, in log order, each id once (a redelivered article extracts the same events)."""
@@ -392,7 +421,3 @@ class KafkaRuntime:
         """The offsets of ``articles.dlq`` marked replayed (the keys of ``articles.dlq.replayed``)."""
         records = _blocking(self.read(topics.DLQ_REPLAYED))
         return {int(record.key) for record in records if record.key}
-
-    def mark_replayed(self, offset: int, note: bytes) -> None:
-        """Send the mark of the dead letter at ``offset`` to ``articles.dlq.replayed``."""
-        self.publish_raw(topics.DLQ_REPLAYED, str(offset).encode(), note)

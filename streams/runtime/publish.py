@@ -9,17 +9,14 @@ is a duplicate and is dropped, a near-duplicate is published as a mention of the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from schemas import Article, DeadLetter
 from streams import handlers
 from streams.ingest import Item
 from streams.ingest.dedupe import DedupeIndex
-from streams.log import Log
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EmbeddedRuntime
 
 BATCH = 500
 
@@ -53,22 +50,11 @@ class IngestSummary:
         }
 
 
-@contextmanager
-def dedupe_index(runtime: Runtime) -> Iterator[DedupeIndex]:
-    """The near-duplicate index of the data directory ingesting: the embedded runtime's own log,
-    else (Kafka) the log of ``settings.data_dir`` on this machine."""
-    if isinstance(runtime, EmbeddedRuntime):
-        yield DedupeIndex(runtime.log)
-        return
-    with Log.open(runtime.settings.data_dir) as log:
-        yield DedupeIndex(log)
-
-
 def ingest_items(
     runtime: Runtime, items: Iterable[Item], on_read: Callable[[IngestSummary], None] | None = None
 ) -> IngestSummary:
     """:func:`publish_items` checked against the data directory's near-duplicate index."""
-    with dedupe_index(runtime) as index:
+    with runtime.dedupe_index() as index:
         return publish_items(runtime, items, on_read, index)
 
 

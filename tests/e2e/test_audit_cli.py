@@ -16,11 +16,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from agents.extract import load_extractor
+from streams.config import Settings
 from streams.export.acled import COLUMNS as ACLED_COLUMNS
 from streams.export.cameo import goldstein_scale
 from streams.export.gdelt import COLUMNS as GDELT_COLUMNS
 from streams.export.parquet import MISSING
+from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import environment, run_cli, seed_lines
+from tests.support.embedded import Revising, seed_revisions
 
 LATE = "002_bc2cc754a9f77412"
 """The 2019 seed article, ingested last."""
@@ -123,6 +127,46 @@ def test_reextract_with_the_same_extractor_changes_nothing(home: tuple[Path, str
     assert report["rows"] == [] and report["differs"] is False and report["promoted"] == 0
     assert report["events"]["live"] == report["events"]["projection"] > 0
     assert (home[0] / "projections" / "same").is_dir()
+
+
+def test_reextract_names_what_changed_in_each_event_and_row(tmp_path: Path) -> None:
+    data = tmp_path / "revised"
+    revising = Revising(load_extractor(), seed_revisions)
+    with EmbeddedRuntime(data, Settings(home=data), extractor=revising) as runtime:
+        runtime.publish_articles((f"seeds:{n}", line) for n, line in enumerate(seed_lines()))
+        runtime.run_until_idle()
+
+    report = orjson.loads(run_cli(data, "reextract", "--version", "next", "--json").stdout)
+    lines = run_cli(data, "reextract", "--version", "next").stdout.decode().splitlines()
+
+    changes = {
+        (item["field"], item["before"], item["after"])
+        for revision in report["revisions"]
+        for item in revision["differences"]
+    }
+    assert {("target", "IRN", "SYR"), ("type", "COOPERATE", "CONSULT")} <= changes
+    assert ("date", "2018-02-10", "2018-02-09") in changes
+    assert report["events"]["revised"] == 4 and report["events"]["restamped"] > 0
+    assert lines[2] == f"projection: {data / 'projections' / 'next'}"
+    assert max(len(line) for line in lines if line != lines[2]) <= 80
+    counts = report["events"]
+    assert lines[1] == f"events: {counts['live']} live, {counts['live']} in the projection: +0 -0 ~4, " + (
+        f"{counts['restamped']} restamped"
+    )
+    assert {"        target: IRN → SYR", "        type: COOPERATE → CONSULT"} <= set(lines)
+    assert "        date: 2018-02-10 → 2018-02-09" in lines
+    talks = next(row for row in report["rows"] if row["key"] == "IRN|TUR")
+    at = lines.index("  changed alliances[IRN|TUR]")
+    before, after = talks["before"], talks["after"]
+    assert lines[at + 1].startswith(
+        f"    before: {before['stance']} {before['score']:+.4f}, {before['events']} events"
+    )
+    assert lines[at + 2].startswith(
+        f"    after:  {after['stance']} {after['score']:+.4f}, {after['events']} events"
+    )
+    assert lines[at + 3].startswith("    ~ 2018-02-08 CONSULT IRN↔TUR [004_")
+    assert lines[at + 4] == "        type: COOPERATE → CONSULT"
+    assert "  removed alliances[IRN|ISR]" in lines and "  added alliances[ISR|SYR]" in lines
 
 
 def test_exports_parse_back(home: tuple[Path, str]) -> None:

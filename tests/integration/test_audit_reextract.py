@@ -15,7 +15,7 @@ from streams.config import Settings
 from streams.reextract import PromoteError, diff, project, promote
 from streams.runtime.embedded import EmbeddedRuntime
 from tests.e2e.cli import seed_lines
-from tests.support.embedded import WithoutAssaults, article
+from tests.support.embedded import Revising, WithoutAssaults, article, seed_revisions
 
 
 @pytest.fixture
@@ -78,6 +78,55 @@ def test_a_new_extractor_reports_rows_and_causes_then_promotes(
     assert all(change.ingested_at is not None for change in changes)
     assert runtime.run_until_idle().changes == 0  # the promoted block is not reduced again
     assert promote(runtime, project(runtime, "v-next", WithoutAssaults(load_extractor()))) == 0
+
+
+def test_a_revised_extraction_names_each_field_that_changed_and_each_row_before_and_after(
+    runtime: EmbeddedRuntime,
+) -> None:
+    live_events = runtime.events()
+    [mobilised] = [e for e in live_events if e.type is PloverType.MOBILIZE and e.source == "USA"]
+
+    report = diff(project(runtime, "revised", Revising(load_extractor(), seed_revisions)))
+
+    assert report["extractor"] == "revising/1"
+    counts = report["events"]
+    assert (counts["added"], counts["removed"], counts["revised"]) == (0, 0, 4)
+    assert counts["restamped"] == len(live_events) - 4  # every other event: only the version differs
+    by_change = {
+        tuple((item["field"], item["before"], item["after"]) for item in revision["differences"]): revision
+        for revision in report["revisions"]
+    }
+    assert set(by_change) == {
+        (("target", "SYR", "IRN"),),
+        (("type", "CONSULT", "COOPERATE"),),
+        (("date", "2018-02-09", "2018-02-10"),),
+        (("confidence", mobilised.confidence, 0.25),),
+    }
+    retargeted = by_change[(("target", "SYR", "IRN"),)]
+    assert retargeted["direction"] == "ISR→IRN" and retargeted["was"] != retargeted["id"]
+    assert retargeted["was"] in {event.id for event in live_events}
+    doubted = by_change[(("confidence", mobilised.confidence, 0.25),)]
+    assert doubted["was"] == doubted["id"] == mobilised.id  # the same event, read with another confidence
+
+    rows = {(row["table"], row["key"]): row for row in report["rows"]}
+    gone, new = rows[("alliances", "ISR|SYR")], rows[("alliances", "IRN|ISR")]
+    assert (gone["change"], gone["before"]["stance"], gone["before"]["events"], gone["after"]) == (
+        "removed",
+        "tense",
+        1,
+        None,
+    )
+    assert (new["change"], new["before"], new["after"]["stance"]) == ("added", None, "tense")
+    assert gone["events_revised"] == new["events_revised"] == [retargeted]
+    assert gone["events_removed"] == new["events_added"] == []
+    talks = rows[("alliances", "IRN|TUR")]
+    assert talks["change"] == "changed" and talks["events_revised"] == [
+        by_change[(("type", "CONSULT", "COOPERATE"),)]
+    ]
+    score = next(item for item in talks["differences"] if item["field"] == "score")
+    assert score == {"field": "score", "before": talks["before"]["score"], "after": talks["after"]["score"]}
+    assert score["before"] < score["after"]
+    assert all(item["before"] != item["after"] for row in rows.values() for item in row["differences"])
 
 
 def test_promotion_is_refused_while_input_is_waiting(runtime: EmbeddedRuntime) -> None:

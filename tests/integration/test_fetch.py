@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 
 from schemas import Article, DeadLetter
+from streams.config import Settings
 from streams.ingest.fetch import Fetched, Fetcher, FetchFailure, FetchPolicy, Validators
 from streams.ingest.files import Item
-from streams.ingest.live import LiveIngest, ingest_pages, is_page
+from streams.ingest.html import read_html_file
+from streams.ingest.live import LiveIngest, ingest_pages, is_saved_page, is_url
 from streams.ingest.safety import ANY_ADDRESS
+from streams.runtime.embedded import EmbeddedRuntime
+from streams.runtime.publish import ingest_items
 from tests.support.http_site import Site, article_page, seeds
 
 LOOPBACK = ("127.0.0.1/32",)
@@ -161,15 +165,24 @@ def test_pages_and_saved_files_from_the_command_line_are_ingested_once(tmp_path:
     url = site.add("/news/one", article_page(first.title, first.paragraphs))
     saved = tmp_path / "two.html"
     saved.write_bytes(article_page(second.title, second.paragraphs))
+    home = tmp_path / "data"
     published: list[Item] = []
-    progress = ingest_pages(
-        tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000, allowed=ANY_ADDRESS
-    )
-    assert [item.title for _, item in published if isinstance(item, Article)] == [first.title, second.title]
-    assert progress.new == 2
-    again = ingest_pages(tmp_path / "data", [url, str(saved)], published.extend, max_bytes=1_000_000)
-    assert len(published) == 2 and again.duplicates == 2
-    assert [is_page(path) for path in (url, str(saved), "notes.txt", "-")] == [True, True, False, False]
+    with EmbeddedRuntime(home, Settings(home=home)) as runtime:
+        progress = ingest_pages(home, [url], published.extend, max_bytes=1_000_000, allowed=ANY_ADDRESS)
+        read = ingest_items(runtime, read_html_file(saved, 1_000_000))
+        assert [item.title for _, item in published if isinstance(item, Article)] == [first.title]
+        assert progress.new == 1 and (read.published, read.duplicates) == (1, 0)
+        assert [article.title for article in runtime.articles()] == [second.title]
+        again = ingest_pages(home, [url], published.extend, max_bytes=1_000_000)
+        assert len(published) == 1 and again.duplicates == 1
+        assert ingest_items(runtime, read_html_file(saved, 1_000_000)).duplicates == 1
+    given = (url, str(saved), "notes.txt", "-")
+    assert [(is_url(path), is_saved_page(path)) for path in given] == [
+        (True, False),
+        (False, True),
+        (False, False),
+        (False, False),
+    ]
 
 
 @pytest.mark.parametrize(
