@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from streams.cli import main
-from streams.cli.context import print_json
+from streams.cli.context import print_json, require_log
 from streams.cli.options import data_dir_option, json_option, store_dir_option
 
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
@@ -23,6 +23,7 @@ def check(data_dir: Path, as_json: bool) -> None:
     """
     from streams.check import check as findings_of
 
+    require_log(data_dir)
     findings = findings_of(data_dir)
     if as_json:
         print_json({"ok": not findings, "findings": findings})
@@ -46,6 +47,7 @@ def backup(path: Path, data_dir: Path, as_json: bool) -> None:
     from streams.backup import BackupError
     from streams.backup import backup as copy_out
 
+    require_log(data_dir)
     try:
         manifest = copy_out(data_dir, path)
     except BackupError as exc:

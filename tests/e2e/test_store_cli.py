@@ -95,7 +95,9 @@ def test_every_command_says_in_one_line_that_the_store_is_damaged(
         done = run_cli(home, *command, check=False)
         lines = done.stderr.decode().splitlines()
         assert done.returncode == 3, (command, done.stderr.decode())
-        assert len(lines) == 1 and lines[0].startswith(f"entente: the store at {home} is damaged ("), lines
+        assert len(lines) == 1 and lines[0].startswith(
+            f"entente: the store at {home} (ENTENTE_HOME/--data-dir) is damaged ("
+        ), lines
         assert lines[0].endswith(f"run 'entente check --data-dir {home}'")
     checked = run_cli(home, "check", check=False)
     assert checked.returncode == 1
@@ -200,7 +202,10 @@ def test_a_full_disk_stops_an_ingest_in_one_line_keeping_what_it_committed(
     corpus.write_bytes(varied_corpus(COPIES))
     full = run_cli(home, "ingest", str(corpus), check=False)
     assert full.returncode == 3, full.stderr.decode()
-    assert full.stderr.decode().splitlines()[-1] == f"entente: cannot write to {home}: disk full"
+    assert (
+        full.stderr.decode().splitlines()[-1]
+        == f"entente: cannot write to {home} (ENTENTE_HOME/--data-dir): disk full"
+    )
     assert status(home)["topics"][topics.ARTICLES] >= len(SEEDS.read_bytes().splitlines())
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     assert run_cli(home, "check").stdout == b"ok\n"
