@@ -13,7 +13,7 @@ import click
 
 from agents.reduce import tables
 from streams.config import Settings
-from streams.log.store import DamagedStore
+from streams.log.store import DamagedStore, LogFormatError
 
 COMMAND_MODULES = (
     "streams.cli.pipeline",
@@ -52,18 +52,22 @@ def store_failure(exc: BaseException, data_dir: Path) -> str | None:
     """The one line for a failure of the store at ``data_dir``, or ``None`` for any other error."""
     code = exc.sqlite_errorcode & 0xFF if isinstance(exc, sqlite3.Error) else None
     number = exc.errno if isinstance(exc, OSError) else None
+    where = Path(exc.filename) if isinstance(exc, OSError) and isinstance(exc.filename, str) else None
+    inside = where is not None and where.absolute().is_relative_to(data_dir.absolute())
     if isinstance(exc, DamagedStore) or code in DAMAGED:
         reason = str(exc).splitlines()[0]
         advice = f"run 'entente check --data-dir {data_dir}'"
         return f"entente: the store at {named(data_dir)} is damaged ({reason}); {advice}"
+    if isinstance(exc, LogFormatError):
+        return f"entente: cannot read the store at {named(data_dir)}: {exc}"
     if code == sqlite3.SQLITE_FULL or number in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
         return f"entente: cannot write to {named(data_dir)}: disk full"
-    if code in UNWRITABLE or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if code in UNWRITABLE or number == errno.EROFS or (inside and number in (errno.EACCES, errno.EPERM)):
         reason = (
             "read-only" if code == sqlite3.SQLITE_READONLY or number == errno.EROFS else "permission denied"
         )
         return f"entente: cannot write to {named(data_dir)}: {reason}"
-    if number is not None and isinstance(exc, OSError) and Path(exc.filename or "/").is_relative_to(data_dir):
+    if inside and number is not None:
         return f"entente: cannot use {named(data_dir)}: {os.strerror(number)} ({exc.filename})"
     return None
 

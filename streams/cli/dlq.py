@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from streams import dlq
 from streams.cli import main
-from streams.cli.context import print_json, print_json_line, reader_for, runtime_for
+from streams.cli.context import fail, print_json, print_json_line, reader_for, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import plain
 
@@ -16,10 +17,9 @@ BAD_INPUT = 2
 """The exit status of an offset that is not one, or names no dead letter."""
 
 
-def _refuse(exc: dlq.UnknownOffset) -> None:
+def _refuse(exc: dlq.UnknownOffset) -> NoReturn:
     """End the command with the one line saying which offset is wrong and why."""
-    click.echo(f"entente: {plain(exc)}", err=True)
-    raise click.exceptions.Exit(BAD_INPUT)
+    fail(plain(exc), BAD_INPUT)
 
 
 @main.group("dlq")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from streams.cli import main
+from streams.cli import FAILURE_EXIT, main
 from streams.cli.context import print_json, print_json_line, progress, quiet, runtime_for
 from streams.cli.options import F, broker_option, data_dir_option, json_option
 from streams.cli.render import console, events_table, plain, rows_table
@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from streams.ingest.live import Progress
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-EXIT_REJECTED = 1
-EXIT_CRASHED = 1
 
 
 def ingest_shown(runtime: Runtime, items: Iterable[Item]) -> IngestSummary:
@@ -207,7 +205,7 @@ def ingest(interval: float | None, data_dir: Path, broker: str, as_json: bool, *
     runtime = runtime_for(data_dir, broker)
     summary = ingest_inputs(runtime, interval=interval, as_json=as_json, **given)
     report(summary, as_json)
-    sys.exit(EXIT_REJECTED if summary.rejected else 0)
+    sys.exit(FAILURE_EXIT if summary.rejected else 0)
 
 
 @main.command()
@@ -219,7 +217,7 @@ def run(data_dir: Path, broker: str, as_json: bool, **given: Any) -> None:
     summary = ingest_inputs(runtime, as_json=as_json, required=False, **given)
     stats = process_shown(runtime)
     report(summary, as_json, processed=vars(stats) if as_json else stats)
-    sys.exit(EXIT_REJECTED if summary.rejected else 0)
+    sys.exit(FAILURE_EXIT if summary.rejected else 0)
 
 
 @main.command()
@@ -252,7 +250,7 @@ def worker(data_dir: Path, broker: str, as_json: bool) -> None:
         asyncio.run(serve())
     except WorkerCrashed as crash:
         stopped(f"worker stopped after a crash: {crash}", str(crash))
-        sys.exit(EXIT_CRASHED)
+        sys.exit(FAILURE_EXIT)
     stopped("worker stopped")
 
 

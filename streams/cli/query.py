@@ -13,7 +13,7 @@ import click
 from agents import reduce
 from agents.reduce.rows import State, build, key_of
 from agents.reduce.tables import names
-from streams.cli import main
+from streams.cli import FAILURE_EXIT, main
 from streams.cli.context import print_json, print_json_line, progress, reader_for
 from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
 from streams.cli.render import change_line, console, rows_table
@@ -166,7 +166,7 @@ def replay(
     else:
         verdict = "equal" if ok else "DIFFERENT"
         click.echo(f"replay {verdict}: replayed {result['replayed']} live {result['live']}")
-    raise SystemExit(0 if ok else 1)
+    raise SystemExit(0 if ok else FAILURE_EXIT)
 
 
 @main.command()

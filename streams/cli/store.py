@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from streams.cli import main
-from streams.cli.context import print_json, require_log
+from streams.cli import FAILURE_EXIT, main
+from streams.cli.context import fail, print_json, require_log
 from streams.cli.options import data_dir_option, json_option, store_dir_option
 
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
@@ -29,13 +30,12 @@ def check(data_dir: Path, as_json: bool) -> None:
         print_json({"ok": not findings, "findings": findings})
     else:
         click.echo("\n".join(findings) or "ok")
-    raise SystemExit(1 if findings else 0)
+    raise SystemExit(FAILURE_EXIT if findings else 0)
 
 
-def refuse(exc: Exception) -> None:
+def refuse(exc: Exception) -> NoReturn:
     """End the command with the reason a backup, restore or salvage was refused."""
-    click.echo(f"entente: {exc}", err=True)
-    raise SystemExit(1)
+    fail(str(exc), FAILURE_EXIT)
 
 
 @main.command()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli import SEEDS, Cli, run_cli
+from tests.api.support import free_port
+from tests.e2e.cli import SEEDS, Cli, run_cli, tmpfs
 
 READERS = (
     ("state",),
@@ -40,9 +41,7 @@ def test_a_read_on_a_data_directory_without_a_log_says_so_and_creates_nothing(
 
 
 def test_an_unreachable_broker_is_one_line(cli: Cli, home: Path) -> None:
-    with socket.socket() as closed:  # a loopback port nothing listens on
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
+    port = free_port()
     done = cli("state", "--broker", f"kafka://127.0.0.1:{port}", check=False)
     lines = done.stderr.decode().splitlines()
     assert done.returncode == 1 and len(lines) == 1, lines
@@ -64,15 +63,10 @@ def test_a_busy_port_is_one_line(home: Path) -> None:
 @pytest.fixture
 def read_only(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs holding a seeded store, then remounted read-only; unmounted afterwards."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(disk)], check=True)
-    try:
+    with tmpfs(tmp_path / "disk", "64m") as disk:
         run_cli(disk / "home", "ingest", str(SEEDS))
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         yield disk
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_a_read_only_store_is_one_line_naming_it(read_only: Path) -> None:

@@ -3,7 +3,10 @@ and where subscribe starts."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import pty
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -13,7 +16,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.e2e.cli import SEEDS, Cli, run_cli
+from tests.e2e.cli import ENTENTE, SEEDS, Cli, environment, run_cli
 from tests.e2e.test_worker_cli import start
 from tests.support.http_site import RSS, Site, article_page, publish_seeds, rss, seeds
 
@@ -101,6 +104,27 @@ def test_off_a_terminal_there_is_no_progress_noise(cli: Cli) -> None:
     assert run.stderr == b"" and run.stdout.splitlines()[-1].startswith(b"processed: 5 articles")
     replay = cli("replay", "--as-of", "2019-01-01")
     assert replay.stderr == b"" and b"\r" not in replay.stdout and b"\x1b" not in replay.stdout
+
+
+def on_a_terminal(home: Path, *args: str) -> bytes:
+    """What ``entente ARGS`` writes to stderr when that is a terminal."""
+    main, side = pty.openpty()
+    env = environment(home)
+    command = subprocess.Popen([ENTENTE, *args], env=env, stdout=subprocess.DEVNULL, stderr=side)
+    os.close(side)
+    shown = b""
+    with contextlib.suppress(OSError):  # the end of a terminal's output reads as an error
+        while chunk := os.read(main, 65536):
+            shown += chunk
+    os.close(main)
+    assert command.wait(timeout=300) == 0, shown
+    return shown
+
+
+def test_on_a_terminal_a_progress_bar_shows_counts_and_rates_but_not_with_q(home: Path) -> None:
+    shown = on_a_terminal(home, "run", str(SEEDS))
+    assert b"ingesting" in shown and b"processing" in shown and b"5/5" in shown and b"/s" in shown
+    assert on_a_terminal(home, "-q", "replay") == b""
 
 
 def test_subscribe_starts_at_an_offset_or_a_time_and_exits_at_the_end(cli: Cli) -> None:

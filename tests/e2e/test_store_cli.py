@@ -17,7 +17,7 @@ from agents.reduce import tables
 from streams import topics
 from streams.cli.query import live_tables
 from streams.runtime.embedded import EmbeddedRuntime
-from tests.e2e.cli import ROOT, distinct_corpus, run_cli, varied_corpus
+from tests.e2e.cli import ROOT, distinct_corpus, run_cli, tmpfs, varied_corpus
 from tests.e2e.test_worker_cli import start, status, wait_until
 
 SEEDS = ROOT / "examples" / "seeds.jsonl"
@@ -184,13 +184,8 @@ def test_salvage_rebuilds_a_consistent_store_from_the_intact_part_of_the_log(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs, unmounted afterwards."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], check=True)
-    try:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
         yield disk
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_a_full_disk_stops_an_ingest_in_one_line_keeping_what_it_committed(
