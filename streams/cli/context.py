@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -47,9 +48,7 @@ def runtime_for(data_dir: Path, broker: str) -> Runtime:
 
 def require_broker(broker: str) -> None:
     """End the command in one line unless the Kafka broker ``broker`` answers in time."""
-    import asyncio
-
-    from streams.kafka.broker import answers
+    from streams.kafka.broker import answers  # the Kafka clients, imported only for Kafka
 
     if not asyncio.run(answers(broker.removeprefix(KAFKA_SCHEME), timeout=CONNECT_TIMEOUT_S)):
         fail(f"no Kafka broker answers at {broker} (ENTENTE_BROKER/--broker)", FAILURE_EXIT)
