@@ -238,6 +238,7 @@ def worker(data_dir: Path, broker: str, as_json: bool) -> None:
 
     async def serve() -> None:
         stop = stop_on_signals()
+        click.echo(f"worker on {broker} ({data_dir}); Ctrl-C to stop", err=True)  # once it stops on one
         await runtime.run_forever(stop)
 
     def stopped(line: str, crash: str | None = None) -> None:
@@ -245,7 +246,6 @@ def worker(data_dir: Path, broker: str, as_json: bool) -> None:
         if as_json:
             print_json_line({"stopped": True, "crashed": crash, "broker": broker, "data_dir": str(data_dir)})
 
-    click.echo(f"worker on {broker} ({data_dir}); Ctrl-C to stop", err=True)
     try:
         asyncio.run(serve())
     except WorkerCrashed as crash:
