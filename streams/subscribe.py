@@ -9,6 +9,7 @@ nothing twice, nothing missed.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ async def subscribe(
     from_beginning: bool = False,
     stop: asyncio.Event | None = None,
     until_idle: bool = False,
+    from_offset: int | None = None,
+    from_time: dt.datetime | None = None,
 ) -> AsyncIterator[tuple[int, Change]]:
     """``(offset, change)`` of each matching change on ``state.changes``, waiting for more until ``stop``.
 
@@ -60,11 +63,15 @@ async def subscribe(
     caller asks for the next one or closes the iterator (use
     :func:`contextlib.aclosing` to close it at once); the position then moves
     past it. A subscriber killed while handling a change gets it again.
-    With ``until_idle`` it returns once it has read every change there is.
+    With ``until_idle`` it returns once it has read every change there is. With ``from_offset`` it
+    starts at that offset, with ``from_time`` at the first change of an article ingested by then
+    (an aware datetime), reading from the first change when there is no group position.
     """
     wanted = ChangeFilter(actor, zone, table)
     stop = stop or asyncio.Event()
-    async with runtime.change_feed(group, from_beginning) as feed:
+    reached = from_time is None
+    positioned = from_offset is not None or from_time is not None
+    async with runtime.change_feed(group, from_beginning or positioned) as feed:
         position = committed = feed.position
 
         async def commit() -> None:
@@ -79,7 +86,8 @@ async def subscribe(
                     if stop.is_set():
                         return
                     position = offset + 1
-                    if wanted(change):
+                    reached = reached or (change.ingested_at is not None and change.ingested_at >= from_time)
+                    if reached and offset >= (from_offset or 0) and wanted(change):
                         yield offset, change
                         await commit()
                 position = feed.position  # past records of the batch that did not decode

@@ -5,64 +5,63 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 from rich.text import Text
 
 from agents.reduce import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import print_json, replacing, runtime_for
+from streams.cli.context import print_json, reader_for, replacing, runtime_for
 from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
-from streams.cli.render import add_row, console, plain, stance_text
+from streams.cli.render import console, plain, stance_text
 from streams.export import EVENTS, FORMATS
 
 EXIT_UNKNOWN = 1
 
 
-def why_table(audit: dict[str, Any]) -> Table:
-    """The listed facts of an audit: date, type, direction, contribution or role, article, sentence."""
+def why_text(audit: dict[str, Any], width: int) -> Text:
+    """The listed facts of an audit, each a line of contribution (or role), date, type and direction,
+    then its article and its sentence indented, every line wrapped to ``width`` columns."""
     pair = audit["table"] == ALLIANCES.name
+    lines = Text()
+
+    def add(text: str, indent: str = "") -> None:
+        wrapped = textwrap.wrap(plain(text), width, initial_indent=indent, subsequent_indent=indent or "  ")
+        lines.append("\n".join(wrapped) + "\n")
+
     if pair:
-        title = Text.assemble(
-            f"{plain(audit['key'])}: ",
-            stance_text(audit["stance"]),
-            f" score {audit['score']:.4f} (reference {audit['reference'] or '-'})",
-        )
+        lines.append(f"{plain(audit['key'])}: ").append_text(stance_text(audit["stance"]))
+        add(f" score {audit['score']:.4f} (reference {audit['reference'] or '-'})")
     else:
-        since = f"since {audit['since'] or '-'} (kind {audit['kind'] or '-'})"
-        title = Text(plain(f"{audit['key']}: {audit['status']} {since}"))
-    table = Table(title=title, expand=True)
-    for column in ("date", "type", "who → whom", "contribution" if pair else "role"):
-        table.add_column(column, no_wrap=True, justify="right" if column == "contribution" else "left")
-    table.add_column("article", no_wrap=True, overflow="ellipsis", max_width=48)
-    table.add_column("sentence", ratio=1, overflow="fold", min_width=20)
+        add(f"{audit['key']}: {audit['status']} since {audit['since'] or '-'} (kind {audit['kind'] or '-'})")
     for item in audit["facts"]:
         article = item["article"]
-        source = f"{article['id']} ({article['published'] or '-'})"
-        if article["title"]:
-            source += f" {article['title']}"
         if pair:
             detail = f"{item['contribution']:+.4f}" + (
                 f" ×{item['sources']} src" if item["sources"] > 1 else ""
             )
         else:
             detail = item["role"]["kind"] + (f" → {item['role']['step']}" if item["role"]["step"] else "")
-        add_row(table, item["date"] or "-", item["type"], item["direction"], detail, source, item["sentence"])
+        add("")
+        add(f"{detail}  {item['date'] or '-'}  {item['type']}  {item['direction']}")
+        add(f"{article['id']} ({article['published'] or '-'}) {article['title'] or ''}".rstrip(), "    ")
+        add(item["sentence"], "    ")
+    add("")
     rest = audit["rest"]
     if pair:
-        table.caption = (
+        add(
             f"{audit['listed']} of {audit['facts_total']} facts listed, contributing"
             f" {audit['listed_contribution']:+.4f}; the other {rest['facts']} contribute"
             f" {rest['contribution']:+.4f}; total {audit['score']:+.4f}"
         )
     else:
-        table.caption = f"{audit['listed']} of {audit['facts_total']} facts listed (newest first)"
-    return table
+        add(f"{audit['listed']} of {audit['facts_total']} facts listed (newest first)")
+    return lines
 
 
 @main.command()
@@ -102,7 +101,7 @@ def why(
     if zone is None and actors[0] == actors[1]:
         raise click.UsageError("the two actors must differ")
     table, key = (ZONES.name, zone) if zone is not None else (ALLIANCES.name, pair_key(*actors))
-    runtime = runtime_for(data_dir, broker)
+    runtime = reader_for(data_dir, broker)
     audit = explain(runtime, table, key, as_of=as_of.date() if as_of else None, limit=limit or None)
     if audit is None:
         when = f" as of {as_of.date()}" if as_of else ""
@@ -111,7 +110,8 @@ def why(
     if as_json:
         print_json(audit)
     else:
-        console().print(why_table(audit))
+        out = console()
+        out.print(why_text(audit, out.width), end="")
 
 
 @main.command()
@@ -274,7 +274,7 @@ def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str
 
     if fmt not in formats(kind):
         raise click.BadParameter(f"{kind} export as {', '.join(formats(kind))}", param_hint="--format")
-    runtime = runtime_for(data_dir, broker)
+    runtime = reader_for(data_dir, broker)
     binary = fmt in BINARY_FORMATS
     try:
         if output is None:

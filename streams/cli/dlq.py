@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from streams import dlq
 from streams.cli import main
-from streams.cli.context import print_json, print_json_line, runtime_for
+from streams.cli.context import fail, print_json, print_json_line, reader_for, runtime_for
 from streams.cli.options import broker_option, data_dir_option, json_option
 from streams.cli.render import plain
 
@@ -16,10 +17,9 @@ BAD_INPUT = 2
 """The exit status of an offset that is not one, or names no dead letter."""
 
 
-def _refuse(exc: dlq.UnknownOffset) -> None:
+def _refuse(exc: dlq.UnknownOffset) -> NoReturn:
     """End the command with the one line saying which offset is wrong and why."""
-    click.echo(f"entente: {plain(exc)}", err=True)
-    raise click.exceptions.Exit(BAD_INPUT)
+    fail(plain(exc), BAD_INPUT)
 
 
 @main.group("dlq")
@@ -33,7 +33,7 @@ def dlq_group() -> None:
 @json_option
 def list_(data_dir: Path, broker: str, as_json: bool) -> None:
     """One line per dead letter: offset, time, stage, input, reason (and whether it was replayed)."""
-    for entry in dlq.entries(runtime_for(data_dir, broker)):
+    for entry in dlq.entries(reader_for(data_dir, broker)):
         if as_json:
             print_json_line(entry.summary())
         else:
@@ -46,7 +46,7 @@ def list_(data_dir: Path, broker: str, as_json: bool) -> None:
 @click.argument("offset")
 def show(data_dir: Path, broker: str, offset: str) -> None:
     """The whole dead letter at OFFSET, its original value as text when UTF-8, else base64."""
-    runtime = runtime_for(data_dir, broker)
+    runtime = reader_for(data_dir, broker)
     try:
         (entry,) = dlq.chosen(runtime, dlq.parse_offsets([offset]))
     except dlq.UnknownOffset as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,8 +40,13 @@ def _store_dir(guarded: bool) -> Callable[[F], F]:
         ctx.meta[DATA_DIR] = value
         if guarded:
             from streams.check import guard
+            from streams.log.store import DamagedStore
 
-            guard(value)
+            try:
+                guard(value)
+            except DamagedStore:
+                unwritable(value)
+                raise
         return value
 
     return click.option(
@@ -51,6 +58,14 @@ def _store_dir(guarded: bool) -> Callable[[F], F]:
         callback=remember,
         help="Data directory of the embedded log.",
     )
+
+
+def unwritable(data_dir: Path) -> None:
+    """Raise the :class:`OSError` of a data directory that cannot be written (which SQLite cannot open
+    either, its write-ahead log needing writes to read), if it is one."""
+    if not os.access(data_dir, os.W_OK):
+        number = errno.EROFS if os.statvfs(data_dir).f_flag & os.ST_RDONLY else errno.EACCES
+        raise OSError(number, os.strerror(number), str(data_dir))
 
 
 def data_dir_option(fn: F) -> F:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from streams.cli import main
-from streams.cli.context import print_json
+from streams.cli import FAILURE_EXIT, main
+from streams.cli.context import fail, print_json, require_log
 from streams.cli.options import data_dir_option, json_option, store_dir_option
 
 DIRECTORY = click.Path(file_okay=False, path_type=Path)
@@ -23,18 +24,18 @@ def check(data_dir: Path, as_json: bool) -> None:
     """
     from streams.check import check as findings_of
 
+    require_log(data_dir)
     findings = findings_of(data_dir)
     if as_json:
         print_json({"ok": not findings, "findings": findings})
     else:
         click.echo("\n".join(findings) or "ok")
-    raise SystemExit(1 if findings else 0)
+    raise SystemExit(FAILURE_EXIT if findings else 0)
 
 
-def refuse(exc: Exception) -> None:
+def refuse(exc: Exception) -> NoReturn:
     """End the command with the reason a backup, restore or salvage was refused."""
-    click.echo(f"entente: {exc}", err=True)
-    raise SystemExit(1)
+    fail(str(exc), FAILURE_EXIT)
 
 
 @main.command()
@@ -46,6 +47,7 @@ def backup(path: Path, data_dir: Path, as_json: bool) -> None:
     from streams.backup import BackupError
     from streams.backup import backup as copy_out
 
+    require_log(data_dir)
     try:
         manifest = copy_out(data_dir, path)
     except BackupError as exc:

@@ -13,7 +13,8 @@ import orjson
 from schemas import Article, DeadLetter
 from streams.accuracy import REPORT, events_of
 from streams.cli import main
-from streams.cli.context import print_json, replacing
+from streams.cli.context import print_json, print_json_line, replacing
+from streams.cli.options import json_option
 from streams.cli.render import plain
 from streams.config import Settings
 from streams.ingest import read_paths
@@ -65,13 +66,24 @@ def rule_extractor(settings: Settings) -> SpacyExtractor:
     default=None,
     help="Write Event JSON Lines to FILE (replaced as a whole) instead of standard output.",
 )
-def extract(input_path: Path, output: Path | None) -> None:
-    """Extract events without touching any state: one dyad per line as Event JSON."""
+@json_option
+def extract(input_path: Path, output: Path | None, as_json: bool) -> None:
+    """Extract events without touching any state: one dyad per line as Event JSON.
+
+    With --output, a last line says how many events of how many articles it wrote (--json: as JSON).
+    """
     settings = Settings()
-    events = extracted(articles_of(input_path, settings), settings)
+    articles = articles_of(input_path, settings)
+    events = extracted(articles, settings)
     with contextlib.nullcontext(sys.stdout.buffer) if output is None else replacing(output) as out:
         for event in events:
             out.write(orjson.dumps(event) + b"\n")
+    if output is None:
+        return
+    if as_json:
+        print_json_line({"articles": len(articles), "events": len(events), "output": str(output)})
+    else:
+        click.echo(f"{len(events)} events of {len(articles)} articles written to {output}")
 
 
 @main.command(name="eval")

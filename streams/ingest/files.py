@@ -1,6 +1,7 @@
 """Articles from files, directories and standard input.
 
-Formats: ``.txt`` (first line is the title, the file stem the id), ``.jsonl`` /
+Formats: ``.txt`` (first line is the title, the file stem the id; the date from a first line
+``published: YYYY-MM-DD`` or from the file name), ``.jsonl`` /
 ``.json`` (one object a line with ``id, title, text, published, source, url``).
 Every input that cannot become an article yields a :class:`DeadLetter` naming
 the input (``path`` or ``path:line``) and the reason; nothing stops the batch.
@@ -8,7 +9,10 @@ the input (``path`` or ``path:line``) and the reason; nothing stops the batch.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +32,8 @@ JSONL_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
 FIELDS = ("id", "title", "text", "published", "source", "url")
 BOM = b"\xef\xbb\xbf"
+PUBLISHED_HEADER = re.compile(r"published:\s*(\S+)", re.IGNORECASE)
+NAMED_DAY = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 def decode_text(raw: bytes, origin: str) -> str | DeadLetter:
@@ -50,13 +56,28 @@ def validated(fields: dict[str, Any], origin: str, raw: bytes) -> Item:
         return origin, DeadLetter.of(origin, f"schema violation: {validation_reason(exc)}", raw)
 
 
+def published_of(text: str, name: str | None) -> tuple[str, str | None]:
+    """The text without a first line ``published: YYYY-MM-DD``, and that date; else the text and the first
+    valid ``YYYY-MM-DD`` date in the file name ``name``, if any."""
+    first, newline, rest = text.partition("\n")
+    if newline and (header := PUBLISHED_HEADER.fullmatch(first.strip())):
+        return rest, header[1]
+    for day in NAMED_DAY.findall(name or ""):
+        with contextlib.suppress(ValueError):
+            return text, dt.date.fromisoformat(day).isoformat()
+    return text, None
+
+
 def article_from_text(raw: bytes, origin: str, article_id: str | None = None) -> Item:
-    """A plain-text article: first non-empty line is the title."""
+    """A plain-text article: first non-empty line is the title; its date from a first line
+    ``published: YYYY-MM-DD`` (not part of its text), else from a date in its file name (the id)."""
     text = decode_text(raw, origin)
     if isinstance(text, DeadLetter):
         return origin, text
+    text, published = published_of(text, article_id)
     title = next((line.strip() for line in text.splitlines() if line.strip()), None)
-    return validated({"id": article_id or text_id(text), "title": title, "text": text}, origin, raw)
+    fields = {"id": article_id or text_id(text), "title": title, "text": text, "published": published}
+    return validated({name: value for name, value in fields.items() if value is not None}, origin, raw)
 
 
 def article_from_json(line: bytes, origin: str) -> Item:

@@ -207,11 +207,14 @@ class EmbeddedRuntime:
 
     # -- processing ---------------------------------------------------------------
 
-    def run_until_idle(self) -> RunStats:
-        """Run the stages, extract then reduce, until none has input left."""
+    def run_until_idle(self, on_batch: Callable[[RunStats], None] | None = None) -> RunStats:
+        """Run the stages, extract then reduce, until none has input left; ``on_batch`` is handed the
+        running totals after each round of batches."""
         total = RunStats()
         while self._pending():
             total += self.run_once()
+            if on_batch is not None:
+                on_batch(total)
         return total
 
     def run_once(self) -> RunStats:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -78,3 +79,14 @@ def outlet_copies(corpus: Path, copies: int) -> bytes:
                 article["text"] += f"\n\nRepublished by Outlet {n} with permission."
             lines.append(orjson.dumps(article))
     return b"\n".join(lines) + b"\n"
+
+
+@contextlib.contextmanager
+def tmpfs(directory: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` (``2m``) mounted on the new ``directory``, unmounted afterwards."""
+    directory.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)], check=True)
+    try:
+        yield directory
+    finally:
+        subprocess.run(["umount", str(directory)], check=True)

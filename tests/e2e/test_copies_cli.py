@@ -26,6 +26,7 @@ def test_twenty_outlet_copies_of_the_dev_corpus_leave_the_state_of_one(tmp_path:
     run_cli(one, "run", str(DEV))
     done = summary(many, "run", str(DEV), str(corpus))
     half = stories * COPIES // 2
+    assert done.pop("processed")["articles"] == stories + half  # type: ignore[index]
     assert done | {"errors": []} == {
         "read": stories * (COPIES + 1),
         "published": stories + half,

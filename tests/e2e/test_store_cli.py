@@ -17,7 +17,7 @@ from agents.reduce import tables
 from streams import topics
 from streams.cli.query import live_tables
 from streams.runtime.embedded import EmbeddedRuntime
-from tests.e2e.cli import ROOT, distinct_corpus, run_cli, varied_corpus
+from tests.e2e.cli import ROOT, distinct_corpus, run_cli, tmpfs, varied_corpus
 from tests.e2e.test_worker_cli import start, status, wait_until
 
 SEEDS = ROOT / "examples" / "seeds.jsonl"
@@ -95,7 +95,9 @@ def test_every_command_says_in_one_line_that_the_store_is_damaged(
         done = run_cli(home, *command, check=False)
         lines = done.stderr.decode().splitlines()
         assert done.returncode == 3, (command, done.stderr.decode())
-        assert len(lines) == 1 and lines[0].startswith(f"entente: the store at {home} is damaged ("), lines
+        assert len(lines) == 1 and lines[0].startswith(
+            f"entente: the store at {home} (ENTENTE_HOME/--data-dir) is damaged ("
+        ), lines
         assert lines[0].endswith(f"run 'entente check --data-dir {home}'")
     checked = run_cli(home, "check", check=False)
     assert checked.returncode == 1
@@ -182,13 +184,8 @@ def test_salvage_rebuilds_a_consistent_store_from_the_intact_part_of_the_log(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs, unmounted afterwards."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], check=True)
-    try:
+    with tmpfs(tmp_path / "disk", "2m") as disk:
         yield disk
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
 
 
 def test_a_full_disk_stops_an_ingest_in_one_line_keeping_what_it_committed(
@@ -200,7 +197,10 @@ def test_a_full_disk_stops_an_ingest_in_one_line_keeping_what_it_committed(
     corpus.write_bytes(varied_corpus(COPIES))
     full = run_cli(home, "ingest", str(corpus), check=False)
     assert full.returncode == 3, full.stderr.decode()
-    assert full.stderr.decode().splitlines()[-1] == f"entente: cannot write to {home}: disk full"
+    assert (
+        full.stderr.decode().splitlines()[-1]
+        == f"entente: cannot write to {home} (ENTENTE_HOME/--data-dir): disk full"
+    )
     assert status(home)["topics"][topics.ARTICLES] >= len(SEEDS.read_bytes().splitlines())
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
     assert run_cli(home, "check").stdout == b"ok\n"

@@ -91,6 +91,7 @@ def test_subscriber_in_another_process_resumes_with_its_group(tmp_path: Path) ->
     first.write_bytes(b"\n".join(lines[:3]) + b"\n")
     second.write_bytes(b"\n".join(lines[3:]) + b"\n")
 
+    run_cli(home, "run")  # an empty store to subscribe to
     subscriber = start(home, "subscribe", "--group", "audit", "--from-beginning", "--json")
     try:
         run_cli(home, "run", str(first))

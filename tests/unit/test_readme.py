@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,17 +26,3 @@ def test_quick_start_has_exactly_two_command_lines() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert quick_start()[1] in ci
-
-
-def python_blocks() -> list[str]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```python\n(.*?)```", readme, re.S)
-
-
-def test_the_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's first Python example, run as written in a fresh directory."""
-    monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {}
-    exec(compile(python_blocks()[0], "README.md", "exec"), namespace)
-    runtime = namespace["runtime"]
-    assert runtime.state("alliances")  # type: ignore[attr-defined]
