@@ -12,9 +12,11 @@ score shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from agents import reduce
 from agents.reduce.rows import build
+from schemas import Article
 from schemas.state import Row
 from streams.audit_index import Audit, paginate
 from streams.runtime.base import Runtime
@@ -29,9 +31,13 @@ def as_of_row(row: Row, table: str, key: str, as_of: dt.date) -> Row | None:
     return build(table, key, facts, as_of) if facts else None
 
 
-def with_articles(audit: Audit, runtime: Runtime) -> Audit:
-    """``audit`` with each listed fact's article: title, url, published date, outlet."""
-    found = runtime.articles_by_id({item["article_id"] for item in audit["facts"]})
+def article_ids(audit: Audit) -> set[str]:
+    """The articles of the facts ``audit`` lists."""
+    return {item["article_id"] for item in audit["facts"]}
+
+
+def with_articles(audit: Audit, found: Mapping[str, Article]) -> Audit:
+    """``audit`` with each listed fact's article (from ``found``, by id): title, url, date, outlet."""
     facts = []
     for item in audit["facts"]:
         name = item["article_id"]
@@ -65,4 +71,4 @@ def why(
         row = runtime.row(table, key)
         rebuilt = None if row is None else as_of_row(row, table, key, as_of)
         audit = None if rebuilt is None else paginate(reduce.strongest(rebuilt, limit), limit)
-    return None if audit is None else with_articles(audit, runtime)
+    return None if audit is None else with_articles(audit, runtime.articles_by_id(article_ids(audit)))

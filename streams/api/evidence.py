@@ -14,7 +14,7 @@ from agents import reduce
 from agents.kb import KnowledgeBase
 from schemas import Article
 from schemas.state import Row
-from streams.audit import Audit, as_of_row, with_articles
+from streams.audit import Audit, article_ids, as_of_row, with_articles
 from streams.audit_index import page
 
 LIMIT = 20
@@ -30,13 +30,16 @@ HISTORY_FIELDS = ("stance", "score", "status")
 
 
 def evidence(
-    row: Row, offset: int, limit: int, article: Callable[[str], Article | None], on: dt.date | None = None
+    ranked: Audit,
+    offset: int,
+    limit: int,
+    article: Callable[[str], Article | None],
+    on: dt.date | None = None,
 ) -> Audit:
-    """The facts ``offset`` to ``offset + limit`` of ``row``'s audit, strongest first (zones: newest
-    first), only those dated ``on`` when given; each with its article and where its sentence lies in
-    the article's text (``start``/``end``, none when the text does not hold it). ``rest`` sums the
-    facts not listed; ``next`` is the offset of the next page, ``None`` after the last."""
-    ranked = reduce.strongest(row, None if on is not None else offset + limit)
+    """The facts ``offset`` to ``offset + limit`` of a row's audit ``ranked`` (every fact, strongest
+    first; zones: newest first), only those dated ``on`` when given; each with its article and where
+    its sentence lies in the article's text (``start``/``end``, none when the text does not hold it).
+    ``rest`` sums the facts not listed; ``next`` is the offset of the next page, ``None`` after the last."""
     facts = ranked["facts"]
     total = ranked["facts_total"]
     if on is not None:
@@ -49,15 +52,14 @@ def evidence(
         "offset": offset,
         "next": after if after < total else None,
     }
-    texts: dict[str, str] = {}
+    found = {name: item for name in article_ids(audit) if (item := article(name)) is not None}
+    paged = with_articles(audit, found)
+    located = [_located(item, _text(found.get(item["article_id"]))) for item in paged["facts"]]
+    return paged | {"facts": located}
 
-    def remembered(name: str) -> Article | None:
-        found = article(name)
-        texts[name] = "" if found is None else found.text
-        return found
 
-    paged = with_articles(audit, remembered)
-    return paged | {"facts": [_located(item, texts[item["article_id"]]) for item in paged["facts"]]}
+def _text(found: Article | None) -> str:
+    return "" if found is None else found.text
 
 
 def _located(item: dict[str, Any], text: str) -> dict[str, Any]:

@@ -156,6 +156,7 @@ class Reads:
         self._live: LiveViews | None = None
         self._encoded: OrderedDict[tuple[str, Moment, Known, int, Fields], bytes] = OrderedDict()
         self._folds: OrderedDict[tuple[Moment, Known, int], reduce.Tables] = OrderedDict()
+        self._ranked: OrderedDict[tuple[str, str], tuple[object, Row, dict[str, Any]]] = OrderedDict()
 
     @property
     def live(self) -> LiveViews:
@@ -199,6 +200,25 @@ class Reads:
         if as_of is not None or known_at is not None:
             return self.folded(as_of, known_at)[table].get(key)
         return read_row(self.log, table, key)
+
+    def ranked(
+        self, table: str, key: str, as_of: dt.date | None, known_at: dt.datetime | None = None
+    ) -> tuple[Row, dict[str, Any]] | None:
+        """One row (as :meth:`row` reads it) and its facts ranked strongest first (its audit,
+        :func:`agents.reduce.strongest`, every fact listed); a live row's kept while it is unchanged."""
+        if as_of is not None or known_at is not None:
+            row = self.row(table, key, as_of, known_at)
+            return None if row is None else (row, reduce.strongest(row, None))
+        version = (self.log.state_version(table, key), self.log.facts_version(table, key))
+        kept = self._ranked.get((table, key))
+        if kept is not None and kept[0] == version:
+            return kept[1], kept[2]
+        row = read_row(self.log, table, key)
+        if row is None:
+            return None
+        ranked = reduce.strongest(row, None)
+        _remember(self._ranked, (table, key), (version, row, ranked), self.entries)
+        return row, ranked
 
     def folded(self, as_of: dt.date | None, known_at: dt.datetime | None = None) -> reduce.Tables:
         """Both tables rebuilt from the event log as of ``as_of`` (event time), from the events

@@ -142,10 +142,14 @@ def found_row(request: Request, table: str, key: str) -> Row:
 
 def explained(request: Request, table: str, key: str, name: str) -> Response:
     """One row's view and a page of its audit chain (``limit``, ``offset``, ``on``), or 404."""
-    row = found_row(request, table, key)
+    reads = service(request).reads
+    found = reads.ranked(table, key, day(request, "as_of"), moment(request, "known_at"))
+    if found is None:
+        raise ApiError(404, f"no {table} row {key!r}")
+    row, ranked = found
     offset = number(request, "offset", 0, 0, 2**31)
     limit = number(request, "limit", LIMIT, 1, PAGE_MAX)
-    page = evidence(row, offset, limit, service(request).reads.article, day(request, "on"))
+    page = evidence(ranked, offset, limit, reads.article, day(request, "on"))
     return json({name: reduce.view(row), "why": page})
 
 
