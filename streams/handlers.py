@@ -15,10 +15,13 @@ from pydantic import ValidationError
 
 from agents import reduce
 from agents.extract import BatchExtractor, Extractor
+from agents.reduce.corrections import Corrections, Effect, corrected_row, correction_change
 from agents.reduce.growth import Grown
 from agents.reduce.stored import new_facts
+from agents.reduce.tables import Held
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
+from schemas.correction import Correction
 from schemas.state import Fact, Row
 
 State = Row
@@ -169,3 +172,39 @@ def stamped(changes: Sequence[Change], carriers: Iterable[tuple[Event, dt.dateti
         received, offset = carried[change.event_ids[0]]
         out.append(change.model_copy(update={"ingested_at": received, "offsets": (offset,)}))
     return out
+
+
+def correction_rows(
+    value: bytes | None, origin: str, corrections: Corrections, logged: Iterable[Event]
+) -> tuple[Correction, Effect] | DeadLetter:
+    """Decode a ``corrections`` record, take it into ``corrections`` (those logged before it) and say
+    what it does to the rows, given every ``logged`` event; or say why it cannot be applied."""
+    if value is None:
+        return DeadLetter.of(origin, NULL_VALUE, value, "correct")
+    try:
+        correction = Correction.loads(value)
+    except ValueError as exc:  # malformed JSON or a schema violation
+        detail = validation_reason(exc) if isinstance(exc, ValidationError) else str(exc)
+        return DeadLetter.of(origin, f"undecodable correction: {detail}", value, "correct")
+    try:
+        return correction, corrections.take(correction, logged)
+    except ValueError as exc:  # an override whose values its event cannot take
+        return DeadLetter.of(origin, f"correction {correction.id} cannot apply: {exc}", value, "correct")
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A row a correction concerned, built again (``None``: no fact left), and the change it made."""
+
+    row: Held | None
+    change: Change
+
+
+def correct_row(
+    table: str, key: str, row: Held | None, correction: Correction, effect: Effect
+) -> Corrected | None:
+    """The row ``table[key]`` (``None``: not held) as ``correction`` leaves it (its :class:`Effect`):
+    the correct step of both runtimes. ``None`` when the correction changes none of its facts."""
+    after = corrected_row(table, key, row, effect.gone, effect.come)
+    change = correction_change(table, key, row, after, correction, effect.gone)
+    return None if change is None else Corrected(after, change)

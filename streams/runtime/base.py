@@ -11,6 +11,7 @@ from typing import Protocol
 
 from agents.extract import Extractor
 from schemas import Article, Change, DeadLetter, Event
+from schemas.correction import Correction
 from schemas.state import Row
 from streams.config import Settings
 from streams.log.interface import LogStore
@@ -61,6 +62,10 @@ class ChangeFeed(Protocol):
         ...
 
 
+class Refused(ValueError):
+    """A correction that cannot be made, with the one-line reason (unknown target, retracted...)."""
+
+
 class Runtime(Protocol):
     """The operations the CLI, the API and the conformance suite use, on either runtime."""
 
@@ -105,15 +110,28 @@ class Runtime(Protocol):
         ...
 
     def events(self) -> list[Event]:
-        """Every event, in log order."""
+        """Every live event, in log order, as the corrections leave it."""
         ...
 
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The events whose record was written to the log by ``when`` (ingestion time), in log order."""
+        """The events whose record was written to the log by ``when`` (ingestion time), in log order, as
+        the corrections logged by then leave them."""
         ...
 
     def articles(self) -> list[Article]:
         """Every published article, in log order."""
+        ...
+
+    def correct(self, correction: Correction) -> None:
+        """Log ``correction`` on ``corrections`` for the workers to apply, or raise :class:`Refused`."""
+        ...
+
+    def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
+        """Every correction in the order logged; with ``known_at``, those logged by then."""
+        ...
+
+    def logged_events(self) -> list[Event]:
+        """Every event as logged, before corrections, in log order (:meth:`events` are corrected)."""
         ...
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:

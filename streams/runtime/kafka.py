@@ -28,9 +28,10 @@ from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
 from agents.reduce import tables
+from agents.reduce.corrections import Corrections, refusal
 from agents.reduce.rows import key_of
 from agents.reduce.stored import assemble
-from schemas import Article, Change, DeadLetter, Event
+from schemas import Article, Change, Correction, DeadLetter, Event
 from schemas.base import Message
 from schemas.state import Row
 from streams import handlers, topics
@@ -44,7 +45,7 @@ from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
 from streams.records import decoded
 from streams.runs import RunStats, WorkerCrashed
-from streams.runtime.base import Headers, PublishResult, Status
+from streams.runtime.base import Headers, PublishResult, Refused, Status
 from streams.runtime.mirror import mirrored
 from streams.topology import STAGES
 
@@ -327,20 +328,47 @@ class KafkaRuntime:
         """One published article by id (read with all of ``articles.raw``), or ``None``."""
         return next((article for article in self.articles() if article.id == article_id), None)
 
-    def events(self) -> list[Event]:
-        """Every event, in log order, each id once (a redelivered article extracts the same events)."""
+    def logged_events(self) -> list[Event]:
+        """Every event as logged, in log order, each id once (a redelivered article extracts the same
+        events)."""
         return _first_of_each(
             event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event)
         )
 
+    def events(self) -> list[Event]:
+        """Every live event, in log order, each id once, as the corrections leave it."""
+        return Corrections(self.corrections()).events(self.logged_events())
+
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The events whose record the ``events`` topic holds by ``when``, in log order, each id once.
+        """The events whose record the ``events`` topic holds by ``when``, in log order, each id once,
+        as the corrections logged by then leave them.
 
         A record's time is its timestamp (ms since the epoch, UTC); a naive ``when`` is taken as UTC.
         """
         limit = record_ms(when)
         decoded = _decoded(_blocking(self.read(topics.EVENTS)), Event)
-        return _first_of_each(event for record, event in decoded if record.timestamp <= limit)
+        logged = _first_of_each(event for record, event in decoded if record.timestamp <= limit)
+        return Corrections(self.corrections(when)).events(logged)
+
+    def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
+        """Every correction in the order logged (one partition); with ``known_at``, those logged by then."""
+        limit = None if known_at is None else record_ms(known_at)
+        decoded = _decoded(_blocking(self.read(topics.CORRECTIONS)), Correction)
+        return [correction for record, correction in decoded if limit is None or record.timestamp <= limit]
+
+    def correct(self, correction: Correction) -> None:
+        """Send ``correction`` to ``corrections`` for the workers to apply, or raise
+        :class:`~streams.runtime.base.Refused` saying why it cannot be made.
+
+        Checked against the topics as read here: two corrections of one target made at once by two
+        clients are both logged, and the later one's effect is the one that holds.
+        """
+        known = Corrections(self.corrections())
+        found = correction.kind == "retraction" and self.article(correction.target) is not None
+        events = [] if correction.kind == "retraction" else self.logged_events()
+        if (reason := refusal(correction, known, found, events)) is not None:
+            raise Refused(reason)
+        self.publish_raw(topics.CORRECTIONS, correction.target.encode(), correction.dumps())
 
     def articles(self) -> list[Article]:
         """Every published article, in log order, each id once."""
