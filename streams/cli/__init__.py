@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "streams.cli.audit",
     "streams.cli.store",
     "streams.cli.dlq",
+    "streams.cli.corrections",
 )
 STORE_EXIT = 3
 """The exit status of a command stopped by a damaged, full or read-only store."""

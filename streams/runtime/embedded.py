@@ -207,6 +207,13 @@ class EmbeddedRuntime:
             total += self.run_once()
         return total
 
+    def run_stage(self, stage: Stage) -> RunStats:
+        """Run ``stage`` alone until it has no input left (e.g. to apply a correction at once)."""
+        total = RunStats()
+        while _lag(self.log, stage):
+            total += self._step(stage)
+        return total
+
     def run_once(self) -> RunStats:
         """Process at most one batch of every stage, in topology order."""
         total = RunStats()
