@@ -125,28 +125,38 @@ def overridden(event: Event, correction: Correction) -> Event | None:
         raise ValueError(validation_reason(exc)) from exc
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a correction cannot be logged, in one line; ``unknown`` when its target is not known."""
+
+    reason: str
+    unknown: bool = False
+
+
 def refusal(
     correction: Correction, corrections: Corrections, article_known: bool, logged: Sequence[Event]
-) -> str | None:
+) -> Refusal | None:
     """Why ``correction`` cannot be logged after ``corrections``, if it cannot: ``article_known``
     says whether its target article was published (for a retraction), ``logged`` holds the events
-    it targets (for an override, the logged event of its id)."""
+    it may target (for an override)."""
     target = correction.target
     if correction.kind == "retraction":
         if not article_known:
-            return f"unknown article {target}"
+            return Refusal(f"unknown article {target}", unknown=True)
         if (earlier := corrections.retracted.get(target)) is not None:
-            return f"article {target} is already retracted (by {earlier.by} at {earlier.at.isoformat()})"
+            return Refusal(
+                f"article {target} is already retracted (by {earlier.by} at {earlier.at.isoformat()})"
+            )
         return None
     event = next((event for event in logged if event.id == target), None)
     if event is None:
-        return f"unknown event {target}"
+        return Refusal(f"unknown event {target}", unknown=True)
     if (retraction := corrections.retracted.get(event.article_id)) is not None:
-        return f"event {target} is of the retracted article {event.article_id} (by {retraction.by})"
+        return Refusal(f"event {target} is of the retracted article {event.article_id} (by {retraction.by})")
     try:
         overridden(event, correction)
     except ValueError as exc:
-        return f"cannot set {', '.join(correction.set)}: {exc}"
+        return Refusal(f"cannot set {', '.join(correction.set)}: {exc}")
     return None
 
 

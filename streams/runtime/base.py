@@ -63,7 +63,12 @@ class ChangeFeed(Protocol):
 
 
 class Refused(ValueError):
-    """A correction that cannot be made, with the one-line reason (unknown target, retracted...)."""
+    """A correction that cannot be made, with the one-line reason (unknown target, retracted...);
+    ``unknown`` when its target is not known."""
+
+    def __init__(self, reason: str, unknown: bool = False) -> None:
+        super().__init__(reason)
+        self.unknown = unknown
 
 
 class Runtime(Protocol):

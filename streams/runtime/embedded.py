@@ -394,8 +394,8 @@ class EmbeddedRuntime:
             known = Corrections(Correction.loads(record.value) for record in writer.read(topics.CORRECTIONS))
             found = writer.article_offset(correction.target) is not None
             events = [] if correction.kind == "retraction" else self.logged_events()
-            if (reason := refusal(correction, known, found, events)) is not None:
-                raise Refused(reason)
+            if (refused := refusal(correction, known, found, events)) is not None:
+                raise Refused(refused.reason, unknown=refused.unknown)
             writer.append(topics.CORRECTIONS, correction.target, correction.dumps())
 
     def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:

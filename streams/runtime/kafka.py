@@ -366,8 +366,8 @@ class KafkaRuntime:
         known = Corrections(self.corrections())
         found = correction.kind == "retraction" and self.article(correction.target) is not None
         events = [] if correction.kind == "retraction" else self.logged_events()
-        if (reason := refusal(correction, known, found, events)) is not None:
-            raise Refused(reason)
+        if (refused := refusal(correction, known, found, events)) is not None:
+            raise Refused(refused.reason, unknown=refused.unknown)
         self.publish_raw(topics.CORRECTIONS, correction.target.encode(), correction.dumps())
 
     def articles(self) -> list[Article]:
