@@ -6,7 +6,8 @@ for a deeper page or a row written otherwise, the row's stored state (never the
 event log), indexing what it found. Facts are listed strongest first (largest
 absolute contribution; zones: newest first), ``limit`` of them, and ``rest``
 sums the others, so the listed contributions plus ``rest`` always add up to the
-score shown.
+score shown. Beside the facts, ``corrections`` lists the retractions and overrides of events that
+go, or went, to the row: who made each, when and why.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from agents import reduce
+from agents.reduce.corrections import Corrections
 from agents.reduce.rows import build
 from schemas import Article
 from schemas.state import Row
@@ -67,7 +69,24 @@ def why(
     rebuilt from the stored row's facts; other runtimes read their state table.
     """
     if isinstance(runtime, EmbeddedRuntime):
-        return _embedded(runtime, table, key, as_of, limit)
+        audit = _embedded(runtime, table, key, as_of, limit)
+    else:
+        audit = _read(runtime, table, key, as_of, limit)
+    return None if audit is None else with_corrections(audit, runtime, table, key)
+
+
+def with_corrections(audit: Audit, runtime: Runtime, table: str, key: str) -> Audit:
+    """``audit`` with the corrections of the events that go, or went, to ``table[key]``."""
+    logged = Corrections(runtime.corrections())
+    found = logged.of_row(table, key, runtime.logged_events()) if logged.logged else []
+    return audit | {
+        "corrections": [
+            correction.model_dump(mode="json", exclude={"schema_version"}) for correction in found
+        ]
+    }
+
+
+def _read(runtime: Runtime, table: str, key: str, as_of: dt.date | None, limit: int | None) -> Audit | None:
     row = runtime.row(table, key)
     if row is not None and as_of is not None:
         row = as_of_row(row, table, key, as_of)

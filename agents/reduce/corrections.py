@@ -92,15 +92,31 @@ class Corrections:
         ids = frozenset(event.id for event in concerned)
         return Effect(ids, tuple(now), tuple(rows_of([*concerned, *was, *now])))
 
-    def concerning(self, events: Iterable[Event]) -> list[Correction]:
-        """The corrections that concern any of ``events``, in the order logged."""
-        ids = {event.id for event in events}
-        articles = {event.article_id for event in events}
-        return [
-            correction
-            for correction in self.logged
-            if correction.target in (articles if correction.kind == "retraction" else ids)
-        ]
+    def of_row(self, table: str, key: str, logged: Iterable[Event]) -> list[Correction]:
+        """The corrections of events that go, or went, to the row ``table[key]`` (as logged, or as an
+        override sets them), in the order logged: what an audit of the row shows beside its facts."""
+        events = list(logged)
+        out = []
+        for correction in self.logged:
+            for event in events:
+                if not concerns(correction, event):
+                    continue
+                versions = (
+                    [event]
+                    if correction.kind == "retraction"
+                    else [event, self._overridden(event, correction)]
+                )
+                if any(version is not None and (table, key) in keys(version) for version in versions):
+                    out.append(correction)
+                    break
+        return out
+
+    @staticmethod
+    def _overridden(event: Event, correction: Correction) -> Event | None:
+        try:
+            return overridden(event, correction)
+        except ValueError:
+            return None
 
 
 def concerns(correction: Correction, event: Event) -> bool:
