@@ -1,0 +1,93 @@
+"""Correcting the record through the ``entente`` command: retract, override, and what they leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from streams import topics
+from tests.e2e.cli import SEEDS, run_cli, seed_lines
+
+RETRACTED = "001_06dda686d1ea2eb0"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the seeds processed (copy it before writing)."""
+    home = tmp_path_factory.mktemp("seeded") / "home"
+    run_cli(home, "run", str(SEEDS))
+    return home
+
+
+def copy(seeded: Path, tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    run_cli(seeded, "backup", str(home))
+    return home
+
+
+def test_a_retracted_seed_leaves_the_state_of_a_log_that_never_held_it(seeded: Path, tmp_path: Path) -> None:
+    home = copy(seeded, tmp_path)
+    before = run_cli(home, "state", "--json").stdout
+    time.sleep(0.05)  # record times are in milliseconds: the cut falls before the retraction
+    cut = dt.datetime.now(dt.UTC).isoformat()
+    time.sleep(0.05)
+
+    done = run_cli(home, "retract", RETRACTED, "--reason", "the story was a hoax")
+
+    assert done.stdout.decode().startswith(f"retraction of {RETRACTED} logged")
+    never = tmp_path / "never.jsonl"
+    never.write_bytes(b"\n".join(line for line in seed_lines() if RETRACTED not in line.decode()) + b"\n")
+    run_cli(tmp_path / "never", "run", str(never))
+    assert run_cli(home, "state", "--json").stdout == run_cli(tmp_path / "never", "state", "--json").stdout
+    assert run_cli(home, "replay", "--verify").returncode == 0
+    assert run_cli(home, "state", "--known-at", cut, "--json").stdout == before
+
+    lines = run_cli(home, "subscribe", "--from-beginning", "--until-idle", "--json").stdout.splitlines()
+    made = [change for change in map(orjson.loads, lines) if change["cause"] == "retraction"]
+    assert made and all(change["reason"] == "the story was a hoax" for change in made)
+    assert all(change["article_ids"] == [RETRACTED] for change in made)
+
+    audit = orjson.loads(run_cli(home, "why", "IRN", "RUS", "--json").stdout)
+    [correction] = audit["corrections"]
+    assert (correction["kind"], correction["target"], correction["by"]) == (
+        "retraction",
+        RETRACTED,
+        getpass.getuser(),
+    )
+    assert correction["reason"] == "the story was a hoax"
+    assert RETRACTED not in {item["article_id"] for item in audit["facts"]}
+    text = run_cli(home, "why", "IRN", "RUS").stdout.decode()
+    assert f"correction: retracted article {RETRACTED} (by {getpass.getuser()} at" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("retract", RETRACTED), "empty reason"),
+        (("retract", RETRACTED, "--reason", "  "), "empty reason"),
+        (("retract", RETRACTED, "--reason", "x", "--by", ""), "empty author"),
+        (("retract", "no-such-article", "--reason", "x"), "unknown article no-such-article"),
+        (("override", "no-such-event", "--drop", "--reason", "x"), "unknown event no-such-event"),
+        (("override", "no-such-event", "--reason", "x"), "either drops its event"),
+        (("override", "no-such-event", "--set", "evidence=x", "--reason", "x"), "bad --set 'evidence=x'"),
+    ],
+)
+def test_a_bad_correction_is_one_line_and_changes_nothing(
+    seeded: Path, tmp_path: Path, args: tuple[str, ...], reason: str
+) -> None:
+    home = copy(seeded, tmp_path)
+    before = run_cli(home, "state", "--json").stdout
+
+    done = run_cli(home, *args, check=False)
+
+    assert done.returncode == 1
+    [line] = done.stderr.decode().splitlines()
+    assert line.startswith(f"refused input={args[1]} reason=") and reason in line
+    assert run_cli(home, "state", "--json").stdout == before
+    status = orjson.loads(run_cli(home, "status", "--json").stdout)
+    assert status["topics"][topics.CORRECTIONS] == 0
