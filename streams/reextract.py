@@ -27,6 +27,7 @@ from typing import Any
 from agents import reduce
 from agents.extract import Extractor
 from agents.reduce.audit import direction
+from agents.reduce.corrections import Corrections
 from agents.reduce.facts import fact
 from agents.reduce.rows import key_of
 from agents.reduce.tables import names, same_summary
@@ -77,7 +78,8 @@ def projection_dir(data_dir: Path, label: str) -> Path:
 
 
 def project(runtime: Runtime, label: str, extractor: Extractor | None = None) -> Projection:
-    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it.
+    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it,
+    the events as the corrections leave them (a retracted article's are none, an override holds).
 
     The articles, events and rows come from either runtime; the projection is kept under its
     data directory either way.
@@ -97,6 +99,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
                 events.update((event.id, event) for event in result)
             else:
                 dead += 1
+    events = {event.id: event for event in Corrections(runtime.corrections()).events(events.values())}
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
@@ -261,6 +264,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
                     article_ids=tuple(sorted({event.article_id for event in events})),
                     ingested_at=timestamp(writer.ts),
                     offsets=tuple(sorted(offsets[name] for name in behind if name in offsets)),
+                    cause="reextraction",
                 )
                 writer.append(topics.CHANGES, f"{table}:{key}", change.dumps())
                 published += 1

@@ -9,7 +9,7 @@ import pytest
 
 from agents import reduce
 from agents.extract import Extractor
-from schemas import Article, Correction
+from schemas import Article, Correction, Event
 from streams.runtime.base import Refused, Runtime
 from tests.conformance.test_runtimes import TABLE_NAMES, facts, views
 from tests.support.changes import seed_items
@@ -76,7 +76,10 @@ def test_a_retracted_article_leaves_the_state_as_if_it_was_never_logged(
     ("correction", "reason"),
     [
         (retraction("no-such-article"), "unknown article no-such-article"),
-        (Correction.made("override", "no-such-event", by="ana", reason="x", at=AT, drop=True), "unknown event"),
+        (
+            Correction.made("override", "no-such-event", by="ana", reason="x", at=AT, drop=True),
+            "unknown event",
+        ),
     ],
 )
 def test_a_correction_of_nothing_known_is_refused_and_changes_nothing(
@@ -99,4 +102,60 @@ def test_an_article_is_retracted_once(runtime: Runtime) -> None:
     runtime.correct(retraction(Article.loads(item[1]).id))
     with pytest.raises(Refused, match="already retracted"):
         runtime.correct(retraction(Article.loads(item[1]).id, "again"))
+    assert len(runtime.corrections()) == 1
+
+
+def override(event_id: str, reason: str = "misread", **kwargs: object) -> Correction:
+    return Correction.made("override", event_id, by="ana", reason=reason, at=AT, **kwargs)  # type: ignore[arg-type]
+
+
+def test_an_override_drops_or_sets_an_event_and_the_state_is_the_fold_of_the_events_so_corrected(
+    runtime: Runtime,
+) -> None:
+    runtime.publish_articles(seed_items())
+    runtime.run_until_idle()
+    logged = runtime.events()
+    dropped = next(event for event in logged if event.target is not None and event.zone is None)
+    moved = next(
+        event
+        for event in logged
+        if event.target is not None and event.id != dropped.id and event.type.value != "ASSAULT"
+    )
+    before = len(runtime.changes())
+
+    runtime.correct(override(dropped.id, drop=True))
+    runtime.correct(
+        override(moved.id, "the attack was on Israel", fields={"type": "ASSAULT", "target": "ISR"})
+    )
+    runtime.run_until_idle()
+
+    expected = [
+        Event.model_validate(event.model_dump() | {"type": "ASSAULT", "target": "ISR"})
+        if event.id == moved.id
+        else event
+        for event in logged
+        if event.id != dropped.id
+    ]
+    assert {event.id: event.type for event in runtime.events()} == {
+        event.id: event.type for event in expected
+    }
+    assert reduce.digest(live(runtime)) == reduce.digest(reduce.fold(expected))
+    assert reduce.digest(reduce.fold(runtime.events())) == reduce.digest(live(runtime))
+    made = [change for _offset, change in runtime.changes()[before:]]
+    assert {change.cause for change in made} == {"override"}
+    assert {change.reason for change in made} == {"misread", "the attack was on Israel"}
+    assert dropped.id in {name for change in made for name in change.event_ids}
+    moved_to = [change for change in made if "ISR" in change.key]
+    assert moved_to and moved_to[0].event_ids == (moved.id,)
+
+
+def test_an_override_of_a_retracted_article_s_event_is_refused(runtime: Runtime) -> None:
+    runtime.publish_articles(seed_items()[:2])
+    runtime.run_until_idle()
+    event, other = runtime.events()[0], runtime.events()[-1]
+    runtime.correct(retraction(event.article_id))
+    with pytest.raises(Refused, match=f"event {event.id} is of the retracted article {event.article_id}"):
+        runtime.correct(override(event.id, drop=True))
+    with pytest.raises(Refused, match="cannot set type: type: Input should be"):
+        runtime.correct(override(other.id, fields={"type": "NOTATYPE"}))
     assert len(runtime.corrections()) == 1
