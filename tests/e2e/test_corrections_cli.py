@@ -91,3 +91,29 @@ def test_a_bad_correction_is_one_line_and_changes_nothing(
     assert run_cli(home, "state", "--json").stdout == before
     status = orjson.loads(run_cli(home, "status", "--json").stdout)
     assert status["topics"][topics.CORRECTIONS] == 0
+
+
+def test_an_override_holds_through_replay_and_why_shows_it(seeded: Path, tmp_path: Path) -> None:
+    home = copy(seeded, tmp_path)
+    events = [orjson.loads(line) for line in run_cli(home, "export", "events").stdout.splitlines()]
+    event = next(item for item in events if item["source"] == "RUS" and item["target"] == "TUR")
+
+    run_cli(
+        home, "override", event["id"], "--set", "type=ASSAULT", "--reason", "it was a strike", "--by", "ana"
+    )
+
+    assert run_cli(home, "replay", "--verify").returncode == 0
+    exported = {
+        item["id"]: item for item in map(orjson.loads, run_cli(home, "export", "events").stdout.splitlines())
+    }
+    assert exported[event["id"]]["type"] == "ASSAULT"
+    text = run_cli(home, "why", "RUS", "TUR", "--limit", "1").stdout.decode()
+    assert f"correction: overrode event {event['id']}: type=ASSAULT (by ana at" in text
+    retracted = run_cli(home, "retract", event["article_id"], "--reason", "a hoax")
+    assert retracted.returncode == 0
+    again = run_cli(home, "override", event["id"], "--drop", "--reason", "x", check=False)
+    assert again.returncode == 1
+    assert again.stderr.decode().strip() == (
+        f"refused input={event['id']} reason=event {event['id']} is of the retracted article"
+        f" {event['article_id']} (by {getpass.getuser()})"
+    )
