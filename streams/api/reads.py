@@ -212,30 +212,35 @@ class Reads:
                 for record in self.log.read(topics.EVENTS)
                 if limit is None or record.ts <= limit
             )
-            corrections = Corrections(
-                Correction.loads(record.value)
-                for record in self.log.read(topics.CORRECTIONS)
-                if limit is None or record.ts <= limit
-            )
-            tables = reduce.fold(corrections.events(events), as_of=as_of)
+            tables = reduce.fold(self.corrections(limit).events(events), as_of=as_of)
             _remember(self._folds, key, tables, self.entries)
         return tables
+
+    def corrections(self, limit: int | None = None) -> Corrections:
+        """The corrections logged (by ``limit``, a record time, when given)."""
+        return Corrections(
+            Correction.loads(record.value)
+            for record in self.log.read(topics.CORRECTIONS)
+            if limit is None or record.ts <= limit
+        )
 
     def logged(self) -> str:
         """How far the log the folds read goes: the ends of ``events`` and ``corrections``."""
         return f"{self.log.end(topics.EVENTS)}c{self.log.end(topics.CORRECTIONS)}"
 
     def events(self, wanted: EventFilter, after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
-        """Up to ``limit`` matching events after offset ``after``, and the cursor of the next page.
+        """Up to ``limit`` matching events after offset ``after`` (as the corrections leave them: none of
+        a retracted article), and the cursor of the next page.
 
         The cursor is the offset of the last event returned, ``None`` when no more matched.
         """
         found: list[dict[str, Any]] = []
         position = after + 1
+        live = self.corrections()
         while batch := self.log.read(topics.EVENTS, position, PAGE_READ):
             for record in batch:
-                event = Event.loads(record.value)
-                if wanted(event):
+                event = live.event(Event.loads(record.value))
+                if event is not None and wanted(event):
                     found.append(event_view(record.offset, event))
                     if len(found) == limit:
                         return found, record.offset

@@ -103,3 +103,26 @@ def test_a_bad_correction_is_refused_in_one_line_and_changes_nothing(
 def test_the_corrections_are_in_the_api_description(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "post" in paths["/articles/{id}/retraction"] and "post" in paths["/events/{id}/override"]
+
+
+def test_an_override_sets_an_event_s_fields_and_changes_its_rows(client: httpx.Client) -> None:
+    [event] = client.get("/events", params={"actor": "TUR", "type": "CONSULT", "limit": 1}).json()["events"]
+    before = client.get("/alliances").json()
+
+    reply = client.post(
+        f"/events/{event['id']}/override",
+        json={"reason": "they fought", "by": "ana", "set": {"type": "ASSAULT"}},
+        headers=AUTH,
+    )
+
+    assert reply.status_code == 202
+    assert reply.json()["correction"]["set"] == {"type": "ASSAULT"} and reply.json()["changes"] > 0
+    assert client.get("/alliances").json() != before
+    dropped = client.post(
+        f"/events/{event['id']}/override",
+        json={"reason": "not news", "by": "ana", "drop": True},
+        headers=AUTH,
+    )
+    assert dropped.status_code == 202 and dropped.json()["changes"] > 0
+    listed = client.get("/events", params={"actor": "TUR", "limit": 1000}).json()["events"]
+    assert event["id"] not in {item["id"] for item in listed}
