@@ -45,6 +45,9 @@ def test_a_retracted_seed_leaves_the_state_of_a_log_that_never_held_it(seeded: P
     run_cli(tmp_path / "never", "run", str(never))
     assert run_cli(home, "state", "--json").stdout == run_cli(tmp_path / "never", "state", "--json").stdout
     assert run_cli(home, "replay", "--verify").returncode == 0
+    assert run_cli(home, "check").stdout == b"ok\n"
+    run_cli(home, "salvage", str(tmp_path / "salvaged"))
+    assert run_cli(tmp_path / "salvaged", "state", "--json").stdout == run_cli(home, "state", "--json").stdout
     assert run_cli(home, "state", "--known-at", cut, "--json").stdout == before
 
     lines = run_cli(home, "subscribe", "--from-beginning", "--until-idle", "--json").stdout.splitlines()
