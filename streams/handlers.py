@@ -84,15 +84,21 @@ def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
     return str(error)
 
 
-def route_event(value: bytes | None, origin: str) -> list[str] | DeadLetter:
-    """Decode an ``events`` record and name the rows (``table:key``) it goes to, or say why it cannot."""
+def route_event(
+    value: bytes | None, origin: str, corrections: Corrections | None = None
+) -> list[str] | DeadLetter:
+    """Decode an ``events`` record and name the rows (``table:key``) it goes to, or say why it cannot:
+    those of the event as logged, and those of the event as ``corrections`` leave it (where the
+    reduce step takes it)."""
     if value is None:
         return DeadLetter.of(origin, NULL_VALUE, value, "route")
     try:
         event = Event.loads(value)
     except ValueError as exc:  # malformed JSON or a schema violation
         return DeadLetter.of(origin, undecodable_event(exc), value, "route")
-    return [f"{table}:{key}" for table, key in reduce.keys(event)]
+    live = None if corrections is None else corrections.event(event)
+    rows = reduce.keys(event) + ([] if live is None or live is event else reduce.keys(live))
+    return [f"{table}:{key}" for table, key in dict.fromkeys(rows)]
 
 
 def extract_article(record: ArticleRecord, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:

@@ -136,7 +136,7 @@ class Route(StageAgent):
             for record in records:
                 value, origin = record.message.value, origin_of(record)
                 try:
-                    routed = self.stage.handler(value, origin)
+                    routed = self.stage.handler(value, origin, self.app.corrections)
                 except Exception as exc:  # one bad record must never stop the agent
                     reason = f"route failed: {type(exc).__name__}: {exc}"
                     routed = DeadLetter.of(origin, reason, value, self.stage.name)

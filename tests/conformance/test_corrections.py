@@ -10,6 +10,7 @@ import pytest
 from agents import reduce
 from agents.extract import Extractor
 from schemas import Article, Correction, Event
+from streams.audit import why
 from streams.runtime.base import Refused, Runtime
 from tests.conformance.test_runtimes import TABLE_NAMES, facts, views
 from tests.support.changes import seed_items
@@ -66,6 +67,11 @@ def test_a_retracted_article_leaves_the_state_as_if_it_was_never_logged(
     for change in made:
         row = rows[change.table].get(change.key)
         assert change.after == (None if row is None else row.headline())
+
+    [audit] = [why(runtime, change.table, change.key) for change in made[:1]]
+    if audit is not None:  # the row may be gone with the article
+        assert [item["target"] for item in audit["corrections"]] == [gone.id]
+        assert audit["corrections"][0]["reason"] == "the story was a hoax"
 
     runtime.publish_articles([items[1]])  # published again (Kafka sends it again): still retracted
     runtime.run_until_idle()
@@ -147,6 +153,11 @@ def test_an_override_drops_or_sets_an_event_and_the_state_is_the_fold_of_the_eve
     assert dropped.id in {name for change in made for name in change.event_ids}
     moved_to = [change for change in made if "ISR" in change.key]
     assert moved_to and moved_to[0].event_ids == (moved.id,)
+    state = reduce.digest(live(runtime))
+
+    runtime.publish_articles(seed_items())  # published again (Kafka sends them again): still corrected
+    runtime.run_until_idle()
+    assert reduce.digest(live(runtime)) == state
 
 
 def test_an_override_of_a_retracted_article_s_event_is_refused(runtime: Runtime) -> None:
