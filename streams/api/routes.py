@@ -406,6 +406,12 @@ ERROR = ref("Error")
 BAD = Reply(400, "A malformed parameter.", ERROR)
 MISSING = Reply(404, "No such row.", ERROR)
 SSE = "text/event-stream"
+REFUSED_WRITES = (
+    Reply(401, "Missing or wrong bearer token.", ERROR),
+    Reply(403, "Writes are disabled (the server has no token).", ERROR),
+    Reply(413, "The body is over the size limit.", ERROR),
+)
+"""What a write without a valid token, or with too large a body, gets."""
 PAGING = (
     Param(
         "after",
@@ -578,9 +584,7 @@ READS: tuple[Endpoint, ...] = (
                 ref("IngestResult"),
             ),
             Reply(400, "Not JSON, or an empty array.", ERROR),
-            Reply(401, "Missing or wrong bearer token.", ERROR),
-            Reply(403, "Writes are disabled (the server has no token).", ERROR),
-            Reply(413, "The body is over the size limit.", ERROR),
+            *REFUSED_WRITES,
             Reply(422, "Every article was rejected.", ERROR),
         ),
         body={"oneOf": [ref("ArticleInput"), {"type": "array", "items": ref("ArticleInput")}]},
@@ -604,9 +608,7 @@ READS: tuple[Endpoint, ...] = (
         replies=(
             Reply(200, "What happened to each dead letter.", REPLAYED),
             Reply(400, "Not JSON, or an offset that is not one or names no dead letter.", ERROR),
-            Reply(401, "Missing or wrong bearer token.", ERROR),
-            Reply(403, "Writes are disabled (the server has no token).", ERROR),
-            Reply(413, "The body is over the size limit.", ERROR),
+            *REFUSED_WRITES,
         ),
         body={
             "type": "object",
@@ -627,10 +629,8 @@ CORRECTION_REPLIES = (
         },
     ),
     Reply(400, "Not JSON, an empty reason or author, or a correction that cannot be made.", ERROR),
-    Reply(401, "Missing or wrong bearer token.", ERROR),
-    Reply(403, "Writes are disabled (the server has no token).", ERROR),
+    *REFUSED_WRITES,
     Reply(404, "No such article or event.", ERROR),
-    Reply(413, "The body is over the size limit.", ERROR),
 )
 CORRECTION_TEXTS = {
     "reason": {"type": "string", "minLength": 1, "description": "Why the correction is made."},
