@@ -13,7 +13,7 @@ from schemas.ids import digest
 
 __all__ = ["OVERRIDABLE", "Correction", "CorrectionKind"]
 
-CorrectionKind = Literal["retraction", "override"]
+CorrectionKind = Literal["retraction", "override", "revision"]
 OVERRIDABLE = ("type", "source", "target", "zone", "date", "modality")
 """The fields of an event an override may set."""
 
@@ -23,7 +23,9 @@ class Correction(Message):
 
     A ``retraction`` targets an article: its events leave the state. An ``override`` targets an
     event: it ``drop``\\s it, or sets some of its fields (``set``, the values as text; an empty
-    text sets a field that may be empty, such as ``target`` or ``zone``, to none).
+    text sets a field that may be empty, such as ``target`` or ``zone``, to none). A ``revision``
+    targets an article published again with another text: ``events`` are the events of the new
+    version, and the article's other events leave the state.
     """
 
     SCHEMA_VERSION = 1
@@ -37,6 +39,7 @@ class Correction(Message):
     reason: str
     drop: bool = False
     set: dict[str, str] = Field(default_factory=dict)
+    events: tuple[str, ...] = ()
 
     @field_validator("reason", "by")
     @classmethod
@@ -57,9 +60,12 @@ class Correction(Message):
 
     @model_validator(mode="after")
     def _one_action(self) -> Correction:
-        """A retraction does nothing else; an override drops its event or sets fields, not both."""
-        if self.kind == "retraction" and (self.drop or self.set):
-            raise ValueError("a retraction neither drops nor sets fields")
+        """A retraction or revision does nothing else; an override drops its event or sets fields, not
+        both; only a revision names the events of its new version."""
+        if self.kind != "override" and (self.drop or self.set):
+            raise ValueError(f"a {self.kind} neither drops nor sets fields")
+        if self.kind != "revision" and self.events:
+            raise ValueError("only a revision names the events of a new version")
         if self.kind == "override" and self.drop == bool(self.set):
             raise ValueError("an override either drops its event or sets fields, one of the two")
         return self
@@ -75,8 +81,21 @@ class Correction(Message):
         at: dt.datetime,
         drop: bool = False,
         fields: dict[str, str] | None = None,
+        events: tuple[str, ...] = (),
     ) -> Correction:
         """A new correction made at ``at``, with an id of its own."""
         fields = fields or {}
-        ident = digest("correction", kind, target, by, at.isoformat(), reason, drop, sorted(fields.items()))
-        return cls(id=ident, kind=kind, target=target, by=by, at=at, reason=reason, drop=drop, set=fields)
+        ident = digest(
+            "correction", kind, target, by, at.isoformat(), reason, drop, sorted(fields.items()), events
+        )
+        return cls(
+            id=ident,
+            kind=kind,
+            target=target,
+            by=by,
+            at=at,
+            reason=reason,
+            drop=drop,
+            set=fields,
+            events=events,
+        )

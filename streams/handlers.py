@@ -23,6 +23,7 @@ from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
 from schemas.correction import Correction
 from schemas.state import Fact, Row
+from streams.ingest.dedupe import content_hash
 
 State = Row
 ArticleRecord = tuple[bytes | None, str, dt.datetime]
@@ -196,6 +197,47 @@ def correction_rows(
         return correction, corrections.take(correction, logged)
     except ValueError as exc:  # an override whose values its event cannot take
         return DeadLetter.of(origin, f"correction {correction.id} cannot apply: {exc}", value, "correct")
+
+
+REVISION = "revision"
+"""The header of an ``articles.raw`` record that is a new version of an article, naming its revision:
+the revision logged its events with it, so the extract stage leaves it alone."""
+
+
+def new_version(published: Article | None, article: Article) -> bool:
+    """Whether ``article`` is a new version of the article ``published`` under its id (another text,
+    spacing and case aside)."""
+    return published is not None and content_hash(published.text) != content_hash(article.text)
+
+
+def extract_version(
+    article: Article, origin: str, extractor: Extractor
+) -> tuple[Article, list[Event]] | DeadLetter:
+    """A new version of an article (no copy of itself) and its events, or the dead letter of an
+    article the extractor fails on."""
+    if article.copy_of == article.id:
+        article = article.model_copy(update={"copy_of": None})
+    if article.copy_of is not None:
+        return article, []  # a copy yields no events of its own
+    try:
+        return article, extractor.extract(article)
+    except Exception as exc:  # one bad article must never stop the pipeline
+        return DeadLetter.of(
+            origin, f"extraction failed: {type(exc).__name__}: {exc}", article.dumps(), "extract"
+        )
+
+
+def revision(article: Article, events: Sequence[Event], by: str, origin: str, at: dt.datetime) -> Correction:
+    """The correction that makes ``events`` those of ``article``, a new version of an article
+    published before (from ``origin``)."""
+    return Correction.made(
+        "revision",
+        article.id,
+        by=by,
+        reason=f"a new version of the article came from {origin}",
+        at=at,
+        events=tuple(sorted({event.id for event in events})),
+    )
 
 
 @dataclass(frozen=True)

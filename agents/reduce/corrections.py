@@ -1,8 +1,8 @@
 """Corrections of the record (:class:`~schemas.correction.Correction`) applied to events and rows.
 
 The live events are the logged ones corrected: an event of a retracted article is no longer one,
-and an override drops an event or sets some of its fields (the last override of an event is the
-one that holds). Every path that reduces or folds takes its events through :meth:`Corrections.events`,
+nor is an event of a revised article that its last version does not hold, and an override drops an
+event or sets some of its fields (the last override of an event is the one that holds). Every path that reduces or folds takes its events through :meth:`Corrections.events`,
 and a row a new correction concerns is built again whole from its remaining facts
 (:func:`corrected_row`): a rare event, so the row's history is read once.
 """
@@ -45,6 +45,8 @@ class Corrections:
         """The retraction of each retracted article, by article id."""
         self.overrides: dict[str, Correction] = {}
         """The override that holds of each overridden event, by event id."""
+        self.revised: dict[str, frozenset[str]] = {}
+        """The events of the last version of each revised article, by article id."""
         self.logged: list[Correction] = []
         self._ids: set[str] = set()
         for correction in corrections:
@@ -58,6 +60,8 @@ class Corrections:
         self.logged.append(correction)
         if correction.kind == "retraction":
             self.retracted.setdefault(correction.target, correction)
+        elif correction.kind == "revision":
+            self.revised[correction.target] = frozenset(correction.events)
         else:
             self.overrides[correction.target] = correction
 
@@ -66,6 +70,8 @@ class Corrections:
         override whose values the event cannot take (refused when made: one written by another
         producer) leaves it as logged; the correct stage dead-letters it."""
         if event.article_id in self.retracted:
+            return None
+        if (version := self.revised.get(event.article_id)) is not None and event.id not in version:
             return None
         override = self.overrides.get(event.id)
         if override is None:
@@ -103,7 +109,7 @@ class Corrections:
                     continue
                 versions = (
                     [event]
-                    if correction.kind == "retraction"
+                    if correction.kind != "override"
                     else [event, self._overridden(event, correction)]
                 )
                 if any(version is not None and (table, key) in keys(version) for version in versions):
@@ -120,8 +126,8 @@ class Corrections:
 
 
 def concerns(correction: Correction, event: Event) -> bool:
-    """Whether ``correction`` corrects ``event`` (retracts its article, or overrides it)."""
-    return correction.target == (event.article_id if correction.kind == "retraction" else event.id)
+    """Whether ``correction`` corrects ``event`` (retracts or revises its article, or overrides it)."""
+    return correction.target == (event.id if correction.kind == "override" else event.article_id)
 
 
 def overridden(event: Event, correction: Correction) -> Event | None:
@@ -156,6 +162,8 @@ def refusal(
     says whether its target article was published (for a retraction), ``logged`` holds the events
     it may target (for an override)."""
     target = correction.target
+    if correction.kind == "revision":
+        return None if article_known else Refusal(f"unknown article {target}", unknown=True)
     if correction.kind == "retraction":
         if not article_known:
             return Refusal(f"unknown article {target}", unknown=True)

@@ -26,6 +26,8 @@ class PublishResult:
     """What one :meth:`Runtime.publish_articles` call did with its items."""
 
     published: int = 0
+    revised: int = 0
+    """Articles published again with another text: new versions of articles published before."""
     duplicates: int = 0
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
@@ -87,6 +89,12 @@ class Runtime(Protocol):
 
     def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
         """Put a rejection found before publishing (e.g. by ingest) on ``articles.dlq``."""
+        ...
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of an article published before: its events replace the
+        old version's (a revision on ``corrections``). The dead letter of an article the extractor
+        fails on, and nothing published, else ``None``."""
         ...
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -67,7 +68,7 @@ from streams.log import (
 )
 from streams.log.interface import LogStore, StoreReader
 from streams.log.tables import read_article
-from streams.records import decoded, start_position
+from streams.records import decoded, first_of_each, latest_versions, start_position
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, Refused, Status
 from streams.stored import read_grown, read_row, read_rows, write_row, write_step
@@ -158,8 +159,9 @@ class EmbeddedRuntime:
 
         Invalid items go to ``articles.dlq`` (stamped with the time received); an
         article whose id is already in the log, or earlier in ``items``, is a
-        duplicate and changes nothing. Validation happens before the write lock
-        is taken, so other writers wait only for the inserts.
+        duplicate and changes nothing, unless its text changed: then it is a new
+        version of the article (:meth:`revise`). Validation happens before the write
+        lock is taken, so other writers wait only for the inserts.
         """
         max_bytes = self.settings.max_article_bytes
         now = dt.datetime.now(dt.UTC)
@@ -167,17 +169,46 @@ class EmbeddedRuntime:
             (origin, handlers.decode_article(value, origin, max_bytes, now)) for origin, value in items
         ]
         result = PublishResult()
+        revised: list[tuple[str, Article]] = []
         with self.log.transaction() as writer:
             for origin, article in decoded:
                 if isinstance(article, DeadLetter):
                     result.dead_letters.append(_dead_letter(writer, article))
-                elif writer.article_offset(article.id) is not None:
-                    result.duplicates += 1
-                else:
+                elif writer.article_offset(article.id) is None:
                     offset = writer.append(topics.ARTICLES, article.id, article.dumps(), {"origin": origin})
                     writer.index_article(article.id, offset)
                     result.published += 1
+                elif handlers.new_version(read_article(writer, article.id), article):
+                    revised.append((origin, article))
+                else:
+                    result.duplicates += 1
+        for origin, article in revised:
+            dead = self.revise(origin, article)
+            if dead is None:
+                result.revised += 1
+            else:
+                result.dead_letters.append(dead)
         return result
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of one published before, with its events and the
+        revision (:func:`streams.handlers.revision`) that makes them the article's, in one
+        transaction: the extract stage leaves the record alone. An article the extractor fails on
+        is a dead letter (returned), and nothing else is published."""
+        extracted = handlers.extract_version(article, origin, self.extractor)
+        if isinstance(extracted, DeadLetter):
+            self.publish_dead_letter(extracted)
+            return extracted
+        article, events = extracted
+        correction = handlers.revision(article, events, getpass.getuser(), origin, dt.datetime.now(dt.UTC))
+        with self.log.transaction() as writer:
+            headers = {"origin": origin, handlers.REVISION: correction.id}
+            writer.index_article(
+                article.id, writer.append(topics.ARTICLES, article.id, article.dumps(), headers)
+            )
+            writer.extend(topics.EVENTS, [(event.article_id, event.dumps()) for event in events], headers)
+            writer.append(topics.CORRECTIONS, article.id, correction.dumps())
+        return None
 
     def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
         """Put a rejection found before publishing on ``articles.dlq``."""
@@ -293,6 +324,8 @@ class EmbeddedRuntime:
     def _extract(self, stage: Stage, batch: list[Record]) -> Output:
         """``articles.raw`` → ``events`` (keyed by article id), rejections → ``articles.dlq``."""
         out = Output(stage.dead_letters)
+        out.stats.articles += sum(handlers.REVISION in record.headers for record in batch)
+        batch = [record for record in batch if handlers.REVISION not in record.headers]  # extracted already
         results = stage.handler(
             [(record.value, record.origin, record.timestamp) for record in batch],
             self.extractor,
@@ -408,8 +441,9 @@ class EmbeddedRuntime:
         ]
 
     def logged_events(self) -> list[Event]:
-        """Every live event as logged, before corrections, in log order."""
-        return [event for _record, event in decoded(self.event_records(), Event)]
+        """Every live event as logged, before corrections, in log order, each id once (a new version
+        of an article logs again the events it shares with the old one)."""
+        return first_of_each(event for _record, event in decoded(self.event_records(), Event))
 
     # -- reading ------------------------------------------------------------------
 
@@ -442,8 +476,10 @@ class EmbeddedRuntime:
         return read_article(self.log, article_id)
 
     def articles(self) -> list[Article]:
-        """Every published article, in log order."""
-        return [article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)]
+        """Every published article, in log order, each id once, as its latest version."""
+        return latest_versions(
+            article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)
+        )
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
         """``(offset, change)`` of every change after offset ``after`` (all when ``None``)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import getpass
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
@@ -43,7 +44,7 @@ from streams.kafka.feed import KafkaChangeFeed, change_feed
 from streams.kafka.options import KafkaOptions
 from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
-from streams.records import decoded
+from streams.records import decoded, first_of_each, latest_versions
 from streams.runs import RunStats, WorkerCrashed
 from streams.runtime.base import Headers, PublishResult, Refused, Status
 from streams.runtime.mirror import mirrored
@@ -53,7 +54,6 @@ CRASH_POLL_S = 0.5
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
 T = TypeVar("T")
-E = TypeVar("E", Article, Event)
 
 
 def _blocking(coro: Coroutine[Any, Any, T]) -> T:
@@ -69,17 +69,6 @@ def _blocking(coro: Coroutine[Any, Any, T]) -> T:
 def _decoded(records: Iterable[ConsumerRecord], model: type[M]) -> list[tuple[ConsumerRecord, M]]:
     """Records that decode as ``model``, in log order (timestamp, then partition and offset)."""
     return decoded(sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)), model)
-
-
-def _first_of_each(items: Iterable[E]) -> list[E]:
-    """``items`` in order, without the repeats of an id already seen."""
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.id not in seen:
-            seen.add(item.id)
-            out.append(item)
-    return out
 
 
 class KafkaRuntime:
@@ -170,6 +159,36 @@ class KafkaRuntime:
         await self.ensure_topics()
         async with self._producer() as producer:
             await self._send_dead_letter(producer, dead_letter)
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of one published before: its events to ``events``, the
+        article to ``articles.raw``, then the revision (:func:`streams.handlers.revision`) that makes
+        them the article's. The extract stage extracts the article again into the same events, which
+        change nothing. An article the extractor fails on is a dead letter (returned)."""
+        extracted = handlers.extract_version(article, origin, self.extractor)
+        if isinstance(extracted, DeadLetter):
+            self.publish_dead_letter(extracted)
+            return extracted
+        article, events = extracted
+        correction = handlers.revision(article, events, getpass.getuser(), origin, dt.datetime.now(dt.UTC))
+        headers = [(ORIGIN, origin.encode()), (handlers.REVISION, correction.id.encode())]
+        _blocking(self._send_version(article, events, headers, correction))
+        return None
+
+    async def _send_version(
+        self, article: Article, events: list[Event], headers: Headers, correction: Correction
+    ) -> None:
+        """Send a new version's events, then the article, then its revision, each once the last is in."""
+        await self.ensure_topics()
+        key = article.id.encode()
+        async with self._producer() as producer:
+            for event in events:
+                await producer.send(self.topic(topics.EVENTS), event.dumps(), key=key)
+            await producer.flush()
+            await producer.send_and_wait(
+                self.topic(topics.ARTICLES), article.dumps(), key=key, headers=list(headers)
+            )
+            await producer.send_and_wait(self.topic(topics.CORRECTIONS), correction.dumps(), key=key)
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
         """Send one record to ``topic`` as it is; see :meth:`apublish_raw`."""
@@ -331,9 +350,7 @@ class KafkaRuntime:
     def logged_events(self) -> list[Event]:
         """Every event as logged, in log order, each id once (a redelivered article extracts the same
         events)."""
-        return _first_of_each(
-            event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event)
-        )
+        return first_of_each(event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event))
 
     def events(self) -> list[Event]:
         """Every live event, in log order, each id once, as the corrections leave it."""
@@ -347,7 +364,7 @@ class KafkaRuntime:
         """
         limit = record_ms(when)
         decoded = _decoded(_blocking(self.read(topics.EVENTS)), Event)
-        logged = _first_of_each(event for record, event in decoded if record.timestamp <= limit)
+        logged = first_of_each(event for record, event in decoded if record.timestamp <= limit)
         return Corrections(self.corrections(when)).events(logged)
 
     def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
@@ -371,9 +388,9 @@ class KafkaRuntime:
         self.publish_raw(topics.CORRECTIONS, correction.target.encode(), correction.dumps())
 
     def articles(self) -> list[Article]:
-        """Every published article, in log order, each id once."""
+        """Every published article, in log order, each id once, as its latest version."""
         decoded = _decoded(_blocking(self.read(topics.ARTICLES)), Article)
-        return _first_of_each(article for _record, article in decoded)
+        return latest_versions(article for _record, article in decoded)
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
         """``(offset, change)`` of every change after offset ``after`` (all when ``None``).

@@ -170,3 +170,31 @@ def test_an_override_of_a_retracted_article_s_event_is_refused(runtime: Runtime)
     with pytest.raises(Refused, match="cannot set type: type: Input should be"):
         runtime.correct(override(other.id, fields={"type": "NOTATYPE"}))
     assert len(runtime.corrections()) == 1
+
+
+def test_a_new_version_of_an_article_replaces_its_events(runtime: Runtime, extractor: Extractor) -> None:
+    items = seed_items()
+    articles = [Article.loads(line) for _origin, line in items]
+    old = articles[1]
+    sentences = old.text.split(". ")
+    new = old.model_copy(update={"text": ". ".join(sentences[: len(sentences) // 2]) + "."})
+    runtime.publish_articles(items)
+    runtime.run_until_idle()
+    time.sleep(0.05)  # record times are in milliseconds: the cut falls before the revision
+    cut = dt.datetime.now(dt.UTC)
+    time.sleep(0.05)
+    before = len(runtime.changes())
+    held = {event.id for event in runtime.events()}
+
+    runtime.revise("a correspondent", new)
+    runtime.run_until_idle()
+
+    revised = [new if article.id == old.id else article for article in articles]
+    assert (views(runtime), facts(runtime)) == state_of(extractor, revised)
+    assert reduce.digest(reduce.fold(runtime.events())) == reduce.digest(live(runtime))
+    assert {event.id for event in runtime.events_known_at(cut)} == held
+    assert runtime.article(old.id) == new
+    made = [change for _offset, change in runtime.changes()[before:]]
+    assert made and {change.cause for change in made} == {"revision"}
+    assert all(change.article_ids == (old.id,) for change in made)
+    assert all("a correspondent" in (change.reason or "") for change in made)
