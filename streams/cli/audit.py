@@ -123,6 +123,8 @@ def correction_lines(corrections: list[dict[str, Any]]) -> list[str]:
     for item in corrections:
         if item["kind"] == "retraction":
             did = f"retracted article {item['target']}"
+        elif item["kind"] == "revision":
+            did = f"revised article {item['target']} ({len(item['events'])} events in its new version)"
         elif item["drop"]:
             did = f"dropped event {item['target']}"
         else:

@@ -120,3 +120,44 @@ def test_an_override_holds_through_replay_and_why_shows_it(seeded: Path, tmp_pat
         f"refused input={event['id']} reason=event {event['id']} is of the retracted article"
         f" {event['article_id']} (by {getpass.getuser()})"
     )
+
+
+def test_an_article_ingested_again_with_a_new_text_is_a_revision(seeded: Path, tmp_path: Path) -> None:
+    home = copy(seeded, tmp_path)
+    [line] = [line for line in seed_lines() if RETRACTED in line.decode()]
+    article = orjson.loads(line)
+    sentences = article["text"].split(". ")
+    article["text"] = ". ".join(sentences[: len(sentences) // 2]) + "."
+    revised = tmp_path / "revised.jsonl"
+    revised.write_bytes(orjson.dumps(article) + b"\n")
+
+    done = run_cli(home, "run", str(revised), "--json")
+
+    assert orjson.loads(done.stdout)["published"] == 1
+    never = tmp_path / "never.jsonl"
+    never.write_bytes(
+        b"\n".join(orjson.dumps(article) if RETRACTED in x.decode() else x for x in seed_lines()) + b"\n"
+    )
+    run_cli(tmp_path / "never", "run", str(never))
+    assert run_cli(home, "state", "--json").stdout == run_cli(tmp_path / "never", "state", "--json").stdout
+    assert run_cli(home, "replay", "--verify").returncode == 0
+    lines = run_cli(home, "subscribe", "--from-beginning", "--until-idle", "--json").stdout.splitlines()
+    assert any(orjson.loads(line)["cause"] == "revision" for line in lines)
+    text = run_cli(home, "why", "IRN", "RUS").stdout.decode()
+    assert f"correction: revised article {RETRACTED} (" in text
+
+    story = {"id": "elsewhere", "url": "https://example.org/story", "published": "2020-01-05"}
+    moved = tmp_path / "moved.jsonl"
+    moved.write_bytes(
+        orjson.dumps(story | {"text": "Russia and Turkey signed an agreement on Idlib."}) + b"\n"
+    )
+    assert orjson.loads(run_cli(home, "run", str(moved), "--json").stdout)["published"] == 1
+    update = story | {"id": "elsewhere-2", "url": "https://example.org/story?utm_source=feed"}
+    moved.write_bytes(orjson.dumps(update | {"text": "Iran accused Israel of attacks near Homs."}) + b"\n")
+    assert orjson.loads(run_cli(home, "run", str(moved), "--json").stdout)["published"] == 1
+    events = [orjson.loads(line) for line in run_cli(home, "export", "events").stdout.splitlines()]
+    assert {(event["type"], event["source"]) for event in events if event["article_id"] == "elsewhere"} == {
+        ("ACCUSE", "IRN")
+    }
+    assert "elsewhere-2" not in {event["article_id"] for event in events}
+    assert run_cli(home, "replay", "--verify").returncode == 0
