@@ -2,9 +2,10 @@
 
 The live events are the logged ones corrected: an event of a retracted article is no longer one,
 nor is an event of a revised article that its last version does not hold, and an override drops an
-event or sets some of its fields (the last override of an event is the one that holds). Every path that reduces or folds takes its events through :meth:`Corrections.events`,
-and a row a new correction concerns is built again whole from its remaining facts
-(:func:`corrected_row`): a rare event, so the row's history is read once.
+event or sets some of its fields (the last override of an event is the one that holds). Every path
+that reduces or folds takes its events through :meth:`Corrections.events`, and a row a new
+correction concerns is built again whole from its remaining facts (:func:`corrected_row`): a rare
+event, so the row's history is read once.
 """
 
 from __future__ import annotations
@@ -66,9 +67,10 @@ class Corrections:
             self.overrides[correction.target] = correction
 
     def event(self, event: Event) -> Event | None:
-        """``event`` as corrected: ``None`` when its article is retracted or an override drops it. An
-        override whose values the event cannot take (refused when made: one written by another
-        producer) leaves it as logged; the correct stage dead-letters it."""
+        """``event`` as corrected: ``None`` when its article is retracted, the last version of its
+        revised article does not hold it, or an override drops it. An override whose values the
+        event cannot take (refused when made: one written by another producer) leaves it as
+        logged; the correct stage dead-letters it."""
         if event.article_id in self.retracted:
             return None
         if (version := self.revised.get(event.article_id)) is not None and event.id not in version:
@@ -108,9 +110,7 @@ class Corrections:
                 if not concerns(correction, event):
                     continue
                 versions = (
-                    [event]
-                    if correction.kind != "override"
-                    else [event, self._overridden(event, correction)]
+                    [event] if correction.kind != "override" else [event, self._overridden(event, correction)]
                 )
                 if any(version is not None and (table, key) in keys(version) for version in versions):
                     out.append(correction)
