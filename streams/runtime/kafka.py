@@ -163,8 +163,8 @@ class KafkaRuntime:
     def revise(self, origin: str, article: Article) -> DeadLetter | None:
         """Publish ``article``, a new version of one published before: its events to ``events``, the
         article to ``articles.raw``, then the revision (:func:`streams.handlers.revision`) that makes
-        them the article's. The extract stage extracts the article again into the same events, which
-        change nothing. An article the extractor fails on is a dead letter (returned)."""
+        them the article's; the extract stage publishes no events of that record. An article the
+        extractor fails on is a dead letter (returned)."""
         extracted = handlers.extract_version(article, origin, self.extractor)
         if isinstance(extracted, DeadLetter):
             self.publish_dead_letter(extracted)
