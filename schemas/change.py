@@ -34,8 +34,9 @@ class Change(Message):
     changes. ``offsets`` is where the event is, one offset, in the stream the reducer read: the
     ``events`` log (embedded), or the partition of the row in ``events.by-row`` (Kafka), where the
     route stage puts a batch's events for a row in one record; ``ingested_at`` is that record's time.
-    ``cause`` says what made the change; a correction's change (``retraction``, ``override``) names
-    the events it took out of the row or put in, and carries the correction's ``reason``.
+    ``cause`` says what made the change; a correction's change (``retraction``, ``override``,
+    ``revision``) names the events it took out of the row or put in, and carries the correction's
+    ``reason``; its ``offsets`` is the correction's offset on ``corrections``.
     """
 
     SCHEMA_VERSION = 3
