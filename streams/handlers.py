@@ -210,27 +210,20 @@ def new_version(published: Article | None, article: Article) -> bool:
     return published is not None and content_hash(published.text) != content_hash(article.text)
 
 
-def extract_version(
-    article: Article, origin: str, extractor: Extractor
-) -> tuple[Article, list[Event]] | DeadLetter:
-    """A new version of an article (no copy of itself) and its events, or the dead letter of an
-    article the extractor fails on."""
+def revised(
+    article: Article, origin: str, extractor: Extractor, by: str, at: dt.datetime
+) -> tuple[Article, list[Event], Correction] | DeadLetter:
+    """A new version of an article from ``origin`` (no copy of itself), its events and the revision
+    that makes them the article's (made by ``by`` at ``at``); or the dead letter of an article the
+    extractor fails on."""
     if article.copy_of == article.id:
         article = article.model_copy(update={"copy_of": None})
-    if article.copy_of is not None:
-        return article, []  # a copy yields no events of its own
     try:
-        return article, extractor.extract(article)
+        events = [] if article.copy_of is not None else extractor.extract(article)  # a copy yields none
     except Exception as exc:  # one bad article must never stop the pipeline
-        return DeadLetter.of(
-            origin, f"extraction failed: {type(exc).__name__}: {exc}", article.dumps(), "extract"
-        )
-
-
-def revision(article: Article, events: Sequence[Event], by: str, origin: str, at: dt.datetime) -> Correction:
-    """The correction that makes ``events`` those of ``article``, a new version of an article
-    published before (from ``origin``)."""
-    return Correction.made(
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return DeadLetter.of(origin, reason, article.dumps(), "extract")
+    correction = Correction.made(
         "revision",
         article.id,
         by=by,
@@ -238,6 +231,7 @@ def revision(article: Article, events: Sequence[Event], by: str, origin: str, at
         at=at,
         events=tuple(sorted({event.id for event in events})),
     )
+    return article, events, correction
 
 
 @dataclass(frozen=True)

@@ -192,15 +192,14 @@ class EmbeddedRuntime:
 
     def revise(self, origin: str, article: Article) -> DeadLetter | None:
         """Publish ``article``, a new version of one published before, with its events and the
-        revision (:func:`streams.handlers.revision`) that makes them the article's, in one
+        revision (:func:`streams.handlers.revised`) that makes them the article's, in one
         transaction: the extract stage leaves the record alone. An article the extractor fails on
         is a dead letter (returned), and nothing else is published."""
-        extracted = handlers.extract_version(article, origin, self.extractor)
-        if isinstance(extracted, DeadLetter):
-            self.publish_dead_letter(extracted)
-            return extracted
-        article, events = extracted
-        correction = handlers.revision(article, events, getpass.getuser(), origin, dt.datetime.now(dt.UTC))
+        made = handlers.revised(article, origin, self.extractor, getpass.getuser(), dt.datetime.now(dt.UTC))
+        if isinstance(made, DeadLetter):
+            self.publish_dead_letter(made)
+            return made
+        article, events, correction = made
         with self.log.transaction() as writer:
             headers = {"origin": origin, handlers.REVISION: correction.id}
             writer.index_article(

@@ -162,15 +162,14 @@ class KafkaRuntime:
 
     def revise(self, origin: str, article: Article) -> DeadLetter | None:
         """Publish ``article``, a new version of one published before: its events to ``events``, the
-        article to ``articles.raw``, then the revision (:func:`streams.handlers.revision`) that makes
+        article to ``articles.raw``, then the revision (:func:`streams.handlers.revised`) that makes
         them the article's; the extract stage publishes no events of that record. An article the
         extractor fails on is a dead letter (returned)."""
-        extracted = handlers.extract_version(article, origin, self.extractor)
-        if isinstance(extracted, DeadLetter):
-            self.publish_dead_letter(extracted)
-            return extracted
-        article, events = extracted
-        correction = handlers.revision(article, events, getpass.getuser(), origin, dt.datetime.now(dt.UTC))
+        made = handlers.revised(article, origin, self.extractor, getpass.getuser(), dt.datetime.now(dt.UTC))
+        if isinstance(made, DeadLetter):
+            self.publish_dead_letter(made)
+            return made
+        article, events, correction = made
         headers = [(ORIGIN, origin.encode()), (handlers.REVISION, correction.id.encode())]
         _blocking(self._send_version(article, events, headers, correction))
         return None
