@@ -126,3 +126,27 @@ def test_an_override_sets_an_event_s_fields_and_changes_its_rows(client: httpx.C
     assert dropped.status_code == 202 and dropped.json()["changes"] > 0
     listed = client.get("/events", params={"actor": "TUR", "limit": 1000}).json()["events"]
     assert event["id"] not in {item["id"] for item in listed}
+
+
+def test_an_article_posted_again_with_a_new_text_is_a_revision(
+    client: httpx.Client, own_server: Server
+) -> None:
+    old = client.get(f"/articles/{RETRACTED}").json()
+    new = {key: old[key] for key in ("id", "title", "published")} | {"text": old["text"].split(". ")[0] + "."}
+    before = client.get("/alliances").json()
+    held = events_of(client, RETRACTED)
+
+    reply = client.post("/articles", json=new, headers=AUTH)
+
+    assert reply.status_code == 202 and reply.json()["published"] == 1
+    assert client.get(f"/articles/{RETRACTED}").json()["text"] == new["text"]
+    with EmbeddedRuntime(own_server.config.data_dir) as runtime:  # the server runs no worker
+        runtime.run_until_idle()
+    assert client.get("/alliances").json() != before
+    assert 0 < len(events_of(client, RETRACTED)) < len(held)
+
+
+def events_of(client: httpx.Client, article_id: str) -> list[str]:
+    """The ids of an article's events as ``GET /events`` lists them."""
+    listed = client.get("/events", params={"limit": 1000}).json()["events"]
+    return [item["id"] for item in listed if item["article_id"] == article_id]
