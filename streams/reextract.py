@@ -18,6 +18,7 @@ made on Kafka is only diffed):
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import re
 import shutil
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from agents.reduce.corrections import Corrections
 from agents.reduce.facts import fact
 from agents.reduce.rows import key_of
 from agents.reduce.tables import names, same_summary
-from schemas import Change, Event
+from schemas import Change, Correction, Event
 from schemas.change import Headline
 from schemas.ids import digest
 from streams import handlers, topics
@@ -68,6 +69,8 @@ class Projection:
     live_tables: Tables
     events_end: int | None
     """The end of the embedded log's ``events`` when projected; ``None`` on Kafka (never promoted)."""
+    articles_end: int | None = None
+    """The end of the embedded log's ``articles.raw`` (where a revision publishes an article again)."""
 
 
 def projection_dir(data_dir: Path, label: str) -> Path:
@@ -88,6 +91,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     path = projection_dir(runtime.settings.data_dir, label)
     limit = runtime.settings.max_article_bytes
     events_end = runtime.log.end(topics.EVENTS) if isinstance(runtime, EmbeddedRuntime) else None
+    articles_end = runtime.log.end(topics.ARTICLES) if isinstance(runtime, EmbeddedRuntime) else None
     articles = runtime.articles()
     events: dict[str, Event] = {}
     dead = 0
@@ -99,7 +103,10 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
                 events.update((event.id, event) for event in result)
             else:
                 dead += 1
-    events = {event.id: event for event in Corrections(runtime.corrections()).events(events.values())}
+    corrections = Corrections(item for item in runtime.corrections() if item.kind != "revision")
+    events = {
+        event.id: event for event in corrections.events(events.values())
+    }  # articles at their last version
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
@@ -119,6 +126,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
         live_events={event.id: event for event in runtime.events()},
         live_tables=live,
         events_end=events_end,
+        articles_end=articles_end,
     )
 
 
@@ -201,6 +209,21 @@ def differs(projection: Projection) -> bool:
     return projection.events != projection.live_events or projection.tables != projection.live_tables
 
 
+def revisions(runtime: Runtime, projection: Projection, at: dt.datetime) -> list[Correction]:
+    """A revision of each revised article naming its events in ``projection`` (extracted from its last
+    version), so that the revisions before, which name the events of another extraction, no longer hold."""
+    events: dict[str, list[str]] = {name: [] for name in Corrections(runtime.corrections()).revised}
+    for event in projection.events.values():
+        events.get(event.article_id, []).append(event.id)
+    reason = f"re-extracted as {projection.label}"
+    return [
+        Correction.made(
+            "revision", name, by=getpass.getuser(), reason=reason, at=at, events=tuple(sorted(ids))
+        )
+        for name, ids in events.items()
+    ]
+
+
 def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
     """Make the projection the live events and state (see the module docstring); return the changes published.
 
@@ -217,7 +240,7 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
     with runtime.log.transaction() as writer:
         if (
             writer.end(topics.EVENTS) != projection.events_end
-            or writer.end(topics.ARTICLES) != projection.articles
+            or writer.end(topics.ARTICLES) != projection.articles_end
         ):
             raise PromoteError("the log changed since the projection was made; run reextract again")
         for stage, lag in stage_lag(writer).items():
@@ -230,6 +253,8 @@ def promote(runtime: EmbeddedRuntime, projection: Projection) -> int:
         )
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}
         writer.commit_offset(LIVE_EVENTS, topics.EVENTS, block.start)
+        for revision in revisions(runtime, projection, timestamp(writer.ts)):
+            writer.append(topics.CORRECTIONS, revision.target, revision.dumps())
         writer.commit_offset(REDUCE.name, log_topic(REDUCE.source), block.stop)
         for table in names():
             before_rows, after_rows = projection.live_tables[table], projection.tables[table]

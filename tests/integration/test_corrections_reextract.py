@@ -36,10 +36,16 @@ def test_retractions_and_overrides_hold_after_a_promoted_re_extraction(tmp_path:
             ),
         ):
             runtime.correct(correction)
+        later = runtime.articles()[-1]
+        sentences = later.text.split(". ")
+        revised = later.model_copy(update={"text": ". ".join(sentences[: len(sentences) // 2]) + "."})
+        runtime.revise("a correspondent", revised)
         runtime.run_until_idle()
         assert diff(project(runtime, "same"))["differs"] is False
 
-        promote(runtime, project(runtime, "v-next", WithoutAssaults(load_extractor())))
+        extractor = WithoutAssaults(load_extractor())
+        promote(runtime, project(runtime, "v-next", extractor))
+        runtime.run_until_idle()
 
         after = {event.id: event for event in runtime.events()}
         assert retracted not in {event.article_id for event in after.values()}
@@ -53,5 +59,8 @@ def test_retractions_and_overrides_hold_after_a_promoted_re_extraction(tmp_path:
             "event",
             "retraction",
             "override",
+            "revision",
             "reextraction",
         }
+        now = {event.id for event in runtime.events() if event.article_id == later.id}
+        assert now == {event.id for event in extractor.extract(revised)} != set()
