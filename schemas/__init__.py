@@ -6,6 +6,7 @@ payloads when they are read, so a replay of an old log still works.
 
 from schemas.article import Article
 from schemas.change import Change
+from schemas.correction import Correction
 from schemas.dead_letter import DeadLetter
 from schemas.event import SYMMETRIC_TYPES, Event, Evidence, Modality, PloverType
 from schemas.state import AllianceState, Fact, Relation, ZoneState
@@ -15,6 +16,7 @@ __all__ = [
     "AllianceState",
     "Article",
     "Change",
+    "Correction",
     "DeadLetter",
     "Event",
     "Evidence",

@@ -4,7 +4,7 @@ after, and the events that caused it."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -12,7 +12,11 @@ from schemas.base import Message
 from schemas.state import TABLES, Headline
 from schemas.upcast import upcaster
 
-__all__ = ["Change", "Headline"]
+__all__ = ["Cause", "Change", "Headline"]
+
+Cause = Literal["event", "retraction", "revision", "override", "reextraction"]
+"""What made a change: an event new to its row, or a correction of the record (a retraction, an
+override, a revision of an article), or a promoted re-extraction."""
 
 
 class Change(Message):
@@ -30,10 +34,13 @@ class Change(Message):
     changes. ``offsets`` is where the event is, one offset, in the stream the reducer read: the
     ``events`` log (embedded), or the partition of the row in ``events.by-row`` (Kafka), where the
     route stage puts a batch's events for a row in one record; ``ingested_at`` is that record's time.
+    ``cause`` says what made the change; a correction's change (``retraction``, ``override``,
+    ``revision``) names the events it took out of the row or put in, and carries the correction's
+    ``reason``; its ``offsets`` is the correction's offset on ``corrections``.
     """
 
-    SCHEMA_VERSION = 2
-    schema_version: int = 2
+    SCHEMA_VERSION = 3
+    schema_version: int = 3
 
     id: str
     table: str
@@ -45,6 +52,8 @@ class Change(Message):
     event_time: dt.date | None = None
     ingested_at: dt.datetime | None = None
     offsets: tuple[int, ...] = ()
+    cause: Cause = "event"
+    reason: str | None = None
 
     @field_validator("table")
     @classmethod
@@ -63,4 +72,11 @@ def _headlines(payload: dict[str, Any]) -> dict[str, Any]:
         view = payload.get(side)
         if view is not None:
             payload[side] = Headline.of(model.model_validate(view)).model_dump(mode="json")
+    return payload
+
+
+@upcaster("Change", 2)
+def _caused(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 had no cause: every change it made was an event's, or a re-extraction's."""
+    payload.setdefault("cause", "event")
     return payload

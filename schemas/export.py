@@ -8,13 +8,14 @@ from pathlib import Path
 from schemas.article import Article
 from schemas.base import Message
 from schemas.change import Change
+from schemas.correction import Correction
 from schemas.dead_letter import DeadLetter
 from schemas.event import Event
 from schemas.state import TABLES
 
 ROWS = tuple(model for model in TABLES.values() if model.__module__ == "schemas.state")
 """The row models of the tables the schemas declare (another table's module exports its own)."""
-MODELS: tuple[type[Message], ...] = (Article, Event, *ROWS, Change, DeadLetter)
+MODELS: tuple[type[Message], ...] = (Article, Event, *ROWS, Change, Correction, DeadLetter)
 SCHEMA_DIR = Path(__file__).parent / "json"
 
 

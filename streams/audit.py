@@ -6,7 +6,8 @@ for a deeper page or a row written otherwise, the row's stored state (never the
 event log), indexing what it found. Facts are listed strongest first (largest
 absolute contribution; zones: newest first), ``limit`` of them, and ``rest``
 sums the others, so the listed contributions plus ``rest`` always add up to the
-score shown.
+score shown. Beside the facts, ``corrections`` lists the retractions and overrides of events that
+go, or went, to the row: who made each, when and why.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from agents import reduce
+from agents.reduce.corrections import Corrections
 from agents.reduce.rows import build
 from schemas import Article
 from schemas.state import Row
@@ -71,4 +73,18 @@ def why(
         row = runtime.row(table, key)
         rebuilt = None if row is None else as_of_row(row, table, key, as_of)
         audit = None if rebuilt is None else paginate(reduce.strongest(rebuilt, limit), limit)
-    return None if audit is None else with_articles(audit, runtime.articles_by_id(article_ids(audit)))
+    if audit is None:
+        return None
+    articles = runtime.articles_by_id(article_ids(audit))
+    return with_corrections(with_articles(audit, articles), runtime, table, key)
+
+
+def with_corrections(audit: Audit, runtime: Runtime, table: str, key: str) -> Audit:
+    """``audit`` with the corrections of the events that go, or went, to ``table[key]``."""
+    logged = Corrections(runtime.corrections())
+    found = logged.of_row(table, key, runtime.logged_events()) if logged.logged else []
+    return audit | {
+        "corrections": [
+            correction.model_dump(mode="json", exclude={"schema_version"}) for correction in found
+        ]
+    }

@@ -18,7 +18,8 @@ from typing import TypedDict
 import orjson
 
 from agents import reduce
-from schemas import Event
+from agents.reduce.corrections import Corrections
+from schemas import Correction, Event
 from streams import topics
 from streams.check import check, databases, ends, sqlite_findings
 from streams.log.record import Record
@@ -26,7 +27,7 @@ from streams.log.sides import AUDIT_FILE, INGEST_TABLES
 from streams.log.store import LOG_FILE, LOG_FORMAT, DamagedStore, Log, connect, decode_record, remove_database
 from streams.runtime.embedded import LIVE_EVENTS
 from streams.stored import write_row
-from streams.topology import EXTRACT, REDUCE, log_topic
+from streams.topology import CORRECT, EXTRACT, REDUCE, log_topic
 
 MANIFEST = "manifest.json"
 PAGE = 500
@@ -160,8 +161,12 @@ def salvage(data_dir: Path, target: Path) -> dict[str, int]:
     positions |= {
         (EXTRACT.name, EXTRACT.source): extracted,
         (REDUCE.name, log_topic(REDUCE.source)): size[topics.EVENTS],
+        (CORRECT.name, CORRECT.source): size[topics.CORRECTIONS],
     }
-    tables = reduce.fold(Event.loads(record.value) for record in kept[topics.EVENTS][live:])
+    corrections = Corrections(Correction.loads(record.value) for record in kept[topics.CORRECTIONS])
+    tables = reduce.fold(
+        corrections.events(Event.loads(record.value) for record in kept[topics.EVENTS][live:])
+    )
     with Log.open(target) as log:
         with log.transaction() as writer:
             for records in kept.values():

@@ -15,7 +15,8 @@ from pathlib import Path
 import orjson
 
 from agents import reduce
-from schemas import Event
+from agents.reduce.corrections import Corrections
+from schemas import Correction, Event
 from streams import topics
 from streams.audit_index import INDEXED
 from streams.log.store import (
@@ -31,7 +32,7 @@ from streams.log.store import (
 from streams.log.tables import TABLES
 from streams.runtime.embedded import LIVE_EVENTS
 from streams.stored import read_row
-from streams.topology import REDUCE, log_topic
+from streams.topology import CORRECT, REDUCE, log_topic
 
 MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100
@@ -154,16 +155,20 @@ def position(db: sqlite3.Connection, group: str, topic: str) -> int:
 
 
 def state_findings(db: sqlite3.Connection) -> Iterator[Finding]:
-    """State rows that differ from what folding the live events the reduce stage has applied gives."""
+    """State rows that differ from what folding the live events the reduce stage has applied gives, as
+    the corrections the correct stage has applied leave them."""
     start = position(db, LIVE_EVENTS, topics.EVENTS)
     stop = position(db, REDUCE.name, log_topic(REDUCE.source))
-    rows = db.execute(
+    query = (
         'SELECT topic, "offset", key, value, ts, headers, crc FROM records'
-        ' WHERE topic = ? AND "offset" >= ? AND "offset" < ? ORDER BY "offset"',
-        (topics.EVENTS, start, stop),
+        ' WHERE topic = ? AND "offset" >= ? AND "offset" < ? ORDER BY "offset"'
     )
+    rows = db.execute(query, (topics.EVENTS, start, stop))
+    applied = db.execute(query, (topics.CORRECTIONS, 0, position(db, CORRECT.name, CORRECT.source)))
     try:
-        replayed = reduce.fold([Event.loads(decode_record(row).value) for row in rows])
+        events = [Event.loads(decode_record(row).value) for row in rows]
+        corrections = Corrections(Correction.loads(decode_record(row).value) for row in applied)
+        replayed = reduce.fold(corrections.events(events))
     except CorruptRecord as exc:
         yield f"{LOG_FILE}: state not compared with its events: {exc}"
         return

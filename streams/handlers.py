@@ -15,11 +15,15 @@ from pydantic import ValidationError
 
 from agents import reduce
 from agents.extract import BatchExtractor, Extractor
+from agents.reduce.corrections import Corrections, Effect, corrected_row, correction_change
 from agents.reduce.growth import Grown
 from agents.reduce.stored import new_facts
+from agents.reduce.tables import Held
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
+from schemas.correction import Correction
 from schemas.state import Fact
+from streams.ingest.dedupe import content_hash
 
 ArticleRecord = tuple[bytes | None, str, dt.datetime]
 """An ``articles.raw`` record's value (``None``: a tombstone), where it came from, when it was received."""
@@ -80,15 +84,21 @@ def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
     return str(error)
 
 
-def route_event(value: bytes | None, origin: str) -> list[str] | DeadLetter:
-    """Decode an ``events`` record and name the rows (``table:key``) it goes to, or say why it cannot."""
+def route_event(
+    value: bytes | None, origin: str, corrections: Corrections | None = None
+) -> list[str] | DeadLetter:
+    """Decode an ``events`` record and name the rows (``table:key``) it goes to, or say why it cannot:
+    those of the event as logged, and those of the event as ``corrections`` leave it (where the
+    reduce step takes it)."""
     if value is None:
         return DeadLetter.of(origin, NULL_VALUE, value, "route")
     try:
         event = Event.loads(value)
     except ValueError as exc:  # malformed JSON or a schema violation
         return DeadLetter.of(origin, undecodable_event(exc), value, "route")
-    return [f"{table}:{key}" for table, key in reduce.keys(event)]
+    live = None if corrections is None else corrections.event(event)
+    rows = reduce.keys(event) + ([] if live is None or live is event else reduce.keys(live))
+    return [f"{table}:{key}" for table, key in dict.fromkeys(rows)]
 
 
 def extract_article(record: ArticleRecord, extractor: Extractor, max_bytes: int) -> list[Event] | DeadLetter:
@@ -168,3 +178,74 @@ def stamped(changes: Sequence[Change], carriers: Iterable[tuple[Event, dt.dateti
         received, offset = carried[change.event_ids[0]]
         out.append(change.model_copy(update={"ingested_at": received, "offsets": (offset,)}))
     return out
+
+
+def correction_rows(
+    value: bytes | None, origin: str, corrections: Corrections, logged: Iterable[Event]
+) -> tuple[Correction, Effect] | DeadLetter:
+    """Decode a ``corrections`` record, take it into ``corrections`` (those logged before it) and say
+    what it does to the rows, given every ``logged`` event; or say why it cannot be applied."""
+    if value is None:
+        return DeadLetter.of(origin, NULL_VALUE, value, "correct")
+    try:
+        correction = Correction.loads(value)
+    except ValueError as exc:  # malformed JSON or a schema violation
+        detail = validation_reason(exc) if isinstance(exc, ValidationError) else str(exc)
+        return DeadLetter.of(origin, f"undecodable correction: {detail}", value, "correct")
+    try:
+        return correction, corrections.take(correction, logged)
+    except ValueError as exc:  # an override whose values its event cannot take
+        return DeadLetter.of(origin, f"correction {correction.id} cannot apply: {exc}", value, "correct")
+
+
+REVISION = "revision"
+"""The header of an ``articles.raw`` record that is a new version of an article, naming its revision:
+the revision logged its events with it, so the extract stage leaves it alone."""
+
+
+def new_version(published: Article | None, article: Article) -> bool:
+    """Whether ``article`` is a new version of the article ``published`` under its id (another text,
+    spacing and case aside)."""
+    return published is not None and content_hash(published.text) != content_hash(article.text)
+
+
+def revised(
+    article: Article, origin: str, extractor: Extractor, by: str, at: dt.datetime
+) -> tuple[Article, list[Event], Correction] | DeadLetter:
+    """A new version of an article from ``origin`` (no copy of itself), its events and the revision
+    that makes them the article's (made by ``by`` at ``at``); or the dead letter of an article the
+    extractor fails on."""
+    if article.copy_of == article.id:
+        article = article.model_copy(update={"copy_of": None})
+    try:
+        events = [] if article.copy_of is not None else extractor.extract(article)  # a copy yields none
+    except Exception as exc:  # one bad article must never stop the pipeline
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return DeadLetter.of(origin, reason, article.dumps(), "extract")
+    correction = Correction.made(
+        "revision",
+        article.id,
+        by=by,
+        reason=f"a new version of the article came from {origin}",
+        at=at,
+        events=tuple(sorted({event.id for event in events})),
+    )
+    return article, events, correction
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """A row a correction concerned, built again (``None``: no fact left), and the change it made."""
+
+    row: Held | None
+    change: Change
+
+
+def correct_row(
+    table: str, key: str, row: Held | None, correction: Correction, effect: Effect
+) -> Corrected | None:
+    """The row ``table[key]`` (``None``: not held) as ``correction`` leaves it (its :class:`Effect`):
+    the correct step of both runtimes. ``None`` when the correction changes none of its facts."""
+    after = corrected_row(table, key, row, effect.gone, effect.come)
+    change = correction_change(table, key, row, after, correction, effect.gone)
+    return None if change is None else Corrected(after, change)

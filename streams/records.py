@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+from schemas.article import Article
 from schemas.base import Message
+from schemas.event import Event
 
 M = TypeVar("M", bound=Message)
 
@@ -18,6 +20,7 @@ class Valued(Protocol):
 
 
 R = TypeVar("R", bound=Valued)
+E = TypeVar("E", Article, Event)
 
 
 def decoded(records: Iterable[R], model: type[M]) -> list[tuple[R, M]]:
@@ -40,3 +43,23 @@ def start_position(committed: int | None, from_beginning: bool, end: int) -> int
     if committed is not None:
         return committed
     return 0 if from_beginning else end
+
+
+def first_of_each(items: Iterable[E]) -> list[E]:
+    """``items`` in order, without the repeats of an id already seen."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.id not in seen:
+            seen.add(item.id)
+            out.append(item)
+    return out
+
+
+def latest_versions(articles: Iterable[Article]) -> list[Article]:
+    """Each article id once, as its latest version (a revision publishes it again), in the order the
+    ids first came."""
+    latest: dict[str, Article] = {}
+    for article in articles:
+        latest[article.id] = article
+    return list(latest.values())

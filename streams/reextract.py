@@ -26,6 +26,7 @@ Promoting goes:
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import re
 import shutil
 from collections.abc import Iterable
@@ -36,10 +37,11 @@ from typing import Any
 from agents import reduce
 from agents.extract import Extractor
 from agents.reduce.audit import direction
+from agents.reduce.corrections import Corrections
 from agents.reduce.facts import fact
 from agents.reduce.rows import key_of
 from agents.reduce.tables import names, same_summary
-from schemas import Change, Event
+from schemas import Change, Correction, Event
 from schemas.ids import digest
 from schemas.state import Headline, Row
 from streams import handlers, topics
@@ -81,6 +83,8 @@ class Projection:
     live_tables: Tables
     events_end: int | None
     """The end of the embedded log's ``events`` when projected; ``None`` on Kafka (never promoted)."""
+    articles_end: int | None = None
+    """The end of the embedded log's ``articles.raw`` (where a revision publishes an article again)."""
 
 
 def projection_dir(data_dir: Path, label: str) -> Path:
@@ -91,7 +95,8 @@ def projection_dir(data_dir: Path, label: str) -> Path:
 
 
 def project(runtime: Runtime, label: str, extractor: Extractor | None = None) -> Projection:
-    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it.
+    """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it,
+    the events as the corrections leave them (a retracted article's are none, an override holds).
 
     The articles, events and rows come from either runtime; the projection is kept under its
     data directory either way.
@@ -101,6 +106,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
     limit = runtime.settings.max_article_bytes
     log = runtime.own_log
     events_end = None if log is None else log.end(topics.EVENTS)
+    articles_end = None if log is None else log.end(topics.ARTICLES)
     articles = runtime.articles()
     events: dict[str, Event] = {}
     dead = 0
@@ -112,6 +118,10 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
                 events.update((event.id, event) for event in result)
             else:
                 dead += 1
+    corrections = Corrections(item for item in runtime.corrections() if item.kind != "revision")
+    events = {
+        event.id: event for event in corrections.events(events.values())
+    }  # articles at their last version
     tables = reduce.fold(events.values())
     shutil.rmtree(path, ignore_errors=True)
     with Log.open(path) as side, side.transaction() as writer:
@@ -131,6 +141,7 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
         live_events={event.id: event for event in runtime.events()},
         live_tables=live,
         events_end=events_end,
+        articles_end=articles_end,
     )
 
 
@@ -291,6 +302,21 @@ def differs(projection: Projection) -> bool:
     return projection.events != projection.live_events or projection.tables != projection.live_tables
 
 
+def revised_articles(runtime: Runtime, projection: Projection, at: dt.datetime) -> list[Correction]:
+    """A revision of each revised article naming its events in ``projection`` (extracted from its last
+    version), so that the revisions before, which name the events of another extraction, no longer hold."""
+    events: dict[str, list[str]] = {name: [] for name in Corrections(runtime.corrections()).revised}
+    for event in projection.events.values():
+        events.get(event.article_id, []).append(event.id)
+    reason = f"re-extracted as {projection.label}"
+    return [
+        Correction.made(
+            "revision", name, by=getpass.getuser(), reason=reason, at=at, events=tuple(sorted(ids))
+        )
+        for name, ids in events.items()
+    ]
+
+
 def promote(runtime: Runtime, projection: Projection) -> int:
     """Make the projection the live events and state (see the module docstring); return the changes published.
 
@@ -310,7 +336,7 @@ def promote(runtime: Runtime, projection: Projection) -> int:
     with log.transaction() as writer:
         if (
             writer.end(topics.EVENTS) != projection.events_end
-            or writer.end(topics.ARTICLES) != projection.articles
+            or writer.end(topics.ARTICLES) != projection.articles_end
         ):
             raise PromoteError("the log changed since the projection was made; run reextract again")
         for stage, lag in stage_lag(writer).items():
@@ -323,6 +349,8 @@ def promote(runtime: Runtime, projection: Projection) -> int:
         )
         offsets = {name: block.start + number for number, name in enumerate(projection.events)}
         writer.commit_offset(LIVE_EVENTS, topics.EVENTS, block.start)
+        for revision in revised_articles(runtime, projection, timestamp(writer.ts)):
+            writer.append(topics.CORRECTIONS, revision.target, revision.dumps())
         writer.commit_offset(REDUCE.name, log_topic(REDUCE.source), block.stop)
         for table in names():
             before_rows, after_rows = projection.live_tables[table], projection.tables[table]
@@ -357,6 +385,7 @@ def promote(runtime: Runtime, projection: Projection) -> int:
                     article_ids=tuple(sorted({event.article_id for event in events})),
                     ingested_at=timestamp(writer.ts),
                     offsets=tuple(sorted(offsets[name] for name in behind if name in offsets)),
+                    cause="reextraction",
                 )
                 writer.append(topics.CHANGES, f"{table}:{key}", change.dumps())
                 published += 1

@@ -4,6 +4,11 @@ output and every topic it writes, dead letters included.
     articles.raw ──extract──▶ events ──route──▶ events.by-row ──reduce──▶ state tables ──▶ state.changes
          │                      │                     │
          └────────── bad records (any stage) ─────────┴──────────▶ articles.dlq
+    corrections ──correct──▶ events.by-row (the rows each correction concerns) ──reduce──▶ ...
+
+``correct`` sends each correction (:mod:`agents.reduce.corrections`) to the rows it concerns, where
+the reduce step builds the row again without the facts it takes out; on the embedded log, one
+partition a topic, it applies the correction to the rows itself (as the reduce of its records).
 
 ``route`` re-keys each event by the rows it touches (``alliances:A|B``, ``zones:Z``), so that on
 Kafka every record of a row reaches the partition, and the worker, that holds the row. The embedded
@@ -59,7 +64,11 @@ class Stage:
 EXTRACT = Stage("extract", topics.ARTICLES, handlers.extract_articles, topics.EVENTS, Key.ARTICLE)
 ROUTE = Stage("route", topics.EVENTS, handlers.route_event, topics.EVENTS_BY_ROW, Key.ROW, rekeys=True)
 REDUCE = Stage("reduce", topics.EVENTS_BY_ROW, handlers.reduce_row, topics.CHANGES, Key.ROW)
-STAGES = (EXTRACT, ROUTE, REDUCE)
+CORRECT = Stage("correct", topics.CORRECTIONS, handlers.correction_rows, topics.EVENTS_BY_ROW, Key.ROW)
+PIPELINE = (EXTRACT, ROUTE, REDUCE)
+"""The stages an article goes through, each reading what the one before writes."""
+STAGES = (EXTRACT, ROUTE, CORRECT, REDUCE)
+"""Every stage, each before those that read what it writes (the order lags are measured in)."""
 
 
 def log_topic(topic: str) -> str:

@@ -69,6 +69,8 @@ def _change(table: str, key: str, before: Headline | None, after: Headline, even
             "event_time": event.event_date,
             "ingested_at": None,
             "offsets": (),
+            "cause": "event",
+            "reason": None,
         },
     )
 

@@ -1,4 +1,4 @@
-"""The AsyncAPI 3.0 document of the four topics, generated from the message schemas."""
+"""The AsyncAPI 3.0 document of the topics a reader sees, generated from the message schemas."""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ TOPICS = (
         "DeadLetter",
         "the input it came from",
         "Records no stage could process, with the reason.",
+    ),
+    (
+        topics.CORRECTIONS,
+        "corrections",
+        "Correction",
+        "the article or event it corrects",
+        "Corrections of the record (retractions, overrides) with who made them, when and why.",
     ),
 )
 
@@ -83,7 +90,8 @@ def document() -> dict[str, Any]:
             "version": version("entente"),
             "description": (
                 "The topics of the pipeline articles.raw → extract → events → reduce → state.changes, "
-                "and articles.dlq for rejections; the same on the embedded log and on Kafka."
+                "and articles.dlq for rejections; corrections → correct → state.changes for the corrections"
+                " of the record; the same on the embedded log and on Kafka."
             ),
         },
         "defaultContentType": "application/json",

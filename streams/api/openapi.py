@@ -38,6 +38,7 @@ def schemas() -> dict[str, Schema]:
             for table in every()
         },
         "Event": event,
+        "Correction": message("Correction"),
         "EventMessage": with_offset(event, "EventMessage", "An event with its offset on the events topic."),
         "ChangeMessage": with_offset(change, "ChangeMessage", "A change with its offset on state.changes."),
     }

@@ -17,7 +17,8 @@ import orjson
 
 from agents import reduce
 from agents.reduce import tables
-from schemas import Article, Change, Event
+from agents.reduce.corrections import Corrections
+from schemas import Article, Change, Correction, Event
 from schemas.state import Row
 from streams import topics
 from streams.log import record_ms
@@ -154,8 +155,8 @@ class Reads:
         self.log = log
         self.entries = entries
         self._live: LiveViews | None = None
-        self._encoded: OrderedDict[tuple[str, Moment, Known, int, Fields], bytes] = OrderedDict()
-        self._folds: OrderedDict[tuple[Moment, Known, int], reduce.Tables] = OrderedDict()
+        self._encoded: OrderedDict[tuple[str, Moment, Known, str, Fields], bytes] = OrderedDict()
+        self._folds: OrderedDict[tuple[Moment, Known, str], reduce.Tables] = OrderedDict()
         self._ranked: OrderedDict[tuple[str, str], tuple[object, Row, dict[str, Any]]] = OrderedDict()
 
     @property
@@ -181,7 +182,7 @@ class Reads:
         if as_of is None and known_at is None:
             body = self.live.body(table, fields)
             return f'"{table};c{self.live.position};{selection}"', body
-        position = self.log.end(topics.EVENTS)
+        position = self.logged()
         key = (table, as_of, known_at, position, fields)
         if (body := self._encoded.get(key)) is None:
             folded = self.folded(as_of, known_at)[table]
@@ -223,7 +224,7 @@ class Reads:
     def folded(self, as_of: dt.date | None, known_at: dt.datetime | None = None) -> reduce.Tables:
         """Both tables rebuilt from the event log as of ``as_of`` (event time), from the events
         logged by ``known_at`` (ingestion time) when given."""
-        key = (as_of, known_at, self.log.end(topics.EVENTS))
+        key = (as_of, known_at, self.logged())
         if (tables := self._folds.get(key)) is None:
             limit = None if known_at is None else record_ms(known_at)
             events = (
@@ -231,21 +232,35 @@ class Reads:
                 for record in self.log.read(topics.EVENTS)
                 if limit is None or record.ts <= limit
             )
-            tables = reduce.fold(events, as_of=as_of)
+            tables = reduce.fold(self.corrections(limit).events(events), as_of=as_of)
             _remember(self._folds, key, tables, self.entries)
         return tables
 
+    def corrections(self, limit: int | None = None) -> Corrections:
+        """The corrections logged (by ``limit``, a record time, when given)."""
+        return Corrections(
+            Correction.loads(record.value)
+            for record in self.log.read(topics.CORRECTIONS)
+            if limit is None or record.ts <= limit
+        )
+
+    def logged(self) -> str:
+        """How far the log the folds read goes: the ends of ``events`` and ``corrections``."""
+        return f"{self.log.end(topics.EVENTS)}c{self.log.end(topics.CORRECTIONS)}"
+
     def events(self, wanted: EventFilter, after: int, limit: int) -> tuple[list[dict[str, Any]], int | None]:
-        """Up to ``limit`` matching events after offset ``after``, and the cursor of the next page.
+        """Up to ``limit`` matching events after offset ``after`` (as the corrections leave them: none of
+        a retracted article), and the cursor of the next page.
 
         The cursor is the offset of the last event returned, ``None`` when no more matched.
         """
         found: list[dict[str, Any]] = []
         position = after + 1
+        live = self.corrections()
         while batch := self.log.read(topics.EVENTS, position, PAGE_READ):
             for record in batch:
-                event = Event.loads(record.value)
-                if wanted(event):
+                event = live.event(Event.loads(record.value))
+                if event is not None and wanted(event):
                     found.append(event_view(record.offset, event))
                     if len(found) == limit:
                         return found, record.offset

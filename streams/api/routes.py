@@ -30,7 +30,9 @@ from streams.api.openapi import document, view_name
 from streams.api.reads import EventFilter
 from streams.api.service import Service
 from streams.api.sse import EventStream, last_event_id
+from streams.corrections import assignments, correction
 from streams.ingest.files import BOM, article_from_object
+from streams.runtime.base import Refused
 from streams.subscribe import ChangeFilter
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -289,6 +291,68 @@ async def replay_dead_letters(request: Request) -> Response:
     return json({"outcomes": [outcome.as_dict() for outcome in outcomes]})
 
 
+# -- corrections ------------------------------------------------------------------
+
+
+async def correction_body(request: Request) -> dict[str, Any]:
+    """The JSON object a correction is posted as, its ``reason`` and ``by`` texts checked."""
+    running = service(request)
+    require_token(request, running.config.token)
+    body = await read_body(request, running.config.max_body)
+    try:
+        payload = orjson.loads(body) if body.strip() else None
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, f"malformed JSON: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise ApiError(400, 'send an object {"reason": TEXT, "by": NAME}')
+    for name in ("reason", "by"):
+        if not isinstance(payload.get(name), str) or not payload[name].strip():
+            raise ApiError(400, f"{name}: a non-empty text is required")
+    return payload
+
+
+async def corrected(request: Request, made: Any) -> Response:
+    """Log the correction ``made()`` gives: 202, or the refusal (404 for an unknown target, else 400)."""
+    try:
+        logged = made()
+        changes = await service(request).correct(logged)
+    except Refused as exc:
+        raise ApiError(404 if exc.unknown else 400, str(exc)) from exc
+    return json({"correction": logged.model_dump(mode="json"), "changes": changes}, 202)
+
+
+async def post_retraction(request: Request) -> Response:
+    """Retract an article, as ``entente retract`` does."""
+    payload = await correction_body(request)
+    target = request.path_params["id"]
+    return await corrected(
+        request, lambda: correction("retraction", target, by=payload["by"], reason=payload["reason"])
+    )
+
+
+async def post_override(request: Request) -> Response:
+    """Override an event (``drop``: true, or ``set``: fields), as ``entente override`` does."""
+    payload = await correction_body(request)
+    target, drop, given = request.path_params["id"], payload.get("drop", False), payload.get("set", {})
+    if (
+        not isinstance(drop, bool)
+        or not isinstance(given, dict)
+        or not all(isinstance(value, str) for value in given.values())
+    ):
+        raise ApiError(400, 'drop is true or false, set an object of texts {"FIELD": "VALUE"}')
+    return await corrected(
+        request,
+        lambda: correction(
+            "override",
+            target,
+            by=payload["by"],
+            reason=payload["reason"],
+            drop=drop,
+            fields=assignments(f"{name}={value}" for name, value in given.items()),
+        ),
+    )
+
+
 # -- live streams -----------------------------------------------------------------
 
 
@@ -383,6 +447,12 @@ ERROR = ref("Error")
 BAD = Reply(400, "A malformed parameter.", ERROR)
 MISSING = Reply(404, "No such row.", ERROR)
 SSE = "text/event-stream"
+REFUSED_WRITES = (
+    Reply(401, "Missing or wrong bearer token.", ERROR),
+    Reply(403, "Writes are disabled (the server has no token).", ERROR),
+    Reply(413, "The body is over the size limit.", ERROR),
+)
+"""What a write without a valid token, or with too large a body, gets."""
 PAGING = (
     Param(
         "after",
@@ -527,6 +597,7 @@ def endpoints() -> tuple[Endpoint, ...]:
             replies=(Reply(200, "Actors and zones.", ref("Atlas")),),
         ),
         *READS,
+        *CORRECTIONS,
         Endpoint(
             "GET",
             "/changes",
@@ -593,9 +664,7 @@ READS: tuple[Endpoint, ...] = (
                 ref("IngestResult"),
             ),
             Reply(400, "Not JSON, or an empty array.", ERROR),
-            Reply(401, "Missing or wrong bearer token.", ERROR),
-            Reply(403, "Writes are disabled (the server has no token).", ERROR),
-            Reply(413, "The body is over the size limit.", ERROR),
+            *REFUSED_WRITES,
             Reply(422, "Every article was rejected.", ERROR),
         ),
         body={"oneOf": [ref("ArticleInput"), {"type": "array", "items": ref("ArticleInput")}]},
@@ -619,9 +688,7 @@ READS: tuple[Endpoint, ...] = (
         replies=(
             Reply(200, "What happened to each dead letter.", REPLAYED),
             Reply(400, "Not JSON, or an offset that is not one or names no dead letter.", ERROR),
-            Reply(401, "Missing or wrong bearer token.", ERROR),
-            Reply(403, "Writes are disabled (the server has no token).", ERROR),
-            Reply(413, "The body is over the size limit.", ERROR),
+            *REFUSED_WRITES,
         ),
         body={
             "type": "object",
@@ -630,6 +697,59 @@ READS: tuple[Endpoint, ...] = (
         },
         secured=True,
         tag="dead letters",
+    ),
+)
+CORRECTION_REPLIES = (
+    Reply(
+        202,
+        "Logged on the corrections topic; `changes`: those it made (null: the workers apply it).",
+        {
+            "type": "object",
+            "properties": {"correction": ref("Correction"), "changes": {"type": ["integer", "null"]}},
+        },
+    ),
+    Reply(400, "Not JSON, an empty reason or author, or a correction that cannot be made.", ERROR),
+    *REFUSED_WRITES,
+    Reply(404, "No such article or event.", ERROR),
+)
+CORRECTION_TEXTS = {
+    "reason": {"type": "string", "minLength": 1, "description": "Why the correction is made."},
+    "by": {"type": "string", "minLength": 1, "description": "Who makes it."},
+}
+CORRECTIONS: tuple[Endpoint, ...] = (
+    Endpoint(
+        "POST",
+        "/articles/{id}/retraction",
+        post_retraction,
+        "Retract an article: its events leave the state, as `entente retract` does.",
+        (Param("id", "path", "The article id."),),
+        CORRECTION_REPLIES,
+        body={"type": "object", "properties": CORRECTION_TEXTS, "required": ["reason", "by"]},
+        secured=True,
+        tag="corrections",
+    ),
+    Endpoint(
+        "POST",
+        "/events/{id}/override",
+        post_override,
+        "Override an event: drop it or set some of its fields, as `entente override` does.",
+        (Param("id", "path", "The event id."),),
+        CORRECTION_REPLIES,
+        body={
+            "type": "object",
+            "properties": {
+                **CORRECTION_TEXTS,
+                "drop": {"type": "boolean", "description": "Drop the event."},
+                "set": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Fields to set: type, source, target, zone, date, modality.",
+                },
+            },
+            "required": ["reason", "by"],
+        },
+        secured=True,
+        tag="corrections",
     ),
 )
 SERVICE: tuple[Endpoint, ...] = (

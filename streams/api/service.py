@@ -19,12 +19,13 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from schemas import Change, Event
+from schemas import Change, Correction, Event
 from streams import dlq, topics
 from streams.api.config import ApiConfig
 from streams.api.hub import Fanout
 from streams.api.reads import Reads, event_view
 from streams.config import Settings
+from streams.corrections import make
 from streams.ingest import Item
 from streams.log.interface import LogStore
 from streams.runtime import open_runtime
@@ -84,6 +85,12 @@ class Service:
         """Replay dead letters as ``entente dlq replay`` does, one write at a time."""
         async with self._write_lock:
             return await asyncio.to_thread(dlq.replay, self._writer, offsets)
+
+    async def correct(self, correction: Correction) -> int | None:
+        """Log a correction as ``entente retract``/``override`` does (:func:`streams.corrections.make`),
+        one write at a time; raises :class:`~streams.runtime.base.Refused`."""
+        async with self._write_lock:
+            return await asyncio.to_thread(make, self._writer, correction)
 
     async def status(self) -> Status:
         """Records on every topic and how far behind each stage is (on Kafka, the cluster's)."""

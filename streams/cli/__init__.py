@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "streams.cli.audit",
     "streams.cli.store",
     "streams.cli.dlq",
+    "streams.cli.corrections",
 )
 FAILURE_EXIT = 1
 """The exit status of a command that failed: rejected inputs, a crash, a difference found, an error."""

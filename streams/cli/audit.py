@@ -112,6 +112,25 @@ def why(
     else:
         out = console()
         out.print(why_text(audit, out.width), end="")
+        for line in correction_lines(audit["corrections"]):
+            click.echo(line)
+
+
+def correction_lines(corrections: list[dict[str, Any]]) -> list[str]:
+    """One line for each correction of an audit: what it did, who made it, when and why."""
+    lines = []
+    for item in corrections:
+        if item["kind"] == "retraction":
+            did = f"retracted article {item['target']}"
+        elif item["kind"] == "revision":
+            did = f"revised article {item['target']} ({len(item['events'])} events in its new version)"
+        elif item["drop"]:
+            did = f"dropped event {item['target']}"
+        else:
+            fields = ", ".join(f"{name}={value}" for name, value in item["set"].items())
+            did = f"overrode event {item['target']}: {fields}"
+        lines.append(plain(f"correction: {did} (by {item['by']} at {item['at']}): {item['reason']}"))
+    return lines
 
 
 @main.command()

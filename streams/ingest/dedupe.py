@@ -2,8 +2,10 @@
 
 Three checks, cheapest first: the canonical URL (tracking parameters and
 fragments dropped), the content hash of the normalised text, and a MinHash
-signature looked up in an LSH index. A URL or text seen before is a duplicate
-and is dropped; a near-duplicate is kept (every outlet's copy is a mention)
+signature looked up in an LSH index. A text seen before is a duplicate and is
+dropped, and so is a URL seen before with the text it had; a URL seen before with
+a text never seen is a new version of its article (a ``revision``, under that
+article's id); a near-duplicate is kept (every outlet's copy is a mention)
 with ``copy_of`` naming the first article of its story, so corroboration can
 count independent reports rather than copies.
 
@@ -123,9 +125,10 @@ class IndexFormatError(RuntimeError):
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the index made of an article: ``new``, a ``copy`` of ``of``, or a ``duplicate`` of ``of``."""
+    """What the index made of an article: ``new``, a ``copy`` of ``of``, a ``duplicate`` of ``of``, or
+    a ``revision`` of ``of`` (the article under ``of``'s id)."""
 
-    kind: Literal["new", "copy", "duplicate"]
+    kind: Literal["new", "copy", "duplicate", "revision"]
     article: Article
     of: str | None = None
 
@@ -191,12 +194,16 @@ class DedupeIndex(Staged):
         gave before redirects), remembered so they are not fetched again.
         """
         urls = [canonical_url(url) for url in (article.url, *also_urls) if url]
-        for url in urls:
-            if (seen := self.known_url(url)) is not None:
-                return Verdict("duplicate", article, seen)
         digest = article.provenance.content_hash if article.provenance else None
         digest = digest or content_hash(article.text)
         seen = self.store.text_article(digest) or self._texts.get(digest)
+        for url in urls:
+            if (owner := self.known_url(url)) is not None:
+                if seen is not None:
+                    return Verdict("duplicate", article, owner)
+                self._texts.setdefault(digest, owner)
+                self.stage(lambda writer: writer.remember_text(digest, owner))
+                return Verdict("revision", article.model_copy(update={"id": owner, "copy_of": None}), owner)
         if seen is not None:
             self._remember(urls, seen)
             return Verdict("duplicate", article, seen)

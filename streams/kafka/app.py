@@ -29,11 +29,13 @@ from faust.exceptions import AlreadyConfiguredWarning
 from faust.types import StreamT, TopicT
 
 from agents.reduce import tables
+from agents.reduce.corrections import Corrections
 from agents.speed import freeze
 from schemas import Change
 from streams import handlers, topics
 from streams.config import Settings
 from streams.kafka.codec import MessageCodec
+from streams.kafka.correct import Correct, logged_corrections
 from streams.kafka.extraction import Extraction
 from streams.kafka.options import KafkaOptions
 from streams.kafka.reduce import Reduce
@@ -49,6 +51,7 @@ AGENTS: dict[Callable[..., Any], Callable[[EntenteApp, Stage], StageAgent]] = {
     handlers.extract_articles: Extract,
     handlers.route_event: Route,
     handlers.reduce_row: Reduce,
+    handlers.correction_rows: Correct,
 }
 """How this runtime runs each handler of :data:`streams.topology.STAGES`: the agent of its stage."""
 Agent = Callable[[StreamT[Any]], Awaitable[None]]
@@ -65,8 +68,12 @@ class EntenteApp:
         extract: Extraction,
         stats: RunStats,
     ) -> None:
+        self.bootstrap = bootstrap
         self.options = options
         self.settings = settings
+        self.corrections = Corrections()
+        """Every correction this worker knows of: those logged when it started, and those its
+        stages have read since (:mod:`streams.kafka.correct`); the reduce stage corrects events by them."""
         self.extract = extract
         self.stats = stats
         datadir = settings.home / "faust"  # Faust's own files, not in the current directory
@@ -156,6 +163,7 @@ class EntenteApp:
         worker, so it is frozen out of the cycle collector's reach (:func:`agents.speed.freeze`).
         """
         seek_uncommitted_to_start(self.app, {self.options.topic(stage.source) for stage in STAGES})
+        self.corrections = await logged_corrections(self.bootstrap, self.options.topic(topics.CORRECTIONS))
         await self.app.start()
         freeze()
 

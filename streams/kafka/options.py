@@ -106,6 +106,7 @@ class KafkaOptions(BaseSettings):
             spec(topics.CHANGES, self.changes_partitions),
             spec(topics.DLQ, self.dlq_partitions),
             spec(topics.DLQ_REPLAYED, 1),
+            spec(topics.CORRECTIONS, 1),
             *(
                 TopicSpec(self.changelog(table), self.partitions, compacted)
                 for table in (*tables.names(), FACTS)

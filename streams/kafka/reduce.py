@@ -22,11 +22,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from faust.types import EventT, StreamT
 
-from agents.reduce import tables
+from agents.reduce import keys, tables
 from agents.reduce.growth import Grown
-from agents.reduce.stored import encode_facts, encode_summary, regrown
+from agents.reduce.stored import encode_facts, encode_summary, new_facts, regrown
+from agents.reduce.tables import Held
 from schemas import Change, DeadLetter, Event
-from streams.handlers import NULL_VALUE, reduce_row, stamped, undecodable_event
+from streams.handlers import NULL_VALUE, correct_row, reduce_row, stamped, undecodable_event
+from streams.kafka.correct import RowCorrection
 from streams.kafka.stages import StageAgent, origin_of, received_at
 from streams.kafka.stored import facts_key, index, split_row
 from streams.topology import Stage
@@ -38,11 +40,17 @@ REDUCE_BATCH = 4000
 """Most records the reduce stage applies at once (Faust buffers 4096 records a stream)."""
 
 
-def carried(value: bytes | None) -> list[Event]:
-    """The events a record of ``events.by-row`` carries: a JSON array of them (or one event alone)."""
+Carried = Event | RowCorrection
+
+
+def carried(value: bytes | None) -> list[Carried]:
+    """What a record of ``events.by-row`` carries: a JSON array of events (or one event alone), or a
+    correction of the row (:mod:`streams.kafka.correct`)."""
     if value is None:
         raise ValueError(NULL_VALUE)
     payloads = orjson.loads(value)
+    if isinstance(payloads, dict) and "correction" in payloads:
+        return [RowCorrection.from_payload(payloads)]
     if not isinstance(payloads, list):
         payloads = [payloads]
     return [Event.from_payload(payload) for payload in payloads]
@@ -86,15 +94,17 @@ class RowBatch:
 
 @dataclass(frozen=True)
 class RowWrite:
-    """A row to write once its changes are acknowledged: its summary and its record of new facts
-    (encoded)."""
+    """A row to write once its changes are acknowledged: its summary (``None``: the row is removed)
+    and its record of new facts (encoded), after the records of facts ``dropped`` are removed (a
+    row a correction built again is written whole)."""
 
     row: bytes
     table: str
-    grown: Grown
-    summary: bytes
+    grown: Held | None
+    summary: bytes | None
     facts: dict[bytes, bytes]
     changes: list[Change]
+    dropped: tuple[bytes, ...] = ()
 
 
 @dataclass
@@ -166,20 +176,29 @@ class Reduce(StageAgent):
         held = None if table is None else table.get(row)
         if held is None:
             return RowBatch(row, records)
-        if self._fact_keys is None:
-            self._fact_keys = {key: set(keys) for key, keys in index(self.app.facts.keys()).items()}
-        facts = [self.app.facts[key] for key in self._fact_keys.get(row, ())]
+        facts = [self.app.facts[key] for key in self._keys_of(row)]
         return RowBatch(row, records, held=held, facts=facts)
 
     def _write(self, row: RowWrite, remember: bool) -> None:
         """Write a row's new facts, then its summary; remember the row unless partitions moved meanwhile."""
+        for key in row.dropped:
+            if key not in row.facts:
+                self.app.facts.pop(key, None)
         for key, value in row.facts.items():
             self.app.facts[key] = value
-        self.app.tables[row.table][row.row] = row.summary
+        if row.summary is None:
+            self.app.tables[row.table].pop(row.row, None)
+        else:
+            self.app.tables[row.table][row.row] = row.summary
         if remember:
-            self._rows[row.row] = row.grown
+            if row.grown is None:
+                self._rows.pop(row.row, None)
+            else:
+                self._rows[row.row] = row.grown  # type: ignore[assignment]
             if self._fact_keys is not None:
-                self._fact_keys.setdefault(row.row, set()).update(row.facts)
+                held = self._fact_keys.setdefault(row.row, set())
+                held.difference_update(row.dropped)
+                held.update(row.facts)
 
     def _reduce_rows(self, batches: list[RowBatch], out: Reduced) -> None:
         """Every row of a batch with its events applied, added to ``out``."""
@@ -195,8 +214,9 @@ class Reduce(StageAgent):
                     for record in batch.records
                 )
 
-    def _events_of(self, batch: RowBatch, out: Reduced) -> list[tuple[Event, EventT]]:
-        """The batch's events with their records; undecodable records become dead letters in ``out``."""
+    def _events_of(self, batch: RowBatch, out: Reduced) -> list[tuple[Carried, EventT]]:
+        """The batch's events and corrections with their records; undecodable records become dead
+        letters in ``out``."""
         events = []
         for record in batch.records:
             value = record.message.value
@@ -207,19 +227,57 @@ class Reduce(StageAgent):
                 out.dead.append((DeadLetter.of(origin_of(record), reason, value, self.stage.name), record))
         return events
 
-    def _reduce_row(self, batch: RowBatch, events: list[tuple[Event, EventT]], out: Reduced) -> None:
-        """Apply ``events`` to the batch's row; add the row and its changes to ``out`` if it changed."""
-        held = batch.grown
-        if held is None and batch.held is not None:
-            held = regrown(batch.table, batch.key, tables.get(batch.table).model, batch.held, batch.facts)
-        reduced = reduce_row(batch.table, batch.key, held, [event for event, _record in events])
-        if reduced is None:
+    def _reduce_row(self, batch: RowBatch, items: list[tuple[Carried, EventT]], out: Reduced) -> None:
+        """Apply ``items`` to the batch's row in order: events as the worker's corrections leave them,
+        corrections of the row (which build it again whole); add the row and its changes to ``out``
+        if it changed."""
+        table, key = batch.table, batch.key
+        first = batch.grown
+        if first is None and batch.held is not None:
+            first = regrown(table, key, tables.get(table).model, batch.held, batch.facts)
+        held: Held | None = first
+        changes: list[Change] = []
+        events: list[tuple[Event, EventT]] = []
+        taken: list[str] = []
+        whole = False
+
+        def grow() -> None:
+            nonlocal held
+            reduced = reduce_row(table, key, held, [event for event, _record in events])
+            if reduced is not None:
+                carriers = ((event, received_at(record), record.message.offset) for event, record in events)
+                changes.extend(stamped(reduced.changes, carriers))
+                held = reduced.row
+            events.clear()
+
+        for item, record in items:
+            if isinstance(item, Event):
+                live = self.app.corrections.event(item)
+                if live is not None and (table, key) in keys(live):  # not retracted, dropped or moved away
+                    events.append((live, record))
+                    taken.append(live.id)
+                continue
+            grow()
+            self.app.corrections.add(item.correction)
+            corrected = correct_row(table, key, held, item.correction, item.effect)
+            if corrected is not None:
+                stamp = {"ingested_at": received_at(record), "offsets": (record.message.offset,)}
+                changes.append(corrected.change.model_copy(update=stamp))
+                held, whole = corrected.row, True
+        grow()
+        if held is first:
             return
-        carriers = ((event, received_at(record), record.message.offset) for event, record in events)
-        changes = stamped(reduced.changes, carriers)
+        added = list(held.state.facts) if whole and held is not None else new_facts(first, held, taken)
         facts = {}
-        if reduced.facts:
-            value = encode_facts(reduced.facts)
+        if added:
+            value = encode_facts(added)
             facts[facts_key(batch.row, value)] = value
-        encoded = encode_summary(reduced.row.state)
-        out.rows.append(RowWrite(batch.row, batch.table, reduced.row, encoded, facts, changes))
+        dropped = tuple(self._keys_of(batch.row)) if whole else ()
+        summary = None if held is None else encode_summary(held.state)
+        out.rows.append(RowWrite(batch.row, table, held, summary, facts, changes, dropped))
+
+    def _keys_of(self, row: bytes) -> set[bytes]:
+        """The facts-table keys of ``row``'s records of facts."""
+        if self._fact_keys is None:
+            self._fact_keys = {key: set(keys) for key, keys in index(self.app.facts.keys()).items()}
+        return set(self._fact_keys.get(row, ()))

@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from faust.types import EventT, StreamT
 
 from schemas import DeadLetter
+from streams import handlers
 from streams.kafka.extraction import EventRecord, Extracted, Item, failed
 from streams.topology import Stage
 
@@ -41,6 +42,14 @@ def origin_of(event: EventT) -> str:
     """Where a record came from, as error lines name it: ``topic[partition]@offset``."""
     message = event.message
     return f"{message.topic}[{message.partition}]@{message.offset}"
+
+
+def is_revision(event: EventT) -> bool:
+    """Whether the record is a new version of an article, published with its events and revision
+    (:meth:`streams.runtime.kafka.KafkaRuntime.revise`)."""
+    headers = event.message.headers or ()
+    names = headers.keys() if isinstance(headers, Mapping) else [name for name, _value in headers]
+    return handlers.REVISION in names
 
 
 def received_at(event: EventT) -> dt.datetime:
@@ -109,6 +118,8 @@ class Extract(StageAgent):
                     result = await anext(results)
                     if isinstance(result, DeadLetter):
                         await self.dead_letter(result, record)
+                    elif is_revision(record):
+                        pass  # a new version of an article: its events came with its revision
                     else:
                         try:
                             await self._publish(result)
@@ -136,7 +147,7 @@ class Route(StageAgent):
             for record in records:
                 value, origin = record.message.value, origin_of(record)
                 try:
-                    routed = self.stage.handler(value, origin)
+                    routed = self.stage.handler(value, origin, self.app.corrections)
                 except Exception as exc:  # one bad record must never stop the agent
                     reason = f"route failed: {type(exc).__name__}: {exc}"
                     routed = DeadLetter.of(origin, reason, value, self.stage.name)

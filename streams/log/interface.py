@@ -211,7 +211,8 @@ class StoreWriter(StoreReader, AuditWriter, DedupeWriter, FeedWriter, Protocol):
         ...
 
     def index_article(self, article_id: str, offset: int) -> None:
-        """Record that ``articles.raw@offset`` holds the article ``article_id``."""
+        """Record that ``articles.raw@offset`` holds the article ``article_id`` (its latest version: a
+        revision points the id at its new version)."""
         ...
 
 

@@ -166,9 +166,7 @@ class MemoryWriter(AppendsOne, MemoryReader, MemorySideWrites):
         self.delete_facts(tbl, key)
 
     def index_article(self, article_id: str, offset: int) -> None:
-        """Record that ``articles.raw@offset`` holds the article ``article_id``."""
-        if article_id in self._data.articles:
-            raise KeyError(f"article {article_id} is indexed already")
+        """Record that ``articles.raw@offset`` holds the article ``article_id`` (its latest version)."""
         self._restore(self._data.articles, article_id)
         self._data.articles[article_id] = offset
 

@@ -443,5 +443,5 @@ class Writer(AppendsOne, Reader, sides.SideWrites):
         self.delete_facts(tbl, key)
 
     def index_article(self, article_id: str, offset: int) -> None:
-        """Record that ``articles.raw@offset`` holds the article ``article_id``."""
-        self._db.execute('INSERT INTO articles (id, "offset") VALUES (?, ?)', (article_id, offset))
+        """Record that ``articles.raw@offset`` holds the article ``article_id`` (its latest version)."""
+        self._db.execute('INSERT OR REPLACE INTO articles (id, "offset") VALUES (?, ?)', (article_id, offset))

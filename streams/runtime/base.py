@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 
 from agents.extract import Extractor
 from schemas import Article, Change, DeadLetter, Event
+from schemas.correction import Correction
 from schemas.state import Row
 from streams.audit_index import Audit
 from streams.config import Settings
@@ -36,6 +37,8 @@ class PublishResult:
     """What one :meth:`Runtime.publish_articles` call did with its items."""
 
     published: int = 0
+    revised: int = 0
+    """Articles published again with another text: new versions of articles published before."""
     duplicates: int = 0
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
@@ -72,6 +75,15 @@ class ChangeFeed(Protocol):
         ...
 
 
+class Refused(ValueError):
+    """A correction that cannot be made, with the one-line reason (unknown target, retracted...);
+    ``unknown`` when its target is not known."""
+
+    def __init__(self, reason: str, unknown: bool = False) -> None:
+        super().__init__(reason)
+        self.unknown = unknown
+
+
 class Runtime(Protocol):
     """The operations the CLI, the API and the conformance suite use, on either runtime."""
 
@@ -88,6 +100,12 @@ class Runtime(Protocol):
 
     def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
         """Put a rejection found before publishing (e.g. by ingest) on ``articles.dlq``."""
+        ...
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of an article published before: its events replace the
+        old version's (a revision on ``corrections``). The dead letter of an article the extractor
+        fails on, and nothing published, else ``None``."""
         ...
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
@@ -141,15 +159,28 @@ class Runtime(Protocol):
         ...
 
     def events(self) -> list[Event]:
-        """Every event, in log order."""
+        """Every live event, in log order, as the corrections leave it."""
         ...
 
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The events whose record was written to the log by ``when`` (ingestion time), in log order."""
+        """The events whose record was written to the log by ``when`` (ingestion time), in log order, as
+        the corrections logged by then leave them."""
         ...
 
     def articles(self) -> list[Article]:
         """Every published article, in log order."""
+        ...
+
+    def correct(self, correction: Correction) -> None:
+        """Log ``correction`` on ``corrections`` for the workers to apply, or raise :class:`Refused`."""
+        ...
+
+    def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
+        """Every correction in the order logged; with ``known_at``, those logged by then."""
+        ...
+
+    def logged_events(self) -> list[Event]:
+        """Every event as logged, before corrections, in log order (:meth:`events` are corrected)."""
         ...
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -46,8 +47,11 @@ from pydantic import ValidationError
 
 from agents.extract import Extractor, load_extractor
 from agents.reduce import keys, strongest, tables
+from agents.reduce.corrections import Corrections, refusal
 from agents.reduce.growth import Grown
+from agents.reduce.tables import Held
 from schemas import Article, Change, DeadLetter, Event
+from schemas.correction import Correction
 from schemas.state import Row
 from streams import handlers, topics
 from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
@@ -66,11 +70,11 @@ from streams.log import (
 )
 from streams.log.interface import LogStore, StoreReader
 from streams.log.tables import read_article
-from streams.records import decoded, start_position
+from streams.records import decoded, first_of_each, latest_versions, start_position
 from streams.runs import RunStats
-from streams.runtime.base import Headers, PublishResult, RawRecord, Status
-from streams.stored import read_grown, read_row, read_rows, write_step
-from streams.topology import STAGES, Stage, log_topic
+from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Status
+from streams.stored import read_grown, read_row, read_rows, write_row, write_step
+from streams.topology import REDUCE, STAGES, Stage, log_topic
 
 Reducer = Callable[[str, str, Grown | None, Sequence[Event]], Reduced | None]
 LIVE_EVENTS = "live-events"
@@ -82,6 +86,7 @@ there; the events before it are kept in the log but no longer count.
 EXTRACT_BATCH = 16
 REDUCE_BATCH = 500
 CHANGES_BATCH = 500
+CORRECT_BATCH = 100
 ROW_CACHE = 256
 """Most rows the reduce stage keeps grown in memory between batches."""
 
@@ -94,6 +99,11 @@ class Output:
     """The topic of the stage's rejections."""
     records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
     rows: dict[tuple[str, str], Reduced] = field(default_factory=dict)
+    replaced: dict[tuple[str, str], Held | None] = field(default_factory=dict)
+    """Rows a correction built again, written whole (``None``: removed)."""
+    expected: dict[tuple[str | None, str], int | None] = field(default_factory=dict)
+    """What the batch was made from: the committed position of each ``(group, topic)``, or the end
+    of ``topic`` for a group ``None``; the batch is dropped when the log moved on from it."""
     stats: RunStats = field(default_factory=lambda: RunStats(batches=1))
 
     def emit(self, topic: str, key: str | None, value: bytes) -> None:
@@ -128,7 +138,11 @@ class EmbeddedRuntime:
         self._reducer = reducer
         self._poll_interval = poll_interval
         self._grown: OrderedDict[tuple[str, str], tuple[int, Grown]] = OrderedDict()
-        self._batch = {handlers.extract_articles: extract_batch, handlers.reduce_row: reduce_batch}
+        self._batch = {
+            handlers.extract_articles: extract_batch,
+            handlers.reduce_row: reduce_batch,
+            handlers.correction_rows: CORRECT_BATCH,
+        }
 
     def close(self) -> None:
         """Close the log connection."""
@@ -147,8 +161,9 @@ class EmbeddedRuntime:
 
         Invalid items go to ``articles.dlq`` (stamped with the time received); an
         article whose id is already in the log, or earlier in ``items``, is a
-        duplicate and changes nothing. Validation happens before the write lock
-        is taken, so other writers wait only for the inserts.
+        duplicate and changes nothing, unless its text changed: then it is a new
+        version of the article (:meth:`revise`). Validation happens before the write
+        lock is taken, so other writers wait only for the inserts.
         """
         max_bytes = self.settings.max_article_bytes
         now = dt.datetime.now(dt.UTC)
@@ -156,17 +171,45 @@ class EmbeddedRuntime:
             (origin, handlers.decode_article(value, origin, max_bytes, now)) for origin, value in items
         ]
         result = PublishResult()
+        revised: list[tuple[str, Article]] = []
         with self.log.transaction() as writer:
             for origin, article in decoded:
                 if isinstance(article, DeadLetter):
                     result.dead_letters.append(_dead_letter(writer, article))
-                elif writer.article_offset(article.id) is not None:
-                    result.duplicates += 1
-                else:
+                elif writer.article_offset(article.id) is None:
                     offset = writer.append(topics.ARTICLES, article.id, article.dumps(), {"origin": origin})
                     writer.index_article(article.id, offset)
                     result.published += 1
+                elif handlers.new_version(read_article(writer, article.id), article):
+                    revised.append((origin, article))
+                else:
+                    result.duplicates += 1
+        for origin, article in revised:
+            dead = self.revise(origin, article)
+            if dead is None:
+                result.revised += 1
+            else:
+                result.dead_letters.append(dead)
         return result
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of one published before, with its events and the
+        revision (:func:`streams.handlers.revised`) that makes them the article's, in one
+        transaction: the extract stage leaves the record alone. An article the extractor fails on
+        is a dead letter (returned), and nothing else is published."""
+        made = handlers.revised(article, origin, self.extractor, getpass.getuser(), dt.datetime.now(dt.UTC))
+        if isinstance(made, DeadLetter):
+            self.publish_dead_letter(made)
+            return made
+        article, events, correction = made
+        with self.log.transaction() as writer:
+            headers = {"origin": origin, handlers.REVISION: correction.id}
+            writer.index_article(
+                article.id, writer.append(topics.ARTICLES, article.id, article.dumps(), headers)
+            )
+            writer.extend(topics.EVENTS, [(event.article_id, event.dumps()) for event in events], headers)
+            writer.append(topics.CORRECTIONS, article.id, correction.dumps())
+        return None
 
     def publish_dead_letter(self, dead_letter: DeadLetter) -> None:
         """Put a rejection found before publishing on ``articles.dlq``."""
@@ -217,6 +260,13 @@ class EmbeddedRuntime:
                 on_batch(total)
         return total
 
+    def run_stage(self, stage: Stage) -> RunStats:
+        """Run ``stage`` alone until it has no input left (e.g. to apply a correction at once)."""
+        total = RunStats()
+        while _lag(self.log, stage):
+            total += self._step(stage)
+        return total
+
     def run_once(self) -> RunStats:
         """Process at most one batch of every stage, in topology order."""
         total = RunStats()
@@ -250,14 +300,19 @@ class EmbeddedRuntime:
             return RunStats()
         output = TRANSFORMS[stage.handler](self, stage, batch)
         with self.log.transaction() as writer:
-            if writer.committed(stage.name, source) != start:
-                return RunStats()  # another worker committed this batch first
+            if writer.committed(stage.name, source) != start or _moved(writer, output.expected):
+                return RunStats()  # another worker committed this batch first, or what it read changed
             for topic, items in output.records.items():
                 writer.extend(topic, items)
             versions = {}
             for (table, key), row in output.rows.items():
                 write_step(writer, table, key, row.row.state, row.facts)
                 versions[(table, key)] = writer.facts_version(table, key)
+            for (table, key), held in output.replaced.items():
+                if held is None:
+                    writer.delete_state(table, key)
+                else:
+                    write_row(writer, table, key, held.state)
             writer.commit_offset(stage.name, source, batch[-1].offset + 1)
         for name, row in output.rows.items():
             self._remember(name, versions[name], row.row)
@@ -291,6 +346,8 @@ class EmbeddedRuntime:
     def _extract(self, stage: Stage, batch: list[Record]) -> Output:
         """``articles.raw`` → ``events`` (keyed by article id), rejections → ``articles.dlq``."""
         out = Output(stage.dead_letters)
+        out.stats.articles += sum(handlers.REVISION in record.headers for record in batch)
+        batch = [record for record in batch if handlers.REVISION not in record.headers]  # extracted already
         results = stage.handler(
             [(record.value, record.origin, record.timestamp) for record in batch],
             self.extractor,
@@ -315,14 +372,18 @@ class EmbeddedRuntime:
         table and key), so ``state.changes`` does not depend on how the log was batched.
         """
         out = Output(stage.dead_letters)
+        out.expected[(None, topics.CORRECTIONS)] = self.log.end(topics.CORRECTIONS)
+        live = Corrections(self.corrections())
         groups: dict[tuple[str, str], list[tuple[Event, Record]]] = {}
         for record in batch:
             out.stats.reduced += 1
             try:
-                event = Event.loads(record.value)
+                logged = Event.loads(record.value)
             except (orjson.JSONDecodeError, ValidationError) as exc:
                 out.dead_letter(_unreducible(record, handlers.undecodable_event(exc)))
                 continue
+            if (event := live.event(logged)) is None:
+                continue  # retracted or dropped: see agents.reduce.corrections
             for row in keys(event):
                 groups.setdefault(row, []).append((event, record))
         failed: set[int] = set()
@@ -347,6 +408,65 @@ class EmbeddedRuntime:
         out.stats.changes += len(changes)
         return out
 
+    def _correct(self, stage: Stage, batch: list[Record]) -> Output:
+        """``corrections`` → the rows each correction concerns, built again, and ``state.changes``.
+
+        The batch is made from the rows as the reduce stage left them (it is dropped if that stage
+        moves on meanwhile), each correction after those logged before it.
+        """
+        out = Output(stage.dead_letters)
+        reduce_source = log_topic(REDUCE.source)
+        out.expected[(REDUCE.name, reduce_source)] = self.log.committed(REDUCE.name, reduce_source)
+        held = Corrections(
+            Correction.loads(record.value) for record in self.log.read(topics.CORRECTIONS, 0, batch[0].offset)
+        )
+        logged = self.logged_events()
+        for record in batch:
+            taken = stage.handler(record.value, record.origin, held, logged)
+            if isinstance(taken, DeadLetter):
+                out.dead_letter(taken.model_copy(update={"received_at": record.timestamp}))
+                continue
+            correction, effect = taken
+            for table, key in effect.rows:
+                row = out.replaced[(table, key)] if (table, key) in out.replaced else self._held(table, key)
+                corrected = handlers.correct_row(table, key, row, correction, effect)
+                if corrected is None:
+                    continue
+                out.replaced[(table, key)] = corrected.row
+                change = corrected.change.model_copy(
+                    update={"ingested_at": record.timestamp, "offsets": (record.offset,)}
+                )
+                out.emit(topics.CHANGES, f"{table}:{key}", change.dumps())
+                out.stats.changes += 1
+        return out
+
+    # -- corrections --------------------------------------------------------------
+
+    def correct(self, correction: Correction) -> None:
+        """Log ``correction`` on ``corrections``, or raise :class:`~streams.runtime.base.Refused` saying
+        why it cannot be (see :func:`agents.reduce.corrections.refusal`); the worker applies it."""
+        with self.log.transaction() as writer:
+            known = Corrections(Correction.loads(record.value) for record in writer.read(topics.CORRECTIONS))
+            found = writer.article_offset(correction.target) is not None
+            events = [] if correction.kind == "retraction" else self.logged_events()
+            if (refused := refusal(correction, known, found, events)) is not None:
+                raise Refused(refused.reason, unknown=refused.unknown)
+            writer.append(topics.CORRECTIONS, correction.target, correction.dumps())
+
+    def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
+        """Every correction, in log order; with ``known_at``, those logged by then."""
+        limit = None if known_at is None else record_ms(known_at)
+        return [
+            correction
+            for record, correction in decoded(self.log.read(topics.CORRECTIONS), Correction)
+            if limit is None or record.ts <= limit
+        ]
+
+    def logged_events(self) -> list[Event]:
+        """Every live event as logged, before corrections, in log order, each id once (a new version
+        of an article logs again the events it shares with the old one)."""
+        return first_of_each(event for _record, event in decoded(self.event_records(), Event))
+
     # -- reading ------------------------------------------------------------------
 
     def state(self, table: str) -> list[Row]:
@@ -355,17 +475,19 @@ class EmbeddedRuntime:
         return read_rows(self.log, table)
 
     def events(self) -> list[Event]:
-        """Every live event, in log order."""
-        return [event for _record, event in decoded(self.event_records(), Event)]
+        """Every live event, in log order, as the corrections leave it."""
+        return Corrections(self.corrections()).events(self.logged_events())
 
     def event_records(self) -> list[Record]:
         """The ``events`` records of the live events (see :data:`LIVE_EVENTS`), in log order."""
         return self.log.read(topics.EVENTS, self.log.committed(LIVE_EVENTS, topics.EVENTS) or 0)
 
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The live events whose record was written to the log by ``when`` (ingestion time; naive: UTC)."""
+        """The live events whose record was written to the log by ``when`` (ingestion time; naive: UTC),
+        as the corrections logged by then leave them."""
         limit = record_ms(when)
-        return [event for record, event in decoded(self.event_records(), Event) if record.ts <= limit]
+        logged = [event for record, event in decoded(self.event_records(), Event) if record.ts <= limit]
+        return Corrections(self.corrections(when)).events(logged)
 
     def row(self, table: str, key: str) -> Row | None:
         """One stored state row, or ``None``."""
@@ -376,8 +498,10 @@ class EmbeddedRuntime:
         return read_article(self.log, article_id)
 
     def articles(self) -> list[Article]:
-        """Every published article, in log order."""
-        return [article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)]
+        """Every published article, in log order, each id once, as its latest version."""
+        return latest_versions(
+            article for _record, article in decoded(self.log.read(topics.ARTICLES), Article)
+        )
 
     def articles_by_id(self, ids: Collection[str]) -> dict[str, Article]:
         """The published articles among ``ids``, each read through the log's index of article ids."""
@@ -453,6 +577,7 @@ Transform = Callable[[EmbeddedRuntime, Stage, list[Record]], Output]
 TRANSFORMS: dict[Callable[..., object], Transform] = {
     handlers.extract_articles: EmbeddedRuntime._extract,
     handlers.reduce_row: EmbeddedRuntime._reduce,
+    handlers.correction_rows: EmbeddedRuntime._correct,
 }
 """How this runtime runs each handler of :data:`streams.topology.STAGES` over a batch of the log."""
 
@@ -497,6 +622,14 @@ def stage_lag(log: StoreReader) -> dict[str, int]:
 def _lag(log: StoreReader, stage: Stage) -> int:
     source = log_topic(stage.source)
     return log.end(source) - (log.committed(stage.name, source) or 0)
+
+
+def _moved(log: StoreReader, expected: dict[tuple[str | None, str], int | None]) -> bool:
+    """Whether a position or end of :attr:`Output.expected` is no longer the one read."""
+    return any(
+        (log.end(topic) if group is None else log.committed(group, topic)) != position
+        for (group, topic), position in expected.items()
+    )
 
 
 def _dead_letter(writer: Writer, dead: DeadLetter) -> DeadLetter:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import getpass
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Iterator
@@ -28,9 +29,10 @@ from aiokafka.structs import ConsumerRecord
 
 from agents.extract import Extractor, load_extractor
 from agents.reduce import strongest, tables
+from agents.reduce.corrections import Corrections, refusal
 from agents.reduce.rows import key_of
 from agents.reduce.stored import assemble
-from schemas import Article, Change, DeadLetter, Event
+from schemas import Article, Change, Correction, DeadLetter, Event
 from schemas.base import Message
 from schemas.state import Row
 from streams import handlers, topics
@@ -44,9 +46,9 @@ from streams.kafka.feed import KafkaChangeFeed, change_feed
 from streams.kafka.options import KafkaOptions
 from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
-from streams.records import decoded
+from streams.records import decoded, first_of_each, latest_versions
 from streams.runs import RunStats, WorkerCrashed
-from streams.runtime.base import Headers, PublishResult, RawRecord, Status
+from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Status
 from streams.runtime.mirror import mirrored
 from streams.topology import STAGES
 
@@ -54,7 +56,6 @@ CRASH_POLL_S = 0.5
 logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=Message)
 T = TypeVar("T")
-E = TypeVar("E", Article, Event)
 
 
 def _blocking(coro: Coroutine[Any, Any, T]) -> T:
@@ -70,17 +71,6 @@ def _blocking(coro: Coroutine[Any, Any, T]) -> T:
 def _decoded(records: Iterable[ConsumerRecord], model: type[M]) -> list[tuple[ConsumerRecord, M]]:
     """Records that decode as ``model``, in log order (timestamp, then partition and offset)."""
     return decoded(sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset)), model)
-
-
-def _first_of_each(items: Iterable[E]) -> list[E]:
-    """``items`` in order, without the repeats of an id already seen."""
-    seen: set[str] = set()
-    out = []
-    for item in items:
-        if item.id not in seen:
-            seen.add(item.id)
-            out.append(item)
-    return out
 
 
 class KafkaRuntime:
@@ -171,6 +161,35 @@ class KafkaRuntime:
         await self.ensure_topics()
         async with self._producer() as producer:
             await self._send_dead_letter(producer, dead_letter)
+
+    def revise(self, origin: str, article: Article) -> DeadLetter | None:
+        """Publish ``article``, a new version of one published before: its events to ``events``, the
+        article to ``articles.raw``, then the revision (:func:`streams.handlers.revised`) that makes
+        them the article's; the extract stage publishes no events of that record. An article the
+        extractor fails on is a dead letter (returned)."""
+        made = handlers.revised(article, origin, self.extractor, getpass.getuser(), dt.datetime.now(dt.UTC))
+        if isinstance(made, DeadLetter):
+            self.publish_dead_letter(made)
+            return made
+        article, events, correction = made
+        headers = [(ORIGIN, origin.encode()), (handlers.REVISION, correction.id.encode())]
+        _blocking(self._send_version(article, events, headers, correction))
+        return None
+
+    async def _send_version(
+        self, article: Article, events: list[Event], headers: Headers, correction: Correction
+    ) -> None:
+        """Send a new version's events, then the article, then its revision, each once the last is in."""
+        await self.ensure_topics()
+        key = article.id.encode()
+        async with self._producer() as producer:
+            for event in events:
+                await producer.send(self.topic(topics.EVENTS), event.dumps(), key=key)
+            await producer.flush()
+            await producer.send_and_wait(
+                self.topic(topics.ARTICLES), article.dumps(), key=key, headers=list(headers)
+            )
+            await producer.send_and_wait(self.topic(topics.CORRECTIONS), correction.dumps(), key=key)
 
     def publish_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: Headers = ()) -> None:
         """Send one record to ``topic`` as it is; see :meth:`apublish_records`."""
@@ -356,25 +375,50 @@ class KafkaRuntime:
         row = self.row(table, key)
         return None if row is None else paginate(strongest(row, limit), limit)
 
+    def logged_events(self) -> list[Event]:
+        """Every event as logged, in log order, each id once (a redelivered article extracts the same
+        events)."""
+        return first_of_each(event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event))
+
     def events(self) -> list[Event]:
-        """Every event, in log order, each id once (a redelivered article extracts the same events)."""
-        return _first_of_each(
-            event for _record, event in _decoded(_blocking(self.read(topics.EVENTS)), Event)
-        )
+        """Every live event, in log order, each id once, as the corrections leave it."""
+        return Corrections(self.corrections()).events(self.logged_events())
 
     def events_known_at(self, when: dt.datetime) -> list[Event]:
-        """The events whose record the ``events`` topic holds by ``when``, in log order, each id once.
+        """The events whose record the ``events`` topic holds by ``when``, in log order, each id once,
+        as the corrections logged by then leave them.
 
         A record's time is its timestamp (ms since the epoch, UTC); a naive ``when`` is taken as UTC.
         """
         limit = record_ms(when)
         decoded = _decoded(_blocking(self.read(topics.EVENTS)), Event)
-        return _first_of_each(event for record, event in decoded if record.timestamp <= limit)
+        logged = first_of_each(event for record, event in decoded if record.timestamp <= limit)
+        return Corrections(self.corrections(when)).events(logged)
+
+    def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
+        """Every correction in the order logged (one partition); with ``known_at``, those logged by then."""
+        limit = None if known_at is None else record_ms(known_at)
+        decoded = _decoded(_blocking(self.read(topics.CORRECTIONS)), Correction)
+        return [correction for record, correction in decoded if limit is None or record.timestamp <= limit]
+
+    def correct(self, correction: Correction) -> None:
+        """Send ``correction`` to ``corrections`` for the workers to apply, or raise
+        :class:`~streams.runtime.base.Refused` saying why it cannot be made.
+
+        Checked against the topics as read here: two corrections of one target made at once by two
+        clients are both logged, and the later one's effect is the one that holds.
+        """
+        known = Corrections(self.corrections())
+        found = correction.kind == "retraction" and self.article(correction.target) is not None
+        events = [] if correction.kind == "retraction" else self.logged_events()
+        if (refused := refusal(correction, known, found, events)) is not None:
+            raise Refused(refused.reason, unknown=refused.unknown)
+        self.publish_raw(topics.CORRECTIONS, correction.target.encode(), correction.dumps())
 
     def articles(self) -> list[Article]:
-        """Every published article, in log order, each id once."""
+        """Every published article, in log order, each id once, as its latest version."""
         decoded = _decoded(_blocking(self.read(topics.ARTICLES)), Article)
-        return _first_of_each(article for _record, article in decoded)
+        return latest_versions(article for _record, article in decoded)
 
     def changes(self, after: int | None = None) -> list[tuple[int, Change]]:
         """``(offset, change)`` of every change after offset ``after`` (all when ``None``).

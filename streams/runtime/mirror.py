@@ -26,7 +26,7 @@ from aiokafka.structs import ConsumerRecord
 
 from agents.reduce import tables
 from agents.reduce.stored import assemble
-from schemas import Article, Change, DeadLetter, Event
+from schemas import Article, Change, Correction, DeadLetter, Event
 from schemas.base import Message
 from streams import topics
 from streams.kafka.admin import partitions_of, reader
@@ -43,6 +43,7 @@ MODELS: dict[str, type[Message]] = {
     topics.EVENTS: Event,
     topics.CHANGES: Change,
     topics.DLQ: DeadLetter,
+    topics.CORRECTIONS: Correction,
 }
 
 

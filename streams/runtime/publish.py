@@ -3,7 +3,9 @@
 Every ingestion path (files, standard input, ``POST /articles``, on either runtime) goes through
 :func:`ingest_items`, which checks each article against the data directory's near-duplicate
 index (:class:`~streams.ingest.dedupe.DedupeIndex`) as the feeds do: a URL or text seen before
-is a duplicate and is dropped, a near-duplicate is published as a mention of the first copy.
+is a duplicate and is dropped, a near-duplicate is published as a mention of the first copy, and
+a URL seen before with a new text is a new version of its article
+(:meth:`~streams.runtime.base.Runtime.revise`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from schemas import Article, DeadLetter
 from streams import handlers
 from streams.ingest import Item
-from streams.ingest.dedupe import DedupeIndex
+from streams.ingest.dedupe import DedupeIndex, Verdict
 from streams.runtime.base import Runtime
 
 BATCH = 500
@@ -76,7 +78,7 @@ def publish_items(
 
     def flush() -> None:
         result = runtime.publish_articles(batch)
-        summary.published += result.published
+        summary.published += result.published + result.revised
         summary.duplicates += result.duplicates
         summary.rejected.extend(result.dead_letters)
         batch.clear()
@@ -87,6 +89,10 @@ def publish_items(
         summary.read += 1
         if index is not None and isinstance(item, Article):
             item = admitted(runtime, index, origin, item, summary)
+        if isinstance(item, Verdict):  # a new version of an article, published after those before it
+            flush()
+            item = runtime.revise(origin, item.article)
+            summary.published += item is None
         if isinstance(item, DeadLetter):
             runtime.publish_dead_letter(item)
             summary.rejected.append(item)
@@ -103,9 +109,10 @@ def publish_items(
 
 def admitted(
     runtime: Runtime, index: DedupeIndex, origin: str, article: Article, summary: IngestSummary
-) -> Article | DeadLetter | None:
+) -> Article | DeadLetter | Verdict | None:
     """``article`` as it is to be published (``copy_of`` set on a copy), the dead letter the runtime
-    would make of it, or ``None`` for a duplicate; counted in ``summary``.
+    would make of it, the verdict of a new version of an article, or ``None`` for a duplicate;
+    counted in ``summary``.
 
     The runtime's check comes first, so the index never remembers an article that is not published.
     """
@@ -119,5 +126,7 @@ def admitted(
     if verdict.kind == "duplicate":
         summary.duplicates += 1
         return None
+    if verdict.kind == "revision":
+        return verdict
     summary.copies += verdict.kind == "copy"
     return verdict.article

@@ -54,7 +54,8 @@ def test_posts_whose_urls_differ_only_by_tracking_parameters_are_one_source(tmp_
         again = first | {"id": "depot-2", "url": f"{URL}&utm_source=social&utm_medium=post"}
         assert posted(client, [again])["duplicates"] == 1
         retold = first | {"id": "depot-3", "text": RETOLD, "url": f"https://WIRE.example:443{PATH}#top"}
-        assert posted(client, [retold])["duplicates"] == 1
+        assert posted(client, [retold])["published"] == 1  # a new version of depot-1, under its id
+        assert client.get("/articles/depot-1").json()["text"] == RETOLD
         row = wait_for(
             lambda: (found := client.get("/alliances/IRN/ISR")).status_code == 200 and found.json()
         )

@@ -53,6 +53,8 @@ def test_openapi_covers_every_endpoint_and_every_reference_resolves() -> None:
         "/events/stream",
         "/articles",
         "/articles/{id}",
+        "/articles/{id}/retraction",
+        "/events/{id}/override",
         "/changes",
         "/health",
         "/metrics",
@@ -61,11 +63,11 @@ def test_openapi_covers_every_endpoint_and_every_reference_resolves() -> None:
     assert all(resolves(document, pointer) for pointer in refs(document))
 
 
-def test_asyncapi_describes_the_four_topics_with_their_message_schemas() -> None:
+def test_asyncapi_describes_the_topics_with_their_message_schemas() -> None:
     document = yaml.safe_load(rendered()["asyncapi.yaml"])
     assert document["asyncapi"] == "3.0.0"
     assert {channel["address"] for channel in document["channels"].values()} == set(topics.ALL)
     schemas = document["components"]["schemas"]
-    assert {"Article", "Event", "Change", "DeadLetter"} <= set(schemas)
+    assert {"Article", "Event", "Change", "DeadLetter", "Correction"} <= set(schemas)
     assert schemas["Event"]["properties"]["type"] == {"$ref": "#/components/schemas/PloverType"}
     assert all(resolves(document, pointer) for pointer in refs(document))

@@ -253,7 +253,10 @@ async def test_one_row_one_article_and_the_status_agree_with_the_whole_tables_an
     assert await asyncio.to_thread(runtime.article, "no-such-article") is None
     status = await runtime.status()
     assert status == Status(await runtime.counts(), await runtime.lag())
-    assert status.lag == {"extract": 0, "route": 0, "reduce": 0} and status.topics[topics.ARTICLES] == 5
+    assert (
+        status.lag == {"extract": 0, "route": 0, "correct": 0, "reduce": 0}
+        and status.topics[topics.ARTICLES] == 5
+    )
 
 
 async def test_the_mirror_holds_the_topics_and_tables_of_the_runtime(runtime: Runtime) -> None:
@@ -278,7 +281,7 @@ async def test_a_group_subscriber_resumes_after_its_last_change_and_no_stage_lag
     await asyncio.to_thread(runtime.publish_articles, seed_items())
     await asyncio.to_thread(runtime.run_until_idle)
     everything = await asyncio.to_thread(runtime.changes)
-    assert await runtime.lag() == {"extract": 0, "route": 0, "reduce": 0}
+    assert await runtime.lag() == {"extract": 0, "route": 0, "correct": 0, "reduce": 0}
     counts = await runtime.counts()
     assert (counts[topics.ARTICLES], counts[topics.CHANGES]) == (5, len(everything))
 

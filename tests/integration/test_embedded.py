@@ -96,7 +96,7 @@ def test_every_committed_offset_reaches_the_end_of_its_topic(runtime: EmbeddedRu
 
 
 def test_a_republished_article_is_a_duplicate_and_changes_nothing(runtime: EmbeddedRuntime) -> None:
-    first = runtime.publish_articles([("a.jsonl:1", article("a1", "USA AID UKR"))])
+    first = runtime.publish_articles([("a.jsonl:1", article("a1", "USA AID UKR", "RUS ASSAULT UKR"))])
     runtime.run_until_idle()
     before = (runtime.events(), runtime.state("alliances"), runtime.changes())
 

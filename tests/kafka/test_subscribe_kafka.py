@@ -85,7 +85,7 @@ def test_subscribe_prints_changes_as_a_worker_makes_them_and_a_group_resumes_wit
     home.cli("ingest", str(second))
     wait_until(lambda: idle(home, len(lines)), "the worker to process the other articles")
     status = home.json("status")
-    assert status["lag"] == {"extract": 0, "route": 0, "reduce": 0}
+    assert status["lag"] == {"extract": 0, "route": 0, "correct": 0, "reduce": 0}
     assert status["topics"][topics.EVENTS] > 0 and status["topics"][topics.DLQ] == 0
     total = status["topics"][topics.CHANGES]
     assert total > produced

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from schemas import Article, Change, DeadLetter, Event, Evidence
+from schemas import Article, Change, Correction, DeadLetter, Event, Evidence
 from schemas.export import MODELS, SCHEMA_DIR, rendered
 from schemas.upcast import _REGISTRY, upcast, upcaster
 
@@ -101,7 +101,8 @@ def test_a_change_of_schema_version_1_loads_with_the_headlines_of_its_views() ->
     zone |= {"hostilities": [{"source": "SYR", "target": "TUR", "type": "ASSAULT", "count": 1}]}
     old = {"schema_version": 1, "id": "c", "key": "RUS|TUR", "event_ids": ["e"]}
     alliance = Change.loads(orjson.dumps(old | {"table": "alliances", "before": None, "after": pair}))
-    assert alliance.schema_version == 2 and alliance.before is None and alliance.after is not None
+    assert alliance.schema_version == 3 and alliance.before is None and alliance.after is not None
+    assert (alliance.cause, alliance.reason) == ("event", None)
     assert (alliance.after.stance, alliance.after.score, alliance.after.events) == ("tense", -3.5, 4)
     assert alliance.after.actors == ("RUS", "TUR") and alliance.after.last == dt.date(2018, 1, 2)
     changed = Change.loads(
@@ -110,3 +111,30 @@ def test_a_change_of_schema_version_1_loads_with_the_headlines_of_its_views() ->
     assert changed.before == changed.after
     assert changed.after is not None and changed.after.status == "contested"
     assert changed.after.actors == ("RUS", "SYR", "TUR")
+
+
+def test_a_change_of_schema_version_2_loads_as_an_event_s_change() -> None:
+    old = {"schema_version": 2, "id": "c", "table": "alliances", "key": "RUS|TUR", "event_ids": ["e"]}
+    change = Change.loads(orjson.dumps(old))
+    assert (change.schema_version, change.cause, change.reason) == (3, "event", None)
+
+
+def test_a_correction_says_who_when_why_and_what() -> None:
+    at = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    retraction = Correction.made("retraction", "a-1", by="ana", reason="a hoax", at=at)
+    assert Correction.loads(retraction.dumps()) == retraction
+    override = Correction.made(
+        "override", "e-1", by="ana", reason="misread", at=at, fields={"type": "ASSAULT"}
+    )
+    assert override.id != retraction.id and override.set == {"type": "ASSAULT"}
+    for bad, match in (
+        ({"reason": "  "}, "reason"),
+        ({"by": ""}, "by"),
+        ({"fields": {"evidence": "x"}}, "cannot set 'evidence'"),
+        ({"drop": True}, "neither drops"),
+    ):
+        kwargs = {"by": "ana", "reason": "why", "at": at} | bad
+        with pytest.raises(ValidationError, match=match):
+            Correction.made("retraction", "a-1", **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="one of the two"):
+        Correction.made("override", "e-1", by="ana", reason="why", at=at)

@@ -72,8 +72,11 @@ def test_an_edited_copy_is_similar_and_other_stories_are_not() -> None:
 def test_each_url_and_each_text_is_admitted_once(index: DedupeIndex) -> None:
     first = index.admit(article(TEXTS[0], "https://a.example/story"))
     assert first.kind == "new"
-    again = index.admit(article(TEXTS[1], "https://a.example/story?utm_source=feed"))
+    again = index.admit(article(TEXTS[0], "https://a.example/story?utm_source=feed"))
     assert (again.kind, again.of) == ("duplicate", first.article.id)
+    revised = index.admit(article(TEXTS[1], "https://a.example/story#top"))
+    assert (revised.kind, revised.of, revised.article.id) == ("revision", first.article.id, first.article.id)
+    assert index.admit(article(TEXTS[1], "https://a.example/story")).kind == "duplicate"
     same_text = index.admit(article(TEXTS[0].replace("\n", "  \n"), "https://b.example/mirror"))
     assert (same_text.kind, same_text.of) == ("duplicate", first.article.id)
     assert index.known_url("https://b.example/mirror") == first.article.id
