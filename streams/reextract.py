@@ -29,7 +29,7 @@ import datetime as dt
 import getpass
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,9 +94,15 @@ def projection_dir(data_dir: Path, label: str) -> Path:
     return data_dir / PROJECTIONS / label
 
 
-def project(runtime: Runtime, label: str, extractor: Extractor | None = None) -> Projection:
+def project(
+    runtime: Runtime,
+    label: str,
+    extractor: Extractor | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> Projection:
     """Extract every article again (with ``extractor``, default the runtime's) and store the fold of it,
     the events as the corrections leave them (a retracted article's are none, an override holds).
+    ``on_batch`` is told the articles extracted so far and their number after each batch.
 
     The articles, events and rows come from either runtime; the projection is kept under its
     data directory either way.
@@ -118,6 +124,8 @@ def project(runtime: Runtime, label: str, extractor: Extractor | None = None) ->
                 events.update((event.id, event) for event in result)
             else:
                 dead += 1
+        if on_batch is not None:
+            on_batch(start + len(batch), len(articles))
     corrections = Corrections(item for item in runtime.corrections() if item.kind != "revision")
     events = {
         event.id: event for event in corrections.events(events.values())

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from rich.text import Text
 from agents.reduce import ALLIANCES, ZONES
 from schemas.ids import pair_key
 from streams.cli import main
-from streams.cli.context import print_json, reader_for, replacing, runtime_for
+from streams.cli.context import print_json, progress, reader_for, replacing, runtime_for
 from streams.cli.options import TableChoice, broker_option, data_dir_option, json_option
 from streams.cli.query import as_of_option
 from streams.cli.render import console, plain, stance_text
@@ -162,7 +163,11 @@ def reextract(label: str, promote: bool, data_dir: Path, broker: str, as_json: b
         click.echo(f"not promoted: {refusal}", err=True)
         sys.exit(1)
     try:
-        projection = side.project(runtime, label)
+        with progress() as bar:
+            task = bar.add_task("re-extracting", total=None)
+            projection = side.project(
+                runtime, label, on_batch=lambda done, total: bar.update(task, completed=done, total=total)
+            )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--version") from exc
     report = side.diff(projection)
@@ -295,22 +300,27 @@ def export(kind: str, fmt: str, output: Path | None, data_dir: Path, broker: str
         raise click.BadParameter(f"{kind} export as {', '.join(formats(kind))}", param_hint="--format")
     runtime = reader_for(data_dir, broker)
     binary = fmt in BINARY_FORMATS
-    try:
-        if output is None:
-            if binary:
-                out = click.get_binary_stream("stdout")
-                write_binary(runtime, kind, fmt, out)
-            else:
-                out = click.get_text_stream("stdout")
-                write(runtime, kind, fmt, out)
-            out.flush()
-            return
-        with replacing(output) as raw:
-            if binary:
-                count = write_binary(runtime, kind, fmt, raw)
-            else:
-                with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-                    count = write(runtime, kind, fmt, text)
-    except ParquetUnavailable as error:
-        raise click.ClickException(str(error)) from None
+    with progress() as bar:
+
+        def track(items: list[Any]) -> Iterable[Any]:
+            return bar.track(items, description=f"exporting {kind}")
+
+        try:
+            if output is None:
+                if binary:
+                    out = click.get_binary_stream("stdout")
+                    write_binary(runtime, kind, fmt, out, track)
+                else:
+                    out = click.get_text_stream("stdout")
+                    write(runtime, kind, fmt, out, track)
+                out.flush()
+                return
+            with replacing(output) as raw:
+                if binary:
+                    count = write_binary(runtime, kind, fmt, raw, track)
+                else:
+                    with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+                        count = write(runtime, kind, fmt, text, track)
+        except ParquetUnavailable as error:
+            raise click.ClickException(str(error)) from None
     click.echo(f"{count} {kind} written to {output}", err=True)

@@ -8,6 +8,7 @@ object in a cell, a list's values joined by ``;`` in CSV and a list in Parquet.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import IO, Any, NamedTuple
 
 from agents import reduce
@@ -18,6 +19,9 @@ from streams.export import acled, gdelt, parquet
 from streams.export.cells import flat_columns, flat_types, flatten, write_csv, write_jsonl, write_tsv
 from streams.export.coverage import Coverage
 from streams.runtime.base import Runtime
+
+Track = Callable[[list[Any]], Iterable[Any]]
+"""How an export reads the events or rows it writes: as they are (``iter``), or through a progress bar."""
 
 EVENTS = "events"
 EVENT_FORMATS = ("jsonl", "csv", "gdelt", "acled", "parquet")
@@ -83,9 +87,9 @@ def _check(kind: str, fmt: str, binary: bool) -> None:
         raise ValueError(f"{fmt!r} is written to a {'binary' if fmt in BINARY_FORMATS else 'text'} stream")
 
 
-def _coverage(runtime: Runtime) -> Coverage:
-    """The live events with their incidents, articles and knowledge base."""
-    return Coverage(runtime.events(), runtime.articles())
+def _coverage(runtime: Runtime, track: Track) -> Coverage:
+    """The live events (read through ``track``) with their incidents, articles and knowledge base."""
+    return Coverage(track(runtime.events()), runtime.articles())
 
 
 class Flat(NamedTuple):
@@ -105,34 +109,36 @@ EVENT_TYPES = {
 }
 
 
-def flat(runtime: Runtime, kind: str) -> Flat:
+def flat(runtime: Runtime, kind: str, track: Track = iter) -> Flat:
     """The live ``kind`` as flat rows: the events' columns, or a table's rows flattened
     (:func:`cells.flatten`; a mapping's entries as many columns as the rows hold names)."""
     if kind == EVENTS:
-        return Flat(list(EVENT_COLUMNS), list(map(event_row, runtime.events())), EVENT_TYPES)
-    rows = [flatten(row, HIDDEN) for row in runtime.state(kind)]
+        return Flat(list(EVENT_COLUMNS), list(map(event_row, track(runtime.events()))), EVENT_TYPES)
+    rows = [flatten(row, HIDDEN) for row in track(runtime.state(kind))]
     types = flat_types(tables.get(kind).model, HIDDEN)
     return Flat(flat_columns(types, rows), rows, types)
 
 
-def export(runtime: Runtime, kind: str, fmt: str, out: IO[str]) -> int:
+def export(runtime: Runtime, kind: str, fmt: str, out: IO[str], track: Track = iter) -> int:
     """Write the live ``kind`` (events, or a state table: alliances, zones...) to ``out`` in the text
-    format ``fmt``; return the rows written."""
+    format ``fmt``; return the rows written. The events or rows are read through ``track`` (a
+    progress bar's, say)."""
     _check(kind, fmt, binary=False)
     if fmt == "jsonl":
         if kind == EVENTS:
-            return write_jsonl(out, (event.model_dump(mode="json") for event in runtime.events()))
-        return write_jsonl(out, (reduce.view(row) for row in runtime.state(kind)))
+            return write_jsonl(out, (event.model_dump(mode="json") for event in track(runtime.events())))
+        return write_jsonl(out, (reduce.view(row) for row in track(runtime.state(kind))))
     if fmt == "csv":
-        table = flat(runtime, kind)
+        table = flat(runtime, kind, track)
         return write_csv(out, table.columns, table.rows)
     if fmt == "gdelt":
-        return write_tsv(out, gdelt.COLUMNS, gdelt.rows(_coverage(runtime)))
-    return write_csv(out, acled.COLUMNS, acled.rows(_coverage(runtime)))
+        return write_tsv(out, gdelt.COLUMNS, gdelt.rows(_coverage(runtime, track)))
+    return write_csv(out, acled.COLUMNS, acled.rows(_coverage(runtime, track)))
 
 
-def export_binary(runtime: Runtime, kind: str, fmt: str, out: IO[bytes]) -> int:
-    """Write the live ``kind`` to ``out`` in the binary format ``fmt`` (Parquet); return the rows
-    written. :class:`~streams.export.parquet.ParquetUnavailable` without pyarrow."""
+def export_binary(runtime: Runtime, kind: str, fmt: str, out: IO[bytes], track: Track = iter) -> int:
+    """Write the live ``kind`` to ``out`` in the binary format ``fmt`` (Parquet), read through
+    ``track``; return the rows written. :class:`~streams.export.parquet.ParquetUnavailable` without
+    pyarrow."""
     _check(kind, fmt, binary=True)
-    return parquet.write(out, *flat(runtime, kind))
+    return parquet.write(out, *flat(runtime, kind, track))

@@ -124,6 +124,10 @@ def on_a_terminal(home: Path, *args: str) -> bytes:
 def test_on_a_terminal_a_progress_bar_shows_counts_and_rates_but_not_with_q(home: Path) -> None:
     shown = on_a_terminal(home, "run", str(SEEDS))
     assert b"ingesting" in shown and b"processing" in shown and b"5/5" in shown and b"/s" in shown
+    assert b"replaying" in on_a_terminal(home, "replay")
+    assert b"re-extracting" in on_a_terminal(home, "reextract", "--version", "again")
+    exported = on_a_terminal(home, "export", "alliances", "--output", str(home / "alliances.csv"))
+    assert b"exporting alliances" in exported and b"/s" in exported
     assert on_a_terminal(home, "-q", "replay") == b""
 
 
