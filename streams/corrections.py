@@ -16,9 +16,7 @@ from pydantic import ValidationError
 from schemas import Correction
 from schemas.base import validation_reason
 from schemas.correction import OVERRIDABLE, CorrectionKind
-from streams.runtime.base import Refused, Runtime
-from streams.runtime.embedded import EmbeddedRuntime
-from streams.topology import CORRECT
+from streams.runtime.base import Refused
 
 
 def correction(
@@ -55,12 +53,3 @@ def assignments(pairs: Iterable[str]) -> dict[str, str]:
             raise Refused(f"bad --set {pair!r}: expected FIELD=VALUE, FIELD one of {', '.join(OVERRIDABLE)}")
         fields[name.strip()] = value
     return fields
-
-
-def make(runtime: Runtime, made: Correction) -> int | None:
-    """Log ``made`` (or raise :class:`Refused`); on the embedded log apply it at once and return the
-    changes it made, on Kafka leave it to the workers (``None``)."""
-    runtime.correct(made)
-    if not isinstance(runtime, EmbeddedRuntime):
-        return None
-    return runtime.run_stage(CORRECT).changes

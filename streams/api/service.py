@@ -25,7 +25,6 @@ from streams.api.config import ApiConfig
 from streams.api.hub import Fanout
 from streams.api.reads import Reads, event_view
 from streams.config import Settings
-from streams.corrections import make
 from streams.ingest import Item
 from streams.log.interface import LogStore
 from streams.runtime import open_runtime
@@ -87,10 +86,10 @@ class Service:
             return await asyncio.to_thread(dlq.replay, self._writer, offsets)
 
     async def correct(self, correction: Correction) -> int | None:
-        """Log a correction as ``entente retract``/``override`` does (:func:`streams.corrections.make`),
-        one write at a time; raises :class:`~streams.runtime.base.Refused`."""
+        """Log a correction as ``entente retract``/``override`` does (:meth:`Runtime.correct`), one
+        write at a time; raises :class:`~streams.runtime.base.Refused`."""
         async with self._write_lock:
-            return await asyncio.to_thread(make, self._writer, correction)
+            return await asyncio.to_thread(self._writer.correct, correction)
 
     async def status(self) -> Status:
         """Records on every topic and how far behind each stage is (on Kafka, the cluster's)."""

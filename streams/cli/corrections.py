@@ -32,11 +32,9 @@ def by_option(fn: click.decorators.FC) -> click.decorators.FC:
 
 def logged(target: str, data_dir: Path, broker: str, as_json: bool, build: Callable[[], Correction]) -> None:
     """Log the correction ``build`` makes of ``target`` and say what it did, or refuse it in one line."""
-    from streams.corrections import make
-
     try:
         correction = build()
-        changes = make(runtime_for(data_dir, broker), correction)
+        changes = runtime_for(data_dir, broker).correct(correction)
     except Refused as exc:
         click.echo(f"refused input={target} reason={exc}", err=True)
         sys.exit(EXIT_REFUSED)

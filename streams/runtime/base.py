@@ -171,8 +171,9 @@ class Runtime(Protocol):
         """Every published article, in log order."""
         ...
 
-    def correct(self, correction: Correction) -> None:
-        """Log ``correction`` on ``corrections`` for the workers to apply, or raise :class:`Refused`."""
+    def correct(self, correction: Correction) -> int | None:
+        """Log ``correction`` on ``corrections``, or raise :class:`Refused`; the embedded runtime applies
+        it at once and returns the changes it made, Kafka's leaves it to the workers (``None``)."""
         ...
 
     def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:

@@ -74,7 +74,7 @@ from streams.records import decoded, first_of_each, latest_versions, start_posit
 from streams.runs import RunStats
 from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Status
 from streams.stored import read_grown, read_row, read_rows, write_row, write_step
-from streams.topology import REDUCE, STAGES, Stage, log_topic
+from streams.topology import CORRECT, REDUCE, STAGES, Stage, log_topic
 
 Reducer = Callable[[str, str, Grown | None, Sequence[Event]], Reduced | None]
 LIVE_EVENTS = "live-events"
@@ -442,9 +442,11 @@ class EmbeddedRuntime:
 
     # -- corrections --------------------------------------------------------------
 
-    def correct(self, correction: Correction) -> None:
+    def correct(self, correction: Correction) -> int:
         """Log ``correction`` on ``corrections``, or raise :class:`~streams.runtime.base.Refused` saying
-        why it cannot be (see :func:`agents.reduce.corrections.refusal`); the worker applies it."""
+        why it cannot be (see :func:`agents.reduce.corrections.refusal`); then apply it, with any other
+        correction logged before it (the correct stage, :data:`~streams.topology.CORRECT`), and return
+        the changes made."""
         with self.log.transaction() as writer:
             known = Corrections(Correction.loads(record.value) for record in writer.read(topics.CORRECTIONS))
             found = writer.article_offset(correction.target) is not None
@@ -452,6 +454,7 @@ class EmbeddedRuntime:
             if (refused := refusal(correction, known, found, events)) is not None:
                 raise Refused(refused.reason, unknown=refused.unknown)
             writer.append(topics.CORRECTIONS, correction.target, correction.dumps())
+        return self.run_stage(CORRECT).changes
 
     def corrections(self, known_at: dt.datetime | None = None) -> list[Correction]:
         """Every correction, in log order; with ``known_at``, those logged by then."""
