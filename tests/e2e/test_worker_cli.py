@@ -42,7 +42,7 @@ def change_ids(home: Path) -> list[str]:
 
 def test_worker_killed_mid_run_resumes_to_the_same_state(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    corpus.write_bytes(distinct_corpus(60))
+    corpus.write_bytes(distinct_corpus(112))
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     run_cli(clean, "run", str(corpus))
 
