@@ -71,8 +71,17 @@ def decode_article(
 
 def undecodable_event(error: ValueError) -> str:
     """Why a record of events does not decode, in one line."""
-    detail = validation_reason(error) if isinstance(error, ValidationError) else str(error)
-    return f"undecodable event: {type(error).__name__}: {detail}"
+    return f"undecodable event: {type(error).__name__}: {_detail(error)}"
+
+
+def _detail(error: ValueError) -> str:
+    """What is wrong with a record that does not decode: its schema violation, else the error."""
+    return validation_reason(error) if isinstance(error, ValidationError) else str(error)
+
+
+def _extraction_failed(error: Exception) -> str:
+    """Why an article's extraction failed, in one line."""
+    return f"extraction failed: {type(error).__name__}: {error}"
 
 
 def _not_json(value: bytes, error: orjson.JSONDecodeError) -> str:
@@ -129,9 +138,7 @@ def extract_articles(
         try:
             out[k] = extractor.extract(article)
         except Exception as exc:  # one bad article must never stop the pipeline
-            out[k] = DeadLetter.of(
-                origin, f"extraction failed: {type(exc).__name__}: {exc}", value, "extract"
-            )
+            out[k] = DeadLetter.of(origin, _extraction_failed(exc), value, "extract")
     return out
 
 
@@ -190,8 +197,7 @@ def correction_rows(
     try:
         correction = Correction.loads(value)
     except ValueError as exc:  # malformed JSON or a schema violation
-        detail = validation_reason(exc) if isinstance(exc, ValidationError) else str(exc)
-        return DeadLetter.of(origin, f"undecodable correction: {detail}", value, "correct")
+        return DeadLetter.of(origin, f"undecodable correction: {_detail(exc)}", value, "correct")
     try:
         return correction, corrections.take(correction, logged)
     except ValueError as exc:  # an override whose values its event cannot take
@@ -220,8 +226,7 @@ def revised(
     try:
         events = [] if article.copy_of is not None else extractor.extract(article)  # a copy yields none
     except Exception as exc:  # one bad article must never stop the pipeline
-        reason = f"extraction failed: {type(exc).__name__}: {exc}"
-        return DeadLetter.of(origin, reason, article.dumps(), "extract")
+        return DeadLetter.of(origin, _extraction_failed(exc), article.dumps(), "extract")
     correction = Correction.made(
         "revision",
         article.id,
