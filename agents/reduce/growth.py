@@ -76,46 +76,41 @@ class Timeline:
 
 
 class Sum:
-    """What incidents add up to, weights aside: how many, their outlets and articles, their first and
-    last event dates (each with the number of incidents it counts for, so that one can go)."""
+    """What incidents add up to, weights aside: how many, and of their reports the outlets and
+    articles and the first and last event dates (each counted, so that one can go). An incident's
+    outlets, articles and dates are its reports', so these follow the reports, not their grouping."""
 
-    __slots__ = ("articles", "count", "first", "firsts", "last", "lasts", "outlets")
+    __slots__ = ("articles", "count", "days", "first", "last", "outlets")
 
     def __init__(self) -> None:
         self.count = 0
         self.outlets: dict[str, int] = {}
         self.articles: dict[str, int] = {}
-        self.firsts: dict[dt.date, int] = {}
-        self.lasts: dict[dt.date, int] = {}
+        self.days: dict[dt.date, int] = {}
         self.first: dt.date | None = None
         self.last: dt.date | None = None
 
-    def add(self, incident: Incident) -> None:
-        self.count += 1
+    def add(self, report: Report) -> None:
         outlets, articles = self.outlets, self.articles
-        for outlet in incident.sources:
-            outlets[outlet] = outlets.get(outlet, 0) + 1
-        for article in incident.reports:
-            articles[article] = articles.get(article, 0) + 1
-        if (day := incident.date) is not None:
-            self.firsts[day] = self.firsts.get(day, 0) + 1
+        outlet, article, day = report[7], report[4], report[6]
+        outlets[outlet] = outlets.get(outlet, 0) + 1
+        articles[article] = articles.get(article, 0) + 1
+        if day is not None:
+            days = self.days
+            days[day] = days.get(day, 0) + 1
             if self.first is None or day < self.first:
                 self.first = day
-        if (day := incident.last) is not None:
-            self.lasts[day] = self.lasts.get(day, 0) + 1
             if self.last is None or day > self.last:
                 self.last = day
 
-    def remove(self, incident: Incident) -> None:
-        self.count -= 1
-        for outlet in incident.sources:
-            _drop(self.outlets, outlet)
-        for article in incident.reports:
-            _drop(self.articles, article)
-        if (day := incident.date) is not None and _drop(self.firsts, day) and day == self.first:
-            self.first = min(self.firsts, default=None)
-        if (day := incident.last) is not None and _drop(self.lasts, day) and day == self.last:
-            self.last = max(self.lasts, default=None)
+    def remove(self, report: Report) -> None:
+        _drop(self.outlets, report[7])
+        _drop(self.articles, report[4])
+        if (day := report[6]) is not None and _drop(self.days, day):
+            if day == self.first:
+                self.first = min(self.days, default=None)
+            if day == self.last:
+                self.last = max(self.days, default=None)
 
 
 def _drop(counts: dict[Any, int], key: object) -> bool:
@@ -192,23 +187,32 @@ class Parts:
             self.stepped = steps, {actor for step in steps for actor in step.actors}
         return self.stepped[1]
 
-    def taken(self, identity: Identity, spans: list[Span]) -> Name:
-        """Count an identity's incidents as ``spans`` replace them; their relation's name."""
+    def counted(self, identity: Identity, gone: Iterable[Report], come: Iterable[Report]) -> None:
+        """Take an identity's reports ``gone`` out of the sums and put ``come`` in."""
         name: Name = identity[:3]  # type: ignore[assignment]
         summed = self.sums.get(name)
         if summed is None:
             summed = self.sums[name] = Sum()
             insort(self.names, name)
-        whole, per_type = self.whole, self.per_type
+        whole = self.whole
+        for report in gone:
+            summed.remove(report)
+            whole.remove(report)
+        for report in come:
+            summed.add(report)
+            whole.add(report)
+
+    def taken(self, identity: Identity, spans: list[Span]) -> Name:
+        """Count an identity's incidents as ``spans`` replace them (its reports :meth:`counted`
+        already); their relation's name."""
+        name: Name = identity[:3]  # type: ignore[assignment]
+        more = 0
         for _, gone, fresh in spans:
-            for incident in gone:
-                summed.remove(incident)
-                whole.remove(incident)
-                per_type[incident.type] -= 1
-            for incident in fresh:
-                summed.add(incident)
-                whole.add(incident)
-                per_type[incident.type] += 1
+            more += len(fresh) - len(gone)
+        if more:
+            self.sums[name].count += more
+            self.whole.count += more
+            self.per_type[identity[2]] += more
         return name
 
     def related(self, names: Iterable[Name]) -> None:
@@ -323,6 +327,8 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
     found = {identity: incidents_of(identity, run, scoring.window_days) for identity, run in reports.items()}
     firsts = {identity: list(map(_first, run)) for identity, run in found.items()}
     parts = Parts(0, reports, found, firsts, {}, {}, [], Sum(), Counter())
+    for identity, run in reports.items():
+        parts.counted(identity, (), run)
     parts.related({parts.taken(identity, [(0, [], run)]) for identity, run in found.items()})
     if table == ZoneState.TABLE:
         mention = zones.mention(held, scoring)
@@ -479,12 +485,14 @@ def _regroup(
     reports, found, firsts = parts.reports, parts.found, parts.firsts
     changed = []
     for identity, gone in sorted(group(replaced).items()):
+        parts.counted(identity, gone, ())
         for report in gone:
             spans = _without(identity, reports[identity], found[identity], firsts[identity], report, window)
             changed.append((identity, spans))
             if not reports[identity]:
                 del reports[identity], found[identity], firsts[identity]
     for identity, new in sorted(group(added).items()):
+        parts.counted(identity, (), new)
         if identity in reports:
             spans = _regrouped(identity, reports[identity], found[identity], firsts[identity], new, window)
         else:
