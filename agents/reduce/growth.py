@@ -21,16 +21,15 @@ gives for the same facts.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, repeat
+from itertools import chain
 from operator import itemgetter, mul
 from typing import Any
-
-from sortedcontainers import SortedList
 
 from agents.reduce import alliances, zones
 from agents.reduce.config import Scoring, default
@@ -156,12 +155,13 @@ class Parts:
     """The sum of every report's share, in :func:`~agents.reduce.score.units`."""
     gross: int = 0
     """The sum of the incidents' absolute weights, :func:`~agents.reduce.score.exact`."""
-    ranked: SortedList | None = None
+    best: tuple[Ranked, ...] | None = None
+    """An alliance's strongest incidents (``None``: to find again among all)."""
     rising: dict[tuple[Any, ...], Ranked] = field(default_factory=dict)
-    """Incidents to put in ``ranked`` (by identity and first report: one incident's), and below,
-    to take out: kept aside until the strongest are read."""
+    """Incidents weighed since ``best`` was read (by identity and first report: one incident's), and
+    below, those gone since: kept aside until the strongest are read."""
     falling: list[Ranked] = field(default_factory=list)
-    top: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
+    highlights: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
     roll: zones.Roll | None = None
     """A zone's actors of each role, from ``roles`` (``None``: to read again, once one is replaced)."""
@@ -236,14 +236,11 @@ class Parts:
     def weigh(self, reference: dt.date | None, scoring: Scoring) -> None:
         """Every incident weighed from ``reference``."""
         self.reference, self.weighed, self.score, self.gross = reference, {}, 0, 0
-        ranked = []
         for identity, run in self.found.items():
             totals, shares = self.weighed[identity] = weights(run, reference, scoring)
             self.score += sum(map(mul, map(units, shares), map(len, map(_facts, run))))
             self.gross += sum(map(exact, totals))
-            ranked.extend(map(_ranked, repeat(identity), totals, run))
-        self.ranked = SortedList(ranked)
-        self.rising, self.falling = {}, []
+        self.best, self.rising, self.falling = None, {}, []
 
     def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
         """The weights of an identity's incidents as ``spans`` replace some."""
@@ -256,7 +253,7 @@ class Parts:
                 self.score -= units(share) * len(incident.facts)
                 self.gross -= exact(total)
                 entry = _ranked(identity, total, incident)
-                if rising.pop(entry[1:5], None) is None:  # not put in ranked yet
+                if rising.pop(entry[1:5], None) is None:  # weighed before ``best`` was read
                     falling.append(entry)
             totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
             for incident, total, share in zip(fresh, *weighed, strict=True):
@@ -268,18 +265,47 @@ class Parts:
             del self.weighed[identity]
 
     def strongest(self, scoring: Scoring) -> tuple[Highlight, ...]:
-        """The highlights of the strongest incidents."""
-        ranked = self.ranked
-        assert ranked is not None
-        if self.falling or self.rising:
-            for entry in self.falling:
-                ranked.remove(entry)
-            ranked.update(self.rising.values())
-            self.rising, self.falling = {}, []
-        top = tuple(ranked.islice(0, scoring.strongest))
-        if top != self.top[0]:
-            self.top = top, tuple(alliances.highlight(entry[5], entry[6]) for entry in top)
-        return self.top[1]
+        """The highlights of the strongest incidents.
+
+        The strongest of before, less those gone, and those weighed since that rank above the
+        last of them, are the strongest of all as long as they are as many as shown (or all the
+        row's incidents): only then, rarely, are all incidents ranked again."""
+        most, best = scoring.strongest, self.best
+        if best is not None and (self.falling or self.rising):
+            floor = best[-1] if len(best) == most else None  # else ``best`` held every incident
+            gone = {entry[1:5] for entry in self.falling}
+            kept = [entry for entry in best if entry[1:5] not in gone]
+            kept += (entry for entry in self.rising.values() if floor is None or entry[:5] <= floor[:5])
+            kept.sort(key=_rank)
+            best = tuple(kept[:most]) if len(kept) >= min(most, self.whole.count) else None
+        if best is None:
+            best = self._ranking(most)
+        self.best, self.rising, self.falling = best, {}, []
+        if best != self.highlights[0]:
+            self.highlights = best, tuple(alliances.highlight(entry[5], entry[6]) for entry in best)
+        return self.highlights[1]
+
+    def _ranking(self, most: int) -> tuple[Ranked, ...]:
+        """The ``most`` strongest of all the incidents: of those weighing at least the ``most``-th
+        greatest weight."""
+        assert self.weighed is not None
+        weighed = self.weighed
+        magnitudes = chain.from_iterable(map(abs, totals) for totals, _ in weighed.values())
+        greatest = heapq.nlargest(most, magnitudes)
+        if not greatest:
+            return ()
+        least = greatest[-1]
+        entries = [
+            _ranked(identity, total, incident)
+            for identity, run in self.found.items()
+            for total, incident in zip(weighed[identity][0], run, strict=True)
+            if abs(total) >= least
+        ]
+        return tuple(sorted(entries, key=_rank)[:most])
+
+
+_rank = itemgetter(slice(0, 5))
+"""Where a :data:`Ranked` incident ranks: unique in a row."""
 
 
 def _ranked(identity: Identity, total: float, incident: Incident) -> Ranked:
