@@ -157,10 +157,11 @@ class Parts:
     """The sum of the incidents' absolute weights, :func:`~agents.reduce.score.exact`."""
     best: tuple[Ranked, ...] | None = None
     """An alliance's strongest incidents (``None``: to find again among all)."""
-    rising: dict[tuple[Any, ...], Ranked] = field(default_factory=dict)
-    """Incidents weighed since ``best`` was read (by identity and first report: one incident's), and
-    below, those gone since: kept aside until the strongest are read."""
-    falling: list[Ranked] = field(default_factory=list)
+    rising: dict[int, tuple[Identity, float, Incident]] = field(default_factory=dict)
+    """The incidents weighed since ``best`` was read, each with its identity and weight, by object
+    id (an incident is the same object from when it is weighed until it is replaced), and below, the
+    ids of those weighed before and replaced since: kept aside until the strongest are read."""
+    falling: set[int] = field(default_factory=set)
     highlights: tuple[tuple[Ranked, ...], tuple[Highlight, ...]] = ((), ())
     """The strongest incidents the row shows, and their highlights."""
     roll: zones.Roll | None = None
@@ -240,7 +241,7 @@ class Parts:
             totals, shares = self.weighed[identity] = weights(run, reference, scoring)
             self.score += sum(map(mul, map(units, shares), map(len, map(_facts, run))))
             self.gross += sum(map(exact, totals))
-        self.best, self.rising, self.falling = None, {}, []
+        self.best, self.rising, self.falling = None, {}, set()
 
     def reweigh(self, identity: Identity, spans: list[Span], scoring: Scoring) -> None:
         """The weights of an identity's incidents as ``spans`` replace some."""
@@ -252,15 +253,13 @@ class Parts:
             for incident, total, share in zip(gone, totals[start:end], shares[start:end], strict=True):
                 self.score -= units(share) * len(incident.facts)
                 self.gross -= exact(total)
-                entry = _ranked(identity, total, incident)
-                if rising.pop(entry[1:5], None) is None:  # weighed before ``best`` was read
-                    falling.append(entry)
+                if rising.pop(id(incident), None) is None:  # weighed before ``best`` was read
+                    falling.add(id(incident))
             totals[start:end], shares[start:end] = weighed = weights(fresh, self.reference, scoring)
             for incident, total, share in zip(fresh, *weighed, strict=True):
                 self.score += units(share) * len(incident.facts)
                 self.gross += exact(total)
-                entry = _ranked(identity, total, incident)
-                rising[entry[1:5]] = entry
+                rising[id(incident)] = identity, total, incident
         if not totals:
             del self.weighed[identity]
 
@@ -272,15 +271,19 @@ class Parts:
         row's incidents): only then, rarely, are all incidents ranked again."""
         most, best = scoring.strongest, self.best
         if best is not None and (self.falling or self.rising):
-            floor = best[-1] if len(best) == most else None  # else ``best`` held every incident
-            gone = {entry[1:5] for entry in self.falling}
-            kept = [entry for entry in best if entry[1:5] not in gone]
-            kept += (entry for entry in self.rising.values() if floor is None or entry[:5] <= floor[:5])
+            floor = best[-1][:5] if len(best) == most else None  # else ``best`` held every incident
+            gone = self.falling
+            kept = [entry for entry in best if id(entry[6]) not in gone]
+            for identity, total, incident in self.rising.values():
+                if floor is None or -abs(total) <= floor[0]:
+                    entry = _ranked(identity, total, incident)
+                    if floor is None or entry[:5] <= floor:
+                        kept.append(entry)
             kept.sort(key=_rank)
             best = tuple(kept[:most]) if len(kept) >= min(most, self.whole.count) else None
         if best is None:
             best = self._ranking(most)
-        self.best, self.rising, self.falling = best, {}, []
+        self.best, self.rising, self.falling = best, {}, set()
         if best != self.highlights[0]:
             self.highlights = best, tuple(alliances.highlight(entry[5], entry[6]) for entry in best)
         return self.highlights[1]
