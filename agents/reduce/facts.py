@@ -318,14 +318,14 @@ def incidents_until(
         opened = deque()
         # a report its successor's window does not reach, with no incident open, is alone
         following = chain(islice(map(_ordinal, run), 1, None), _LAST)
-    for index, ((ordinal, zone, _, item, article, confidence, day, outlet), later) in enumerate(
-        zip(run, following, strict=True)
-    ):
+    for index, (report, later) in enumerate(zip(run, following, strict=True)):
+        ordinal, zone = report[0], report[1]
         while opened and ordinal - opened[0].start > window_days:
             out.append(opened.popleft().close(head, modality))
         if settled is not None and index >= after and not opened and settled(index):
             return out, index
         if ordinal == 0 or (not opened and ordinal + window_days < later):
+            _, _, _, item, article, confidence, day, outlet = report
             where = zone or None
             alone = (
                 kind, source, target, where, day, day, (item,), 1, modality, confidence, (outlet,), (article,)
@@ -334,19 +334,51 @@ def incidents_until(
             continue
         joined = _joinable(opened, zone) if opened else None
         if joined is None:
-            joined = _Open(ordinal, zone, day)
+            joined = _Open(ordinal, zone, report[6])
             opened.append(joined)
-        joined.members.append(item)
-        joined.sources.append(outlet)
-        joined.articles.append(article)
-        joined.last = day
-        if confidence > joined.confidence:
-            joined.confidence = confidence
-        if not joined.zone:
-            joined.zone = zone
+        joined.take(report)
     if opened:
         out.extend(incident.close(head, modality) for incident in opened)
     return out, len(run)
+
+
+def incident_of(identity: Identity, run: Sequence[Report]) -> Incident:
+    """The one incident of the reports ``run`` (sorted, and :func:`incidents_until` would find them
+    one incident: a report alone, or dated reports within a window of the first, each joining it)."""
+    source, target, kind, modality = identity
+    first = run[0]
+    opened = _Open(first[0], first[1], first[6])
+    for report in run:
+        opened.take(report)
+    return opened.close((kind, source, target or None), modality)
+
+
+def joined(incident: Incident, report: Report, place: int) -> Incident:
+    """``incident`` with one more report, its ``place``-th (:func:`incident_of` its reports)."""
+    _, _, _, item, article, confidence, day, outlet = report
+    members = incident.facts
+    found, articles = incident.sources, incident.reports
+    if outlet not in found:
+        found = tuple(sorted((*found, outlet)))
+    if article not in articles:
+        articles = tuple(sorted((*articles, article)))
+    return _tuple(
+        Incident,
+        (
+            incident.type,
+            incident.source,
+            incident.target,
+            incident.zone,
+            incident.date,
+            day if place == len(members) else incident.last,
+            (*members[:place], item, *members[place:]),
+            len(found),
+            incident.modality,
+            max(confidence, incident.confidence),
+            found,
+            articles,
+        ),
+    )
 
 
 _LAST = (sys.maxsize,)
@@ -365,6 +397,18 @@ class _Open:
         self.sources: list[str] = []
         self.articles: list[str] = []
         self.confidence = 0.0
+
+    def take(self, report: Report) -> None:
+        """Take ``report`` in (the zone of the first that names one is the incident's)."""
+        _, zone, _, item, article, confidence, day, outlet = report
+        self.members.append(item)
+        self.sources.append(outlet)
+        self.articles.append(article)
+        self.last = day
+        if confidence > self.confidence:
+            self.confidence = confidence
+        if not self.zone:
+            self.zone = zone
 
     def close(self, head: tuple[PloverType, str, str | None], modality: str) -> Incident:
         found = _distinct(self.sources)

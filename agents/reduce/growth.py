@@ -42,8 +42,10 @@ from agents.reduce.facts import (
     canonical,
     getter,
     group,
+    incident_of,
     incidents_of,
     incidents_until,
+    joined,
     preferred,
 )
 from agents.reduce.rows import State
@@ -581,6 +583,9 @@ def _regrouped(
     if len(new) == 1:  # the one event of a step: one bisection
         places = [bisect_left(merged, new[0])]
         merged.insert(places[0], new[0])
+        if (simple := _simple(identity, merged, found, firsts, places[0], window)) is not None:
+            _splice(found, firsts, [simple])
+            return [simple]
     else:
         for report in new:
             insort(merged, report)
@@ -616,6 +621,33 @@ def _regrouped(
         at = bisect_left(places, end)
     _splice(found, firsts, spans)
     return spans
+
+
+def _simple(
+    identity: Identity, run: list[Report], found: list[Incident], firsts: list[int], place: int, window: int
+) -> Span | None:
+    """The span of ``found`` that the one report just put in ``run`` at ``place`` replaces, when it
+    changes no other incident (``None`` otherwise: grouped again around it).
+
+    That is when it is undated (an incident of its own), or no incident is open at it and the
+    report after it lies beyond its window (an incident of its own), or it names no zone and joins
+    the earliest incident open at it, which names none: such an incident took every report in its
+    window, so its reports are the run from its first with this one.
+    """
+    report = run[place]
+    ordinal = report[0]
+    if ordinal:
+        at = bisect_left(firsts, max(ordinal - window, 1))
+        if at < len(found) and firsts[at] <= ordinal and _head(found[at]) < report[:3]:  # open at it
+            incident = found[at]
+            if report[1] or incident.zone is not None:
+                return None
+            return at, [incident], [joined(incident, report, place - bisect_left(run, _head(incident)))]
+        if place + 1 < len(run) and run[place + 1][0] <= ordinal + window:
+            return None
+    else:
+        at = place  # undated reports come first, an incident each
+    return at, [], [incident_of(identity, [report])]
 
 
 def _quiet(run: list[Report], found: list[Incident], firsts: list[int], index: int, window: int) -> bool:
