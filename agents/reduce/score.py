@@ -77,11 +77,12 @@ def exact(value: float) -> int:
 
 def magnitude(total: int) -> float:
     """The float nearest a sum of :func:`exact` values adding up to ``total`` (correctly rounded)."""
-    return total / (1 << _BITS)
+    return total / _UNIT
 
 
 _BITS = 1074
 """The exponent of the smallest positive float, ``2 ** -1074``."""
+_UNIT = 1 << _BITS
 
 
 def weights(found: Sequence[Incident], reference: dt.date | None, scoring: Scoring) -> Weighed:
