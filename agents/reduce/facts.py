@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
@@ -85,34 +85,36 @@ def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
 
 
 class Facts(Sequence[Fact]):
-    """A row's facts (canonical: one per id, sorted by id) held in chunks of :data:`_CHUNK` to twice
-    as many: a copy with a few more facts shares every chunk they leave as it was, so growing a row
-    by one fact copies a chunk and the list of chunks, not the row's facts.
+    """A row's facts (canonical: one per id, sorted by id) in a shallow tree: groups of
+    :data:`_FANOUT` to twice as many chunks of :data:`_CHUNK` to twice as many facts. A copy with
+    a few more facts shares every chunk and group they leave as they were, so growing a row by one
+    fact copies a chunk, its group's list of chunks and the list of groups (a few dozen references
+    each), and by a batch of facts at most the chunks they fall in, not the row's facts.
 
     Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
     The lists it holds are never changed once made.
     """
 
-    __slots__ = ("_chunks", "_heads", "_size")
+    __slots__ = ("_groups", "_heads", "_size")
 
-    def __init__(self, chunks: list[Chunk], size: int) -> None:
-        self._chunks = chunks
-        self._heads = list(map(_head, chunks))
-        """The event id of each chunk's first fact: bisected with no key function, a C loop."""
+    def __init__(self, groups: list[Group], size: int) -> None:
+        self._groups = groups
+        self._heads = [heads[0] for _, heads in groups]
+        """The event id of each group's first fact: bisected with no key function, a C loop."""
         self._size = size
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Facts:
-        """``facts`` (canonical) in chunks."""
+        """``facts`` (canonical) in a tree."""
         if isinstance(facts, Facts):
             return facts
-        return cls(_chunked(list(facts)), len(facts))
+        return cls(_grouped(_cut(list(facts), _CHUNK)), len(facts))
 
     def __len__(self) -> int:
         return self._size
 
     def __iter__(self) -> Iterator[Fact]:
-        return chain.from_iterable(map(_chunk, self._chunks))
+        return chain.from_iterable(chain.from_iterable(map(_chunks, self._groups)))
 
     def __reversed__(self) -> Iterator[Fact]:
         return reversed(tuple(self))
@@ -123,7 +125,7 @@ class Facts(Sequence[Fact]):
         at = index + self._size if index < 0 else index
         if not 0 <= at < self._size:
             raise IndexError("fact index out of range")
-        for _, chunk, _ in self._chunks:
+        for chunk in chain.from_iterable(map(_chunks, self._groups)):
             if at < len(chunk):
                 return chunk[at]
             at -= len(chunk)
@@ -141,55 +143,62 @@ class Facts(Sequence[Fact]):
         return f"Facts({tuple(self)!r})"
 
     def find(self, event_id: str) -> Fact | None:
-        """The fact of ``event_id``, if held: a bisection of the chunks' first ids, then of one chunk."""
+        """The fact of ``event_id``, if held: a bisection of the groups' first ids, of the group's
+        chunks' first ids, then of one chunk."""
         at = bisect_right(self._heads, event_id) - 1
         if at < 0:
             return None
-        _, chunk, ids = self._chunks[at]
-        place = bisect_left(ids, event_id)
-        return chunk[place] if place < len(ids) and ids[place] == event_id else None
+        chunks, heads = self._groups[at]
+        chunk = chunks[bisect_right(heads, event_id) - 1]
+        place = bisect_left(chunk, event_id, key=_event_id)
+        return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
 
     def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
-        """These facts less ``replaced``, with ``new`` (one per id, none of the ids left): the chunks
-        the new facts fall in are copied, the others shared."""
-        if not self._chunks:
+        """These facts less ``replaced``, with ``new`` (one per id, none of the ids left, the ids
+        of ``replaced`` among them): the chunks the new facts fall in, their groups' lists of chunks
+        and the list of groups are copied, the rest shared."""
+        if not self._groups:
             return Facts.of(sorted(new, key=_event_id))
-        chunks, heads = self._chunks, self._heads
-        places: dict[int, list[Fact]] = {}
+        groups, heads = self._groups[:], self._heads
+        places: dict[int, dict[int, list[Fact]]] = {}
         for item in new:
-            places.setdefault(max(bisect_right(heads, item.event_id) - 1, 0), []).append(item)
+            ident = item.event_id
+            at = max(bisect_right(heads, ident) - 1, 0)
+            place = max(bisect_right(groups[at][1], ident) - 1, 0)
+            places.setdefault(at, {}).setdefault(place, []).append(item)
         gone = {item.event_id for item in replaced}
-        chunks = chunks[:]
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
-            _, chunk, ids = chunks[at]
-            items, keys = chunk[:], ids[:]
-            if gone:
-                items = [item for item in items if item.event_id not in gone]
-                keys = list(map(_event_id, items))
-            for item in places[at]:
-                place = bisect_left(keys, item.event_id)
-                keys.insert(place, item.event_id)
-                items.insert(place, item)
-            chunks[at : at + 1] = _chunked(items) if len(items) > 2 * _CHUNK else [(keys[0], items, keys)]
-        return Facts(chunks, self._size + len(new) - len(replaced))
+            chunks = groups[at][0][:]
+            for place, items in sorted(places[at].items(), reverse=True):
+                chunk = chunks[place][:]
+                if gone:
+                    chunk = [item for item in chunk if item.event_id not in gone]
+                for item in items:
+                    insort(chunk, item, key=_event_id)
+                chunks[place : place + 1] = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
+            groups[at : at + 1] = _grouped(chunks) if len(chunks) > 2 * _FANOUT else [_group(chunks)]
+        return Facts(groups, self._size + len(new) - len(replaced))
 
 
-Chunk = tuple[str, list[Fact], list[str]]
-"""A chunk of :class:`Facts`: the event id of its first fact, its facts and their event ids."""
+Group = tuple[list[list[Fact]], list[str]]
+"""A group of :class:`Facts`: its chunks, and the event id of each one's first fact."""
 
 
-def _chunked(facts: list[Fact]) -> list[Chunk]:
-    """``facts`` cut in chunks of :data:`_CHUNK`."""
-    out = []
-    for at in range(0, len(facts), _CHUNK):
-        items = facts[at : at + _CHUNK]
-        ids = list(map(_event_id, items))
-        out.append((ids[0], items, ids))
-    return out
+def _group(chunks: list[list[Fact]]) -> Group:
+    return chunks, [chunk[0].event_id for chunk in chunks]
 
 
-_head = itemgetter(0)
-_chunk = itemgetter(1)
+def _grouped(chunks: list[list[Fact]]) -> list[Group]:
+    """``chunks`` in groups of :data:`_FANOUT`."""
+    return list(map(_group, _cut(chunks, _FANOUT)))
+
+
+def _cut(items: list[Any], size: int) -> list[list[Any]]:
+    """``items`` cut in lists of ``size`` (the last maybe fewer)."""
+    return [items[at : at + size] for at in range(0, len(items), size)]
+
+
+_chunks = itemgetter(0)
 
 
 Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]
@@ -198,9 +207,11 @@ Facts.__pydantic_serializer__ = TypeAdapter(  # type: ignore[attr-defined]
 """A full dump of a row serialises its facts as the tuple they equal (pydantic warns that the field
 is not a tuple, and serialises it through this)."""
 
-_CHUNK = 128
-"""The least size of a chunk of :class:`Facts` cut in two (chunks hold up to twice as many): a
-step copies one chunk and the row's list of chunks, both small for a row of 100k facts."""
+_CHUNK = 32
+"""The least size of a chunk of :class:`Facts` cut in two (chunks hold up to twice as many)."""
+_FANOUT = 32
+"""The least number of chunks of a group of :class:`Facts` cut in two (groups hold up to twice as
+many): a row of 100k facts holds about fifty groups of forty chunks of fifty facts."""
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:

@@ -130,16 +130,17 @@ def test_a_row_grown_again_from_an_older_state_is_the_row_built_whole() -> None:
 
 
 def test_facts_in_chunks_are_the_tuple_of_the_same_facts() -> None:
-    items = [fact(event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k % 30))) for k in range(1500)]
+    items = [fact(event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k % 30))) for k in range(5000)]
     whole = canonical(list(items))
     held = Facts.of(canonical(items[:700]))
-    for item in items[700:]:  # one at a time: chunks fill up and are cut in two
+    for item in items[700:2500]:  # one at a time: chunks and groups fill up and are cut in two
         held = held.merged([item])
+    held = held.merged(items[2500:])  # at once
     assert held == whole and whole == held and len(held) == len(whole)
     assert list(held) == list(whole) and held[-1] == whole[-1] and held[10:20] == whole[10:20]
     assert all(held.find(item.event_id) is item for item in whole)
     assert held.find("0" * 32) is None
-    assert len({id(chunk) for _, chunk, _ in held._chunks}) > 1
+    assert len(held._groups) > 1 and all(len(chunks) > 1 for chunks, _ in held._groups)
     redone = whole[5].model_copy(update={"confidence": 0.1})
     assert held.merged([redone], [whole[5]]).find(redone.event_id) is redone
     built = alliances.build("RUS|TUR", whole, None, default())
