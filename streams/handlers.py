@@ -16,13 +16,11 @@ from pydantic import ValidationError
 from agents import reduce
 from agents.extract import BatchExtractor, Extractor
 from agents.reduce.corrections import Corrections, Effect, corrected_row, correction_change
-from agents.reduce.growth import Grown
-from agents.reduce.stored import new_facts
+from agents.reduce.step import Stepped
 from agents.reduce.tables import Held
 from schemas import Article, Change, DeadLetter, Event
 from schemas.base import validation_reason
 from schemas.correction import Correction
-from schemas.state import Fact
 from streams.ingest.dedupe import content_hash
 
 ArticleRecord = tuple[bytes | None, str, dt.datetime]
@@ -152,26 +150,17 @@ def _together(extractor: Extractor, articles: list[Article]) -> list[list[Event]
         return None
 
 
-@dataclass(frozen=True)
-class Reduced:
-    """A row grown by its events: the row, its changes (one for each event new to the row, and one for
-    each re-extraction that changed the row's summary, in the order of the events), and the facts the
-    events added or changed (the record of facts a store appends, :mod:`agents.reduce.stored`)."""
-
-    row: Grown
-    changes: list[Change]
-    facts: list[Fact]
+Reduced = Stepped
+"""A row grown by its events: the row, its changes (one for each event new to the row, and one for
+each re-extraction that changed the row's summary, in the order of the events), and the facts the
+events added or changed (the record of facts a store appends, :mod:`agents.reduce.stored`)."""
 
 
-def reduce_row(table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Reduced | None:
+def reduce_row(table: str, key: str, row: Held | None, events: Sequence[Event]) -> Reduced | None:
     """Grow the one row ``table[key]`` (``None``: not held yet) by ``events``, all of them its own, one
     at a time in the order given: the reduce step of both runtimes. ``None`` when the events change
     none of its facts (see :func:`agents.reduce.step`)."""
-    stepped = reduce.step(table, key, row, events)
-    if stepped is None:
-        return None
-    after, changes = stepped
-    return Reduced(after, changes, new_facts(row, after, (event.id for event in events)))
+    return reduce.step(table, key, row, events)
 
 
 def stamped(changes: Sequence[Change], carriers: Iterable[tuple[Event, dt.datetime, int]]) -> list[Change]:

@@ -145,6 +145,8 @@ class Parts:
     """The names of ``sums``, sorted: the order of the row's relations."""
     whole: Sum
     per_type: Counter[PloverType]
+    held: dict[str, Fact]
+    """Every fact of the row, by event id."""
     timeline: Timeline | None = None
     """A zone row's; ``None`` for an alliance."""
     roles: defaultdict[PloverType, list[Fact]] | None = None
@@ -357,7 +359,8 @@ def grown(table: str, key: str, facts: Sequence[Fact], as_of: dt.date | None = N
     reports = group(held)
     found = {identity: incidents_of(identity, run, scoring.window_days) for identity, run in reports.items()}
     firsts = {identity: list(map(_first, run)) for identity, run in found.items()}
-    parts = Parts(0, reports, found, firsts, {}, {}, [], Sum(), Counter())
+    by_id = {item.event_id: item for item in held}
+    parts = Parts(0, reports, found, firsts, {}, {}, [], Sum(), Counter(), by_id)
     for identity, run in reports.items():
         parts.counted(identity, (), run)
     parts.related({parts.taken(identity, [(0, [], run)]) for identity, run in found.items()})
@@ -390,7 +393,7 @@ class Growing:
     The facts added are kept aside (by event id) and merged into the row's :class:`Facts` when a
     row is made, and the relations they touch are summed again then."""
 
-    __slots__ = ("_facts", "_new", "_parts", "_related", "_replaced", "_row", "scoring")
+    __slots__ = ("_added", "_facts", "_new", "_parts", "_related", "_replaced", "_row", "scoring")
 
     def __init__(self, row: Grown) -> None:
         self._row = row
@@ -402,12 +405,22 @@ class Growing:
         """The facts of ``_facts`` that some of ``_new`` replace."""
         self._related: set[Name] = set()
         """The relations to sum again."""
+        self._added: dict[str, Fact] = {}
+        """The facts added or changed, by event id."""
         self.scoring = default()
 
     def find(self, event_id: str) -> Fact | None:
         """The fact of ``event_id`` the row holds as grown so far, if any."""
-        found = self._new.get(event_id)
-        return self._facts.find(event_id) if found is None else found
+        if self._parts is not None:
+            return self._parts.held.get(event_id)
+        row = self._row
+        if row.parts.turn == row.turn:
+            return row.parts.held.get(event_id)
+        return self._facts.find(event_id)
+
+    def added(self) -> dict[str, Fact]:
+        """The facts added or changed so far, by event id: what a store appends."""
+        return self._added
 
     def add(self, new: Iterable[Fact]) -> bool | None:
         """Add ``new`` facts: ``None`` if they change none of the row's facts, else whether they
@@ -436,8 +449,9 @@ class Growing:
         for item in replaced:
             if pending.pop(item.event_id, None) is None:
                 self._replaced[item.event_id] = item
+        held, fresh = parts.held, self._added
         for item in added:
-            pending[item.event_id] = item
+            pending[item.event_id] = held[item.event_id] = fresh[item.event_id] = item
         changed = _regroup(parts, added, replaced, scoring.window_days)
         self._related.update(parts.taken(identity, spans) for identity, spans in changed)
         if parts.timeline is not None and parts.roles is not None:

@@ -11,19 +11,30 @@ order, never on how they were batched. :func:`apply` is the one-event case on a 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from agents.reduce.facts import fact
+from agents.reduce.facts import fact, ordered
 from agents.reduce.rows import State, key_of, keys
 from agents.reduce.tables import Held, growing, grown
 from agents.speed import assemble, collector_paused, fields
 from schemas.change import Change, Headline
 from schemas.event import Event
 from schemas.ids import digest
+from schemas.state import Fact
 
 
-def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> tuple[Held, list[Change]] | None:
-    """The row ``table[key]`` grown by ``events`` one at a time, in the order given, and their changes;
-    ``None`` if the events change none of its facts.
+class Stepped(NamedTuple):
+    """A row grown by a step, its changes, and the facts the step added or changed (by event id:
+    what a store appends)."""
+
+    row: Held
+    changes: list[Change]
+    facts: list[Fact]
+
+
+def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> Stepped | None:
+    """The row ``table[key]`` grown by ``events`` one at a time, in the order given, its changes and
+    the facts added or changed; ``None`` if the events change none of its facts.
 
     An event new to the row makes one change; an event the row holds with other content (a
     re-extraction) makes one when it changes the row's summary. An event the row already holds
@@ -36,6 +47,7 @@ def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> tup
             raise ValueError(f"event {event.id} belongs to no row {table}[{key}]")
     as_of = None if row is None else row.state.as_of
     changes: list[Change] = []
+    made: dict[str, Fact] = {}  # the first fact of a row not held yet
     with collector_paused():  # the collector would scan every row held, at each event
         growth = None if row is None else growing(row)
         before = None if growth is None else growth.headline()
@@ -43,14 +55,18 @@ def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> tup
             if as_of is not None and (event.event_date is None or event.event_date > as_of):
                 continue
             if growth is None:
-                growth = growing(grown(table, key, (fact(event),)))
+                first = made[event.id] = fact(event)
+                growth = growing(grown(table, key, (first,)))
             elif not growth.add((fact(event),)):  # no fact changed, or not the row's summary
                 continue
             after = growth.headline()
             changes.append(_change(table, key, before, after, event))
             before = after
-        held = None if growth is None else growth.done()
-    return None if held is None or held is row else (held, changes)
+        if growth is None:
+            return None
+        facts = list(ordered(made | growth.added()))
+        held = growth.done()
+    return None if held is row else Stepped(held, changes, facts)
 
 
 def _change(table: str, key: str, before: Headline | None, after: Headline, event: Event) -> Change:
@@ -88,4 +104,4 @@ def apply(table: str, state: State | None, event: Event) -> tuple[State, list[Ch
     if stepped is None:
         assert state is not None  # a new row always changes
         return state, []
-    return stepped[0].state, stepped[1]
+    return stepped.row.state, stepped.changes

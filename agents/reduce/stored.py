@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 import orjson
 from pydantic import TypeAdapter
 
-from agents.reduce.facts import canonical, find
+from agents.reduce.facts import canonical
 from agents.reduce.rows import State
 from agents.reduce.tables import Held, grown
 from agents.speed import assemble as instance
@@ -63,15 +63,3 @@ def regrown(table: str, key: str, model: type[State], summary: bytes, facts: Ite
     """A row read back from its store, with the parts its next growth reuses (built once)."""
     state = assemble(model, summary, facts)
     return grown(table, key, state.facts, state.as_of)
-
-
-def new_facts(before: Held | None, after: Held, event_ids: Iterable[str]) -> list[Fact]:
-    """The facts of ``event_ids`` that ``after`` holds and ``before`` did not hold as they are: what
-    a store appends for a step that took those events."""
-    known = () if before is None else before.state.facts
-    added = []
-    for event_id in sorted(set(event_ids)):
-        item = find(after.state.facts, event_id)
-        if item is not None and item != find(known, event_id):
-            added.append(item)
-    return added

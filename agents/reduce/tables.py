@@ -50,6 +50,10 @@ class Growth(Protocol):
         """The headline of the row grown so far."""
         ...
 
+    def added(self) -> dict[str, Fact]:
+        """The facts added or changed so far, by event id: what a store appends."""
+        ...
+
     def done(self) -> Held:
         """The row grown; the one given if no fact changed."""
         ...
@@ -74,10 +78,11 @@ class Whole:
 class Rebuilt:
     """The growth of a :class:`Whole` row: built again from all its facts at each :meth:`add`."""
 
-    __slots__ = ("_build", "_row")
+    __slots__ = ("_added", "_build", "_row")
 
     def __init__(self, row: Held, build: Build) -> None:
         self._row, self._build = row, build
+        self._added: dict[str, Fact] = {}
 
     def add(self, new: Sequence[Fact]) -> bool | None:
         row = self._row
@@ -87,10 +92,16 @@ class Rebuilt:
             return None
         state = self._build(row.key, facts, row.state.as_of)
         self._row = Whole(row.table, row.key, state)
+        for item in new:
+            if (kept := find(facts, item.event_id)) != find(held, item.event_id):
+                self._added[item.event_id] = kept
         return any(find(held, item.event_id) is None for item in new) or not same_summary(row.state, state)
 
     def headline(self) -> Headline:
         return self._row.state.headline()
+
+    def added(self) -> dict[str, Fact]:
+        return self._added
 
     def done(self) -> Held:
         return self._row

@@ -23,10 +23,12 @@ import orjson
 from faust.types import EventT, StreamT
 
 from agents.reduce import keys, tables
+from agents.reduce.facts import ordered
 from agents.reduce.growth import Grown
-from agents.reduce.stored import encode_facts, encode_summary, new_facts, regrown
+from agents.reduce.stored import encode_facts, encode_summary, regrown
 from agents.reduce.tables import Held
 from schemas import Change, DeadLetter, Event
+from schemas.state import Fact
 from streams.handlers import NULL_VALUE, correct_row, reduce_row, stamped, undecodable_event
 from streams.kafka.correct import RowCorrection
 from streams.kafka.stages import StageAgent, origin_of, received_at
@@ -238,7 +240,7 @@ class Reduce(StageAgent):
         held: Held | None = first
         changes: list[Change] = []
         events: list[tuple[Event, EventT]] = []
-        taken: list[str] = []
+        added: dict[str, Fact] = {}  # the facts the events added or changed, by event id
         whole = False
 
         def grow() -> None:
@@ -248,6 +250,7 @@ class Reduce(StageAgent):
                 carriers = ((event, received_at(record), record.message.offset) for event, record in events)
                 changes.extend(stamped(reduced.changes, carriers))
                 held = reduced.row
+                added.update((item.event_id, item) for item in reduced.facts)
             events.clear()
 
         for item, record in items:
@@ -255,7 +258,6 @@ class Reduce(StageAgent):
                 live = self.app.corrections.event(item)
                 if live is not None and (table, key) in keys(live):  # not retracted, dropped or moved away
                     events.append((live, record))
-                    taken.append(live.id)
                 continue
             grow()
             self.app.corrections.add(item.correction)
@@ -267,10 +269,10 @@ class Reduce(StageAgent):
         grow()
         if held is first:
             return
-        added = list(held.state.facts) if whole and held is not None else new_facts(first, held, taken)
+        written = list(held.state.facts) if whole and held is not None else ordered(added)
         facts = {}
-        if added:
-            value = encode_facts(added)
+        if written:
+            value = encode_facts(written)
             facts[facts_key(batch.row, value)] = value
         dropped = tuple(self._keys_of(batch.row)) if whole else ()
         summary = None if held is None else encode_summary(held.state)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from agents import reduce
 from agents.reduce.growth import Grown, grown
 from agents.reduce.rows import by_row
-from agents.reduce.stored import assemble, decode_facts, encode_facts, encode_summary, new_facts
+from agents.reduce.stored import assemble, decode_facts, encode_facts, encode_summary
 from schemas import AllianceState, Change, Event, Evidence, ZoneState
 from schemas.change import Headline
 from tests.support.factories import DAY, event, events, sequential
@@ -21,15 +21,19 @@ MODELS = {"alliances": AllianceState, "zones": ZoneState}
 
 
 def stepped(batches: list[list[Event]]) -> tuple[dict[tuple[str, str], Grown], list[Change]]:
-    """Every row grown by :func:`agents.reduce.step`, one batch after another, and the changes."""
+    """Every row grown by :func:`agents.reduce.step`, one batch after another, and the changes (each
+    step's facts being those its row holds and held not before)."""
     rows: dict[tuple[str, str], Grown] = {}
     changes: list[Change] = []
     for batch in batches:
         for (table, key), found in by_row(batch).items():
-            out = reduce.step(table, key, rows.get((table, key)), found)
+            before = rows.get((table, key))
+            out = reduce.step(table, key, before, found)
             if out is not None:
-                rows[(table, key)] = out[0]
-                changes.extend(out[1])
+                held = set() if before is None else set(before.state.facts)
+                assert out.facts == [item for item in out.row.state.facts if item not in held]
+                rows[(table, key)] = out.row
+                changes.extend(out.changes)
     return rows, changes
 
 
@@ -85,7 +89,7 @@ def test_the_changes_of_a_row_are_the_same_however_its_events_are_batched(
 
 def test_each_new_event_makes_a_change_with_the_headlines_around_it() -> None:
     first = [event(), event(article_id="a2", type="ASSAULT")]
-    row, changes = reduce.step("alliances", "RUS|TUR", None, first) or (None, [])
+    row, changes, _ = reduce.step("alliances", "RUS|TUR", None, first) or (None, [], [])
     assert row is not None and len(changes) == 2
     assert changes[0].before is None and changes[1].before == changes[0].after
     assert changes[1].after == Headline.of(row.state) and changes[0].after is not None
@@ -93,7 +97,7 @@ def test_each_new_event_makes_a_change_with_the_headlines_around_it() -> None:
     assert [change.event_ids for change in changes] == [(first[0].id,), (first[1].id,)]
     assert [change.article_ids for change in changes] == [("a1",), ("a2",)]
     later = [*first, event(article_id="a3", type="AID", date=DAY + dt.timedelta(days=3))]
-    again, (third,) = reduce.step("alliances", "RUS|TUR", row, later) or (None, [])
+    again, (third,), _ = reduce.step("alliances", "RUS|TUR", row, later) or (None, [], [])
     assert again is not None
     assert third.event_ids == (later[2].id,) and third.article_ids == ("a3",)
     assert third.before == changes[1].after and third.after == Headline.of(again.state)
@@ -109,16 +113,16 @@ def test_a_changed_content_that_leaves_the_summary_alike_grows_the_row_without_a
     )
     out = reduce.step("alliances", "RUS|TUR", row, [reworded])
     if out is not None:  # the reworded sentence is the one kept: the row's facts change, its summary not
-        after, changes = out
+        after, changes, facts = out
         assert changes == [] and after.state.facts[0].evidence == "Moscow and Ankara agreed."
-        assert new_facts(row, after, [reworded.id]) == list(after.state.facts)
+        assert facts == list(after.state.facts)
 
 
 def test_a_re_extraction_that_changes_the_summary_makes_a_change_of_its_own() -> None:
     item = event(confidence=0.5)
     row = grown("alliances", "RUS|TUR", reduce.apply("alliances", None, item)[0].facts)
     surer = item.model_copy(update={"confidence": 1.0})
-    after, (change,) = reduce.step("alliances", "RUS|TUR", row, [surer]) or (None, [])
+    after, (change,), _ = reduce.step("alliances", "RUS|TUR", row, [surer]) or (None, [], [])
     assert after is not None and change.event_ids == (item.id,)
     assert change.before == Headline.of(row.state) != change.after == Headline.of(after.state)
 
