@@ -168,15 +168,20 @@ class Facts(Sequence[Fact]):
             places.setdefault(at, {}).setdefault(place, []).append(item)
         gone = {item.event_id for item in replaced}
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
-            chunks = groups[at][0][:]
+            chunks, firsts = groups[at][0][:], groups[at][1][:]
             for place, items in sorted(places[at].items(), reverse=True):
                 chunk = chunks[place][:]
                 if gone:
                     chunk = [item for item in chunk if item.event_id not in gone]
                 for item in items:
                     insort(chunk, item, key=_event_id)
-                chunks[place : place + 1] = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
-            groups[at : at + 1] = _grouped(chunks) if len(chunks) > 2 * _FANOUT else [_group(chunks)]
+                cut = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
+                chunks[place : place + 1] = cut
+                firsts[place : place + 1] = [part[0].event_id for part in cut]
+            if len(chunks) > 2 * _FANOUT:
+                groups[at : at + 1] = zip(_cut(chunks, _FANOUT), _cut(firsts, _FANOUT), strict=True)
+            else:
+                groups[at] = chunks, firsts
         return Facts(groups, self._size + len(new) - len(replaced))
 
 
@@ -184,13 +189,9 @@ Group = tuple[list[list[Fact]], list[str]]
 """A group of :class:`Facts`: its chunks, and the event id of each one's first fact."""
 
 
-def _group(chunks: list[list[Fact]]) -> Group:
-    return chunks, [chunk[0].event_id for chunk in chunks]
-
-
 def _grouped(chunks: list[list[Fact]]) -> list[Group]:
     """``chunks`` in groups of :data:`_FANOUT`."""
-    return list(map(_group, _cut(chunks, _FANOUT)))
+    return [(part, [chunk[0].event_id for chunk in part]) for part in _cut(chunks, _FANOUT)]
 
 
 def _cut(items: list[Any], size: int) -> list[list[Any]]:

@@ -26,7 +26,7 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from itertools import chain
 from operator import itemgetter, mul
 from typing import Any
@@ -646,7 +646,9 @@ def _simple(
     That is when it is undated (an incident of its own), or no incident is open at it and the
     report after it lies beyond its window (an incident of its own), or it names no zone and joins
     the earliest incident open at it, which names none: such an incident took every report in its
-    window, so its reports are the run from its first with this one.
+    window, so its reports are the run from its first with this one. So too when none is open at it
+    and it comes first of the reports of an incident begun the same day: that incident's window is
+    its own, and it takes them all.
     """
     report = run[place]
     ordinal = report[0]
@@ -658,7 +660,10 @@ def _simple(
                 return None
             return at, [incident], [joined(incident, report, place - bisect_left(run, _head(incident)))]
         if place + 1 < len(run) and run[place + 1][0] <= ordinal + window:
-            return None
+            if at == len(found) or firsts[at] != ordinal or report[1] or found[at].zone is not None:
+                return None
+            incident = found[at]  # begun the same day, after it: this one begins it instead
+            return at, [incident], [joined(incident, report, 0)]
     else:
         at = place  # undated reports come first, an incident each
     return at, [], [incident_of(identity, [report])]
@@ -809,6 +814,12 @@ def _row(key: str, facts: Sequence[Fact], parts: Parts, as_of: dt.date | None, s
     return zones.row(key, facts, parts.cast(scoring), counted, kind, timeline.steps, as_of, scoring)
 
 
+@cache
+def _pair(key: str) -> tuple[str, ...]:
+    """The actors of the pair ``key``: one tuple a row, shared by its headlines."""
+    return tuple(key.split("|"))
+
+
 def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline:
     """The headline of the row of ``events`` facts its weighed parts add up to (as
     :meth:`~schemas.state.Row.headline` reads it from the row)."""
@@ -826,7 +837,7 @@ def _headline(key: str, events: int, parts: Parts, scoring: Scoring) -> Headline
                 "events": events,
                 "first": whole.first,
                 "last": whole.last,
-                "actors": tuple(key.split("|")),
+                "actors": _pair(key),
             },
         )
     kind = None if timeline.mention is None else timeline.mention[1]
