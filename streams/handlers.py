@@ -150,16 +150,12 @@ def _together(extractor: Extractor, articles: list[Article]) -> list[list[Event]
         return None
 
 
-Reduced = Stepped
-"""A row grown by its events: the row, its changes (one for each event new to the row, and one for
-each re-extraction that changed the row's summary, in the order of the events), and the facts the
-events added or changed (the record of facts a store appends, :mod:`agents.reduce.stored`)."""
-
-
-def reduce_row(table: str, key: str, row: Held | None, events: Sequence[Event]) -> Reduced | None:
+def reduce_row(table: str, key: str, row: Held | None, events: Sequence[Event]) -> Stepped | None:
     """Grow the one row ``table[key]`` (``None``: not held yet) by ``events``, all of them its own, one
-    at a time in the order given: the reduce step of both runtimes. ``None`` when the events change
-    none of its facts (see :func:`agents.reduce.step`)."""
+    at a time in the order given: the reduce step of both runtimes. The row, its changes (one for each
+    event new to the row, and one for each re-extraction that changed the row's summary, in the order
+    of the events) and the facts the events added or changed (the record of facts a store appends);
+    ``None`` when the events change none of its facts (see :func:`agents.reduce.step`)."""
     return reduce.step(table, key, row, events)
 
 

@@ -654,11 +654,12 @@ def _simple(
     ordinal = report[0]
     if ordinal:
         at = bisect_left(firsts, max(ordinal - window, 1))
-        if at < len(found) and firsts[at] <= ordinal and _head(found[at]) < report[:3]:  # open at it
+        head = _head(found[at]) if at < len(found) and firsts[at] <= ordinal else None
+        if head is not None and head < report[:3]:  # open at it
             incident = found[at]
             if report[1] or incident.zone is not None:
                 return None
-            return at, [incident], [joined(incident, report, place - bisect_left(run, _head(incident)))]
+            return at, [incident], [joined(incident, report, place - bisect_left(run, head))]
         if place + 1 < len(run) and run[place + 1][0] <= ordinal + window:
             if at == len(found) or firsts[at] != ordinal or report[1] or found[at].zone is not None:
                 return None

@@ -92,10 +92,13 @@ class Rebuilt:
             return None
         state = self._build(row.key, facts, row.state.as_of)
         self._row = Whole(row.table, row.key, state)
+        unheld = False  # whether one of ``new`` is new to the row
         for item in new:
-            if (kept := find(facts, item.event_id)) != find(held, item.event_id):
+            was = find(held, item.event_id)
+            unheld = unheld or was is None
+            if (kept := find(facts, item.event_id)) != was:
                 self._added[item.event_id] = kept
-        return any(find(held, item.event_id) is None for item in new) or not same_summary(row.state, state)
+        return unheld or not same_summary(row.state, state)
 
     def headline(self) -> Headline:
         return self._row.state.headline()

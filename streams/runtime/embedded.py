@@ -49,6 +49,7 @@ from agents.extract import Extractor, load_extractor
 from agents.reduce import keys, strongest, tables
 from agents.reduce.corrections import Corrections, refusal
 from agents.reduce.growth import Grown
+from agents.reduce.step import Stepped
 from agents.reduce.tables import Held
 from schemas import Article, Change, DeadLetter, Event
 from schemas.correction import Correction
@@ -56,7 +57,6 @@ from schemas.state import Row
 from streams import handlers, topics
 from streams.audit_index import INDEXED, Audit, AuditIndex, paginate
 from streams.config import Settings
-from streams.handlers import Reduced
 from streams.ingest.dedupe import DedupeIndex
 from streams.log import (
     POLL_INTERVAL_S,
@@ -76,7 +76,7 @@ from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Sta
 from streams.stored import read_grown, read_row, read_rows, write_row, write_step
 from streams.topology import CORRECT, REDUCE, STAGES, Stage, log_topic
 
-Reducer = Callable[[str, str, Grown | None, Sequence[Event]], Reduced | None]
+Reducer = Callable[[str, str, Grown | None, Sequence[Event]], Stepped | None]
 LIVE_EVENTS = "live-events"
 """The pseudo consumer group whose position on ``events`` is where the live events begin.
 
@@ -98,7 +98,7 @@ class Output:
     dead_letters: str
     """The topic of the stage's rejections."""
     records: dict[str, list[tuple[str | None, bytes]]] = field(default_factory=dict)
-    rows: dict[tuple[str, str], Reduced] = field(default_factory=dict)
+    rows: dict[tuple[str, str], Stepped] = field(default_factory=dict)
     replaced: dict[tuple[str, str], Held | None] = field(default_factory=dict)
     """Rows a correction built again, written whole (``None``: removed)."""
     expected: dict[tuple[str | None, str], int | None] = field(default_factory=dict)

@@ -18,8 +18,9 @@ from typing import Any
 from agents.extract import Extractor
 from agents.outlets import originating
 from agents.reduce.growth import Grown
+from agents.reduce.step import Stepped
 from schemas import Article, Change, Event, Evidence, PloverType
-from streams.handlers import Reduced, reduce_row
+from streams.handlers import reduce_row
 from streams.runtime.embedded import EXTRACT_BATCH, REDUCE_BATCH, EmbeddedRuntime
 
 
@@ -128,7 +129,7 @@ class CrashingReducer:
         self.at = at
         self.calls = 0
 
-    def __call__(self, table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Reduced | None:
+    def __call__(self, table: str, key: str, row: Grown | None, events: Sequence[Event]) -> Stepped | None:
         self.calls += 1
         if self.calls == self.at:
             crash_once(self.crash_flag)
