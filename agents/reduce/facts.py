@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, groupby, islice
@@ -86,22 +86,28 @@ def find(facts: Sequence[Fact], event_id: str) -> Fact | None:
 
 class Facts(Sequence[Fact]):
     """A row's facts (canonical: one per id, sorted by id) in a shallow tree: groups of
-    :data:`_FANOUT` to twice as many chunks of :data:`_CHUNK` to twice as many facts. A copy with
-    a few more facts shares every chunk and group they leave as they were, so growing a row by one
-    fact copies a chunk, its group's list of chunks and the list of groups (a few dozen references
-    each), and by a batch of facts at most the chunks they fall in, not the row's facts.
+    :data:`_FANOUT` to twice as many chunks of :data:`_CHUNK` to twice as many facts.
+
+    A copy with more facts (:meth:`merged`) shares the tree and keeps the facts it adds aside,
+    until it is read or they grow to an eighth of the tree: then they are put in at once, each
+    chunk they fall in copied once, the rest shared. A live row growing by a few facts a step, and
+    read seldom, so copies each chunk once in many steps, not once a fact.
 
     Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
-    The lists it holds are never changed once made.
+    The lists it holds are never changed once made; what it keeps aside is put in place once.
     """
 
-    __slots__ = ("_groups", "_heads", "_size")
+    __slots__ = ("_aside", "_groups", "_heads", "_size")
 
     def __init__(self, groups: list[Group], size: int) -> None:
+        self._size = size
+        self._hold(groups)
+
+    def _hold(self, groups: list[Group]) -> None:
         self._groups = groups
         self._heads = [heads[0] for _, heads in groups]
         """The event id of each group's first fact: bisected with no key function, a C loop."""
-        self._size = size
+        self._aside: Aside | None = None
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Facts:
@@ -114,7 +120,7 @@ class Facts(Sequence[Fact]):
         return self._size
 
     def __iter__(self) -> Iterator[Fact]:
-        return chain.from_iterable(chain.from_iterable(map(_chunks, self._groups)))
+        return chain.from_iterable(chain.from_iterable(map(_chunks, self._tree())))
 
     def __reversed__(self) -> Iterator[Fact]:
         return reversed(tuple(self))
@@ -125,7 +131,7 @@ class Facts(Sequence[Fact]):
         at = index + self._size if index < 0 else index
         if not 0 <= at < self._size:
             raise IndexError("fact index out of range")
-        for chunk in chain.from_iterable(map(_chunks, self._groups)):
+        for chunk in chain.from_iterable(map(_chunks, self._tree())):
             if at < len(chunk):
                 return chunk[at]
             at -= len(chunk)
@@ -145,36 +151,57 @@ class Facts(Sequence[Fact]):
     def find(self, event_id: str) -> Fact | None:
         """The fact of ``event_id``, if held: a bisection of the groups' first ids, of the group's
         chunks' first ids, then of one chunk."""
+        groups = self._tree()
         at = bisect_right(self._heads, event_id) - 1
         if at < 0:
             return None
-        chunks, heads = self._groups[at]
+        chunks, heads = groups[at]
         chunk = chunks[bisect_right(heads, event_id) - 1]
         place = bisect_left(chunk, event_id, key=_event_id)
         return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
 
     def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
         """These facts less ``replaced``, with ``new`` (one per id, none of the ids left, the ids
-        of ``replaced`` among them): the chunks the new facts fall in, their groups' lists of chunks
-        and the list of groups are copied, the rest shared."""
+        of ``replaced`` among them), kept aside until read (see the class)."""
+        aside = self._aside
+        kept = (aside, tuple(new), (0 if aside is None else aside[2]) + len(new))
+        merged = Facts.__new__(Facts)
+        merged._groups, merged._heads, merged._aside = self._groups, self._heads, kept
+        merged._size = self._size + len(new) - len(replaced)
+        if kept[2] > max(_CHUNK, merged._size // _ASIDE):
+            merged._tree()
+        return merged
+
+    def _tree(self) -> list[Group]:
+        """The groups, once the facts kept aside are put in."""
+        if self._aside is not None:
+            self._put(self._aside)
+        return self._groups
+
+    def _put(self, aside: Aside) -> None:
+        """Put the facts kept aside in the tree: copy each chunk they fall in, its group's list of
+        chunks and the list of groups, and share the rest (a fact put in later replaces one put
+        in earlier or held, of its id)."""
+        batches: list[tuple[Fact, ...]] = []
+        link: Aside | None = aside
+        while link is not None:
+            link, batch, _ = link
+            batches.append(batch)
+        latest = {item.event_id: item for batch in reversed(batches) for item in batch}
         if not self._groups:
-            return Facts.of(sorted(new, key=_event_id))
+            self._hold(_grouped(_cut(sorted(latest.values(), key=_event_id), _CHUNK)))
+            return
         groups, heads = self._groups[:], self._heads
         places: dict[int, dict[int, list[Fact]]] = {}
-        for item in new:
-            ident = item.event_id
+        for ident in sorted(latest):
             at = max(bisect_right(heads, ident) - 1, 0)
             place = max(bisect_right(groups[at][1], ident) - 1, 0)
-            places.setdefault(at, {}).setdefault(place, []).append(item)
-        gone = {item.event_id for item in replaced}
+            places.setdefault(at, {}).setdefault(place, []).append(latest[ident])
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
             chunks, firsts = groups[at][0][:], groups[at][1][:]
             for place, items in sorted(places[at].items(), reverse=True):
-                chunk = chunks[place][:]
-                if gone:
-                    chunk = [item for item in chunk if item.event_id not in gone]
-                for item in items:
-                    insort(chunk, item, key=_event_id)
+                chunk = [item for item in chunks[place] if item.event_id not in latest]
+                chunk = sorted(chunk + items, key=_event_id)  # two sorted runs: merged in one pass
                 cut = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
                 chunks[place : place + 1] = cut
                 firsts[place : place + 1] = [part[0].event_id for part in cut]
@@ -182,11 +209,14 @@ class Facts(Sequence[Fact]):
                 groups[at : at + 1] = zip(_cut(chunks, _FANOUT), _cut(firsts, _FANOUT), strict=True)
             else:
                 groups[at] = chunks, firsts
-        return Facts(groups, self._size + len(new) - len(replaced))
+        self._hold(groups)
 
 
 Group = tuple[list[list[Fact]], list[str]]
 """A group of :class:`Facts`: its chunks, and the event id of each one's first fact."""
+Aside = tuple[Any, tuple[Fact, ...], int]
+"""Facts a :class:`Facts` keeps aside: those kept before (an ``Aside`` or ``None``), the last
+added, and how many in all."""
 
 
 def _grouped(chunks: list[list[Fact]]) -> list[Group]:
@@ -213,6 +243,8 @@ _CHUNK = 32
 _FANOUT = 32
 """The least number of chunks of a group of :class:`Facts` cut in two (groups hold up to twice as
 many): a row of 100k facts holds about fifty groups of forty chunks of fifty facts."""
+_ASIDE = 8
+"""A :class:`Facts` puts the facts it keeps aside in once they are more than this part of it."""
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:
