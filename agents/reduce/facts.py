@@ -89,7 +89,7 @@ class Facts(Sequence[Fact]):
     :data:`_FANOUT` to twice as many chunks of :data:`_CHUNK` to twice as many facts.
 
     A copy with more facts (:meth:`merged`) shares the tree and keeps the facts it adds aside,
-    until it is read or they grow to an eighth of the tree: then they are put in at once, each
+    until it is read or they grow to half the tree: then they are put in at once, each
     chunk they fall in copied once, the rest shared. A live row growing by a few facts a step, and
     read seldom, so copies each chunk once in many steps, not once a fact.
 
@@ -164,11 +164,12 @@ class Facts(Sequence[Fact]):
         """These facts less ``replaced``, with ``new`` (one per id, none of the ids left, the ids
         of ``replaced`` among them), kept aside until read (see the class)."""
         aside = self._aside
-        kept = (aside, tuple(new), (0 if aside is None else aside[2]) + len(new))
+        gone = tuple(item.event_id for item in replaced)
+        kept = (aside, tuple(new), gone, (0 if aside is None else aside[3]) + len(new))
         merged = Facts.__new__(Facts)
         merged._groups, merged._heads, merged._aside = self._groups, self._heads, kept
         merged._size = self._size + len(new) - len(replaced)
-        if kept[2] > max(_CHUNK, merged._size // _ASIDE):
+        if kept[3] > max(_CHUNK, merged._size // _ASIDE):
             merged._tree()
         return merged
 
@@ -183,10 +184,12 @@ class Facts(Sequence[Fact]):
         chunks and the list of groups, and share the rest (a fact put in later replaces one put
         in earlier or held, of its id)."""
         batches: list[tuple[Fact, ...]] = []
+        gone: set[str] = set()
         link: Aside | None = aside
         while link is not None:
-            link, batch, _ = link
+            link, batch, replaced, _ = link
             batches.append(batch)
+            gone.update(replaced)
         latest = {item.event_id: item for batch in reversed(batches) for item in batch}
         if not self._groups:
             self._hold(_grouped(_cut(sorted(latest.values(), key=_event_id), _CHUNK)))
@@ -200,7 +203,9 @@ class Facts(Sequence[Fact]):
         for at in sorted(places, reverse=True):  # from the last, so that places before stand
             chunks, firsts = groups[at][0][:], groups[at][1][:]
             for place, items in sorted(places[at].items(), reverse=True):
-                chunk = [item for item in chunks[place] if item.event_id not in latest]
+                chunk = chunks[place]
+                if gone:
+                    chunk = [item for item in chunk if item.event_id not in gone]
                 chunk = sorted(chunk + items, key=_event_id)  # two sorted runs: merged in one pass
                 cut = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
                 chunks[place : place + 1] = cut
@@ -214,9 +219,9 @@ class Facts(Sequence[Fact]):
 
 Group = tuple[list[list[Fact]], list[str]]
 """A group of :class:`Facts`: its chunks, and the event id of each one's first fact."""
-Aside = tuple[Any, tuple[Fact, ...], int]
+Aside = tuple[Any, tuple[Fact, ...], tuple[str, ...], int]
 """Facts a :class:`Facts` keeps aside: those kept before (an ``Aside`` or ``None``), the last
-added, and how many in all."""
+added and the ids of the facts they replace, and how many were added in all."""
 
 
 def _grouped(chunks: list[list[Fact]]) -> list[Group]:
@@ -243,8 +248,9 @@ _CHUNK = 32
 _FANOUT = 32
 """The least number of chunks of a group of :class:`Facts` cut in two (groups hold up to twice as
 many): a row of 100k facts holds about fifty groups of forty chunks of fifty facts."""
-_ASIDE = 8
-"""A :class:`Facts` puts the facts it keeps aside in once they are more than this part of it."""
+_ASIDE = 2
+"""A :class:`Facts` puts the facts it keeps aside in once they are more than this part of it (a
+half: each chunk is copied about once in as many facts added as it holds)."""
 
 
 def canonical(facts: list[Fact]) -> tuple[Fact, ...]:

@@ -131,15 +131,15 @@ def test_a_row_grown_again_from_an_older_state_is_the_row_built_whole() -> None:
 
 def test_facts_kept_aside_are_read_as_if_put_in_at_once() -> None:
     items = [fact(event(article_id=f"a{k}", date=DAY + dt.timedelta(days=k % 30))) for k in range(400)]
-    base = Facts.of(canonical(items[:300]))
-    one = base.merged(items[300:310])
-    redone = items[305].model_copy(update={"confidence": 0.1})
-    two = one.merged([redone, *items[310:320]], [items[305]])
+    base = Facts.of(canonical(items[:100]))
+    one = base.merged(items[100:110])
+    redone, again = (items[at].model_copy(update={"confidence": 0.1}) for at in (105, 5))  # aside, held
+    two = one.merged([redone, again, *items[110:120]], [items[105], items[5]])
     assert one._aside is not None and two._aside is not None  # a few facts: kept aside
-    assert two == canonical([*items[:305], redone, *items[306:320]]) and len(two) == 320
+    assert two == canonical([*items[:5], again, *items[6:105], redone, *items[106:120]]) and len(two) == 120
     assert two.find(redone.event_id) is redone and two._aside is None
-    assert one == canonical(items[:310]) and base == canonical(items[:300])
-    many = base.merged(items[300:])  # more than an eighth of the tree: put in at once
+    assert one == canonical(items[:110]) and base == canonical(items[:100])
+    many = base.merged(items[100:])  # more than half the tree: put in at once
     assert many._aside is None and many == canonical(items)
 
 
