@@ -18,7 +18,6 @@ from streams.cli.render import console, events_table, plain, rows_table
 from streams.ingest import Item, read_paths, read_stream
 from streams.runs import RunStats, WorkerCrashed
 from streams.runtime.base import Runtime
-from streams.runtime.embedded import EmbeddedRuntime, stage_lag
 from streams.runtime.publish import IngestSummary, ingest_items, publish_items
 from streams.signals import stop_on_signals
 
@@ -40,14 +39,12 @@ def ingest_shown(runtime: Runtime, items: Iterable[Item]) -> IngestSummary:
 
 
 def process_shown(runtime: Runtime) -> RunStats:
-    """Run every stage until idle; on the embedded log, with a progress bar of the articles extracted."""
-    if not isinstance(runtime, EmbeddedRuntime):
-        return runtime.run_until_idle()
+    """Run every stage until idle, with a progress bar of the articles extracted."""
     with progress() as bar:
         task = bar.add_task("processing", total=None)
 
-        def shown(done: RunStats) -> None:
-            extract = next(iter(stage_lag(runtime.log).values()))
+        def shown(done: RunStats, lag: dict[str, int]) -> None:
+            extract = next(iter(lag.values()))
             bar.update(task, completed=done.articles, total=done.articles + extract)
 
         return runtime.run_until_idle(shown)

@@ -23,6 +23,10 @@ Headers = Sequence[tuple[str, bytes]]
 """A record's headers as Kafka clients give them: ``(name, value)`` pairs."""
 
 
+Progress = Callable[[RunStats, dict[str, int]], None]
+"""Told what a run did so far and each stage's lag, in topology order (:meth:`Runtime.run_until_idle`)."""
+
+
 class RawRecord(NamedTuple):
     """One record to put on ``topic`` as it is (:meth:`Runtime.publish_records`)."""
 
@@ -122,8 +126,9 @@ class Runtime(Protocol):
         else (Kafka) the log of ``settings.data_dir`` on this machine."""
         ...
 
-    def run_until_idle(self) -> RunStats:
-        """Run every stage until none has input left."""
+    def run_until_idle(self, on_progress: Progress | None = None) -> RunStats:
+        """Run every stage until none has input left; ``on_progress`` is handed what the stages did
+        so far and each one's lag, as they go."""
         ...
 
     async def run_forever(self, stop: asyncio.Event) -> None:

@@ -72,7 +72,7 @@ from streams.log.interface import LogStore, StoreReader
 from streams.log.tables import read_article
 from streams.records import decoded, first_of_each, latest_versions, start_position
 from streams.runs import RunStats
-from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Status
+from streams.runtime.base import Headers, Progress, PublishResult, RawRecord, Refused, Status
 from streams.stored import read_grown, read_row, read_rows, write_row, write_step
 from streams.topology import CORRECT, REDUCE, STAGES, Stage, log_topic
 
@@ -250,14 +250,14 @@ class EmbeddedRuntime:
 
     # -- processing ---------------------------------------------------------------
 
-    def run_until_idle(self, on_batch: Callable[[RunStats], None] | None = None) -> RunStats:
-        """Run the stages, extract then reduce, until none has input left; ``on_batch`` is handed the
-        running totals after each round of batches."""
+    def run_until_idle(self, on_progress: Progress | None = None) -> RunStats:
+        """Run the stages, extract then reduce, until none has input left; ``on_progress`` is handed
+        the running totals and the stages' lag after each round of batches."""
         total = RunStats()
         while self._pending():
             total += self.run_once()
-            if on_batch is not None:
-                on_batch(total)
+            if on_progress is not None:
+                on_progress(total, stage_lag(self.log))
         return total
 
     def run_stage(self, stage: Stage) -> RunStats:

@@ -48,7 +48,7 @@ from streams.kafka.stored import FACTS, index
 from streams.log import Log, record_ms
 from streams.records import decoded, first_of_each, latest_versions
 from streams.runs import RunStats, WorkerCrashed
-from streams.runtime.base import Headers, PublishResult, RawRecord, Refused, Status
+from streams.runtime.base import Headers, Progress, PublishResult, RawRecord, Refused, Status
 from streams.runtime.mirror import mirrored
 from streams.topology import STAGES
 
@@ -263,16 +263,18 @@ class KafkaRuntime:
             return InProcess(self.settings.spacy_model, max_bytes)
         return InThread(self._extractor, max_bytes)
 
-    def run_until_idle(self, timeout: float = 300.0) -> RunStats:
-        """Run the stages until every one has committed all of its input; return what they did."""
-        return _blocking(self.arun_until_idle(timeout))
+    def run_until_idle(self, on_progress: Progress | None = None, timeout: float = 300.0) -> RunStats:
+        """Run the stages until every one has committed all of its input; return what they did
+        (``on_progress`` is handed that and the stages' lag at each look)."""
+        return _blocking(self.arun_until_idle(on_progress, timeout))
 
-    async def arun_until_idle(self, timeout: float = 300.0) -> RunStats:
+    async def arun_until_idle(self, on_progress: Progress | None = None, timeout: float = 300.0) -> RunStats:
         """Async :meth:`run_until_idle`."""
         before = self.stats
         self.stats = RunStats()
+        shown = None if on_progress is None else (lambda lag: on_progress(self.stats, lag))
         async with self._running() as app:
-            await self.wait_idle(timeout, app)
+            await self.wait_idle(timeout, app, shown)
         done, self.stats = self.stats, before + self.stats
         return done
 
@@ -317,13 +319,21 @@ class KafkaRuntime:
         """The cluster's topics and tables copied to a temporary directory (:mod:`streams.runtime.mirror`)."""
         return mirrored(self, written)
 
-    async def wait_idle(self, timeout: float = 300.0, app: EntenteApp | None = None) -> None:
+    async def wait_idle(
+        self,
+        timeout: float = 300.0,
+        app: EntenteApp | None = None,
+        on_lag: Callable[[dict[str, int]], None] | None = None,
+    ) -> None:
         """Return once every stage has committed all of its input (a worker must be running).
 
-        With the ``app`` of a worker running here, raise as soon as it crashes.
+        With the ``app`` of a worker running here, raise as soon as it crashes; ``on_lag`` is handed
+        the stages' lag at each look.
         """
         deadline = time.monotonic() + timeout
-        while any((await self.lag()).values()):
+        while any((lag := await self.lag()).values()):
+            if on_lag is not None:
+                on_lag(lag)
             if app is not None and (crash := app.crash) is not None:
                 raise RuntimeError(f"the worker crashed: {type(crash).__name__}: {crash}") from crash
             if time.monotonic() > deadline:
