@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from agents.reduce.facts import fact, ordered
 from agents.reduce.rows import State, key_of, keys
-from agents.reduce.tables import Held, growing, grown
+from agents.reduce.tables import Held, get, growing, grown
 from agents.speed import assemble, collector_paused, fields
 from schemas.change import Change, Headline
 from schemas.event import Event
@@ -42,8 +42,9 @@ def step(table: str, key: str, row: Held | None, events: Sequence[Event]) -> Ste
     Each change's headline is read from what the row's parts add up to after its event; the row
     itself is made once, after the last (:func:`~agents.reduce.tables.growing`).
     """
+    route = get(table).route
     for event in events:
-        if (table, key) not in keys(event):
+        if route(fields(event)) != key:
             raise ValueError(f"event {event.id} belongs to no row {table}[{key}]")
     as_of = None if row is None else row.state.as_of
     changes: list[Change] = []
