@@ -35,8 +35,9 @@ from schemas import Change
 from streams import handlers, topics
 from streams.config import Settings
 from streams.kafka.codec import MessageCodec
-from streams.kafka.correct import Correct, logged_corrections
+from streams.kafka.correct import Correct
 from streams.kafka.extraction import Extraction
+from streams.kafka.follow import CorrectionsFeed
 from streams.kafka.options import KafkaOptions
 from streams.kafka.reduce import Reduce
 from streams.kafka.stages import Extract, Route, StageAgent
@@ -71,9 +72,7 @@ class EntenteApp:
         self.bootstrap = bootstrap
         self.options = options
         self.settings = settings
-        self.corrections = Corrections()
-        """Every correction this worker knows of: those logged when it started, and those its
-        stages have read since (:mod:`streams.kafka.correct`); the reduce stage corrects events by them."""
+        self.feed = CorrectionsFeed(bootstrap, options.topic(topics.CORRECTIONS))
         self.extract = extract
         self.stats = stats
         datadir = settings.home / "faust"  # Faust's own files, not in the current directory
@@ -131,6 +130,12 @@ class EntenteApp:
                 self._watched(stage.name, agent.run)
             )
 
+    @property
+    def corrections(self) -> Corrections:
+        """Every correction this worker knows of (:mod:`streams.kafka.follow`): the route and reduce
+        stages correct events by them."""
+        return self.feed.corrections
+
     def topic(self, name: str) -> TopicT:
         """The Faust topic of one of :mod:`streams.topics` (``state.changes`` carries :class:`Change`)."""
         if name not in self._topics:
@@ -163,7 +168,7 @@ class EntenteApp:
         worker, so it is frozen out of the cycle collector's reach (:func:`agents.speed.freeze`).
         """
         seek_uncommitted_to_start(self.app, {self.options.topic(stage.source) for stage in STAGES})
-        self.corrections = await logged_corrections(self.bootstrap, self.options.topic(topics.CORRECTIONS))
+        await self.feed.start()
         await self.app.start()
         freeze()
 
@@ -179,6 +184,7 @@ class EntenteApp:
                 warnings.simplefilter("ignore", AlreadyConfiguredWarning)
                 self.app.conf.stream_wait_empty = False
         await self.app.stop()
+        await self.feed.stop()
 
     @property
     def crash(self) -> BaseException | None:

@@ -30,6 +30,9 @@ class RowCorrection:
     correction: Correction
     effect: Effect
 
+    PREFIX = b'{"correction":'
+    """How the value of such a record begins (and no array or event of ``events.by-row`` does)."""
+
     def dumps(self) -> bytes:
         return orjson.dumps(
             {
@@ -75,7 +78,7 @@ class Correct(StageAgent):
                 await self.dead_letter(taken, record)
                 continue
             correction, effect = taken
-            self.app.corrections.add(correction)
+            await self.app.feed.caught_up()  # the worker's other stages know it from here on
             value = RowCorrection(correction, effect).dumps()
             for table, key in effect.rows:
                 await self.output.send(key=f"{table}:{key}".encode(), value=value)

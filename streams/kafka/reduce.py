@@ -157,6 +157,8 @@ class Reduce(StageAgent):
                     done.dead.append((dead, record))
                 else:
                     groups.setdefault(record.message.key, []).append(record)
+            if any((record.message.value or b"").startswith(RowCorrection.PREFIX) for record in records):
+                await self.app.feed.caught_up()  # corrections in the order logged, this one among them
             rows = self._rows
             self._reduce_rows([self._held(row, group) for row, group in groups.items()], done)
             building = loop.time() - began

@@ -1,8 +1,10 @@
-"""Workers on Kafka: a group of two where one is killed mid-run; a broker restarted under a worker."""
+"""Workers on Kafka: a group of two where one is killed mid-run, a retraction every worker of a group
+holds; a broker restarted under a worker."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -12,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from agents.extract import DEFAULT_MODEL, Extractor, load_extractor
-from agents.reduce import fold, view
-from schemas import Article, Event
+from agents.reduce import fold, keys, view
+from schemas import Article, Correction, Event
 from streams import topics
 from streams.kafka.admin import TopicSpec, create_topics
 from streams.kafka.options import KafkaOptions
@@ -25,6 +27,7 @@ from tests.support.kafka import Kafka, start_worker, unique
 pytestmark = pytest.mark.kafka
 
 TABLE_NAMES = ("alliances", "zones")
+DAY = dt.date(2024, 3, 4)
 CORPUS = 400
 
 
@@ -110,6 +113,56 @@ async def test_a_group_of_two_workers_with_one_killed_mid_run_ends_in_the_state_
         assert [[fact.event_id for fact in row.facts] for row in rows] == [
             [fact.event_id for fact in row.facts] for _key, row in sorted(tables[table].items())
         ]
+
+
+ELSEWHERE = (
+    "Iran and Iraq signed a security agreement in Baghdad on Monday. Egypt condemned Israeli air strikes. "
+    "Pakistan accused India of shelling villages. Kenya and Ethiopia agreed to cooperate on border "
+    "security. Brazil and Argentina signed a trade agreement. Japan protested against Chinese incursions. "
+    "Armenia accused Azerbaijan of attacking its border posts."
+)
+"""Sentences of seven pairs no other article of the test names: rows spread over the partitions."""
+
+
+async def test_a_retraction_holds_on_every_worker_not_only_on_those_of_its_rows(
+    kafka: Kafka,
+    options: KafkaOptions,
+    workers: list[subprocess.Popen[bytes]],
+    extractor: Extractor,
+    tmp_path: Path,
+) -> None:
+    """The correct stage sends a retraction to the rows holding the article, here none (its text
+    names no event), so only its own worker reads it there; the article's id comes again with
+    another text (as any producer could write it), whose events go to rows held by either worker,
+    and are left out on both."""
+    runtime = KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
+    await runtime.ensure_topics()
+    workers.extend(start_worker(kafka, options, tmp_path / f"worker-{n}.log") for n in (1, 2))
+
+    async def both_joined() -> bool:
+        return await live_members(kafka.bootstrap, options.app_id) == 2
+
+    await wait_for(both_joined, "two workers did not join the group")
+    [other] = made_up_articles(1)
+    article = Article(id="quiet-1", title="Weather", text="It rained in the capital today.", published=DAY)
+    assert not extractor.extract(article)
+    await runtime.apublish_articles((item.id, item.dumps()) for item in (article, other))
+    await runtime.wait_idle(timeout=120)
+    retraction = Correction.made(
+        "retraction", article.id, by="desk", reason="fabricated", at=dt.datetime.now(dt.UTC)
+    )
+    await asyncio.to_thread(runtime.correct, retraction)
+    await runtime.wait_idle(timeout=120)
+    again = article.model_copy(update={"text": ELSEWHERE})
+    assert len({key for event in extractor.extract(again) for key in keys(event)}) >= 7
+    await asyncio.to_thread(runtime.publish_raw, topics.ARTICLES, again.id.encode(), again.dumps())
+    await runtime.wait_idle(timeout=120)
+
+    expected = fold(extractor.extract(other))
+    for table in TABLE_NAMES:
+        rows = await runtime.astate(table)
+        assert not [row.key for row in rows if any(fact.article_id == article.id for fact in row.facts)]
+        assert [view(row) for row in rows] == [view(row) for _key, row in sorted(expected[table].items())]
 
 
 async def test_a_worker_rides_out_a_broker_restart(
