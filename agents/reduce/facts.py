@@ -94,20 +94,15 @@ class Facts(Sequence[Fact]):
     read seldom, so copies each chunk once in many steps, not once a fact.
 
     Equal to the tuple of the same facts (and serialised as one); a grown row holds its facts so.
-    The lists it holds are never changed once made; what it keeps aside is put in place once.
+    The lists it holds are never changed once made; what it keeps aside is put in once, in a tree
+    of its own stored in one step (a reader in another thread sees the tree before or after).
     """
 
-    __slots__ = ("_aside", "_groups", "_heads", "_size")
+    __slots__ = ("_held", "_size")
 
-    def __init__(self, groups: list[Group], size: int) -> None:
+    def __init__(self, groups: list[Group], size: int, aside: Aside | None = None) -> None:
         self._size = size
-        self._hold(groups)
-
-    def _hold(self, groups: list[Group]) -> None:
-        self._groups = groups
-        self._heads = [heads[0] for _, heads in groups]
-        """The event id of each group's first fact: bisected with no key function, a C loop."""
-        self._aside: Aside | None = None
+        self._held: Tree = (groups, [heads[0] for _, heads in groups], aside)
 
     @classmethod
     def of(cls, facts: Sequence[Fact]) -> Facts:
@@ -120,7 +115,7 @@ class Facts(Sequence[Fact]):
         return self._size
 
     def __iter__(self) -> Iterator[Fact]:
-        return chain.from_iterable(chain.from_iterable(map(_chunks, self._tree())))
+        return chain.from_iterable(chain.from_iterable(map(_chunks, self._tree()[0])))
 
     def __reversed__(self) -> Iterator[Fact]:
         return reversed(tuple(self))
@@ -131,7 +126,7 @@ class Facts(Sequence[Fact]):
         at = index + self._size if index < 0 else index
         if not 0 <= at < self._size:
             raise IndexError("fact index out of range")
-        for chunk in chain.from_iterable(map(_chunks, self._tree())):
+        for chunk in chain.from_iterable(map(_chunks, self._tree()[0])):
             if at < len(chunk):
                 return chunk[at]
             at -= len(chunk)
@@ -151,70 +146,72 @@ class Facts(Sequence[Fact]):
     def find(self, event_id: str) -> Fact | None:
         """The fact of ``event_id``, if held: a bisection of the groups' first ids, of the group's
         chunks' first ids, then of one chunk."""
-        groups = self._tree()
-        at = bisect_right(self._heads, event_id) - 1
+        groups, heads = self._tree()
+        at = bisect_right(heads, event_id) - 1
         if at < 0:
             return None
-        chunks, heads = groups[at]
-        chunk = chunks[bisect_right(heads, event_id) - 1]
+        chunks, firsts = groups[at]
+        chunk = chunks[bisect_right(firsts, event_id) - 1]
         place = bisect_left(chunk, event_id, key=_event_id)
         return chunk[place] if place < len(chunk) and chunk[place].event_id == event_id else None
 
     def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
         """These facts less ``replaced``, with ``new`` (one per id, none of the ids left, the ids
         of ``replaced`` among them), kept aside until read (see the class)."""
-        aside = self._aside
+        groups, heads, aside = self._held
         gone = tuple(item.event_id for item in replaced)
         kept = (aside, tuple(new), gone, (0 if aside is None else aside[3]) + len(new))
         merged = Facts.__new__(Facts)
-        merged._groups, merged._heads, merged._aside = self._groups, self._heads, kept
-        merged._size = self._size + len(new) - len(replaced)
+        merged._held, merged._size = (groups, heads, kept), self._size + len(new) - len(replaced)
         if kept[3] > max(_CHUNK, merged._size // _ASIDE):
             merged._tree()
         return merged
 
-    def _tree(self) -> list[Group]:
-        """The groups, once the facts kept aside are put in."""
-        if self._aside is not None:
-            self._put(self._aside)
-        return self._groups
+    def _tree(self) -> tuple[list[Group], list[str]]:
+        """The groups and their first ids, once the facts kept aside are put in."""
+        groups, heads, aside = self._held
+        if aside is not None:
+            groups = _put(groups, heads, aside)
+            heads = [firsts[0] for _, firsts in groups]
+            self._held = groups, heads, None
+        return groups, heads
 
-    def _put(self, aside: Aside) -> None:
-        """Put the facts kept aside in the tree: copy each chunk they fall in, its group's list of
-        chunks and the list of groups, and share the rest (a fact put in later replaces one put
-        in earlier or held, of its id)."""
-        batches: list[tuple[Fact, ...]] = []
-        gone: set[str] = set()
-        link: Aside | None = aside
-        while link is not None:
-            link, batch, replaced, _ = link
-            batches.append(batch)
-            gone.update(replaced)
-        latest = {item.event_id: item for batch in reversed(batches) for item in batch}
-        if not self._groups:
-            self._hold(_grouped(_cut(sorted(latest.values(), key=_event_id), _CHUNK)))
-            return
-        groups, heads = self._groups[:], self._heads
-        places: dict[int, dict[int, list[Fact]]] = {}
-        for ident in sorted(latest):
-            at = max(bisect_right(heads, ident) - 1, 0)
-            place = max(bisect_right(groups[at][1], ident) - 1, 0)
-            places.setdefault(at, {}).setdefault(place, []).append(latest[ident])
-        for at in sorted(places, reverse=True):  # from the last, so that places before stand
-            chunks, firsts = groups[at][0][:], groups[at][1][:]
-            for place, items in sorted(places[at].items(), reverse=True):
-                chunk = chunks[place]
-                if gone:
-                    chunk = [item for item in chunk if item.event_id not in gone]
-                chunk = sorted(chunk + items, key=_event_id)  # two sorted runs: merged in one pass
-                cut = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
-                chunks[place : place + 1] = cut
-                firsts[place : place + 1] = [part[0].event_id for part in cut]
-            if len(chunks) > 2 * _FANOUT:
-                groups[at : at + 1] = zip(_cut(chunks, _FANOUT), _cut(firsts, _FANOUT), strict=True)
-            else:
-                groups[at] = chunks, firsts
-        self._hold(groups)
+
+def _put(groups: list[Group], heads: list[str], aside: Aside) -> list[Group]:
+    """The groups of a tree with the facts kept ``aside`` put in: each chunk they fall in is copied,
+    with its group's list of chunks and the list of groups, and the rest shared (a fact put in later
+    replaces one put in earlier or held, of its id)."""
+    batches: list[tuple[Fact, ...]] = []
+    gone: set[str] = set()
+    link: Aside | None = aside
+    while link is not None:
+        link, batch, replaced, _ = link
+        batches.append(batch)
+        gone.update(replaced)
+    latest = {item.event_id: item for batch in reversed(batches) for item in batch}
+    if not groups:
+        return _grouped(_cut(sorted(latest.values(), key=_event_id), _CHUNK))
+    groups = groups[:]
+    places: dict[int, dict[int, list[Fact]]] = {}
+    for ident in sorted(latest):
+        at = max(bisect_right(heads, ident) - 1, 0)
+        place = max(bisect_right(groups[at][1], ident) - 1, 0)
+        places.setdefault(at, {}).setdefault(place, []).append(latest[ident])
+    for at in sorted(places, reverse=True):  # from the last, so that places before stand
+        chunks, firsts = groups[at][0][:], groups[at][1][:]
+        for place, items in sorted(places[at].items(), reverse=True):
+            chunk = chunks[place]
+            if gone:
+                chunk = [item for item in chunk if item.event_id not in gone]
+            chunk = sorted(chunk + items, key=_event_id)  # two sorted runs: merged in one pass
+            cut = _cut(chunk, _CHUNK) if len(chunk) > 2 * _CHUNK else [chunk]
+            chunks[place : place + 1] = cut
+            firsts[place : place + 1] = [part[0].event_id for part in cut]
+        if len(chunks) > 2 * _FANOUT:
+            groups[at : at + 1] = zip(_cut(chunks, _FANOUT), _cut(firsts, _FANOUT), strict=True)
+        else:
+            groups[at] = chunks, firsts
+    return groups
 
 
 Group = tuple[list[list[Fact]], list[str]]
@@ -222,6 +219,9 @@ Group = tuple[list[list[Fact]], list[str]]
 Aside = tuple[Any, tuple[Fact, ...], tuple[str, ...], int]
 """Facts a :class:`Facts` keeps aside: those kept before (an ``Aside`` or ``None``), the last
 added and the ids of the facts they replace, and how many were added in all."""
+Tree = tuple[list[Group], list[str], Aside | None]
+"""What a :class:`Facts` holds: its groups, the event id of each one's first fact (bisected with no
+key function, a C loop), and the facts it keeps aside."""
 
 
 def _grouped(chunks: list[list[Fact]]) -> list[Group]:

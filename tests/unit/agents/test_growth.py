@@ -135,12 +135,12 @@ def test_facts_kept_aside_are_read_as_if_put_in_at_once() -> None:
     one = base.merged(items[100:110])
     redone, again = (items[at].model_copy(update={"confidence": 0.1}) for at in (105, 5))  # aside, held
     two = one.merged([redone, again, *items[110:120]], [items[105], items[5]])
-    assert one._aside is not None and two._aside is not None  # a few facts: kept aside
+    assert one._held[2] is not None and two._held[2] is not None  # a few facts: kept aside
     assert two == canonical([*items[:5], again, *items[6:105], redone, *items[106:120]]) and len(two) == 120
-    assert two.find(redone.event_id) is redone and two._aside is None
+    assert two.find(redone.event_id) is redone and two._held[2] is None
     assert one == canonical(items[:110]) and base == canonical(items[:100])
     many = base.merged(items[100:])  # more than half the tree: put in at once
-    assert many._aside is None and many == canonical(items)
+    assert many._held[2] is None and many == canonical(items)
 
 
 def test_facts_in_chunks_are_the_tuple_of_the_same_facts() -> None:
@@ -154,7 +154,7 @@ def test_facts_in_chunks_are_the_tuple_of_the_same_facts() -> None:
     assert list(held) == list(whole) and held[-1] == whole[-1] and held[10:20] == whole[10:20]
     assert all(held.find(item.event_id) is item for item in whole)
     assert held.find("0" * 32) is None
-    assert len(held._groups) > 1 and all(len(chunks) > 1 for chunks, _ in held._groups)
+    assert len(held._held[0]) > 1 and all(len(chunks) > 1 for chunks, _ in held._held[0])
     redone = whole[5].model_copy(update={"confidence": 0.1})
     assert held.merged([redone], [whole[5]]).find(redone.event_id) is redone
     built = alliances.build("RUS|TUR", whole, None, default())
