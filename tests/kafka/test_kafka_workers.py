@@ -41,6 +41,22 @@ def options() -> KafkaOptions:
     return KafkaOptions(namespace=f"{unique('ns')}.", partitions=4, commit_interval=0.2, session_timeout=6.0)
 
 
+@pytest.fixture
+async def two_workers(
+    kafka: Kafka, options: KafkaOptions, workers: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> list[Path]:
+    """Two ``entente worker`` processes of one group (put in ``workers``), once both joined; their logs."""
+    await KafkaRuntime(kafka.bootstrap, options=options).ensure_topics()
+    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
+    workers.extend(start_worker(kafka, options, log) for log in logs)
+
+    async def both_joined() -> bool:
+        return await live_members(kafka.bootstrap, options.app_id) == 2
+
+    await wait_for(both_joined, "two workers did not join the group")
+    return logs
+
+
 async def wait_for(condition: Callable[[], Awaitable[bool]], what: str, timeout: float = 90.0) -> None:
     """Poll ``condition`` until it returns true."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -74,22 +90,15 @@ async def test_a_group_of_two_workers_with_one_killed_mid_run_ends_in_the_state_
     kafka: Kafka,
     options: KafkaOptions,
     workers: list[subprocess.Popen[bytes]],
+    two_workers: list[Path],
     extractor: Extractor,
-    tmp_path: Path,
 ) -> None:
     corpus = seed_corpus(CORPUS)
     expected = extracted(extractor, corpus)
     for article in corpus[-7:]:
         assert extractor.extract(article) == [event for event in expected if event.article_id == article.id]
     runtime = KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
-    await runtime.ensure_topics()
-    logs = [tmp_path / f"worker-{n}.log" for n in (1, 2)]
-    workers.extend(start_worker(kafka, options, log) for log in logs)
-
-    async def both_joined() -> bool:
-        return await live_members(kafka.bootstrap, options.app_id) == 2
-
-    await wait_for(both_joined, "two workers did not join the group")
+    logs = two_workers
     await runtime.apublish_articles((article.id, article.dumps()) for article in corpus)
 
     async def under_way() -> bool:
@@ -125,24 +134,13 @@ ELSEWHERE = (
 
 
 async def test_a_retraction_holds_on_every_worker_not_only_on_those_of_its_rows(
-    kafka: Kafka,
-    options: KafkaOptions,
-    workers: list[subprocess.Popen[bytes]],
-    extractor: Extractor,
-    tmp_path: Path,
+    kafka: Kafka, options: KafkaOptions, two_workers: list[Path], extractor: Extractor
 ) -> None:
     """The correct stage sends a retraction to the rows holding the article, here none (its text
     names no event), so only its own worker reads it there; the article's id comes again with
     another text (as any producer could write it), whose events go to rows held by either worker,
     and are left out on both."""
     runtime = KafkaRuntime(kafka.bootstrap, options=options, extractor=extractor)
-    await runtime.ensure_topics()
-    workers.extend(start_worker(kafka, options, tmp_path / f"worker-{n}.log") for n in (1, 2))
-
-    async def both_joined() -> bool:
-        return await live_members(kafka.bootstrap, options.app_id) == 2
-
-    await wait_for(both_joined, "two workers did not join the group")
     [other] = made_up_articles(1)
     article = Article(id="quiet-1", title="Weather", text="It rained in the capital today.", published=DAY)
     assert not extractor.extract(article)
