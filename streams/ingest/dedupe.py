@@ -190,8 +190,9 @@ class DedupeIndex(Staged):
     def admit(self, article: Article, also_urls: tuple[str, ...] = ()) -> Verdict:
         """Check ``article`` against everything admitted, then stage it unless a duplicate.
 
-        ``also_urls`` are other addresses of the same article (the link a feed
-        gave before redirects), remembered so they are not fetched again.
+        An article from a URL admitted before, or under an id admitted before, with another text is
+        a ``revision`` of that article. ``also_urls`` are other addresses of the same article (the
+        link a feed gave before redirects), remembered so they are not fetched again.
         """
         urls = [canonical_url(url) for url in (article.url, *also_urls) if url]
         digest = article.provenance.content_hash if article.provenance else None
@@ -201,12 +202,13 @@ class DedupeIndex(Staged):
             if (owner := self.known_url(url)) is not None:
                 if seen is not None:
                     return Verdict("duplicate", article, owner)
-                self._texts.setdefault(digest, owner)
-                self.stage(lambda writer: writer.remember_text(digest, owner))
-                return Verdict("revision", article.model_copy(update={"id": owner, "copy_of": None}), owner)
+                return self._revision(article, owner, digest)
         if seen is not None:
             self._remember(urls, seen)
             return Verdict("duplicate", article, seen)
+        if self.store.admitted(article.id) or article.id in self._sketches:  # its id, another text
+            self._remember(urls, article.id)
+            return self._revision(article, article.id, digest)
         sketch = signature(article.text)
         match = self.nearest(sketch)
         self._remember(urls, article.id)
@@ -218,6 +220,13 @@ class DedupeIndex(Staged):
         root, _ = match
         self.add(article.id, sketch, root)
         return Verdict("copy", article.model_copy(update={"copy_of": root}), root)
+
+    def _revision(self, article: Article, owner: str, digest: str) -> Verdict:
+        """``article`` as a new version of the article ``owner`` admitted before (another text of
+        the same URL or id), its text hash ``digest`` staged as ``owner``'s."""
+        self._texts.setdefault(digest, owner)
+        self.stage(lambda writer: writer.remember_text(digest, owner))
+        return Verdict("revision", article.model_copy(update={"id": owner, "copy_of": None}), owner)
 
     def _remember(self, urls: list[str], article_id: str) -> None:
         for url in urls:

@@ -74,6 +74,10 @@ class DedupeReader(Protocol):
         """The article admitted with the text hash ``digest``, if any."""
         ...
 
+    def admitted(self, article_id: str) -> bool:
+        """Whether an article of id ``article_id`` was admitted (as new, or as a copy)."""
+        ...
+
     def sketches_in(self, buckets: list[int]) -> list[tuple[str, bytes]]:
         """The ``(root, signature)`` of every stored signature in one of ``buckets``."""
         ...

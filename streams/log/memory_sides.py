@@ -63,6 +63,11 @@ class MemorySideRows:
         with self._lock:
             return self._sides.texts.get(digest)
 
+    def admitted(self, article_id: str) -> bool:
+        """Whether an article of id ``article_id`` was admitted (as new, or as a copy)."""
+        with self._lock:
+            return article_id in self._sides.sketches
+
     def sketches_in(self, buckets: list[int]) -> list[tuple[str, bytes]]:
         """The ``(root, signature)`` of every stored signature in one of ``buckets``, in stored order."""
         with self._lock:

@@ -113,6 +113,11 @@ class SideRows:
         row = self._db.execute("SELECT article_id FROM dedupe_texts WHERE hash = ?", (digest,)).fetchone()
         return None if row is None else str(row[0])
 
+    def admitted(self, article_id: str) -> bool:
+        """Whether an article of id ``article_id`` was admitted (as new, or as a copy)."""
+        row = self._db.execute("SELECT 1 FROM dedupe_sketches WHERE article_id = ?", (article_id,))
+        return row.fetchone() is not None
+
     def sketches_in(self, buckets: list[int]) -> list[tuple[str, bytes]]:
         """The ``(root, signature)`` of every stored signature in one of ``buckets``."""
         rows = self._db.execute(

@@ -230,6 +230,7 @@ def test_the_near_duplicate_index_keeps_the_first_article_of_each_url_text_and_s
     assert store.sketches_in([11]) == [("a1", b"sig1"), ("a1", b"sig2")]
     assert store.sketches_in([12, 10]) == [("a1", b"sig1"), ("a1", b"sig2")]
     assert store.sketches_in([13, 99]) == []
+    assert store.admitted("a2") and not store.admitted("a3")
 
 
 def test_the_feed_state_keeps_each_feed_and_the_entries_still_in_it(store: LogStore) -> None:
@@ -267,7 +268,7 @@ def test_a_failed_transaction_leaves_the_indexes_as_they_were(store: LogStore) -
     assert store.dedupe_format() is None
     assert store.url_article("https://a.example/1") is None
     assert store.text_article("h1") is None
-    assert store.sketches_in([1]) == []
+    assert store.sketches_in([1]) == [] and not store.admitted("a1")
     assert store.feed("https://f.example/rss") == FeedRow(title="kept")
     assert store.entry_seen("https://f.example/rss", "e1")
     assert not store.entry_seen("https://f.example/rss", "e2")

@@ -82,6 +82,17 @@ def test_each_url_and_each_text_is_admitted_once(index: DedupeIndex) -> None:
     assert index.known_url("https://b.example/mirror") == first.article.id
 
 
+def test_another_text_under_an_id_admitted_is_a_revision_staged_or_committed(index: DedupeIndex) -> None:
+    first = index.admit(Article(id="story-1", text=TEXTS[0]))
+    staged = index.admit(Article(id="story-1", text=edited(TEXTS[0])))
+    assert (first.kind, staged.kind, staged.of) == ("new", "revision", "story-1")
+    assert staged.article.copy_of is None
+    index.commit()
+    committed = index.admit(Article(id="story-1", text=TEXTS[1]))
+    assert (committed.kind, committed.of) == ("revision", "story-1")
+    assert index.admit(Article(id="story-2", text=TEXTS[1])).kind == "duplicate"
+
+
 def test_copies_link_to_the_first_article_of_their_story(index: DedupeIndex) -> None:
     originals = [index.admit(article(text)) for text in TEXTS]
     assert [verdict.kind for verdict in originals] == ["new"] * len(TEXTS)
