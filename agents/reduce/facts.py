@@ -158,11 +158,10 @@ class Facts(Sequence[Fact]):
     def merged(self, new: Sequence[Fact], replaced: Sequence[Fact] = ()) -> Facts:
         """These facts less ``replaced``, with ``new`` (one per id, none of the ids left, the ids
         of ``replaced`` among them), kept aside until read (see the class)."""
-        groups, heads, aside = self._held
+        groups, _, aside = self._held
         gone = tuple(item.event_id for item in replaced)
         kept = (aside, tuple(new), gone, (0 if aside is None else aside[3]) + len(new))
-        merged = Facts.__new__(Facts)
-        merged._held, merged._size = (groups, heads, kept), self._size + len(new) - len(replaced)
+        merged = Facts(groups, self._size + len(new) - len(replaced), kept)
         if kept[3] > max(_CHUNK, merged._size // _ASIDE):
             merged._tree()
         return merged
